@@ -1,0 +1,27 @@
+package dev.rankscope.engine.linalg;
+
+/**
+ * How a spectrum was computed. Recorded per matrix in JSON and shown in the UI so accuracy is
+ * never traded silently.
+ */
+public enum SvdMethod {
+    /** LAPACK divide-and-conquer SVD ({@code dgesdd}/{@code sgesdd}) on the native engine. */
+    GESDD("gesdd"),
+    /** Gram matrix ({@code dsyrk}) + symmetric eigensolver ({@code dsyevd}); squares the condition number. */
+    GRAM("gram-syevd"),
+    /** ojAlgo's pure-Java SVD. */
+    OJALGO("ojalgo-svd"),
+    /** Randomised subspace iteration for the top-k values only; approximate. */
+    RANDOMIZED("randomized-topk");
+
+    private final String id;
+
+    SvdMethod(String id) {
+        this.id = id;
+    }
+
+    /** Stable identifier used in JSON. */
+    public String id() {
+        return id;
+    }
+}

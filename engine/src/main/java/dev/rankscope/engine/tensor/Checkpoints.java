@@ -1,0 +1,73 @@
+package dev.rankscope.engine.tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens any supported checkpoint by content. The registry is immutable: the default list is
+ * built once from {@link #defaultFormats()}; callers may pass their own list for tests.
+ */
+public final class Checkpoints {
+    private static final int HEAD_BYTES = 64;
+
+    private final List<TensorFormat> formats;
+
+    public Checkpoints(List<TensorFormat> formats) {
+        this.formats = List.copyOf(formats);
+    }
+
+    /** A registry with every format Rankscope ships. */
+    public static Checkpoints standard() {
+        return new Checkpoints(defaultFormats());
+    }
+
+    /** Convenience for {@code standard().openPath(path)}. */
+    public static TensorSource open(Path path) {
+        return standard().openPath(path);
+    }
+
+    /** Formats shipped with Rankscope, most specific first. */
+    public static List<TensorFormat> defaultFormats() {
+        List<TensorFormat> list = new ArrayList<>();
+        list.add(new dev.rankscope.engine.io.SafetensorsFormat());
+        return list;
+    }
+
+    public List<TensorFormat> formats() {
+        return formats;
+    }
+
+    /**
+     * Opens {@code path} with the first format that accepts it.
+     *
+     * @throws CheckpointFormatException naming the file when it is missing, unreadable or of no known format
+     */
+    public TensorSource openPath(Path path) {
+        if (!Files.exists(path)) {
+            throw new CheckpointFormatException(path, CheckpointFormatException.Category.IO, "file or folder not found");
+        }
+        byte[] head = Files.isDirectory(path) ? new byte[0] : head(path);
+        for (TensorFormat f : formats) {
+            if (f.accepts(path, head)) {
+                return f.open(path);
+            }
+        }
+        throw new CheckpointFormatException(path, CheckpointFormatException.Category.UNKNOWN_FORMAT,
+                Files.isDirectory(path)
+                        ? "folder holds no checkpoint Rankscope can read (safetensors, PyTorch .bin, GGUF, ONNX, NumPy)"
+                        : "not a checkpoint format Rankscope can read (safetensors, PyTorch .bin, GGUF, ONNX, NumPy)");
+    }
+
+    private static byte[] head(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(HEAD_BYTES);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(path, CheckpointFormatException.Category.IO,
+                    "cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.rankscope.engine.tensor;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An opened checkpoint: lists tensors without reading their data, and decodes any range of a
+ * tensor's elements (in C order) to float64 or float32 on demand. Implementations map file
+ * regions per tensor (files over 2 GB work) and never modify the file.
+ *
+ * <p>Thread safety: {@link #readElements} may be called from several threads at once.
+ * {@link #close()} must not race with reads.
+ */
+public interface TensorSource extends AutoCloseable {
+
+    /** The file or folder the user opened. */
+    Path path();
+
+    /** Short format name shown to users: {@code safetensors}, {@code safetensors (sharded)}, {@code gguf}... */
+    String format();
+
+    /** Every tensor, in file order. */
+    List<TensorInfo> tensors();
+
+    /** Free-form metadata (safetensors {@code __metadata__}, GGUF KV as strings, config.json facts). */
+    Map<String, String> metadata();
+
+    default Optional<TensorInfo> find(String name) {
+        return tensors().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    default TensorInfo require(String name) {
+        return find(name).orElseThrow(() -> new CheckpointFormatException(path(),
+                CheckpointFormatException.Category.IO, "no tensor named '" + name + "'"));
+    }
+
+    /**
+     * Decodes {@code count} elements starting at element {@code first} (C order) into
+     * {@code dst[dstOffset..]} as float64. Quantised and low-precision types are widened exactly.
+     *
+     * @throws CheckpointFormatException when the data cannot be read or decoded
+     */
+    void readElements(String name, long first, int count, double[] dst, int dstOffset);
+
+    /** Float32 variant of {@link #readElements(String, long, int, double[], int)}. */
+    default void readElements(String name, long first, int count, float[] dst, int dstOffset) {
+        double[] tmp = new double[count];
+        readElements(name, first, count, tmp, 0);
+        for (int i = 0; i < count; i++) {
+            dst[dstOffset + i] = (float) tmp[i];
+        }
+    }
+
+    /** The whole tensor as float64 (C order). Refuses tensors over 2^31-1 elements. */
+    default double[] readDouble(String name) {
+        TensorInfo info = require(name);
+        double[] out = new double[checkedLength(info)];
+        readElements(name, 0, out.length, out, 0);
+        return out;
+    }
+
+    /** The whole tensor as float32 (C order). Refuses tensors over 2^31-1 elements. */
+    default float[] readFloat(String name) {
+        TensorInfo info = require(name);
+        float[] out = new float[checkedLength(info)];
+        readElements(name, 0, out.length, out, 0);
+        return out;
+    }
+
+    private int checkedLength(TensorInfo info) {
+        long n = info.numel();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new CheckpointFormatException(path(), CheckpointFormatException.Category.TOO_LARGE,
+                    "tensor '" + info.name() + "' has " + n + " elements, too many to load at once");
+        }
+        return (int) n;
+    }
+
+    /** Releases mapped regions and file handles. Never throws. */
+    @Override
+    void close();
+}

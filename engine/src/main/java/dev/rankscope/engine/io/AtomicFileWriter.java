@@ -76,6 +76,7 @@ public final class AtomicFileWriter {
                 body.write(ch);
                 ch.force(true);
             }
+            makeReadable(tmp);
             move(tmp, abs);
             moved = true;
         } catch (IOException e) {
@@ -84,6 +85,16 @@ public final class AtomicFileWriter {
             if (!moved) {
                 deleteQuietly(tmp);
             }
+        }
+    }
+
+    /**
+     * Temp files are created owner-only (0600); an export is an ordinary file, so give it the
+     * usual rw-r--r-- where the file system has POSIX permissions.
+     */
+    private static void makeReadable(Path tmp) throws IOException {
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -123,7 +123,7 @@ class NumpyReaderTest {
     void deflatedEntryClaimingMoreThanDeflateCanProduceIsAZipBomb() throws Exception {
         byte[] npy = NpyTestWriter.npy(DType.F32, ByteOrder.LITTLE_ENDIAN, false, new long[] {4}, new double[4], 1);
         Path f = dir.resolve("bomb.npz");
-        new ZipTestWriter(1).deflatedClaiming("x.npy", npy, 50L << 30).write(f);
+        new ZipTestWriter(1).deflatedClaiming("x.npy", npy, 3_000_000_000L).write(f);
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(f));
         assertEquals(Category.TOO_LARGE, e.category());
     }

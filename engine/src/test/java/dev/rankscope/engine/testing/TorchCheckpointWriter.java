@@ -40,6 +40,7 @@ public final class TorchCheckpointWriter {
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<String, Object> wrappers = new LinkedHashMap<>();
     private String wrapKey;
+    private boolean stateDictMetadata = true;
 
     public TorchCheckpointWriter(String archive) {
         this.archive = archive;
@@ -75,6 +76,12 @@ public final class TorchCheckpointWriter {
         return this;
     }
 
+    /** Pickles a plain OrderedDict (no {@code _metadata} BUILD), as {@code torch.save(OrderedDict(...))} does. */
+    public TorchCheckpointWriter plainOrderedDict() {
+        this.stateDictMetadata = false;
+        return this;
+    }
+
     public byte[] pickle() {
         PickleBuilder p = new PickleBuilder().proto(2);
         if (wrapKey != null) {
@@ -95,10 +102,12 @@ public final class TorchCheckpointWriter {
             p.tuple().reduce();
         }
         p.setitems();
-        // state_dict()._metadata, restored by BUILD like OrderedDict.__reduce__ does.
-        p.emptyDict().mark().str("_metadata").global("collections", "OrderedDict").tupleN(0).reduce()
+        if (stateDictMetadata) {
+            // state_dict()._metadata, restored by BUILD like OrderedDict.__reduce__ does.
+            p.emptyDict().mark().str("_metadata").global("collections", "OrderedDict").tupleN(0).reduce()
                 .mark().str("").emptyDict().mark().str("version").integer(1).setitems().setitems()
                 .setitems().build();
+        }
         if (wrapKey != null) {
             p.str("epoch").integer(3).str("note").str("trained").setitems();
         }

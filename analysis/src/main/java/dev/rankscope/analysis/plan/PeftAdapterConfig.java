@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.engine.io.AtomicFileWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -115,12 +114,13 @@ public final class PeftAdapterConfig {
         }
     }
 
-    /** Writes {@code adapter_config.json} atomically; refuses to write over the plan's source or {@code inputs}. */
-    public static void write(Plan plan, PeftParameters params, Path target, Collection<Path> inputs) {
-        List<Path> protectedPaths = new ArrayList<>(inputs);
-        if (!plan.source().path().isEmpty()) {
-            protectedPaths.add(Path.of(plan.source().path()));
-        }
-        AtomicFiles.writeBytes(target, protectedPaths, toJson(plan, params).getBytes(StandardCharsets.UTF_8));
+    /**
+     * Writes {@code adapter_config.json} atomically through {@code files}; refuses to write over
+     * the plan's source or any input {@code files} protects.
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException REFUSED or IO
+     */
+    public static void write(Plan plan, PeftParameters params, Path target, AtomicFileWriter files) {
+        ExportFiles.protecting(files, plan).writeBytes(target, toJson(plan, params).getBytes(StandardCharsets.UTF_8));
     }
 }

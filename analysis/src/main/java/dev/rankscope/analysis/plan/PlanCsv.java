@@ -2,11 +2,11 @@ package dev.rankscope.analysis.plan;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.engine.io.AtomicFileWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -65,12 +65,13 @@ public final class PlanCsv {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
-    /** Writes the CSV atomically; refuses to write over the plan's source or {@code inputs}. */
-    public static void write(Plan plan, Path target, Collection<Path> inputs) {
-        List<Path> protectedPaths = new ArrayList<>(inputs);
-        if (!plan.source().path().isEmpty()) {
-            protectedPaths.add(Path.of(plan.source().path()));
-        }
-        AtomicFiles.writeBytes(target, protectedPaths, toCsv(plan).getBytes(StandardCharsets.UTF_8));
+    /**
+     * Writes the CSV atomically through {@code files}; refuses to write over the plan's source or
+     * any input {@code files} protects.
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException REFUSED or IO
+     */
+    public static void write(Plan plan, Path target, AtomicFileWriter files) {
+        ExportFiles.protecting(files, plan).writeBytes(target, toCsv(plan).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * A plan file cannot be read or written (SPEC §5). The user message names the file and the
  * problem, e.g. {@code "plan.json: plan version 2 is not supported (this Rankscope reads version
- * 1)"}; {@link #kind()} lets tests and the UI tell problems apart.
+ * 1)"}; {@link #kind()} lets tests and the UI tell problems apart. Write failures are the
+ * engine's {@link dev.rankscope.engine.io.CheckpointWriteException}.
  */
 public class PlanFileException extends RankscopeException {
 
@@ -21,10 +22,6 @@ public class PlanFileException extends RankscopeException {
         WRONG_FORMAT,
         /** A Rankscope plan of a version this build does not read. */
         UNSUPPORTED_VERSION,
-        /** Writing the output failed. */
-        WRITE_FAILED,
-        /** The output path is one of the inputs; Rankscope never overwrites an input. */
-        WOULD_OVERWRITE_INPUT,
         /** The plan cannot be expressed in the requested export (e.g. nothing is factorised). */
         NOT_EXPORTABLE
     }

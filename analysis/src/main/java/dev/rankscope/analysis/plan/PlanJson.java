@@ -19,6 +19,7 @@ import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.tensor.DType;
 
 import java.io.IOException;
@@ -28,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -165,19 +165,19 @@ public final class PlanJson {
     }
 
     /**
-     * Writes the plan atomically (temporary file, then rename). Refuses to write over the plan's
-     * source checkpoint or any of {@code inputs}.
+     * Writes the plan atomically through {@code files} (temporary file in the target folder, then
+     * rename). Refuses to write over the plan's source checkpoint or any input {@code files}
+     * protects.
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException REFUSED or IO
      */
-    public static void write(Plan plan, Path target, Collection<Path> inputs) {
-        List<Path> protectedPaths = new ArrayList<>(inputs);
-        if (!plan.source().path().isEmpty()) {
-            protectedPaths.add(Path.of(plan.source().path()));
-        }
-        AtomicFiles.writeBytes(target, protectedPaths, toJson(plan).getBytes(StandardCharsets.UTF_8));
+    public static void write(Plan plan, Path target, AtomicFileWriter files) {
+        ExportFiles.protecting(files, plan).writeBytes(target, toJson(plan).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** {@link #write(Plan, Path, AtomicFileWriter)} protecting only the plan's source. */
     public static void write(Plan plan, Path target) {
-        write(plan, target, List.of());
+        write(plan, target, AtomicFileWriter.unprotected());
     }
 
     // ---- reading --------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.CheckpointWriteException;
 import dev.rankscope.engine.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,14 +157,22 @@ class PlanExportsTest {
         Path out = dir.resolve("out/plan.json");
         PlanJson.write(p, out);
         assertEquals(p, PlanJson.read(out));
-        PlanFileException e = assertThrows(PlanFileException.class, () -> PlanJson.write(p, model));
-        assertEquals(PlanFileException.Kind.WOULD_OVERWRITE_INPUT, e.kind());
+        CheckpointWriteException e = assertThrows(CheckpointWriteException.class, () -> PlanJson.write(p, model));
+        assertEquals(CheckpointWriteException.Reason.REFUSED, e.reason());
         assertEquals(3, Files.size(model), "input untouched");
         Path other = dir.resolve("other.bin");
         Files.write(other, new byte[] {9});
-        assertThrows(PlanFileException.class, () -> PlanCsv.write(p, other, List.of(other)));
+        assertThrows(CheckpointWriteException.class,
+                () -> PlanCsv.write(p, other, new AtomicFileWriter(List.of(other))));
+        assertThrows(CheckpointWriteException.class, () -> PeftAdapterConfig.write(p, PeftParameters.defaults(),
+                model, AtomicFileWriter.unprotected()));
+        PlanCsv.write(p, dir.resolve("out/plan.csv"), AtomicFileWriter.unprotected());
+        PeftAdapterConfig.write(p, PeftParameters.defaults(), dir.resolve("out/adapter_config.json"),
+                AtomicFileWriter.unprotected());
+        assertEquals(PlanCsv.toCsv(p), Files.readString(dir.resolve("out/plan.csv")));
         try (var files = Files.list(dir.resolve("out"))) {
-            assertEquals(List.of(out), files.toList(), "no temporary files left behind");
+            assertEquals(Set.of(out, dir.resolve("out/plan.csv"), dir.resolve("out/adapter_config.json")),
+                    Set.copyOf(files.toList()), "no temporary files left behind");
         }
         PlanFileException missing = assertThrows(PlanFileException.class, () -> PlanJson.read(dir.resolve("none.json")));
         assertEquals(PlanFileException.Kind.UNREADABLE, missing.kind());

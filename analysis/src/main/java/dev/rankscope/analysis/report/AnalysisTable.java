@@ -101,6 +101,9 @@ public final class AnalysisTable {
                 ranked == 0 ? "-" : fixed(erankSum / ranked, 1),
                 ranked == 0 ? "-" : fixed(stableSum / ranked, 2),
                 alphas == 0 ? "-" : fixed(alphaSum / alphas, 2), spikes));
+        if (matrices.stream().anyMatch(a -> a.mp() != null && a.mp().quick())) {
+            out.add("q: Marchenko-Pastur bulk from the quick estimate s² = mean(λ); the KDE fit (SPEC §2) found no admissible s");
+        }
         return out;
     }
 

@@ -4,7 +4,7 @@ import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.naming.NameParser;
-import dev.rankscope.analysis.testing.OjalgoTestBackend;
+import dev.rankscope.analysis.testing.TestSpectra;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -31,7 +31,7 @@ class AnalyzerTest {
     }
 
     private static double[] gaussianSigma(int m, int n) {
-        return OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(new Random(9), m, n, 0.05));
+        return TestSpectra.sigma(TestSpectra.gaussian(new Random(9), m, n, 0.05));
     }
 
     @Test

@@ -80,6 +80,17 @@ public final class PowerLaw {
         if (t == null) {
             return null;
         }
+        Search s = search(t);
+        return result(lambda, t, s.bestI, t.alpha(s.bestI), s.best);
+    }
+
+    /** Number of KS terms the pruned search evaluates (the exhaustive search needs N_x(N_x+1)/2 − 1). For tests. */
+    static long termsEvaluated(double[] lambda) {
+        Tail t = Tail.of(lambda);
+        return t == null ? 0 : search(t).terms;
+    }
+
+    private static Search search(Tail t) {
         Search s = new Search(t);
         // Seed the bound with a few candidates spread over the spectrum, densest towards the
         // top where xmin usually lands; then sweep every candidate in index order.
@@ -94,7 +105,7 @@ public final class PowerLaw {
         for (int i = 0; i < last; i++) {
             s.consider(i);
         }
-        return result(lambda, t, s.bestI, t.alpha(s.bestI), s.best);
+        return s;
     }
 
     /**
@@ -107,6 +118,7 @@ public final class PowerLaw {
         double best = Double.POSITIVE_INFINITY;
         int bestI = -1;
         int probe = -1;
+        long terms;
 
         Search(Tail t) {
             this.t = t;
@@ -130,12 +142,16 @@ public final class PowerLaw {
                 accept(i, Double.isInfinite(a) ? (n - 1) / (double) n : 1.0);
                 return;
             }
-            if (probe > i && beaten(Math.abs(t.term(i, probe, a, n)), i)) {
-                return;
+            if (probe > i) {
+                terms++;
+                if (beaten(Math.abs(t.term(i, probe, a, n)), i)) {
+                    return;
+                }
             }
             double max = 0;
             int argmax = i;
             for (int j = i; j <= last; j++) {
+                terms++;
                 double v = Math.abs(t.term(i, j, a, n));
                 if (v > max) {
                     max = v;

@@ -88,6 +88,18 @@ class AnalyzerTest {
     }
 
     @Test
+    void orthogonalMatrixHasNoFinitePowerLaw() {
+        double[] ones = new double[8];
+        java.util.Arrays.fill(ones, 1.0);
+        MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(8, 8, ones, false));
+        assertNull(a.powerLaw());
+        assertTrue(a.warnings().contains("power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)"),
+                a.warnings().toString());
+        assertEquals(8, a.ranks().effectiveRank(), 1e-12);
+        assertEquals(1, a.ranks().conditionNumber(), 0);
+    }
+
+    @Test
     void mpModes() {
         double[] sigma = gaussianSigma(60, 30);
         MatrixAnalysis quick = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(60, 30, sigma, false),

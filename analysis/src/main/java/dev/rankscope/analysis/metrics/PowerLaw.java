@@ -60,7 +60,7 @@ public final class PowerLaw {
     /**
      * Fits λ = σ² of a spectrum (any order).
      *
-     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR}
+     * @return the fit, or null as {@link #fitEigenvalues} explains
      */
     public static PowerLawFit fit(double[] sigma) {
         double[] lambda = new double[sigma.length];
@@ -73,7 +73,9 @@ public final class PowerLaw {
     /**
      * Fits eigenvalues λ directly (any order, finite, ≥ 0). Exact; see the class doc for cost.
      *
-     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR}
+     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR} or
+     *         when the best candidate has α = +∞ (its whole tail is one repeated value, e.g. an
+     *         orthogonal or identity matrix; numpy would report α = inf, which JSON cannot hold)
      */
     public static PowerLawFit fitEigenvalues(double[] lambda) {
         Tail t = Tail.of(lambda);
@@ -81,7 +83,11 @@ public final class PowerLaw {
             return null;
         }
         Search s = search(t);
-        return result(lambda, t, s.bestI, t.alpha(s.bestI), s.best);
+        double alpha = t.alpha(s.bestI);
+        if (Double.isInfinite(alpha)) {
+            return null; // the best "tail" is a run of equal eigenvalues: no finite power law
+        }
+        return result(lambda, t, s.bestI, alpha, s.best);
     }
 
     /** Number of KS terms the pruned search evaluates (the exhaustive search needs N_x(N_x+1)/2 − 1). For tests. */

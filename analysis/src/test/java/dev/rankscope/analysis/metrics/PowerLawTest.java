@@ -121,6 +121,8 @@ class PowerLawTest {
         List<PowerLaw.Candidate> cs = PowerLaw.candidates(new double[]{1, 2, 2, 2});
         assertEquals(Double.POSITIVE_INFINITY, cs.get(1).alpha());
         assertEquals(2.0 / 3.0, cs.get(1).ksDistance(), 0);
+        assertNull(PowerLaw.fitEigenvalues(new double[]{2, 2, 2, 2}), "all candidates have α = ∞");
+        assertEquals(Double.POSITIVE_INFINITY, PowerLaw.best(PowerLaw.candidates(new double[]{2, 2, 2, 2})).alpha());
     }
 
     @Test

@@ -54,7 +54,10 @@ class FormatRegistryTest {
                 .write(dir.resolve("arrays.gguf"));
         Path torch = new TorchCheckpointWriter("archive").tensor("w", DType.F32, new long[] {1}, new double[] {5})
                 .write(dir.resolve("state.npz.backup"));
-        for (Object[] c : new Object[][] {{gguf, "gguf"}, {npy, "npy"}, {npz, "npz"}, {torch, "pytorch"}}) {
+        Path npzNamedBin = new ZipTestWriter(1).stored("b.npy",
+                NpyTestWriter.npy(DType.F32, ByteOrder.LITTLE_ENDIAN, false, new long[] {1}, new double[] {6}, 1))
+                .write(dir.resolve("pytorch_model.bin"));
+        for (Object[] c : new Object[][] {{gguf, "gguf"}, {npy, "npy"}, {npz, "npz"}, {torch, "pytorch"}, {npzNamedBin, "npz"}}) {
             try (TensorSource s = Checkpoints.open((Path) c[0])) {
                 assertEquals(c[1], s.format(), c[0].toString());
             }

@@ -40,6 +40,7 @@ public abstract class StridedTensorSource extends FileTensorSource {
     private final Map<String, View> views = new ConcurrentHashMap<>();
     private final Map<Path, Supplier<byte[]>> memory = new ConcurrentHashMap<>();
     private final Map<Path, byte[]> memoryCache = new ConcurrentHashMap<>();
+    private final Map<String, Path> memoryKeys = new ConcurrentHashMap<>();
 
     protected StridedTensorSource(Path path) {
         super(path);
@@ -90,11 +91,17 @@ public abstract class StridedTensorSource extends FileTensorSource {
     }
 
     /**
-     * Registers an in-memory storage under a pseudo path; {@code bytes} is called at most once,
-     * on first read, so listing never decodes data.
+     * Registers an in-memory storage under a pseudo path (the same path for the same key);
+     * {@code bytes} is called at most once, on first read, so listing never decodes data.
      */
-    protected final Path memoryFile(String key, Supplier<byte[]> bytes) {
-        Path pseudo = path().resolveSibling(String.valueOf(path().getFileName()) + "!/" + key);
+    protected final synchronized Path memoryFile(String key, Supplier<byte[]> bytes) {
+        Path known = memoryKeys.get(key);
+        if (known != null) {
+            return known;
+        }
+        // A numbered pseudo name: keys such as "onnx::MatMul_1" are not valid path names everywhere.
+        Path pseudo = path().resolveSibling(path().getFileName() + ".mem" + memoryKeys.size());
+        memoryKeys.put(key, pseudo);
         memory.put(pseudo, bytes);
         return pseudo;
     }

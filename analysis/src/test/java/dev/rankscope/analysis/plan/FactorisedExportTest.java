@@ -236,4 +236,36 @@ class FactorisedExportTest {
             assertTrue(res.verified(), res.toString());
         }
     }
+
+    @Test
+    void taskReportsProgressAndCancelsCleanly(@TempDir Path dir) throws Exception {
+        Path model = checkpoint(dir);
+        try (TensorSource src = Checkpoints.open(model)) {
+            Plan plan = plan(src, Scope.defaults());
+            Path out = dir.resolve("task.safetensors");
+            FactorisedExportTask task = new FactorisedExportTask(plan, src, out, SVD,
+                    FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected());
+            List<Double> fractions = new ArrayList<>();
+            task.addListener(p -> fractions.add(p.fraction()));
+            task.run();
+            assertEquals(dev.rankscope.engine.task.AbstractTask.Status.FINISHED, task.status(), String.valueOf(task.failure()));
+            assertTrue(task.result().verified());
+            assertTrue(fractions.size() > TENSORS.size(), "progress per tensor");
+
+            Path cancelled = dir.resolve("cancelled.safetensors");
+            FactorisedExportTask t2 = new FactorisedExportTask(plan, src, cancelled, SVD,
+                    FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected());
+            t2.addListener(p -> {
+                if (p.message() != null && p.message().startsWith("writing") && p.fraction() > 0.2) {
+                    t2.cancel();
+                }
+            });
+            t2.run();
+            assertEquals(dev.rankscope.engine.task.AbstractTask.Status.CANCELLED, t2.status());
+            assertFalse(Files.exists(cancelled), "no partial output");
+            try (var files = Files.list(dir)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".cancelled")), "no temp file");
+            }
+        }
+    }
 }

@@ -268,4 +268,23 @@ class FactorisedExportTest {
             }
         }
     }
+
+    @Test
+    void planSourceHashesTheSafetensorsHeader(@TempDir Path dir) throws Exception {
+        Path model = checkpoint(dir);
+        byte[] bytes = Files.readAllBytes(model);
+        long n = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.util.Arrays.copyOfRange(bytes, 8, 8 + (int) n)));
+        try (TensorSource src = Checkpoints.open(model)) {
+            PlanSource ps = PlanSources.of(src);
+            assertEquals(expected, ps.headerSha256());
+            assertEquals(TENSORS.size(), ps.tensorCount());
+            assertEquals(model.toString(), ps.path());
+            Plan plan = plan(src, Scope.defaults()).withSource(ps);
+            assertTrue(PlanSources.matches(plan, src));
+            assertFalse(PlanSources.matches(plan.withSource(new PlanSource("x", "00", TENSORS.size())), src));
+            assertFalse(PlanSources.matches(plan.withSource(new PlanSource("x", "", 3)), src));
+        }
+    }
 }

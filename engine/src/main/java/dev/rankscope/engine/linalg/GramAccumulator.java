@@ -88,15 +88,7 @@ public final class GramAccumulator implements AutoCloseable {
      * Rows must be fed in any order, each exactly once.
      */
     public void addRows(double[] data, int count) {
-        requireOpen();
-        if (!byRows) {
-            throw new IllegalStateException("this accumulator takes column panels (c > r)");
-        }
-        checkFinite(data, count * cols);
-        load(data, count * cols);
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, cols, count, 1.0, block, cols, started ? 1.0 : 0.0, gram, cols);
-        started = true;
-        fed += count;
+        add(data, count, true);
     }
 
     /**
@@ -104,16 +96,28 @@ public final class GramAccumulator implements AutoCloseable {
      * row-major r×width in {@code data[0 .. r·width)}. Each column exactly once.
      */
     public void addColumns(double[] data, int width) {
+        add(data, width, false);
+    }
+
+    private void add(double[] data, int units, boolean rowBlock) {
         requireOpen();
-        if (byRows) {
-            throw new IllegalStateException("this accumulator takes row blocks (c ≤ r)");
+        if (rowBlock != byRows) {
+            throw new IllegalStateException(byRows ? "this accumulator takes row blocks (c ≤ r)"
+                    : "this accumulator takes column panels (c > r)");
         }
-        checkFinite(data, rows * width);
-        load(data, rows * width);
-        // packed r×w row-major == column-major w×r (ld w); S_P S_Pᵀ = Bᵀ B
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, rows, width, 1.0, block, width, started ? 1.0 : 0.0, gram, rows);
+        int count = units * (byRows ? cols : rows);
+        checkFinite(data, count);
+        load(data, count);
+        double beta = started ? 1.0 : 0.0;
+        if (byRows) {
+            // row block b×c row-major == column-major c×b (ld c); S_bᵀ S_b = B Bᵀ
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, cols, units, 1.0, block, cols, beta, gram, cols);
+        } else {
+            // panel r×w row-major == column-major w×r (ld w); S_P S_Pᵀ = Bᵀ B
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, rows, units, 1.0, block, units, beta, gram, rows);
+        }
         started = true;
-        fed += width;
+        fed += units;
     }
 
     /**

@@ -115,12 +115,25 @@ public class SpectrumTask extends AbstractTask {
         return parallelism;
     }
 
+    /**
+     * Sets the BLAS threads for this task's parallelism, runs, and restores the previous count
+     * (the native setting is process-global: concurrent tasks with different parallelism share it).
+     */
     @Override
     protected void work() {
+        int threadsBefore = backend.info().threads();
+        backend.setThreadsPerCall(blasThreadsFor(parallelism));
+        try {
+            runAll();
+        } finally {
+            backend.setThreadsPerCall(Math.max(1, threadsBefore));
+        }
+    }
+
+    private void runAll() {
         int total = refs.size();
         AtomicInteger done = new AtomicInteger();
         progress(0, "0 of " + total + " matrices");
-        backend.setThreadsPerCall(blasThreadsFor(parallelism));
         if (parallelism == 1) {
             for (MatrixRef ref : refs) {
                 checkCancelled();

@@ -78,7 +78,7 @@ class StreamingGramTest {
         assertTrue(StreamingGram.tryValues(src, ref, TOL, 10_000).isEmpty());
         SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
         new SpectrumTask(src, java.util.List.of(ref), new NativeBackend(NativeBackend.GramPolicy.ALWAYS),
-                Precision.F64, 1, c).run();
+                Precision.F64, 2, c).run();
         Spectrum s = c.spectra.get("w");
         assertEquals(SvdMethod.GESDD, s.method());
         assertMatchesGesdd(a, s.sigma());
@@ -89,7 +89,7 @@ class StreamingGramTest {
         Matrix a = SyntheticMatrices.withSpectrum(400, 300, SyntheticMatrices.powerLawSpectrum(300, 0.6), 6);
         InMemoryTensorSource src = new InMemoryTensorSource().add("w", a.data(), 400, 300);
         SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
-        new SpectrumTask(src, MatrixExtractor.matrices(src.tensors()), new NativeBackend(), Precision.F64, 1, c).run();
+        new SpectrumTask(src, MatrixExtractor.matrices(src.tensors()), new NativeBackend(), Precision.F64, 2, c).run();
         Spectrum s = c.spectra.get("w");
         assertEquals(SvdMethod.GRAM, s.method());
         assertMatchesGesdd(a, s.sigma());

@@ -92,8 +92,8 @@ public record Pairing(List<MatrixPair> pairs, List<ShapeMismatch> mismatches, Li
         return new Pairing(pairs, mismatches, onlyBase, onlyTuned);
     }
 
-    /** The same pairing keeping only pairs whose matrix id passes {@code keep}. */
-    public Pairing filter(Predicate<String> keep) {
-        return new Pairing(pairs.stream().filter(p -> keep.test(p.name())).toList(), mismatches, onlyInBase, onlyInTuned);
+    /** The same pairing keeping only the pairs that pass {@code keep}; the lists of unpaired names stay. */
+    public Pairing filter(Predicate<MatrixPair> keep) {
+        return new Pairing(pairs.stream().filter(keep).toList(), mismatches, onlyInBase, onlyInTuned);
     }
 }

@@ -30,7 +30,7 @@ class PairingTest {
         assertEquals(List.of(new Pairing.ShapeMismatch("b.weight", "4×3", "3×4")), p.mismatches());
         assertEquals(List.of("only_base.weight"), p.onlyInBase());
         assertEquals(List.of("extra.weight"), p.onlyInTuned());
-        assertEquals(List.of("a.weight"), p.filter(n -> !n.startsWith("experts")).pairs().stream()
+        assertEquals(List.of("a.weight"), p.filter(pair -> !pair.base().tensor().startsWith("experts")).pairs().stream()
                 .map(Pairing.MatrixPair::name).toList());
     }
 }

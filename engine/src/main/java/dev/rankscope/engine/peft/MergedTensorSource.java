@@ -65,7 +65,7 @@ public final class MergedTensorSource implements TensorSource {
             }
             TensorInfo info = baseInfos.get(name);
             long[] s = info.shape();
-            if (s.length != 2 || s[0] != mod.deltaRows() || s[1] != mod.deltaCols()) {
+            if (!Arrays.equals(s, mod.weightShape())) {
                 throw new CheckpointFormatException(adapter.path(), Category.SIZE_MISMATCH, "adapter module '"
                         + mod.module() + "' updates a " + mod.shapeString() + " weight but base tensor '" + name
                         + "' is " + info.shapeString());

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * (PEFT's saved form), {@code <module>.lora_A.default.weight} (a raw state dict, with an adapter
  * name segment), no {@code base_model.model.} prefix, and embedding LoRA
  * {@code <module>.lora_embedding_A} (r×num_embeddings) / {@code lora_embedding_B} (dim×r) whose
- * update is {@code scaling · (B·A)ᵀ} (PEFT's {@code Embedding.get_delta_weight}). Other non-LoRA
+ * update is {@code scaling · (B·A)ᵀ} (PEFT's {@code Embedding.get_delta_weight}), and conv LoRA
+ * (A (r, in, kh, kw), B (out, r, 1, 1); ΔW = B·A reshaped to the kernel). Other non-LoRA
  * tensors ({@code modules_to_save} copies, trained biases) are offered as whole-tensor
  * replacements ({@link #replacements()}); DoRA magnitude vectors are refused.
  *
@@ -53,18 +54,45 @@ public final class PeftAdapter implements AutoCloseable {
      * @param rank        r of this module (rows of A)
      * @param scaling     alpha/r or alpha/√r with rank/alpha patterns applied
      * @param deltaRows   rows of ΔW in the base tensor's stored layout
-     * @param deltaCols   columns of ΔW in the base tensor's stored layout
+     * @param deltaCols   columns of ΔW in the base tensor's stored layout (in·k… for a conv kernel)
+     * @param kernel      conv kernel dimensions (A's dimensions after the second), empty for Linear/Embedding
      */
     public record LoraModule(String module, String loraA, String loraB, boolean embedding, int rank,
-                             double scaling, int deltaRows, int deltaCols) {
+                             double scaling, int deltaRows, int deltaCols, List<Long> kernel) {
+        public LoraModule {
+            kernel = List.copyOf(kernel);
+        }
+
+        /** The shape the base tensor must have: (rows, cols), or (out, in, k…) for a conv kernel. */
+        public long[] weightShape() {
+            if (kernel.isEmpty()) {
+                return new long[] {deltaRows, deltaCols};
+            }
+            long k = 1;
+            for (long d : kernel) {
+                k *= d;
+            }
+            long[] shape = new long[2 + kernel.size()];
+            shape[0] = deltaRows;
+            shape[1] = deltaCols / k;
+            for (int i = 0; i < kernel.size(); i++) {
+                shape[2 + i] = kernel.get(i);
+            }
+            return shape;
+        }
+
         /** The base weight this module updates, before any suffix resolution. */
         public String weightName() {
             return module + ".weight";
         }
 
-        /** ΔW's shape as {@code rows×cols}. */
+        /** The expected base weight shape as {@code rows×cols} (or {@code out×in×kh×kw}). */
         public String shapeString() {
-            return deltaRows + "×" + deltaCols;
+            StringBuilder sb = new StringBuilder();
+            for (long d : weightShape()) {
+                sb.append(sb.length() == 0 ? "" : "×").append(d);
+            }
+            return sb.toString();
         }
     }
 
@@ -227,7 +255,7 @@ public final class PeftAdapter implements AutoCloseable {
         TensorInfo a = weights.require(module.loraA());
         TensorInfo b = weights.require(module.loraB());
         int r = module.rank();
-        int n = (int) a.dim(1);
+        int n = (int) (a.numel() / r);
         int m = (int) b.dim(0);
         double[] av = weights.readDouble(module.loraA());
         double[] bv = weights.readDouble(module.loraB());
@@ -247,7 +275,7 @@ public final class PeftAdapter implements AutoCloseable {
             }
         }
         Matrix ba = new Matrix(m, n, out);
-        boolean transpose = module.embedding() || config.fanInFanOut();
+        boolean transpose = module.embedding() || (config.fanInFanOut() && module.kernel().isEmpty());
         return transpose ? ba.transpose() : ba;
     }
 
@@ -259,9 +287,11 @@ public final class PeftAdapter implements AutoCloseable {
         }
         TensorInfo a = weights.require(pair[0]);
         TensorInfo b = weights.require(pair[1]);
-        if (a.rank() != 2 || b.rank() != 2) {
+        boolean conv = a.rank() > 2;
+        if (a.rank() < 2 || (b.rank() != 2 && b.rank() != a.rank()) || (conv && embedding) || !trailingOnes(b)) {
             throw new CheckpointFormatException(weights.path(), Category.SIZE_MISMATCH, "module '" + module
-                    + "': LoRA factors must be 2-D, got A " + a.shapeString() + " and B " + b.shapeString());
+                    + "': LoRA factors must be 2-D (or conv A (r, in, k…) with B (out, r, 1…)), got A "
+                    + a.shapeString() + " and B " + b.shapeString());
         }
         long r = a.dim(0);
         if (b.dim(1) != r) {
@@ -275,15 +305,30 @@ public final class PeftAdapter implements AutoCloseable {
                     + (config.rankPattern().isEmpty() ? " (r)" : " (r / rank_pattern)"));
         }
         long outDim = b.dim(0);
-        long inDim = a.dim(1);
+        long inDim = a.numel() / Math.max(1, r);
+        List<Long> kernel = new ArrayList<>();
+        for (int d = 2; d < a.rank(); d++) {
+            kernel.add(a.dim(d));
+        }
         if (outDim * inDim > Integer.MAX_VALUE - 8) {
             throw new CheckpointFormatException(weights.path(), Category.TOO_LARGE,
                     "module '" + module + "': update " + outDim + "×" + inDim + " is too large to merge");
         }
-        boolean transpose = embedding || config.fanInFanOut();
+        boolean transpose = embedding || (config.fanInFanOut() && !conv);
         int rows = (int) (transpose ? inDim : outDim);
         int cols = (int) (transpose ? outDim : inDim);
-        return new LoraModule(module, pair[0], pair[1], embedding, (int) r, config.scalingFor(module), rows, cols);
+        return new LoraModule(module, pair[0], pair[1], embedding, (int) r, config.scalingFor(module), rows, cols,
+                kernel);
+    }
+
+    /** B of a conv LoRA is (out, r, 1, …): every dimension after the second must be 1. */
+    private static boolean trailingOnes(TensorInfo b) {
+        for (int d = 2; d < b.rank(); d++) {
+            if (b.dim(d) != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Closes the weight source. Never throws. */

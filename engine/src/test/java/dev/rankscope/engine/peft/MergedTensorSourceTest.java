@@ -186,6 +186,23 @@ class MergedTensorSourceTest {
     }
 
     @Test
+    void convLoraMergesOntoTheKernel() {
+        Random rnd = new Random(6);
+        int out = 3, in = 2, kh = 2, kw = 2, r = 2, cols = in * kh * kw;
+        double[] k0 = random(rnd, out * cols), a = random(rnd, r * cols), b = random(rnd, out * r);
+        TensorSource base = InMemoryTensorSource.builder("unet")
+                .tensor("down.conv.weight", new long[] {out, in, kh, kw}, k0).build();
+        TensorSource weights = InMemoryTensorSource.builder("adapter")
+                .tensor("base_model.model.down.conv.lora_A.weight", new long[] {r, in, kh, kw}, a)
+                .tensor("base_model.model.down.conv.lora_B.weight", new long[] {out, r, 1, 1}, b).build();
+        PeftAdapter adapter = PeftAdapter.of(config("{\"peft_type\":\"LORA\",\"r\":2,\"lora_alpha\":4}"), weights);
+        assertArrayEquals(new long[] {out, in, kh, kw}, adapter.module("down.conv").orElseThrow().weightShape());
+        MergedTensorSource merged = new MergedTensorSource(base, adapter);
+        assertClose(explicitMerge(k0, b, a, out, r, cols, 2.0), merged.readDouble("down.conv.weight"), 1e-6);
+        assertArrayEquals(new long[] {out, in, kh, kw}, merged.require("down.conv.weight").shape());
+    }
+
+    @Test
     void mismatchedShapesNameTheModule() {
         TensorSource base = InMemoryTensorSource.builder("base.safetensors").matrix(Q + ".weight", 4, 6, new double[24]).build();
         TensorSource weights = InMemoryTensorSource.builder("adapter")

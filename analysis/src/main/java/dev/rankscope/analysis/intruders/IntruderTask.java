@@ -14,11 +14,12 @@ import java.util.function.Function;
 /**
  * Compares a base and a tuned checkpoint matrix by matrix (SPEC §3), streaming each
  * {@link IntruderMatrixResult} to a listener. Pairs run one at a time so memory stays bounded by
- * one pair: both matrices, both SVDs' factors and ΔW. In float64 a 4096×4096 pair needs about
- * 1 GiB at peak (each 4096×4096 array is 128 MiB: W₀, W_t, U₀, U_t, V_tᵀ, ΔW, plus the backend's
- * workspace), all released before the next pair; only the small result (c_j, σ, a
- * 100×128 overlap block) is kept. Progress is the fraction of pairs done; cancellation is checked
- * between pairs. A pair that fails is reported and does not stop the others.
+ * one pair: both matrices, both SVDs' factors and ΔW. In float64 each 4096×4096 array is 128 MiB;
+ * the peak, during the tuned SVD, holds W₀, W_t, U₀, U_t, V_tᵀ, the backend's copy of its input and
+ * LAPACK's ≈3p² workspace: about 1.1 GiB for a 4096×4096 pair ({@link #estimatedPeakBytes}), all
+ * released before the next pair. Only the small result (c_j, σ, a 100×128 overlap block) is kept.
+ * Progress is the fraction of pairs done; cancellation is checked between pairs. A pair that fails
+ * is reported and does not stop the others.
  */
 public class IntruderTask extends AbstractTask {
     private final TensorSource base;
@@ -82,6 +83,17 @@ public class IntruderTask extends AbstractTask {
             failures.add(new IntruderReport.MatrixFailure(pair.name(), e.userMessage()));
         }
         listener.onFailure(pair, e);
+    }
+
+    /**
+     * Estimated peak bytes while one m×n pair is analysed: {@code 8·(3mn + 2mp + pn + 3p²)}
+     * (W₀, W_t and the backend's input copy; U₀, U_t; V_tᵀ; SVD workspace), p = min(m, n).
+     * 4096×4096 → 1.125 GiB. An estimate for planning and for telling the user, not a bound.
+     */
+    public static long estimatedPeakBytes(int m, int n) {
+        long p = Math.min(m, n);
+        long mn = (long) m * n;
+        return 8L * (3 * mn + 2 * (long) m * p + p * n + 3 * p * p);
     }
 
     /** Results so far (all of them once FINISHED), as a report. Safe from any thread. */

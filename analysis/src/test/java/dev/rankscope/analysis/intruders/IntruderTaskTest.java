@@ -147,6 +147,11 @@ class IntruderTaskTest {
         assertFalse(holder[0].fraction() >= 1.0);
     }
 
+    @Test
+    void peakMemoryEstimateForA4096Pair() {
+        assertEquals(9L * 128 * 1024 * 1024, IntruderTask.estimatedPeakBytes(4096, 4096));
+    }
+
     private static double norm(double[] v) {
         return Math.sqrt(Fixtures.dot(v, v));
     }

@@ -136,6 +136,15 @@ public final class IntrudersCommand implements Callable<Integer> {
         IntruderTask task = new IntruderTask(baseSource, tunedSource, pairing, new IntruderAnalyzer(backend),
                 environment.names(), r -> err.printf(Locale.ROOT, "[%d/%d] %s%n", ++done[0], total, r.name().id()));
         err.println("intruders: " + total + " matrix pairs, engine " + backend.info().describe());
+        Pairing.MatrixPair largest = pairing.pairs().stream()
+                .max(java.util.Comparator.comparingLong(p -> p.base().numel())).orElseThrow();
+        long peak = IntruderTask.estimatedPeakBytes(largest.base().rows(), largest.base().cols());
+        err.printf(Locale.ROOT, "memory: about %s per pair at peak (largest %s); pairs run one at a time%n",
+                mib(peak), largest.base().shapeString());
+        if (peak > Runtime.getRuntime().maxMemory()) {
+            err.println("warning: that exceeds the " + mib(Runtime.getRuntime().maxMemory())
+                    + " Java heap; raise it with -Xmx or expect 'not enough memory' for the largest matrices");
+        }
         err.flush();
         task.run();
         if (task.status() == AbstractTask.Status.ERROR) {
@@ -223,6 +232,11 @@ public final class IntrudersCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "inf";
+    }
+
+    private static String mib(long bytes) {
+        return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%d MiB", (bytes + (1 << 20) - 1) >> 20);
     }
 
     private static String fileName(Path p) {

@@ -88,6 +88,7 @@ class IntrudersCommandTest {
         assertTrue(table.contains("total: 1 intruders in 2 matrices (k = 1, epsilon = 0.6)"), table);
         assertTrue(table.lines().anyMatch(l -> l.startsWith(Q + ".weight") && l.contains("4×4") && l.contains("0.5762")), table);
         assertTrue(err.toString().contains("[2/2] " + V + ".weight"), err.toString());
+        assertTrue(err.toString().contains("memory: about 1 MiB per pair at peak (largest 4×4)"), err.toString());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals("rankscope-intruders", root.get("format").asText());
         assertEquals(1, root.get("total").asInt());

@@ -1,5 +1,7 @@
 package dev.rankscope.analysis.intruders;
 
+import dev.rankscope.analysis.metrics.RankMeasures;
+import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.engine.linalg.LinalgException;
 import dev.rankscope.engine.linalg.Matrix;
@@ -108,8 +110,9 @@ public final class IntruderAnalyzer {
             delta[i] = t[i] - b[i];
         }
         double[] deltaSigma = backend.singularValues(new Matrix(m, n, delta), SvdBackend.Tolerance.DEFAULT).sigma();
+        RankMetrics deltaRanks = RankMeasures.compute(deltaSigma, m, n);
         return new IntruderMatrixResult(name, m, n, maxCos, sigmaTuned, sigmaBase, block, rowsKept, colsKept,
-                deltaSigma, effectiveRank(deltaSigma), stableRank(deltaSigma),
+                deltaSigma, deltaRanks.effectiveRank(), deltaRanks.stableRank(),
                 spectralDistance(sigmaTuned, sigmaBase), false);
     }
 
@@ -165,37 +168,6 @@ public final class IntruderAnalyzer {
             out[j] = Math.min(1.0, best);
         }
         return out;
-    }
-
-    /** Roy–Vetterli effective rank exp(−Σ q ln q), q = σ/Σσ (SPEC §1); 0 for an all-zero spectrum. */
-    static double effectiveRank(double[] sigma) {
-        double sum = 0;
-        for (double s : sigma) {
-            sum += s;
-        }
-        if (!(sum > 0)) {
-            return 0;
-        }
-        double h = 0;
-        for (double s : sigma) {
-            if (s > 0) {
-                double q = s / sum;
-                h -= q * Math.log(q);
-            }
-        }
-        return Math.exp(h);
-    }
-
-    /** Σσ²/σ₁² (SPEC §1); 0 for an all-zero spectrum. */
-    static double stableRank(double[] sigma) {
-        if (sigma.length == 0 || !(sigma[0] > 0)) {
-            return 0;
-        }
-        double sq = 0;
-        for (double s : sigma) {
-            sq += s * s;
-        }
-        return sq / (sigma[0] * sigma[0]);
     }
 
     /** ‖σ_t − σ₀‖₂ / ‖σ₀‖₂; 0 when both are zero, +∞ when only σ₀ is. Spectra of equal length. */

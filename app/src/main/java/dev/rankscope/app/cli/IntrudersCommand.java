@@ -8,7 +8,9 @@ import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.analysis.intruders.IntruderTask;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
 import dev.rankscope.engine.peft.PeftAdapter;
@@ -92,8 +94,8 @@ public final class IntrudersCommand implements Callable<Integer> {
 
     /** The production command (picocli instantiates it). */
     public IntrudersCommand() {
-        this(new Environment(Checkpoints::open, PeftAdapter::open, IntrudersCommand::defaultBackend,
-                IntrudersCommand::fallbackName));
+        this(new Environment(Checkpoints::open, PeftAdapter::open,
+                engine -> Backends.select(Backends.Preference.valueOf(engine.name())), NameParser::parse));
     }
 
     IntrudersCommand(Environment environment) {
@@ -242,15 +244,5 @@ public final class IntrudersCommand implements Callable<Integer> {
     private static String fileName(Path p) {
         Path f = p == null ? null : p.getFileName();
         return f == null ? String.valueOf(p) : f.toString();
-    }
-
-    // Interim wiring until h/linalg (Backends) and h/metrics (NameParser) are merged into main.
-    private static SvdBackend defaultBackend(Engine engine) {
-        throw new RankscopeException("no SVD engine is available in this build yet");
-    }
-
-    private static MatrixName fallbackName(String id) {
-        String module = id.endsWith(".weight") ? id.substring(0, id.length() - ".weight".length()) : id;
-        return new MatrixName(id, -1, dev.rankscope.analysis.naming.ModuleType.OTHER, module);
     }
 }

@@ -87,6 +87,10 @@ public final class IntrudersCommand implements Callable<Integer> {
             description = "With --adapter, also analyse matrices the adapter leaves unchanged (they have no intruders).")
     boolean allMatrices;
 
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "Only matrices whose name contains a match of this regular expression (e.g. 'self_attn').")
+    java.util.regex.Pattern include;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -128,9 +132,13 @@ public final class IntrudersCommand implements Callable<Integer> {
 
     private int run(TensorSource baseSource, TensorSource tunedSource, Pairing pairing, Engine engineChoice,
                     IntruderParameters params, PrintWriter out, PrintWriter err) throws IOException {
+        if (include != null) {
+            pairing = pairing.filter(pair -> include.matcher(pair.name()).find());
+        }
         if (pairing.pairs().isEmpty()) {
             throw new RankscopeException(fileName(base) + " and " + fileName(tunedSource.path())
-                    + " have no matrices in common (same names and shapes) to compare");
+                    + " have no matrices in common (same names and shapes" + (include == null ? "" : ", matching --include")
+                    + ") to compare");
         }
         SvdBackend backend = environment.backends().apply(engineChoice);
         int total = pairing.pairs().size();

@@ -6,10 +6,12 @@ import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.analysis.intruders.IntruderTask;
+import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -86,6 +89,15 @@ public final class IntrudersCommand implements Callable<Integer> {
     @Option(names = "--all-matrices",
             description = "With --adapter, also analyse matrices the adapter leaves unchanged (they have no intruders).")
     boolean allMatrices;
+
+    @Option(names = "--mitigate", paramLabel = "FILE",
+            description = {"Also write a merged safetensors checkpoint whose intruder directions (at k, epsilon) are",
+                "scaled by --lambda (PEFT's mitigation, SPEC §3). Covers every paired matrix, not only --include."})
+    Path mitigate;
+
+    @Option(names = "--lambda", paramLabel = "L", defaultValue = "0.75",
+            description = "Scale of intruder directions for --mitigate, ≥ 0 (default: ${DEFAULT-VALUE}).")
+    double lambda;
 
     @Option(names = "--include", paramLabel = "REGEX",
             description = "Only matrices whose name contains a match of this regular expression (e.g. 'self_attn').")
@@ -174,6 +186,14 @@ public final class IntrudersCommand implements Callable<Integer> {
             IntruderExport.writeCsv(report, params, csv);
             err.println("wrote " + csv);
         }
+        if (mitigate != null) {
+            List<Path> inputs = List.of(base, tuned.adapter != null ? tuned.adapter : tuned.checkpoint);
+            MitigatedCheckpoint.Result written = MitigatedCheckpoint.write(baseSource, tunedSource, params, lambda,
+                    backend, mitigate, new AtomicFileWriter(inputs),
+                    (index, count, tensor) -> err.printf(Locale.ROOT, "mitigate [%d/%d] %s%n", index + 1, count, tensor.name()));
+            err.println("wrote " + mitigate + " (" + written.scaledRanks().size() + " matrices with intruder directions scaled by "
+                    + lambda + ")");
+        }
         return 0;
     }
 
@@ -216,6 +236,9 @@ public final class IntrudersCommand implements Callable<Integer> {
     }
 
     private IntruderParameters parameters() {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lambda must be finite and ≥ 0, got " + lambda);
+        }
         try {
             return new IntruderParameters(k, epsilon);
         } catch (IllegalArgumentException e) {

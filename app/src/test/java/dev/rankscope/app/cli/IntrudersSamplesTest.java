@@ -90,6 +90,24 @@ class IntrudersSamplesTest {
     }
 
     @Test
+    void mitigateWritesAMergedCheckpointWithoutThePlantedIntruder() throws Exception {
+        Path mitigated = tmp.resolve("mitigated.safetensors");
+        String plantedRegex = java.util.regex.Pattern.quote(planted.plantedModule()) + "\\.weight";
+        assertEquals(0, run("intruders", "--base", base.toString(), "--adapter", lora.toString(), "--engine", "java",
+                "--include", plantedRegex, "--mitigate", mitigated.toString(), "--lambda", "0"), err.toString());
+        assertTrue(err.toString().contains("wrote " + mitigated), err.toString());
+        out.getBuffer().setLength(0);
+        Path json = tmp.resolve("after.json");
+        // λ = 0 removes the planted direction: the mitigated checkpoint no longer has it at rank 1
+        assertEquals(0, run("intruders", "--base", base.toString(), "--tuned", mitigated.toString(), "--engine", "java",
+                "--include", plantedRegex, "--json", json.toString()), err.toString());
+        JsonNode m = new ObjectMapper().readTree(json.toFile()).get("matrices").get(0);
+        assertTrue(m.get("intruder_sigma").size() == 0
+                || m.get("intruder_sigma").get(0).asDouble() < 0.5 * planted.plantedSigma(), m.toString());
+        assertEquals(2, run("intruders", "--base", base.toString(), "--adapter", lora.toString(), "--lambda", "-1"));
+    }
+
+    @Test
     void anAdapterFolderWithoutConfigIsBadInput() {
         assertEquals(2, run("intruders", "--base", base.toString(), "--adapter", base.toString()));
         assertTrue(err.toString().strip().startsWith("rankscope: tiny-llama: is not a PEFT adapter folder"), err.toString());

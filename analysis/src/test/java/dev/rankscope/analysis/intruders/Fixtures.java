@@ -106,4 +106,26 @@ final class Fixtures {
         }
         return d;
     }
+
+    /**
+     * W₀ = U₀·diag(8…1)·V₀ᵀ (12×8) and W_t = W₀ + 100·u·v₈ᵀ with u outside W₀'s column space: W_t's
+     * top direction is a planted intruder with σ = √(1 + 100²); its other directions are W₀'s.
+     * Returns {W₀, W_t}.
+     */
+    static Matrix[] plantedIntruder(long seed) {
+        Random rnd = new Random(seed);
+        int m = 12, n = 8;
+        Matrix full = orthonormalColumns(rnd, m, n + 1);
+        Matrix u0 = Matrix.zeros(m, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                u0.set(i, j, full.get(i, j));
+            }
+        }
+        Matrix v0 = orthonormalColumns(rnd, n, n);
+        Matrix w0 = compose(u0, new double[] {8, 7, 6, 5, 4, 3, 2, 1}, v0);
+        Matrix wt = w0.copy();
+        addOuter(wt, 100, column(full, n), column(v0, n - 1));
+        return new Matrix[] {w0, wt};
+    }
 }

@@ -1,7 +1,7 @@
 package dev.rankscope.analysis.intruders;
 
 import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IntruderAnalyzerTest {
-    private final IntruderAnalyzer analyzer = new IntruderAnalyzer(new OjalgoTestSvd());
+    private final IntruderAnalyzer analyzer = new IntruderAnalyzer(new OjAlgoBackend());
 
     /** SPEC §3: W₀ = diag(4,3,2,1), W_t = W₀ + 10·uuᵀ, u = ½(1,1,1,1). */
     @Test
@@ -134,7 +134,7 @@ class IntruderAnalyzerTest {
         Random rnd = new Random(3);
         Matrix w0 = new Matrix(6, 9, Fixtures.gaussian(rnd, 54));
         Matrix wt = new Matrix(6, 9, Fixtures.gaussian(rnd, 54));
-        IntruderMatrixResult r = new IntruderAnalyzer(new OjalgoTestSvd(), 3, 4).analyze(Fixtures.name("w"), w0, wt);
+        IntruderMatrixResult r = new IntruderAnalyzer(new OjAlgoBackend(), 3, 4).analyze(Fixtures.name("w"), w0, wt);
         assertEquals(3, r.maxCosine().length);
         assertEquals(3, r.overlapRows());
         assertEquals(4, r.overlapCols());

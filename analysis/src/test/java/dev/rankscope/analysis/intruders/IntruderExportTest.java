@@ -3,7 +3,7 @@ package dev.rankscope.analysis.intruders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ class IntruderExportTest {
     private static final String Q3 = "model.layers.3.self_attn.q_proj.weight";
 
     private static IntruderReport report() {
-        IntruderAnalyzer analyzer = new IntruderAnalyzer(new OjalgoTestSvd());
+        IntruderAnalyzer analyzer = new IntruderAnalyzer(new OjAlgoBackend());
         Matrix w0 = Fixtures.diag(4, 3, 2, 1);
         Matrix wt = w0.copy();
         double[] u = {0.5, 0.5, 0.5, 0.5};

@@ -2,33 +2,22 @@ package dev.rankscope.analysis.intruders;
 
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdResult;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class IntruderMitigationTest {
-    private final OjalgoTestSvd svd = new OjalgoTestSvd();
+    private final OjAlgoBackend svd = new OjAlgoBackend();
 
     @Test
     void scalesExactlyThePlantedIntruderDirection() {
-        Random rnd = new Random(21);
-        int m = 12, n = 8;
-        Matrix full = Fixtures.orthonormalColumns(rnd, m, n + 1);
-        Matrix u0 = Matrix.zeros(m, n);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                u0.set(i, j, full.get(i, j));
-            }
-        }
-        Matrix v0 = Fixtures.orthonormalColumns(rnd, n, n);
-        Matrix w0 = Fixtures.compose(u0, new double[] {8, 7, 6, 5, 4, 3, 2, 1}, v0);
-        Matrix wt = w0.copy();
-        Fixtures.addOuter(wt, 100, Fixtures.column(full, n), Fixtures.column(v0, n - 1));
+        Matrix[] pair = Fixtures.plantedIntruder(21);
+        Matrix w0 = pair[0];
+        Matrix wt = pair[1];
         double[] before = wt.data().clone();
 
         IntruderMitigation.Mitigated mit = IntruderMitigation.mitigate(w0, wt, svd, IntruderParameters.DEFAULT,

@@ -7,7 +7,7 @@ import dev.rankscope.engine.peft.PeftAdapterConfig;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.engine.testing.InMemoryTensorSource;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class IntruderTaskTest {
         TensorSource tuned = model("tuned", 1).build();
         List<IntruderMatrixResult> streamed = new ArrayList<>();
         IntruderTask task = new IntruderTask(base, tuned, Pairing.of(base, tuned),
-                new IntruderAnalyzer(new OjalgoTestSvd()), Fixtures.NAMES, streamed::add);
+                new IntruderAnalyzer(new OjAlgoBackend()), Fixtures.NAMES, streamed::add);
         List<IntruderMatrixResult> results = run(task);
         assertEquals(4, results.size());
         assertEquals(results, streamed);
@@ -78,7 +78,7 @@ class IntruderTaskTest {
                 "{\"peft_type\":\"LORA\",\"r\":1,\"lora_alpha\":50}", Path.of("adapter_config.json")), weights);
         MergedTensorSource tuned = new MergedTensorSource(base, adapter);
         IntruderTask task = new IntruderTask(base, tuned, Pairing.of(base, tuned),
-                new IntruderAnalyzer(new OjalgoTestSvd()), Fixtures.NAMES, r -> { });
+                new IntruderAnalyzer(new OjAlgoBackend()), Fixtures.NAMES, r -> { });
         List<IntruderMatrixResult> results = run(task);
         assertEquals(4, results.size());
         for (IntruderMatrixResult r : results) {
@@ -113,7 +113,7 @@ class IntruderTaskTest {
         TensorSource tuned = tb.build();
         List<String> failed = new ArrayList<>();
         IntruderTask task = new IntruderTask(base, tuned, Pairing.of(base, tuned),
-                new IntruderAnalyzer(new OjalgoTestSvd()), Fixtures.NAMES, new IntruderListener() {
+                new IntruderAnalyzer(new OjAlgoBackend()), Fixtures.NAMES, new IntruderListener() {
                     @Override
                     public void onResult(IntruderMatrixResult result) {
                     }
@@ -135,7 +135,7 @@ class IntruderTaskTest {
         TensorSource tuned = model("tuned", 5).build();
         List<IntruderMatrixResult> seen = new ArrayList<>();
         IntruderTask[] holder = new IntruderTask[1];
-        holder[0] = new IntruderTask(base, tuned, Pairing.of(base, tuned), new IntruderAnalyzer(new OjalgoTestSvd()),
+        holder[0] = new IntruderTask(base, tuned, Pairing.of(base, tuned), new IntruderAnalyzer(new OjAlgoBackend()),
                 Fixtures.NAMES, r -> {
                     seen.add(r);
                     holder[0].cancel();

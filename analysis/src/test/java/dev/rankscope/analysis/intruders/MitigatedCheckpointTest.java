@@ -10,7 +10,7 @@ import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.engine.testing.InMemoryTensorSource;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,19 +28,11 @@ class MitigatedCheckpointTest {
 
     @Test
     void writesTheMitigatedWeightsAndCopiesTheRest() throws Exception {
-        Random rnd = new Random(21);
+        Matrix[] pair = Fixtures.plantedIntruder(21);
+        Matrix w0 = pair[0];
+        Matrix wt = pair[1];
         int m = 12, n = 8;
-        Matrix full = Fixtures.orthonormalColumns(rnd, m, n + 1);
-        Matrix u0 = Matrix.zeros(m, n);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                u0.set(i, j, full.get(i, j));
-            }
-        }
-        Matrix v0 = Fixtures.orthonormalColumns(rnd, n, n);
-        Matrix w0 = Fixtures.compose(u0, new double[] {8, 7, 6, 5, 4, 3, 2, 1}, v0);
-        Matrix wt = w0.copy();
-        Fixtures.addOuter(wt, 100, Fixtures.column(full, n), Fixtures.column(v0, n - 1));
+        Random rnd = new Random(22);
         double[] other = Fixtures.gaussian(rnd, 20);
         double[] norm = {1, 2, 3, 4};
         TensorSource base = InMemoryTensorSource.builder("base").matrix("a.weight", m, n, w0.data())
@@ -48,7 +40,7 @@ class MitigatedCheckpointTest {
         TensorSource tuned = InMemoryTensorSource.builder("tuned").matrix("a.weight", m, n, wt.data())
                 .matrix("b.weight", 4, 5, other).tensor("norm.weight", DType.F64, new long[] {4}, norm).build();
         Path out = tmp.resolve("mitigated.safetensors");
-        OjalgoTestSvd svd = new OjalgoTestSvd();
+        OjAlgoBackend svd = new OjAlgoBackend();
         MitigatedCheckpoint.Result result = MitigatedCheckpoint.write(base, tuned, IntruderParameters.DEFAULT, 0.75, svd,
                 out, AtomicFileWriter.unprotected(), SafetensorsWriter.Progress.NONE);
         assertEquals(Map.of("a.weight", List.of(1)), result.scaledRanks());

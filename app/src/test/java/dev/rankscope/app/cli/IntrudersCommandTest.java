@@ -9,7 +9,7 @@ import dev.rankscope.engine.peft.PeftAdapterConfig;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.engine.testing.InMemoryTensorSource;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -61,7 +61,7 @@ class IntrudersCommandTest {
                     return s;
                 },
                 p -> adapters.get(p.toString()),
-                engine -> new OjalgoTestSvd(),
+                engine -> new OjAlgoBackend(),
                 IntrudersCommandTest::name);
         CommandLine cl = new CommandLine(new IntrudersCommand(env));
         cl.setOut(new PrintWriter(out, true));

@@ -36,9 +36,12 @@ import java.util.function.Function;
 /**
  * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3,
  * issue 4). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
- * ({@code --adapter}, merged onto the base on the fly). Prints one row per matrix and per-layer and
- * model totals on stdout, progress on stderr; optionally writes the JSON/CSV of
- * {@link IntruderExport}. Bad input ends with one line on stderr and exit code 2.
+ * ({@code --adapter}, merged onto the base on the fly; by default only the matrices the adapter
+ * changes are analysed, {@code --all-matrices} takes every pair). {@code --include REGEX} narrows
+ * the matrices. Prints one row per matrix and per-layer and model totals on stdout; progress and
+ * the per-pair memory estimate on stderr; optionally writes the JSON/CSV of {@link IntruderExport}
+ * and, with {@code --mitigate FILE}, a merged checkpoint with intruder directions scaled by
+ * {@code --lambda} ({@link MitigatedCheckpoint}). Bad input ends with one line on stderr and exit 2.
  */
 @Command(name = "intruders", mixinStandardHelpOptions = true,
         description = {"Find intruder dimensions (Shuttleworth et al. 2024): top singular vectors of a fine-tuned",

@@ -3,6 +3,7 @@ package dev.rankscope.views.spectrum;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
+import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.MatrixName;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
@@ -61,7 +62,7 @@ public final class SpectrumDatasets {
             }
             scree.addSeries(sc);
             XYSeries cu = new XYSeries(key, false, true);
-            double[] energy = cumulativeEnergy(sigma);
+            double[] energy = RankMeasures.cumulativeEnergy(sigma);
             for (int k = 0; k < energy.length; k++) {
                 cu.add(k + 1, energy[k], false);
             }
@@ -121,21 +122,6 @@ public final class SpectrumDatasets {
             key = base + " #" + n;
         }
         return key;
-    }
-
-    /** Σ_{i≤k}σ_i²/Σσ² for k = 1..p; all zeros for an all-zero spectrum (SPEC §1). */
-    static double[] cumulativeEnergy(double[] sigma) {
-        double total = 0;
-        for (double s : sigma) {
-            total += s * s;
-        }
-        double[] out = new double[sigma.length];
-        double run = 0;
-        for (int i = 0; i < sigma.length; i++) {
-            run += sigma[i] * sigma[i];
-            out[i] = total > 0 ? run / total : 0;
-        }
-        return out;
     }
 
     /**

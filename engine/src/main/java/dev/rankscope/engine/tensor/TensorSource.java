@@ -18,6 +18,14 @@ public interface TensorSource extends AutoCloseable {
     /** The file or folder the user opened. */
     Path path();
 
+    /**
+     * The files whose bytes this source reads (several for a sharded checkpoint). Used for the
+     * cache's file identity; defaults to {@link #path()}.
+     */
+    default List<Path> files() {
+        return List.of(path());
+    }
+
     /** Short format name shown to users: {@code safetensors}, {@code safetensors (sharded)}, {@code gguf}... */
     String format();
 

@@ -1,0 +1,45 @@
+package dev.rankscope.tests;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+/**
+ * Enforces the module direction app → views → analysis → engine (STYLE.md "Layers") on the
+ * production classes of every module.
+ */
+@AnalyzeClasses(packages = "dev.rankscope", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    @ArchTest
+    static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
+            .layer("app").definedBy("dev.rankscope.app..")
+            .layer("views").definedBy("dev.rankscope.views..")
+            .layer("analysis").definedBy("dev.rankscope.analysis..")
+            .layer("engine").definedBy("dev.rankscope.engine..")
+            .whereLayer("app").mayNotBeAccessedByAnyLayer()
+            .whereLayer("views").mayOnlyBeAccessedByLayers("app")
+            .whereLayer("analysis").mayOnlyBeAccessedByLayers("views", "app")
+            .because("dependencies point one way, app → views → analysis → engine, so the engine and "
+                    + "analysis stay usable from the CLI and batch mode");
+
+    @ArchTest
+    static final ArchRule noJavaFxInEngine = noClasses().that().resideInAPackage("dev.rankscope.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
+            .because("the engine runs headless (CLI, batch, CI) where no display or JavaFX toolkit exists");
+
+    @ArchTest
+    static final ArchRule noJavaFxInAnalysis = noClasses().that().resideInAPackage("dev.rankscope.analysis..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
+            .because("analysis is pure functions over engine results, shared by the CLI and the workbench");
+
+    @ArchTest
+    static final ArchRule noSystemOutBelowApp = noClasses().that().resideInAnyPackage(
+                    "dev.rankscope.engine..", "dev.rankscope.analysis..", "dev.rankscope.views..")
+            .should().accessField(System.class, "out")
+            .because("only the CLI prints; lower layers report through results, listeners and exceptions");
+}

@@ -102,7 +102,10 @@ public final class SvdBenchmark {
      * @param tolerance    tolerance for the engine's automatic choice and the raw Gram estimate
      */
     public record Parameters(List<Shape> sizes, int repeats, long seed, int ojAlgoMaxDim, SvdBackend.Tolerance tolerance) {
-        /** ojAlgo cap by default: 1024 (measured 7.3 s at 1024², 45 s at 1024×2816 on the shared 2-core machine; it grows like mn², so 4096×11008 would take tens of minutes). */
+        /**
+         * ojAlgo cap by default: 1024 (measured 7.3 s at 1024², 45 s at 1024×2816 on the shared
+         * 2-core machine; it grows like mn², so 4096×11008 would take tens of minutes).
+         */
         public static final int DEFAULT_OJALGO_MAX_DIM = 1024;
 
         public Parameters {

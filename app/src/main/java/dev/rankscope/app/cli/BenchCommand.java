@@ -40,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Analyse a synthetic checkpoint end to end: tinyllama or llama-7b (generated once into the cache folder).")
     String model;
 
+    @Option(names = "--filter", paramLabel = "REGEX", description = "With --model: only matrices whose name contains a match.")
+    String filter;
+
     @Option(names = "--numpy-limit", defaultValue = "0",
             description = "With --model: time numpy on only the first N matrices (0 = all).")
     int numpyLimit;
@@ -53,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliOptions.BadOptionException("--repeat must be at least 1");
         }
         if (model != null) {
-            return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit);
+            return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit,
+                    filter == null ? null : compileFilter(filter));
         }
         List<SvdBenchmark.Shape> shapes = new ArrayList<>();
         for (String s : sizes.split(",")) {
@@ -95,5 +99,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static java.util.regex.Pattern compileFilter(String regex) {
+        try {
+            return java.util.regex.Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new CliOptions.BadOptionException("--filter is not a valid regular expression: " + e.getDescription());
+        }
     }
 }

@@ -47,7 +47,7 @@ final class ModelBench {
         this.err = err;
     }
 
-    int run(String preset, boolean numpy, int numpyLimit) {
+    int run(String preset, boolean numpy, int numpyLimit, java.util.regex.Pattern filter) {
         ModelShape shape;
         try {
             shape = ModelShape.preset(preset);
@@ -57,7 +57,7 @@ final class ModelBench {
         Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
         Path marker = dir.resolve("config.json");
         if (!Files.exists(marker)) {
-            int shards = (int) Math.max(1, shape.parameterCount() * 2 / 2_000_000_000L);
+            int shards = (int) Math.max(2, (shape.parameterCount() * 2 + 999_999_999L) / 1_000_000_000L);
             err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
             long g0 = System.nanoTime();
             SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
@@ -82,6 +82,9 @@ final class ModelBench {
             try (TensorSource source = Checkpoints.open(dir)) {
                 refs = MatrixExtractor.matrices(source.tensors());
                 openSeconds = (System.nanoTime() - o0) / 1e9;
+                if (filter != null) {
+                    refs = refs.stream().filter(r -> filter.matcher(r.id()).find()).toList();
+                }
                 identity = FileIdentity.of(source.files());
                 err.println("rankscope bench: " + refs.size() + " matrices; engine " + backend.info().describe()
                         + "; " + parallelism + " workers");
@@ -120,8 +123,8 @@ final class ModelBench {
             }
             double reopen = (System.nanoTime() - r0) / 1e9;
 
-            out.printf("model                 %s (%d matrices, %,d parameters, BF16, %s)%n", shape.name(), refs.size(),
-                    shape.parameterCount(), dir);
+            out.printf("model                 %s (%d matrices%s, %,d parameters, BF16, %s)%n", shape.name(), refs.size(),
+                    filter == null ? "" : " matching " + filter.pattern(), shape.parameterCount(), dir);
             out.printf("open (tree + shapes)  %.3f s%n", openSeconds);
             out.printf("exact analysis wall   %.1f s  (%.2f matrices/s, %.1f GFLOP/s by the flop models, %d failures)%n",
                     wall, refs.size() / wall, flops / wall / 1e9, collector.failures().size());
@@ -133,6 +136,9 @@ final class ModelBench {
                     err.println("rankscope bench: numpy comparison skipped (/usr/bin/python3 with numpy not found)");
                 } else {
                     List<String> args = new ArrayList<>(List.of(dir.toString()));
+                    if (filter != null) {
+                        args.addAll(List.of("--filter", filter.pattern()));
+                    }
                     if (numpyLimit > 0) {
                         args.addAll(List.of("--limit", Integer.toString(numpyLimit)));
                     }
@@ -143,7 +149,7 @@ final class ModelBench {
                         int npCount = j.get("matrices").asInt();
                         double perMatrixOurs = wall / refs.size();
                         out.printf("numpy f64 svd         %.1f s over %d matrices (numpy %s)%n", npWall, npCount, j.get("numpy").asText());
-                        if (npCount == refs.size()) {
+                        if (npCount == refs.size() && filter == null) {
                             out.printf("speed-up vs numpy     %.2fx%n", npWall / wall);
                         } else {
                             out.printf("speed-up vs numpy     n/a (numpy timed a subset; ours %.2f s/matrix on average)%n", perMatrixOurs);

@@ -1,11 +1,12 @@
 """Reference: numpy svd(compute_uv=False) in float64 over every 2-D matrix of a safetensors
 checkpoint (single file, or a folder / index of shards), the way WeightWatcher computes spectra.
 
-Usage: python3 numpy_model.py PATH [--limit N]
+Usage: python3 numpy_model.py PATH [--limit N] [--filter REGEX]
 Prints JSON {"matrices", "wall_s", "numpy", "max_rel_dev": null}. Reads BF16/F16/F32/F64.
 """
 import json
 import os
+import re
 import struct
 import sys
 import time
@@ -56,10 +57,13 @@ def tensors(file):
 def main():
     path = sys.argv[1]
     limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else None
+    pattern = re.compile(sys.argv[sys.argv.index("--filter") + 1]) if "--filter" in sys.argv else None
     count = 0
     t0 = time.perf_counter()
     for f in shards(path):
         for name, a in tensors(f):
+            if pattern is not None and not pattern.search(name):
+                continue
             np.linalg.svd(a, compute_uv=False)
             count += 1
             if limit and count >= limit:

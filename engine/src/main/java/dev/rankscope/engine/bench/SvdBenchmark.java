@@ -102,7 +102,10 @@ public final class SvdBenchmark {
      * @param tolerance    tolerance for the engine's automatic choice and the raw Gram estimate
      */
     public record Parameters(List<Shape> sizes, int repeats, long seed, int ojAlgoMaxDim, SvdBackend.Tolerance tolerance) {
-        /** ojAlgo cap by default: 1024 (about a minute at 1024², hours at 4096²). */
+        /**
+         * ojAlgo cap by default: 1024 (measured 7.3 s at 1024², 45 s at 1024×2816 on the shared
+         * 2-core machine; it grows like mn², so 4096×11008 would take tens of minutes).
+         */
         public static final int DEFAULT_OJALGO_MAX_DIM = 1024;
 
         public Parameters {
@@ -214,6 +217,64 @@ public final class SvdBenchmark {
                 emit.accept(result(shape, Path.OJALGO_F64, oj, svdFlops, SVD_MODEL, ref, 0,
                         reference == null ? "native unavailable: deviation against ojAlgo itself" : ""));
             }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Wall time of one scheduling configuration ({@link #compareScheduling}).
+     *
+     * @param shape       matrix shape
+     * @param matrices    how many matrices were decomposed
+     * @param workers     concurrent Java workers, each taking whole matrices
+     * @param blasThreads BLAS threads per call (process-global)
+     * @param seconds     wall time for all matrices
+     * @param method      method id the engine used (the last matrix's)
+     */
+    public record SchedulingResult(Shape shape, int matrices, int workers, int blasThreads, double seconds, String method) {
+    }
+
+    /**
+     * Times {@code matrices} seeded matrices of one shape through {@code backend.singularValues}
+     * under each configuration {workers, blasThreads}: the measurement behind
+     * {@code SpectrumTask.defaultParallelism()}. Restores the BLAS thread count afterwards.
+     */
+    public static List<SchedulingResult> compareScheduling(NativeBackend backend, Shape shape, int matrices,
+                                                           List<int[]> configurations, long seed) {
+        Matrix[] ms = new Matrix[matrices];
+        for (int i = 0; i < matrices; i++) {
+            ms[i] = SyntheticMatrices.withSpectrum(shape.rows(), shape.cols(),
+                    SyntheticMatrices.powerLawSpectrum(shape.minDim(), 0.6), seed + i);
+        }
+        int before = NativeLibrary.threads();
+        List<SchedulingResult> out = new ArrayList<>();
+        try {
+            for (int[] c : configurations) {
+                int workers = c[0];
+                NativeLibrary.setThreads(c[1]);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+                try {
+                    long t0 = System.nanoTime();
+                    List<java.util.concurrent.Future<SvdResult>> fs = new ArrayList<>();
+                    for (Matrix m : ms) {
+                        fs.add(pool.submit(() -> backend.singularValues(m, SvdBackend.Tolerance.DEFAULT)));
+                    }
+                    String method = "";
+                    for (java.util.concurrent.Future<SvdResult> f : fs) {
+                        method = f.get().method().id();
+                    }
+                    out.add(new SchedulingResult(shape, matrices, workers, c[1], (System.nanoTime() - t0) / 1e9, method));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        } finally {
+            NativeLibrary.setThreads(before);
         }
         return List.copyOf(out);
     }

@@ -48,11 +48,19 @@ public final class NativeBackend implements SvdBackend {
     /**
      * When the values-only float64 path tries the Gram matrix first.
      *
-     * <p>Measured on this project's 2-core AMD EPYC (Zen kernels, 1 BLAS thread, random
-     * Gaussian input): Gram (dsyrk + dsyevd) vs dgesdd jobz='N' is 1.7× faster at 256², 1.9× at
-     * 512², 2.4× at 1024² and more at larger sizes (see {@code SvdBenchmark}); below ~128 both
-     * take well under a millisecond, so {@link #DEFAULT} tries Gram from p = 256. A rejected
-     * attempt costs roughly a third of a dgesdd on top of it.
+     * <p>Measured on this project's 2-core AMD EPYC (Zen kernels, 1 BLAS thread, machine shared
+     * with other jobs), values only, median wall time:
+     * <pre>
+     * size         dgesdd     Gram (dsyrk+dsyevd)   speed-up
+     * 512×512      0.340 s    0.177 s               1.9×
+     * 1024×1024    1.48 s     0.80 s                1.9×
+     * 1024×2816    6.71 s     2.85 s                2.4×
+     * 2048×2048    57.2 s     28.4 s                2.0×   (load average ≈ 28)
+     * </pre>
+     * ({@code SvdBenchmark} with the power-law spectrum; every Gram result was accepted by
+     * {@link GramErrorBound}, max relative deviation from dgesdd ≤ 7e-12). Break-even is near
+     * p ≈ 100, but below 256 either path takes a few milliseconds, so {@link #DEFAULT} tries
+     * Gram from p = 256. A rejected attempt costs about half a dgesdd on top of it.
      *
      * @param enabled whether to try the Gram path at all
      * @param minDim  smallest p = min(m, n) for which it is tried
@@ -60,7 +68,7 @@ public final class NativeBackend implements SvdBackend {
     public record GramPolicy(boolean enabled, int minDim) {
         /** Never try Gram: always dgesdd. */
         public static final GramPolicy NEVER = new GramPolicy(false, Integer.MAX_VALUE);
-        /** Try Gram from p = 256 (measured break-even, see above). */
+        /** Try Gram from p = 256 (see the measurements above). */
         public static final GramPolicy DEFAULT = new GramPolicy(true, 256);
         /** Try Gram for every non-empty matrix (tests, benchmarks). */
         public static final GramPolicy ALWAYS = new GramPolicy(true, 1);

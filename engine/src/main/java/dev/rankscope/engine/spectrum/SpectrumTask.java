@@ -35,30 +35,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Default scheduling: matrix-level parallelism</h2>
  * {@link #defaultParallelism()} is one worker per core, each with one BLAS thread. Measured on
- * the project's 2-core AMD EPYC (OpenBLAS 0.3.31, Zen kernels), two matrices of each size with
- * a power-law spectrum, values only, wall time for both (machine shared with other jobs, load
- * average 11–17 during the runs, so absolute numbers are noisy; the ratio is the point):
+ * the project's 2-core AMD EPYC (OpenBLAS 0.3.31, runtime core Zen), 2026-11-23, two matrices
+ * per size with the power-law spectrum σ_i = (i+1)^−0.6 ({@code SyntheticMatrices}), values
+ * only, wall time for both matrices:
  * <pre>
- * size          path    2 workers × 1 BLAS thread   1 worker × 2 BLAS threads
- * 2048×2048     gesdd   {@value #MEASURED_2048_GESDD_2x1} s                      {@value #MEASURED_2048_GESDD_1x2} s
- * 2048×5632     gesdd   {@value #MEASURED_5632_GESDD_2x1} s                      {@value #MEASURED_5632_GESDD_1x2} s
- * 4096×4096     gram    {@value #MEASURED_4096_GRAM_2x1} s                      {@value #MEASURED_4096_GRAM_1x2} s
+ * size         path    2 workers × 1 BLAS thread   1 worker × 2 BLAS threads
+ * 2048×2048    gesdd    21.0 s                     117.0 s
+ * 2048×2048    Gram     16.3 s                     137.1 s
+ * 2048×5632    gesdd    99.4 s                     614.4 s
+ * 2048×5632    Gram     38.8 s                     141.3 s
+ * 4096×4096    gesdd   330.1 s                     not finished (projected &gt; 30 min, stopped)
  * </pre>
- * (command: {@code java -cp … Sched 2048x2048 2048x5632 4096x4096}, the scheduling probe kept
- * in the linalg branch's report). Reasons: dgesdd's bidiagonalisation is half BLAS-2
- * (memory-bound, scales poorly with threads), and OpenBLAS worker threads spin and suffer
- * badly when the cores are oversubscribed, while single-threaded calls on independent matrices
- * need no synchronisation. The cost is memory: each worker holds one matrix (8·m·n bytes on the
- * heap plus the same off-heap during the call).
+ * The machine was shared with other jobs (load average 17–30 on 2 cores during the runs), so
+ * absolute times are several times slower than on an idle machine; the 3.6–8× ratio is the
+ * point. Why: dgesdd's bidiagonalisation is half BLAS-2 (memory-bound, scales poorly with
+ * threads), and OpenBLAS's worker threads spin-wait and stall badly when the cores are
+ * oversubscribed, whereas single-threaded calls on independent matrices never synchronise.
+ * Reproduce with {@code SvdBenchmark.compareScheduling(new NativeBackend(), shape, 2,
+ * [{2,1},{1,2}], seed)} (same procedure as the probe that produced these numbers).
+ * The cost is memory: each worker holds one matrix (8·m·n bytes on the heap plus the same
+ * off-heap during dgesdd; far less on the streamed Gram path).
  */
 public class SpectrumTask extends AbstractTask {
-    static final String MEASURED_2048_GESDD_2x1 = "21.0";
-    static final String MEASURED_2048_GESDD_1x2 = "?";
-    static final String MEASURED_5632_GESDD_2x1 = "?";
-    static final String MEASURED_5632_GESDD_1x2 = "?";
-    static final String MEASURED_4096_GRAM_2x1 = "?";
-    static final String MEASURED_4096_GRAM_1x2 = "?";
-
     private final TensorSource source;
     private final List<MatrixRef> refs;
     private final SvdBackend backend;

@@ -50,6 +50,18 @@ class SvdBenchmarkTest {
     }
 
     @Test
+    void schedulingComparisonRunsEveryConfiguration() {
+        int before = dev.rankscope.engine.linalg.NativeLibrary.threads();
+        var rs = SvdBenchmark.compareScheduling(new NativeBackend(), new SvdBenchmark.Shape(64, 96), 2,
+                List.of(new int[] {2, 1}, new int[] {1, 2}), 1L);
+        assertEquals(2, rs.size());
+        assertEquals(2, rs.get(0).workers());
+        assertEquals(2, rs.get(1).blasThreads());
+        assertTrue(rs.get(0).seconds() > 0);
+        assertEquals(before, dev.rankscope.engine.linalg.NativeLibrary.threads());
+    }
+
+    @Test
     void flopModelsAndParsing() {
         var s = SvdBenchmark.Shape.parse("4096x11008");
         assertEquals(new SvdBenchmark.Shape(4096, 11008), s);

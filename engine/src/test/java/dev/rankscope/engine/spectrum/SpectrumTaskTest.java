@@ -38,8 +38,8 @@ class SpectrumTaskTest {
         }
     }
 
-    private static InMemoryTensorSource source(int count) {
-        InMemoryTensorSource src = new InMemoryTensorSource();
+    private static CountingTensorSource source(int count) {
+        CountingTensorSource src = new CountingTensorSource();
         for (int i = 0; i < count; i++) {
             Matrix a = SyntheticMatrices.withSpectrum(40, 30, SyntheticMatrices.logSpectrum(30, 2, 0.1), i);
             src.add("w" + i, a.data(), 40, 30);
@@ -49,7 +49,7 @@ class SpectrumTaskTest {
 
     @Test
     void computesEveryMatrixWithDefaultParallelismAndSetsBlasThreads() {
-        InMemoryTensorSource src = source(5);
+        CountingTensorSource src = source(5);
         Collector c = new Collector();
         List<Double> progress = Collections.synchronizedList(new ArrayList<>());
         int before = NativeLibrary.threads();
@@ -78,7 +78,7 @@ class SpectrumTaskTest {
 
     @Test
     void float32UsesTheBackendsSinglePrecisionPath() {
-        InMemoryTensorSource src = source(1);
+        CountingTensorSource src = source(1);
         List<dev.rankscope.engine.spectrum.Precision> seen = Collections.synchronizedList(new ArrayList<>());
         SvdBackend spy = new NativeBackend();
         SvdBackend recording = new SvdBackend() {
@@ -114,7 +114,7 @@ class SpectrumTaskTest {
 
     @Test
     void failureOfOneMatrixDoesNotStopTheOthers() {
-        InMemoryTensorSource src = source(2);
+        CountingTensorSource src = source(2);
         double[] bad = new double[12];
         bad[5] = Double.NaN;
         src.add("nan", bad, 3, 4);
@@ -126,7 +126,7 @@ class SpectrumTaskTest {
 
     @Test
     void cancellationStopsBetweenMatrices() {
-        InMemoryTensorSource src = source(6);
+        CountingTensorSource src = source(6);
         Collector c = new Collector();
         SpectrumTask[] holder = new SpectrumTask[1];
         SpectrumListener cancelAfterFirst = new SpectrumListener() {

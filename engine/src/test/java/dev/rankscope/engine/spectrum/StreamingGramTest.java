@@ -33,7 +33,7 @@ class StreamingGramTest {
     @Test
     void tallByRowBlocksReadsOnlyBlocks() {
         Matrix a = SyntheticMatrices.withSpectrum(300, 120, SyntheticMatrices.powerLawSpectrum(120, 0.6), 1);
-        InMemoryTensorSource src = new InMemoryTensorSource().add("w", a.data(), 300, 120);
+        CountingTensorSource src = new CountingTensorSource().add("w", a.data(), 300, 120);
         int block = 120 * 32;  // 32 rows per block
         Optional<SvdResult> r = StreamingGram.tryValues(src, MatrixRef.whole("w", 300, 120), TOL, block);
         assertTrue(r.isPresent());
@@ -46,7 +46,7 @@ class StreamingGramTest {
     @Test
     void wideByColumnPanels() {
         Matrix a = SyntheticMatrices.withSpectrum(90, 250, SyntheticMatrices.powerLawSpectrum(90, 0.6), 2);
-        InMemoryTensorSource src = new InMemoryTensorSource().add("w", a.data(), 90, 250);
+        CountingTensorSource src = new CountingTensorSource().add("w", a.data(), 90, 250);
         Optional<SvdResult> r = StreamingGram.tryValues(src, MatrixRef.whole("w", 90, 250), TOL, 90 * 40);
         assertTrue(r.isPresent());
         assertMatchesGesdd(a, r.get().sigma());
@@ -61,11 +61,11 @@ class StreamingGramTest {
         double[] both = new double[2 * 60 * 80];
         System.arraycopy(e0.data(), 0, both, 0, 4800);
         System.arraycopy(e1.data(), 0, both, 4800, 4800);
-        InMemoryTensorSource src = new InMemoryTensorSource().add("experts", both, 2, 60, 80);
+        CountingTensorSource src = new CountingTensorSource().add("experts", both, 2, 60, 80);
         MatrixRef slice1 = new MatrixRef("experts[1]", "experts", 1, 60, 80, false);
         assertMatchesGesdd(e1, StreamingGram.tryValues(src, slice1, TOL, 1000).orElseThrow().sigma());
         // stored (in, out) = 60×80, analysed as 80×60
-        InMemoryTensorSource t = new InMemoryTensorSource().add("c", e0.data(), 60, 80);
+        CountingTensorSource t = new CountingTensorSource().add("c", e0.data(), 60, 80);
         MatrixRef transposed = new MatrixRef("c", "c", -1, 80, 60, true);
         assertMatchesGesdd(e0, StreamingGram.tryValues(t, transposed, TOL, 1000).orElseThrow().sigma());
     }
@@ -73,7 +73,7 @@ class StreamingGramTest {
     @Test
     void rejectsWhenTheEstimateFailsAndTaskRepairs() {
         Matrix a = SyntheticMatrices.withSpectrum(300, 280, SyntheticMatrices.logSpectrum(280, 1, 1e-10), 5);
-        InMemoryTensorSource src = new InMemoryTensorSource().add("w", a.data(), 300, 280);
+        CountingTensorSource src = new CountingTensorSource().add("w", a.data(), 300, 280);
         MatrixRef ref = MatrixRef.whole("w", 300, 280);
         assertTrue(StreamingGram.tryValues(src, ref, TOL, 10_000).isEmpty());
         SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
@@ -87,7 +87,7 @@ class StreamingGramTest {
     @Test
     void taskUsesStreamingWhenTheEstimateHolds() {
         Matrix a = SyntheticMatrices.withSpectrum(400, 300, SyntheticMatrices.powerLawSpectrum(300, 0.6), 6);
-        InMemoryTensorSource src = new InMemoryTensorSource().add("w", a.data(), 400, 300);
+        CountingTensorSource src = new CountingTensorSource().add("w", a.data(), 400, 300);
         SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
         new SpectrumTask(src, MatrixExtractor.matrices(src.tensors()), new NativeBackend(), Precision.F64, 2, c).run();
         Spectrum s = c.spectra.get("w");
@@ -100,7 +100,7 @@ class StreamingGramTest {
     void nonFiniteBlockRejected() {
         double[] d = SyntheticMatrices.gaussian(50, 20, 7).data();
         d[777] = Double.NaN;
-        InMemoryTensorSource src = new InMemoryTensorSource().add("w", d, 50, 20);
+        CountingTensorSource src = new CountingTensorSource().add("w", d, 50, 20);
         assertThrows(LinalgException.class, () -> StreamingGram.tryValues(src, MatrixRef.whole("w", 50, 20), TOL, 200));
     }
 }

@@ -3,55 +3,59 @@ package dev.rankscope.engine.spectrum;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.engine.testing.InMemoryTensorSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A float64 tensor source held in memory, counting elements read (tests only). */
-final class InMemoryTensorSource implements TensorSource {
-    private final Map<String, double[]> data = new LinkedHashMap<>();
-    private final List<TensorInfo> infos = new ArrayList<>();
+/**
+ * Test fixture: float64 tensors in memory (the shared {@link InMemoryTensorSource}) with counters
+ * of how many elements were read and the largest single read, to prove streaming never loads a
+ * whole matrix.
+ */
+final class CountingTensorSource implements TensorSource {
+    private final InMemoryTensorSource.Builder builder = InMemoryTensorSource.builder("memory.safetensors");
+    private InMemoryTensorSource built;
     final AtomicLong elementsRead = new AtomicLong();
     final AtomicLong largestRead = new AtomicLong();
 
-    InMemoryTensorSource add(String name, double[] values, long... shape) {
-        data.put(name, values.clone());
-        infos.add(new TensorInfo(name, DType.F64, shape, values.length * 8L));
+    CountingTensorSource add(String name, double[] values, long... shape) {
+        builder.tensor(name, DType.F64, shape, values);
+        built = builder.build();
         return this;
     }
 
     @Override
     public Path path() {
-        return Path.of("memory.safetensors");
+        return built.path();
     }
 
     @Override
     public String format() {
-        return "memory";
+        return built.format();
     }
 
     @Override
     public List<TensorInfo> tensors() {
-        return List.copyOf(infos);
+        return built.tensors();
     }
 
     @Override
     public Map<String, String> metadata() {
-        return Map.of();
+        return built.metadata();
     }
 
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
-        System.arraycopy(data.get(name), (int) first, dst, dstOffset, count);
+        built.readElements(name, first, count, dst, dstOffset);
         elementsRead.addAndGet(count);
         largestRead.accumulateAndGet(count, Math::max);
     }
 
     @Override
     public void close() {
+        built.close();
     }
 }

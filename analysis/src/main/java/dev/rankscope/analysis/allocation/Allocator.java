@@ -26,6 +26,16 @@ public final class Allocator {
     private Allocator() {
     }
 
+    /** Break-even rank mn/(m+n) of SPEC §4 (4096×11008: 2985.22): factorising saves only below it. */
+    public static double breakEven(int m, int n) {
+        return (double) m * n / ((long) m + n);
+    }
+
+    /** Largest rank k with k(m+n) &lt; mn, i.e. the largest rank worth factorising (4096×11008: 2985). */
+    public static long maxFactorisedRank(int m, int n) {
+        return ((long) m * n - 1) / ((long) m + n);
+    }
+
     /** {@link #plan(List, Budget, Scope, Constraints, StrategyParameters, Clock)} with the UTC clock. */
     public static Plan plan(List<AllocationInput> inputs, Budget budget, Scope scope, Constraints constraints,
                             StrategyParameters strategy) {

@@ -116,4 +116,68 @@ public record Budget(Kind kind, double keptFraction, long amount, DType dtype) {
             case BYTES -> amount + " bytes at " + dtype;
         };
     }
+
+    /**
+     * Parses a budget as a user types it (CLI, form field):
+     * <ul>
+     *   <li>{@code 50%} or a plain number in (0, 1] such as {@code 0.5}: kept fraction;</li>
+     *   <li>an integer, optionally with {@code k}, {@code M} or {@code G} (10³, 10⁶, 10⁹), e.g.
+     *   {@code 3500000} or {@code 3.5M}: parameters;</li>
+     *   <li>a number with {@code B}, {@code KB}, {@code MB}, {@code GB} (10³ⁿ) or {@code KiB},
+     *   {@code MiB}, {@code GiB} (2¹⁰ⁿ), optionally {@code @f16}/{@code @bf16}/{@code @f32}
+     *   (default BF16), e.g. {@code 1.5GB@f16}: bytes.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException with a message saying what is accepted
+     */
+    public static Budget parse(String text) {
+        String t = text == null ? "" : text.trim();
+        String help = " (expected e.g. 50%, 0.5, 3.5M parameters or 1.5GB@bf16)";
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty budget" + help);
+        }
+        try {
+            if (t.endsWith("%")) {
+                return keptFraction(Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100);
+            }
+            DType dtype = DEFAULT_DTYPE;
+            int at = t.indexOf('@');
+            if (at >= 0) {
+                String d = t.substring(at + 1).trim().toUpperCase(java.util.Locale.ROOT);
+                dtype = DType.parse(d).orElseThrow(() -> new IllegalArgumentException("unknown dtype '" + d + "'" + help));
+                t = t.substring(0, at).trim();
+            }
+            String[][] byteUnits = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"KB", "1e3"},
+                    {"MB", "1e6"}, {"GB", "1e9"}, {"B", "1"}};
+            for (String[] u : byteUnits) {
+                if (t.endsWith(u[0])) {
+                    double v = Double.parseDouble(t.substring(0, t.length() - u[0].length()).trim()) * Double.parseDouble(u[1]);
+                    return bytes(wholeAmount(v, text, help), dtype);
+                }
+            }
+            if (at >= 0) {
+                throw new IllegalArgumentException("a dtype goes with a byte budget such as 1.5GB@bf16" + help);
+            }
+            double scale = 1;
+            char last = t.charAt(t.length() - 1);
+            if (last == 'k' || last == 'K' || last == 'M' || last == 'G') {
+                scale = last == 'G' ? 1e9 : last == 'M' ? 1e6 : 1e3;
+                t = t.substring(0, t.length() - 1).trim();
+            }
+            double v = Double.parseDouble(t) * scale;
+            if (scale == 1 && v > 0 && v <= 1 && (t.contains(".") || v < 1)) {
+                return keptFraction(v);
+            }
+            return params(wholeAmount(v, text, help));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cannot read budget '" + text + "'" + help, e);
+        }
+    }
+
+    private static long wholeAmount(double v, String text, String help) {
+        if (!(v >= 0) || v > Long.MAX_VALUE || v != Math.rint(v)) {
+            throw new IllegalArgumentException("budget '" + text + "' is not a whole, non-negative amount" + help);
+        }
+        return (long) v;
+    }
 }

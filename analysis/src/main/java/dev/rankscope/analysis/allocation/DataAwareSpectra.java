@@ -170,17 +170,25 @@ public final class DataAwareSpectra {
                 }
             }
         }
-        // Solve X·S = A row by row: Sᵀ·xᵀ = aᵀ with Sᵀ upper triangular (back substitution).
         double[] x = new double[m * n];
         for (int i = 0; i < m; i++) {
-            for (int j = n - 1; j >= 0; j--) {
-                double v = a[i * n + j];
-                for (int q = j + 1; q < n; q++) {
-                    v -= x[i * n + q] * s.get(q, j);
-                }
-                x[i * n + j] = v / s.get(j, j);
-            }
+            solveTimesInverse(a, i * n, s, x, i * n);
         }
         return new Matrix(m, n, x);
+    }
+
+    /**
+     * Solves x·S = a for one row (length n = S's size), S lower triangular and non-singular:
+     * Sᵀ·xᵀ = aᵀ by back substitution. Reads {@code a[aOff..aOff+n)}, writes {@code x[xOff..xOff+n)}.
+     */
+    public static void solveTimesInverse(double[] a, int aOff, Matrix s, double[] x, int xOff) {
+        int n = s.rows();
+        for (int j = n - 1; j >= 0; j--) {
+            double v = a[aOff + j];
+            for (int q = j + 1; q < n; q++) {
+                v -= x[xOff + q] * s.get(q, j);
+            }
+            x[xOff + j] = v / s.get(j, j);
+        }
     }
 }

@@ -118,6 +118,7 @@ final class RankLadder {
         if (factorisedLevels == 0) {
             return 0;
         }
+        k = Math.min(k, p);     // ranks above p mean "everything"; also keeps k·(m+n) from overflowing
         if (k * perRank >= denseCost && denseAllowed) {
             return factorisedLevels;
         }

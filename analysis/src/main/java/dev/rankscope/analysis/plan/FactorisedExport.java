@@ -1,5 +1,6 @@
 package dev.rankscope.analysis.plan;
 
+import dev.rankscope.analysis.allocation.DataAwareSpectra;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.engine.io.AtomicFileWriter;
@@ -77,6 +78,24 @@ public final class FactorisedExport {
     public static FactorisedExportResult export(Plan plan, TensorSource source, Path target,
                                                 Function<Matrix, SvdResult> svd, FactorisedExportParameters params,
                                                 AtomicFileWriter files, SafetensorsWriter.Progress progress) {
+        return export(plan, source, target, svd, params, files, progress, NO_TRANSFORMS);
+    }
+
+    /** No data-aware transforms: factors come from the SVD of W itself. */
+    public static final Function<String, Matrix> NO_TRANSFORMS = name -> null;
+
+    /**
+     * Data-aware variant (SPEC §4, {@link dev.rankscope.analysis.allocation.DataAwareSpectra}): for
+     * a tensor whose {@code inputTransforms} entry S is non-null, the factors come from the SVD of
+     * W·S: U = U_k·√Σ_k and V = √Σ_k·V_kᵀ·S⁻¹ (S lower triangular), and verification measures
+     * ‖(W − U·V)·S‖_F/‖W·S‖_F, the data-space error such a plan's rel_error describes.
+     *
+     * @param inputTransforms tensor name → S (n×n, lower triangular or diagonal), or null for none
+     */
+    public static FactorisedExportResult export(Plan plan, TensorSource source, Path target,
+                                                Function<Matrix, SvdResult> svd, FactorisedExportParameters params,
+                                                AtomicFileWriter files, SafetensorsWriter.Progress progress,
+                                                Function<String, Matrix> inputTransforms) {
         Map<String, PlannedMatrix> factorised = checkPlanFits(plan, source);
         SafetensorsWriter writer = new SafetensorsWriter();
         writer.metadata("format", "pt");
@@ -94,8 +113,9 @@ public final class FactorisedExport {
             int m = pm.rows();
             int n = pm.cols();
             int k = pm.rank();
+            Matrix transform = inputTransforms.apply(t.name());
             writer.add(factorName(t.name(), 'U'), params.factorDType(), new long[] {m, k}, sink -> {
-                SvdResult r = decompose(source, pm, svd);
+                SvdResult r = decompose(source, pm, svd, transform);
                 current[0] = r;
                 double[] row = new double[k];
                 for (int i = 0; i < m; i++) {
@@ -109,12 +129,16 @@ public final class FactorisedExport {
                 SvdResult r = current[0];
                 current[0] = null;
                 double[] row = new double[n];
+                double[] solved = transform == null ? row : new double[n];
                 for (int j = 0; j < k; j++) {
                     double s = Math.sqrt(r.sigma(j));
                     for (int c = 0; c < n; c++) {
                         row[c] = s * r.vt().get(j, c);
                     }
-                    sink.put(row, 0, n);
+                    if (transform != null) {
+                        DataAwareSpectra.solveTimesInverse(row, 0, transform, solved, 0);
+                    }
+                    sink.put(solved, 0, n);
                 }
             });
         }
@@ -126,7 +150,7 @@ public final class FactorisedExport {
         AtomicFileWriter guarded = ExportFiles.protecting(new AtomicFileWriter(inputs), plan);
         writer.write(target, guarded, progress);
         try (TensorSource out = Checkpoints.open(target)) {
-            return verify(plan, source, out, params.tolerance(), target);
+            return verify(plan, source, out, params.tolerance(), target, inputTransforms);
         }
     }
 
@@ -166,8 +190,16 @@ public final class FactorisedExport {
         return false;
     }
 
-    private static SvdResult decompose(TensorSource source, PlannedMatrix pm, Function<Matrix, SvdResult> svd) {
+    private static SvdResult decompose(TensorSource source, PlannedMatrix pm, Function<Matrix, SvdResult> svd,
+                                       Matrix transform) {
         Matrix w = new Matrix(pm.rows(), pm.cols(), source.readDouble(pm.id()));
+        if (transform != null) {
+            if (transform.rows() != pm.cols() || transform.cols() != pm.cols()) {
+                throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "the input transform for '"
+                        + pm.id() + "' is " + transform.rows() + "×" + transform.cols() + ", expected " + pm.cols() + "×" + pm.cols());
+            }
+            w = DataAwareSpectra.multiply(w, transform);
+        }
         SvdResult r = svd.apply(w);
         int p = Math.min(pm.rows(), pm.cols());
         if (r.u() == null || r.vt() == null || r.size() < pm.rank() || r.u().rows() != pm.rows()
@@ -255,6 +287,12 @@ public final class FactorisedExport {
      */
     public static FactorisedExportResult verify(Plan plan, TensorSource original, TensorSource factorised,
                                                 double tolerance, Path output) {
+        return verify(plan, original, factorised, tolerance, output, NO_TRANSFORMS);
+    }
+
+    /** {@link #verify(Plan, TensorSource, TensorSource, double, Path)} measuring ‖(W − U·V)·S‖/‖W·S‖ where S is given. */
+    public static FactorisedExportResult verify(Plan plan, TensorSource original, TensorSource factorised,
+                                                double tolerance, Path output, Function<String, Matrix> inputTransforms) {
         Map<String, PlannedMatrix> fact = new HashMap<>();
         for (PlannedMatrix pm : plan.factorised()) {
             fact.put(pm.id(), pm);
@@ -272,11 +310,47 @@ public final class FactorisedExport {
             }
             double measured = relativeError(original.readDouble(t.name()),
                     factorised.readDouble(factorName(t.name(), 'U')), factorised.readDouble(factorName(t.name(), 'V')),
-                    pm.rows(), pm.rank(), pm.cols());
+                    pm.rows(), pm.rank(), pm.cols(), inputTransforms.apply(t.name()));
             checks.add(new FactorisedExportResult.FactorCheck(t.name(), pm.rank(), pm.relativeError(), measured,
                     Math.abs(measured - pm.relativeError()) <= tolerance));
         }
         return new FactorisedExportResult(output, factorised.tensors().size(), checks, mismatches);
+    }
+
+    /**
+     * ‖(W − U·V)·S‖_F/‖W·S‖_F for row-major W (m×n), U (m×k), V (k×n) and S (n×n, or null for the
+     * identity); 0 when both norms are 0.
+     */
+    static double relativeError(double[] w, double[] u, double[] v, int m, int k, int n, Matrix s) {
+        if (s == null) {
+            return relativeError(w, u, v, m, k, n);
+        }
+        double[] r = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < k; t++) {
+                double a = u[i * k + t];
+                for (int j = 0; j < n; j++) {
+                    r[i * n + j] += a * v[t * n + j];
+                }
+            }
+        }
+        for (int i = 0; i < r.length; i++) {
+            r[i] = w[i] - r[i];
+        }
+        double diff = frobeniusSquared(DataAwareSpectra.multiply(new Matrix(m, n, r), s));
+        double norm = frobeniusSquared(DataAwareSpectra.multiply(new Matrix(m, n, w.clone()), s));
+        if (norm == 0) {
+            return diff == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    private static double frobeniusSquared(Matrix a) {
+        double s = 0;
+        for (double x : a.data()) {
+            s += x * x;
+        }
+        return s;
     }
 
     /** ‖W − U·V‖_F/‖W‖_F for row-major W (m×n), U (m×k), V (k×n); 0 when W = 0 and U·V = 0. */

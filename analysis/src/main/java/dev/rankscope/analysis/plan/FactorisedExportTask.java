@@ -2,11 +2,13 @@ package dev.rankscope.analysis.plan;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Runs {@link FactorisedExport} as a cancellable task (SPEC §5): progress goes from 0 to 0.9
@@ -21,11 +23,20 @@ public final class FactorisedExportTask extends AbstractTask {
     private final SvdBackend backend;
     private final FactorisedExportParameters parameters;
     private final AtomicFileWriter files;
+    private final Function<String, Matrix> inputTransforms;
     private volatile FactorisedExportResult result;
 
     public FactorisedExportTask(Plan plan, TensorSource source, Path target, SvdBackend backend,
                                 FactorisedExportParameters parameters, AtomicFileWriter files) {
+        this(plan, source, target, backend, parameters, files, FactorisedExport.NO_TRANSFORMS);
+    }
+
+    /** Data-aware export: {@code inputTransforms} maps tensor names to S (see {@link FactorisedExport}). */
+    public FactorisedExportTask(Plan plan, TensorSource source, Path target, SvdBackend backend,
+                                FactorisedExportParameters parameters, AtomicFileWriter files,
+                                Function<String, Matrix> inputTransforms) {
         super("Export factorised " + target.getFileName());
+        this.inputTransforms = inputTransforms;
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -36,10 +47,10 @@ public final class FactorisedExportTask extends AbstractTask {
 
     @Override
     protected void work() {
-        result = FactorisedExport.export(plan, source, target, backend, parameters, files, (index, total, tensor) -> {
+        result = FactorisedExport.export(plan, source, target, backend::svd, parameters, files, (index, total, tensor) -> {
             checkCancelled();
             progress(0.9 * index / Math.max(1, total), "writing " + tensor.name());
-        });
+        }, inputTransforms);
         progress(1.0, result.verified() ? "verified " + result.factorChecks().size() + " factorised matrices"
                 : "verification failed for some matrices");
     }

@@ -182,4 +182,21 @@ class ConstraintsAndScopeTest {
                 Budget.keptFraction(0.5), Scope.defaults(), Constraints.defaults(), AlphaParameters.defaults()));
         assertTrue(e.userMessage().contains("α"));
     }
+
+    @Test
+    void budgetsParseFromUserText() {
+        assertEquals(Budget.keptFraction(0.5), Budget.parse("50%"));
+        assertEquals(Budget.keptFraction(0.25), Budget.parse(" 0.25 "));
+        assertEquals(Budget.keptFraction(1.0), Budget.parse("1.0"));
+        assertEquals(Budget.params(1), Budget.parse("1"));
+        assertEquals(Budget.params(3_500_000), Budget.parse("3.5M"));
+        assertEquals(Budget.params(2_000), Budget.parse("2k"));
+        assertEquals(Budget.params(7_000_000_000L), Budget.parse("7G"));
+        assertEquals(Budget.bytes(1_500_000_000L, dev.rankscope.engine.tensor.DType.F16), Budget.parse("1.5GB@f16"));
+        assertEquals(Budget.bytes(2L << 30, Budget.DEFAULT_DTYPE), Budget.parse("2GiB"));
+        assertEquals(Budget.bytes(100, dev.rankscope.engine.tensor.DType.F32), Budget.parse("100B@F32"));
+        for (String bad : new String[] {"", "abc", "150%", "1.5", "-3", "2.5k5", "10@f16", "1GB@i8", "0.5B"}) {
+            assertThrows(IllegalArgumentException.class, () -> Budget.parse(bad), bad);
+        }
+    }
 }

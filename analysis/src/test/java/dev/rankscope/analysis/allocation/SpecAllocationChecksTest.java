@@ -45,7 +45,9 @@ class SpecAllocationChecksTest {
     @Test
     void breakEvenOf4096x11008Is2985Point22() {
         RankLadder r = new RankLadder(mlp4096x11008(), Constraints.defaults(), Integer.MAX_VALUE);
-        assertEquals(2985.22, 4096.0 * 11008 / (4096 + 11008), 0.005);
+        assertEquals(2985.22, Allocator.breakEven(4096, 11008), 0.005);
+        assertEquals(2985, Allocator.maxFactorisedRank(4096, 11008));
+        assertEquals(15, Allocator.maxFactorisedRank(32, 32), "k = 16 = mn/(m+n) exactly is not worth factorising");
         assertEquals(2985, r.rank(r.factorisedLevels - 1), "largest factorised rank is below break-even");
         assertTrue(r.isDense(r.levelForRank(2986, RankLadder.Snap.DOWN)), "k ≥ mn/(m+n) → dense");
         assertEquals(2985, r.rank(r.levelForRank(2985, RankLadder.Snap.DOWN)));

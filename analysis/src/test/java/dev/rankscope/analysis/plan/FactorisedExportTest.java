@@ -287,4 +287,61 @@ class FactorisedExportTest {
             assertFalse(PlanSources.matches(plan.withSource(new PlanSource("x", "", 3)), src));
         }
     }
+
+    @Test
+    void dataAwarePlanExportsWhitenedFactorsAndVerifiesInDataSpace(@TempDir Path dir) {
+        Path model = checkpoint(dir);
+        Random rnd = new Random(9);
+        try (TensorSource src = Checkpoints.open(model)) {
+            java.util.Map<String, Matrix> transforms = new java.util.HashMap<>();
+            List<AllocationInput> inputs = new ArrayList<>();
+            for (Spec s : TENSORS) {
+                if (s.shape().length != 2 || s.type() == ModuleType.EMBED || s.type() == ModuleType.LM_HEAD) {
+                    continue;
+                }
+                int m = (int) s.shape()[0];
+                int n = (int) s.shape()[1];
+                double[] xs = new double[60 * n];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = rnd.nextGaussian() * (1 + (i % n));
+                }
+                Matrix x = new Matrix(60, n, xs);
+                dev.rankscope.analysis.allocation.ModuleStatistics stats = new dev.rankscope.analysis.allocation.ModuleStatistics(
+                        dev.rankscope.analysis.allocation.DataAwareSpectra.multiply(x.transpose(), x), null, null);
+                String module = s.name().substring(0, s.name().length() - 7);
+                AllocationInput base = new AllocationInput(s.name(), module, s.layer(), s.type(), m, n, s.dtype(),
+                        new double[Math.min(m, n)], Double.NaN, Double.NaN, Double.NaN, stats);
+                Matrix w = new Matrix(m, n, src.readDouble(s.name()));
+                dev.rankscope.analysis.allocation.DataAwareParameters dp = dev.rankscope.analysis.allocation.DataAwareParameters
+                        .of(dev.rankscope.analysis.allocation.DataAwareParameters.Method.SVD_LLM_WHITENING);
+                inputs.add(dev.rankscope.analysis.allocation.DataAwareSpectra.dataAware(base, w, dp, SVD));
+                transforms.put(s.name(), dev.rankscope.analysis.allocation.DataAwareSpectra.inputTransform(module, stats, n, dp));
+            }
+            Plan plan = Allocator.plan(inputs, Budget.keptFraction(0.45), Scope.defaults(), Constraints.defaults(),
+                    GlobalOptimalParameters.defaults());
+            assertFalse(plan.factorised().isEmpty());
+            Path out = dir.resolve("aware.safetensors");
+            FactorisedExportResult res = FactorisedExport.export(plan, src, out, SVD::svd,
+                    FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), SafetensorsWriter.Progress.NONE,
+                    transforms::get);
+            assertTrue(res.verified(), res.toString());
+            // Without S the same factors do not match the data-space error: the check is meaningful.
+            try (TensorSource o = Checkpoints.open(out)) {
+                FactorisedExportResult plainCheck = FactorisedExport.verify(plan, src, o, 1e-5, out);
+                assertFalse(plainCheck.verified(), "weight-space error differs from the data-space rel_error");
+                PlannedMatrix pm = plan.factorised().get(0);
+                Matrix s = transforms.get(pm.id());
+                Matrix expected = dev.rankscope.analysis.allocation.DataAwareSpectra.reconstruct(
+                        SVD.svd(dev.rankscope.analysis.allocation.DataAwareSpectra.multiply(
+                                new Matrix(pm.rows(), pm.cols(), src.readDouble(pm.id())), s)), pm.rank(), s);
+                String base = pm.id().substring(0, pm.id().length() - 7);
+                Matrix uv = dev.rankscope.analysis.allocation.DataAwareSpectra.multiply(
+                        new Matrix(pm.rows(), pm.rank(), o.readDouble(base + ".U.weight")),
+                        new Matrix(pm.rank(), pm.cols(), o.readDouble(base + ".V.weight")));
+                for (int i = 0; i < uv.data().length; i++) {
+                    assertEquals(expected.data()[i], uv.data()[i], 1e-4 * (1 + Math.abs(expected.data()[i])));
+                }
+            }
+        }
+    }
 }

@@ -34,8 +34,8 @@ import java.util.Set;
  * matrices everywhere; cells of selected matrices are outlined. FX thread only.
  */
 public final class LayerMapView extends BorderPane implements WorkbenchTab {
-    private static final double CELL_W = 64;
-    private static final double CELL_H = 22;
+    private static final double CELL_W = 74;
+    private static final double CELL_H = 26;
 
     private final LayerMapViewModel vm;
     private final GridPane grid = new GridPane();

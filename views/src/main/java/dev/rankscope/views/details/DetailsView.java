@@ -34,6 +34,7 @@ public final class DetailsView extends BorderPane {
         grid.setPadding(new Insets(6, 10, 10, 10));
         ColumnConstraints names = new ColumnConstraints();
         names.setHalignment(HPos.LEFT);
+        names.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         ColumnConstraints values = new ColumnConstraints();
         values.setHgrow(Priority.ALWAYS);
         grid.getColumnConstraints().setAll(names, values);
@@ -65,6 +66,7 @@ public final class DetailsView extends BorderPane {
                 grid.add(heading, 0, row++);
             }
             Label name = new Label(item.name());
+            name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             name.getStyleClass().add("details-name");
             Label value = new Label(item.value());
             value.getStyleClass().add("details-value");

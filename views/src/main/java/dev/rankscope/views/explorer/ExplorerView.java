@@ -238,7 +238,7 @@ public final class ExplorerView extends VBox {
             badge.getStyleClass().add("badge");
             HBox.setHgrow(spacer, Priority.ALWAYS);
             row.setAlignment(Pos.CENTER_LEFT);
-            name.setMinWidth(0);
+            name.setMinWidth(64);
             shape.setMinWidth(Region.USE_PREF_SIZE);
             dtype.setMinWidth(Region.USE_PREF_SIZE);
             badge.setMinWidth(Region.USE_PREF_SIZE);

@@ -93,9 +93,11 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
 
         CheckBox logX = new CheckBox("log index axis");
         logX.setId("spectrum-logx");
+        logX.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         logX.selectedProperty().bindBidirectional(vm.logXProperty());
         placeholder.setId("spectrum-placeholder");
         placeholder.getStyleClass().add("placeholder");
+        placeholder.setMinWidth(0);
         Label hint = new Label("drag: zoom · Ctrl-drag: pan · wheel: zoom");
         hint.getStyleClass().add("hint");
         HBox toolbar = new HBox(14, logX, hint, placeholder);
@@ -152,8 +154,9 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
             m.setLabel(names[i] + " = " + data.crossings().get(i));
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
             m.setLabelPaint(MARKER);
-            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            // labels sit left of their line so the last one (r99, often near p) stays inside the plot
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+            m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 14 * i, 2, 4 + 14 * i, 2));
             cp.addDomainMarker(m);
         }

@@ -148,7 +148,8 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         bg.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(fill,
                 new javafx.scene.layout.CornerRadii(3), Insets.EMPTY)));
         Label value = new Label(Double.isNaN(cell.value()) ? "" : g.metric().format(cell.value()));
-        value.setTextFill(ColorScale.prefersDarkText(fill) ? Color.web("#111") : Color.WHITE);
+        // inline style: stylesheet text colours (themes) must not override the contrast choice
+        value.setStyle(ColorScale.prefersDarkText(fill) ? "-fx-text-fill: #111111;" : "-fx-text-fill: white;");
         value.getStyleClass().add("layermap-value");
         StackPane node = new StackPane(bg, value);
         node.setMinSize(CELL_W, CELL_H);

@@ -129,6 +129,14 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         ChartTheme.apply(scree.chart(), t);
         ChartTheme.apply(cumulative.chart(), t);
         ChartTheme.apply(esd.chart(), t);
+        Color label = t == Theme.DARK ? new Color(0xc8, 0xcb, 0xd0) : new Color(0x55, 0x55, 0x55);
+        var levels = cumulative.chart().getXYPlot().getRangeMarkers(Layer.BACKGROUND);
+        if (levels != null) {
+            for (Object m : levels) {
+                ((ValueMarker) m).setLabelPaint(label);
+                ((ValueMarker) m).setLabelBackgroundColor(new Color(0, 0, 0, 0));
+            }
+        }
     }
 
     /** Follows a theme property. */
@@ -237,7 +245,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         bars.setDrawBarOutline(false);
         XYPlot plot = new XYPlot(new XYIntervalSeriesCollection(), logAxis("λ = σ²"), logAxis("density"), bars);
         XYLineAndShapeRenderer tail = new XYLineAndShapeRenderer(true, false);
-        tail.setSeriesPaint(0, Color.BLACK);
+        tail.setSeriesPaint(0, new Color(0xd6, 0x33, 0x6c));
         tail.setSeriesStroke(0, new BasicStroke(2.2f));
         plot.setDataset(1, new XYSeriesCollection());
         plot.setRenderer(1, tail);

@@ -67,12 +67,20 @@ class WorkbenchJourneyTest {
         waitUntil(() -> vm.matricesDoneProperty().get() == MATRICES);
     }
 
+    static long sizeOf(Path p) {
+        try {
+            return java.nio.file.Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     static XYPlot plot(FxRobot robot, String id) {
         return robot.lookup(id).queryAs(ChartViewer.class).getChart().getXYPlot();
     }
 
     @Test
-    void openTheSampleSelectALayerAndSeeTheChartsFilled(FxRobot robot) {
+    void openTheSampleSelectALayerAndSeeTheChartsFilled(FxRobot robot, @org.junit.jupiter.api.io.TempDir Path exportDir) {
         openSampleAndWait(robot);
         assertEquals(4, robot.lookup(".layer-row").queryAll().size(), "model row + 3 layers");
         Label layer1 = robot.lookup(".row-name").match((Label l) -> "layer 1".equals(l.getText())).queryAs(Label.class);
@@ -91,6 +99,24 @@ class WorkbenchJourneyTest {
         assertEquals(7, esd.getDataset(0).getSeriesCount());
         assertTrue(esd.getDataset(0).getItemCount(0) >= 8, "ESD histogram bins");
         assertEquals(1, esd.getDataset(1).getSeriesCount(), "power-law tail line");
+
+        // export the scree plot as SVG and PNG (rendered on the FX thread, written on a work thread)
+        Path svg = exportDir.resolve("scree.svg");
+        Path png = exportDir.resolve("scree.png");
+        robot.interact(() -> {
+            view.spectrum().charts().get(0).exportTo(svg, "svg");
+            view.spectrum().charts().get(0).exportTo(png, "png");
+        });
+        waitUntil(() -> java.nio.file.Files.exists(svg) && java.nio.file.Files.exists(png));
+        waitUntil(() -> sizeOf(png) > 8);
+        try {
+            assertTrue(java.nio.file.Files.readString(svg).contains("<svg"), "an SVG document");
+            byte[] head = java.nio.file.Files.readAllBytes(png);
+            assertEquals((byte) 0x89, head[0]);
+            assertEquals('P', head[1]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
 
         // next / previous matrix from the keyboard (F3)
         robot.interact(() -> vm.select(vm.checkpoints().get(0).matrices().get(0)));

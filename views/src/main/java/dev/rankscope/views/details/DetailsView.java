@@ -1,20 +1,24 @@
 package dev.rankscope.views.details;
 
-import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
+import javafx.geometry.HPos;
+import javafx.geometry.Insets;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
-import org.controlsfx.control.PropertySheet;
-
-import java.util.Optional;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
 
 /**
- * The Details panel (right): a read-only ControlsFX {@link PropertySheet} listing everything
- * known about the current matrix, grouped by category, each line with its definition as the
- * tooltip. FX thread only.
+ * The Details panel (right): every {@link DetailItem} of the current matrix in a two-column
+ * property grid, grouped under category headings, all visible at once (a ControlsFX
+ * PropertySheet collapses all but one category, which hid most metrics), each line with its
+ * definition as the tooltip. FX thread only.
  */
 public final class DetailsView extends BorderPane {
-    private final PropertySheet sheet = new PropertySheet();
+    private final GridPane grid = new GridPane();
 
     public DetailsView(DetailsViewModel vm) {
         setId("details-view");
@@ -23,65 +27,56 @@ public final class DetailsView extends BorderPane {
         title.getStyleClass().add("details-title");
         title.textProperty().bind(vm.titleProperty());
         title.setWrapText(true);
-        sheet.setId("details-sheet");
-        sheet.setMode(PropertySheet.Mode.CATEGORY);
-        sheet.setModeSwitcherVisible(false);
-        sheet.setSearchBoxVisible(true);
+        title.setMaxWidth(Double.MAX_VALUE);
+        grid.setId("details-grid");
+        grid.setHgap(10);
+        grid.setVgap(3);
+        grid.setPadding(new Insets(6, 10, 10, 10));
+        ColumnConstraints names = new ColumnConstraints();
+        names.setHalignment(HPos.LEFT);
+        names.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        grid.getColumnConstraints().setAll(names, values);
+        ScrollPane scroll = new ScrollPane(grid);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("details-scroll");
         setTop(title);
-        setCenter(sheet);
+        setCenter(scroll);
         vm.items().addListener((ListChangeListener<DetailItem>) c -> fill(vm));
         fill(vm);
     }
 
-    /** The sheet, for tests. */
-    public PropertySheet sheet() {
-        return sheet;
+    /** The grid, for tests. */
+    public GridPane grid() {
+        return grid;
     }
 
     private void fill(DetailsViewModel vm) {
-        sheet.getItems().setAll(vm.items().stream().map(ReadOnlyItem::new).toList());
-    }
-
-    /** A non-editable PropertySheet line. */
-    private record ReadOnlyItem(DetailItem item) implements PropertySheet.Item {
-        @Override
-        public Class<?> getType() {
-            return String.class;
-        }
-
-        @Override
-        public String getCategory() {
-            return item.category();
-        }
-
-        @Override
-        public String getName() {
-            return item.name();
-        }
-
-        @Override
-        public String getDescription() {
-            return item.description();
-        }
-
-        @Override
-        public Object getValue() {
-            return item.value();
-        }
-
-        @Override
-        public void setValue(Object value) {
-            // read-only
-        }
-
-        @Override
-        public boolean isEditable() {
-            return false;
-        }
-
-        @Override
-        public Optional<ObservableValue<? extends Object>> getObservableValue() {
-            return Optional.empty();
+        grid.getChildren().clear();
+        String category = null;
+        int row = 0;
+        for (DetailItem item : vm.items()) {
+            if (!item.category().equals(category)) {
+                category = item.category();
+                Label heading = new Label(category);
+                heading.getStyleClass().add("details-category");
+                GridPane.setColumnSpan(heading, 2);
+                GridPane.setMargin(heading, new Insets(row == 0 ? 0 : 8, 0, 2, 0));
+                grid.add(heading, 0, row++);
+            }
+            Label name = new Label(item.name());
+            name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            name.getStyleClass().add("details-name");
+            Label value = new Label(item.value());
+            value.getStyleClass().add("details-value");
+            value.setWrapText(true);
+            value.setMinWidth(0);
+            Tooltip tip = new Tooltip(item.description());
+            name.setTooltip(tip);
+            value.setTooltip(new Tooltip(item.value() + "\n" + item.description()));
+            grid.add(name, 0, row);
+            grid.add(value, 1, row++);
         }
     }
 }

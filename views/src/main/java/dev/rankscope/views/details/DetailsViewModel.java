@@ -26,6 +26,8 @@ import java.util.List;
 public final class DetailsViewModel {
     private final WorkbenchViewModel workbench;
     private final ObservableList<DetailItem> items = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<DetailItem> itemsReadOnly = FXCollections.unmodifiableObservableList(items);
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper("No matrix selected");
 
     public DetailsViewModel(WorkbenchViewModel workbench) {
@@ -66,15 +68,9 @@ public final class DetailsViewModel {
         if (e.ref().slice() >= 0) {
             out.add(new DetailItem(m, "slice", e.ref().tensor() + " [" + e.ref().slice() + "]", "Expert slice of a 3-D tensor (SPEC §7)"));
         }
-        if (checkpoint != null) {
-            String c = "Checkpoint";
-            out.add(new DetailItem(c, "file", checkpoint.path().toString(), "The file or folder opened"));
-            out.add(new DetailItem(c, "format", checkpoint.format(), "Container format"));
-            out.add(new DetailItem(c, "tensors", Integer.toString(checkpoint.tensors().size()), "All tensors, analysable or not"));
-            out.add(new DetailItem(c, "matrices", Integer.toString(checkpoint.matrices().size()), "Analysable matrices (SPEC §7)"));
-        }
         if (analysis == null) {
             out.add(new DetailItem("Spectrum", "status", "computing…", "The analysis of this matrix has not arrived yet"));
+            addCheckpoint(out, checkpoint);
             return out;
         }
         String s = "Spectrum";
@@ -129,7 +125,18 @@ public final class DetailsViewModel {
         if (!analysis.warnings().isEmpty()) {
             out.add(new DetailItem("Warnings", "notes", String.join("; ", analysis.warnings()), "Notes about this matrix"));
         }
+        addCheckpoint(out, checkpoint);
         return out;
+    }
+
+    private static void addCheckpoint(List<DetailItem> out, OpenedCheckpoint checkpoint) {
+        if (checkpoint != null) {
+            String c = "Checkpoint";
+            out.add(new DetailItem(c, "file", checkpoint.path().toString(), "The file or folder opened"));
+            out.add(new DetailItem(c, "format", checkpoint.format(), "Container format"));
+            out.add(new DetailItem(c, "tensors", Integer.toString(checkpoint.tensors().size()), "All tensors, analysable or not"));
+            out.add(new DetailItem(c, "matrices", Integer.toString(checkpoint.matrices().size()), "Analysable matrices (SPEC §7)"));
+        }
     }
 
     private static DetailItem num(String category, String name, double value, String description) {
@@ -138,7 +145,7 @@ public final class DetailsViewModel {
 
     /** Details of the current matrix. */
     public ObservableList<DetailItem> items() {
-        return FXCollections.unmodifiableObservableList(items);
+        return itemsReadOnly;
     }
 
     /** The current matrix's id, or "No matrix selected". */

@@ -42,6 +42,9 @@ public final class ExplorerView extends VBox {
     private final TextField filter = new TextField();
     private final ComboBox<ModuleType> moduleBox = new ComboBox<>();
     private final TreeView<Object> tree = new TreeView<>(new TreeItem<>("root"));
+    {
+        tree.getRoot().setExpanded(true);
+    }
     private final Map<MatrixEntry, TreeItem<Object>> leaves = new HashMap<>();
     private boolean syncing;
 
@@ -83,6 +86,7 @@ public final class ExplorerView extends VBox {
         tree.setShowRoot(false);
         tree.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         tree.setCellFactory(t -> new ExplorerCell());
+        tree.widthProperty().addListener((o, a, b) -> tree.refresh());
         VBox.setVgrow(tree, Priority.ALWAYS);
         getChildren().addAll(filters, tree);
 
@@ -234,6 +238,18 @@ public final class ExplorerView extends VBox {
             badge.getStyleClass().add("badge");
             HBox.setHgrow(spacer, Priority.ALWAYS);
             row.setAlignment(Pos.CENTER_LEFT);
+            name.setMinWidth(64);
+            shape.setMinWidth(Region.USE_PREF_SIZE);
+            dtype.setMinWidth(Region.USE_PREF_SIZE);
+            badge.setMinWidth(Region.USE_PREF_SIZE);
+        }
+
+        /** Fits the row to the visible width so shape, dtype and badge stay in view (the name truncates). */
+        private void fitWidth() {
+            int level = getTreeView().getTreeItemLevel(getTreeItem());
+            double width = getTreeView().getWidth() - 18 * Math.max(0, level) - 44;
+            row.setPrefWidth(Math.max(120, width));
+            row.setMaxWidth(Math.max(120, width));
         }
 
         @Override
@@ -280,6 +296,7 @@ public final class ExplorerView extends VBox {
                 badge.setVisible(true);
                 setTooltip(new Tooltip(e.id() + "\n" + metric.label() + ": " + badge.getText()));
             }
+            fitWidth();
             setGraphic(row);
         }
     }

@@ -34,6 +34,8 @@ public final class ExplorerViewModel {
     private final ObjectProperty<ModuleType> moduleFilter = new SimpleObjectProperty<>();
     private final ReadOnlyBooleanWrapper filterValid = new ReadOnlyBooleanWrapper(true);
     private final ObservableList<MatrixEntry> visible = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<MatrixEntry> visibleReadOnly = FXCollections.unmodifiableObservableList(visible);
 
     public ExplorerViewModel(WorkbenchViewModel workbench) {
         this.workbench = workbench;
@@ -115,7 +117,7 @@ public final class ExplorerViewModel {
 
     /** Matrices passing the filters, in checkpoint then file order. */
     public ObservableList<MatrixEntry> visibleMatrices() {
-        return FXCollections.unmodifiableObservableList(visible);
+        return visibleReadOnly;
     }
 
     public WorkbenchViewModel workbench() {

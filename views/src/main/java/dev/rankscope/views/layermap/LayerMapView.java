@@ -34,8 +34,8 @@ import java.util.Set;
  * matrices everywhere; cells of selected matrices are outlined. FX thread only.
  */
 public final class LayerMapView extends BorderPane implements WorkbenchTab {
-    private static final double CELL_W = 64;
-    private static final double CELL_H = 22;
+    private static final double CELL_W = 74;
+    private static final double CELL_H = 26;
 
     private final LayerMapViewModel vm;
     private final GridPane grid = new GridPane();
@@ -148,7 +148,8 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         bg.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(fill,
                 new javafx.scene.layout.CornerRadii(3), Insets.EMPTY)));
         Label value = new Label(Double.isNaN(cell.value()) ? "" : g.metric().format(cell.value()));
-        value.setTextFill(ColorScale.prefersDarkText(fill) ? Color.web("#111") : Color.WHITE);
+        // inline style: stylesheet text colours (themes) must not override the contrast choice
+        value.setStyle(ColorScale.prefersDarkText(fill) ? "-fx-text-fill: #111111;" : "-fx-text-fill: white;");
         value.getStyleClass().add("layermap-value");
         StackPane node = new StackPane(bg, value);
         node.setMinSize(CELL_W, CELL_H);

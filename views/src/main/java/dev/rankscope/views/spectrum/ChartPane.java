@@ -72,6 +72,8 @@ public final class ChartPane extends BorderPane {
 
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
+        titleLabel.setMinWidth(Region.USE_PREF_SIZE);
+        readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");
         readout.setId(id + "-readout");
         Region spacer = new Region();

@@ -48,6 +48,10 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
     private static final double[] ENERGY_LEVELS = {0.90, 0.95, 0.99};
     private static final Color MARKER = new Color(0xc0, 0x39, 0x2b);
     private static final Color MP = new Color(0x27, 0x80, 0x60);
+    /** Series colours, the same index → colour in all three charts (Tableau 10). */
+    static final Color[] PALETTE = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0x59a14f), new Color(0xe15759),
+            new Color(0xb07aa1), new Color(0x76b7b2), new Color(0xedc948), new Color(0xff9da7), new Color(0x9c755f),
+            new Color(0xbab0ac), new Color(0x1f77b4), new Color(0x8c564b)};
 
     private final SpectrumViewModel vm;
     private final ChartPane scree;
@@ -89,9 +93,11 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
 
         CheckBox logX = new CheckBox("log index axis");
         logX.setId("spectrum-logx");
+        logX.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         logX.selectedProperty().bindBidirectional(vm.logXProperty());
         placeholder.setId("spectrum-placeholder");
         placeholder.getStyleClass().add("placeholder");
+        placeholder.setMinWidth(0);
         Label hint = new Label("drag: zoom · Ctrl-drag: pan · wheel: zoom");
         hint.getStyleClass().add("hint");
         HBox toolbar = new HBox(14, logX, hint, placeholder);
@@ -123,6 +129,14 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         ChartTheme.apply(scree.chart(), t);
         ChartTheme.apply(cumulative.chart(), t);
         ChartTheme.apply(esd.chart(), t);
+        Color label = t == Theme.DARK ? new Color(0xc8, 0xcb, 0xd0) : new Color(0x55, 0x55, 0x55);
+        var levels = cumulative.chart().getXYPlot().getRangeMarkers(Layer.BACKGROUND);
+        if (levels != null) {
+            for (Object m : levels) {
+                ((ValueMarker) m).setLabelPaint(label);
+                ((ValueMarker) m).setLabelBackgroundColor(new Color(0, 0, 0, 0));
+            }
+        }
     }
 
     /** Follows a theme property. */
@@ -148,8 +162,9 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
             m.setLabel(names[i] + " = " + data.crossings().get(i));
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
             m.setLabelPaint(MARKER);
-            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            // labels sit left of their line so the last one (r99, often near p) stays inside the plot
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+            m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 14 * i, 2, 4 + 14 * i, 2));
             cp.addDomainMarker(m);
         }
@@ -174,6 +189,12 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
             m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
             m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
             ep.addDomainMarker(m);
+        }
+        for (int i = 0; i < Math.max(data.seriesCount(), PALETTE.length); i++) {
+            Color c = PALETTE[i % PALETTE.length];
+            sp.getRenderer(0).setSeriesPaint(i, c, false);
+            cp.getRenderer(0).setSeriesPaint(i, c, false);
+            ep.getRenderer(0).setSeriesPaint(i, c, false);
         }
         boolean legend = data.seriesCount() > 1;
         for (ChartPane c : charts()) {
@@ -224,7 +245,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         bars.setDrawBarOutline(false);
         XYPlot plot = new XYPlot(new XYIntervalSeriesCollection(), logAxis("λ = σ²"), logAxis("density"), bars);
         XYLineAndShapeRenderer tail = new XYLineAndShapeRenderer(true, false);
-        tail.setSeriesPaint(0, MARKER);
+        tail.setSeriesPaint(0, new Color(0xd6, 0x33, 0x6c));
         tail.setSeriesStroke(0, new BasicStroke(2.2f));
         plot.setDataset(1, new XYSeriesCollection());
         plot.setRenderer(1, tail);
@@ -242,6 +263,12 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         LogAxis a = new LogAxis(label);
         a.setSmallestValue(1e-30);
         a.setMinorTickMarksVisible(true);
+        // whole decades only: 10⁻², 10⁰… rather than 10^-0.2 steps
+        org.jfree.chart.axis.TickUnits decades = new org.jfree.chart.axis.TickUnits();
+        for (double step : new double[]{1, 2, 3, 5, 10, 20}) {
+            decades.add(new org.jfree.chart.axis.NumberTickUnit(step));
+        }
+        a.setStandardTickUnits(decades);
         return a;
     }
 

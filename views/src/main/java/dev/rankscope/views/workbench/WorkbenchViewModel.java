@@ -58,13 +58,23 @@ public final class WorkbenchViewModel {
     private final WorkbenchExecutors executors;
 
     private final ObservableList<CheckpointModel> checkpoints = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<CheckpointModel> checkpointsReadOnly = FXCollections.unmodifiableObservableList(checkpoints);
     private final ObservableMap<MatrixEntry, MatrixAnalysis> analyses = FXCollections.observableHashMap();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableMap<MatrixEntry, MatrixAnalysis> analysesReadOnly = FXCollections.unmodifiableObservableMap(analyses);
     private final ObservableList<MatrixEntry> selection = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<MatrixEntry> selectionReadOnly = FXCollections.unmodifiableObservableList(selection);
     private final ReadOnlyObjectWrapper<MatrixEntry> current = new ReadOnlyObjectWrapper<>();
     private final ObservableList<TaskItemViewModel> tasks = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<TaskItemViewModel> tasksReadOnly = FXCollections.unmodifiableObservableList(tasks);
     private final ObjectProperty<Metric> metric = new SimpleObjectProperty<>(Metric.ERANK_RATIO);
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
+    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
+    private final ObservableList<Path> recentFilesReadOnly = FXCollections.unmodifiableObservableList(recentFiles);
     private final StringProperty statusMessage = new SimpleStringProperty("Ready");
     private final StringProperty engineDescription = new SimpleStringProperty("engine: starting…");
     private final IntegerProperty matricesTotal = new SimpleIntegerProperty();
@@ -322,12 +332,12 @@ public final class WorkbenchViewModel {
 
     /** Open checkpoints in opening order. FX thread only. */
     public ObservableList<CheckpointModel> checkpoints() {
-        return FXCollections.unmodifiableObservableList(checkpoints);
+        return checkpointsReadOnly;
     }
 
     /** Analyses that have arrived, by matrix. Read-only for views. FX thread only. */
     public ObservableMap<MatrixEntry, MatrixAnalysis> analyses() {
-        return FXCollections.unmodifiableObservableMap(analyses);
+        return analysesReadOnly;
     }
 
     /** The analysis of {@code entry}, or null while it is being computed. */
@@ -337,7 +347,7 @@ public final class WorkbenchViewModel {
 
     /** Selected matrices (multi-select), in selection order. Change through {@link #select}. */
     public ObservableList<MatrixEntry> selection() {
-        return FXCollections.unmodifiableObservableList(selection);
+        return selectionReadOnly;
     }
 
     /** The primary selected matrix (details panel, chart markers), or null. */
@@ -351,7 +361,7 @@ public final class WorkbenchViewModel {
 
     /** Running analysis tasks (task panel). */
     public ObservableList<TaskItemViewModel> tasks() {
-        return FXCollections.unmodifiableObservableList(tasks);
+        return tasksReadOnly;
     }
 
     /** The metric shown in explorer badges and on the layer map. */
@@ -365,7 +375,7 @@ public final class WorkbenchViewModel {
 
     /** Most recent first (File ▸ Open Recent); persisted through the settings store. */
     public ObservableList<Path> recentFiles() {
-        return FXCollections.unmodifiableObservableList(recentFiles);
+        return recentFilesReadOnly;
     }
 
     public ReadOnlyStringProperty statusMessageProperty() {

@@ -1,0 +1,125 @@
+package dev.rankscope.views.dev;
+
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.fx.FxDialogService;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.model.Metric;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.animation.PauseTransition;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+import javax.imageio.ImageIO;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Developer harness (not a test): starts the real workbench on a checkpoint under a real display
+ * (e.g. Xvfb), waits for the analysis, then snapshots each tab, light and dark, to PNG files.
+ * {@code java -cp … ScreenshotHarness CHECKPOINT OUTDIR}
+ */
+public final class ScreenshotHarness {
+    public static void main(String[] args) {
+        Application.launch(App.class, args);
+    }
+
+    /** The JavaFX application (separate so {@code main} starts from a plain class path). */
+    public static final class App extends Application {
+    private WorkbenchViewModel vm;
+    private WorkbenchView view;
+    private Stage stage;
+    private Path out;
+
+    @Override
+    public void start(Stage stage) {
+        this.stage = stage;
+        List<String> args = getParameters().getRaw();
+        out = Path.of(args.get(1));
+        vm = new WorkbenchViewModel(new EngineWorkbenchServices(Backends.Preference.AUTO, 1),
+                new FxDialogService(() -> stage), new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        view = new WorkbenchView(vm);
+        view.install(stage);
+        stage.setWidth(1440);
+        stage.setHeight(900);
+        stage.show();
+        vm.open(Path.of(args.get(0)));
+        waitThen(() -> vm.matricesTotalProperty().get() > 0
+                && vm.matricesDoneProperty().get() >= vm.matricesTotalProperty().get(), this::shoot);
+    }
+
+    private void waitThen(java.util.function.BooleanSupplier cond, Runnable then) {
+        PauseTransition p = new PauseTransition(Duration.millis(300));
+        p.setOnFinished(e -> {
+            if (cond.getAsBoolean()) {
+                then.run();
+            } else {
+                waitThen(cond, then);
+            }
+        });
+        p.play();
+    }
+
+    private void shoot() {
+        List<MatrixEntry> all = vm.checkpoints().get(0).matrices();
+        MatrixEntry q1 = all.stream().filter(e -> e.id().contains("layers.1.self_attn.q_proj")).findFirst().orElse(all.get(1));
+        MatrixEntry up1 = all.stream().filter(e -> e.id().contains("layers.1.mlp.up_proj")).findFirst().orElse(all.get(2));
+        MatrixEntry k1 = all.stream().filter(e -> e.id().contains("layers.1.self_attn.k_proj")).findFirst().orElse(all.get(2));
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> {
+            vm.select(List.of(q1), q1);
+            view.tabs().getSelectionModel().select(0);
+        });
+        steps.add(() -> snap("spectrum"));
+        steps.add(() -> vm.select(List.of(q1, k1, up1), q1));
+        steps.add(() -> snap("spectrum-overlay"));
+        steps.add(() -> view.tabs().getSelectionModel().select(1));
+        steps.add(() -> snap("layermap"));
+        steps.add(() -> vm.metricProperty().set(Metric.ALPHA));
+        steps.add(() -> snap("layermap-alpha"));
+        steps.add(() -> view.tabs().getSelectionModel().select(2));
+        steps.add(() -> snap("table"));
+        steps.add(() -> {
+            vm.themeProperty().set(Theme.DARK);
+            vm.metricProperty().set(Metric.ERANK_RATIO);
+            vm.select(List.of(q1), q1);
+            view.tabs().getSelectionModel().select(0);
+        });
+        steps.add(() -> snap("spectrum-dark"));
+        steps.add(() -> view.tabs().getSelectionModel().select(1));
+        steps.add(() -> snap("layermap-dark"));
+        steps.add(Platform::exit);
+        run(steps, 0);
+    }
+
+    private void run(List<Runnable> steps, int i) {
+        if (i >= steps.size()) {
+            return;
+        }
+        steps.get(i).run();
+        PauseTransition p = new PauseTransition(Duration.millis(700));
+        p.setOnFinished(e -> run(steps, i + 1));
+        p.play();
+    }
+
+    private void snap(String name) {
+        WritableImage img = stage.getScene().snapshot(null);
+        try {
+            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", new File(out.toFile(), "screenshot-" + name + ".png"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
+}

@@ -1,0 +1,53 @@
+package dev.rankscope.views.service;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PreferencesSettingsStoreTest {
+    final Preferences node = Preferences.userRoot().node("dev/rankscope/test-" + UUID.randomUUID());
+
+    @AfterEach
+    void cleanUp() throws BackingStoreException {
+        node.removeNode();
+    }
+
+    @Test
+    void roundTripsRecentFilesThemeAndLayout() {
+        PreferencesSettingsStore store = new PreferencesSettingsStore(node);
+        assertEquals(List.of(), store.recentFiles());
+        assertEquals(Theme.LIGHT, store.theme());
+        assertTrue(store.windowLayout().isEmpty());
+        store.setRecentFiles(List.of(Path.of("/a"), Path.of("/b c")));
+        store.setTheme(Theme.DARK);
+        WindowLayout layout = new WindowLayout(10, 20, 1000, 700, false, 0.3, 0.7);
+        store.setWindowLayout(layout);
+        PreferencesSettingsStore reread = new PreferencesSettingsStore(node);
+        assertEquals(List.of(Path.of("/a"), Path.of("/b c")), reread.recentFiles());
+        assertEquals(Theme.DARK, reread.theme());
+        assertEquals(layout, reread.windowLayout().orElseThrow());
+        store.setRecentFiles(List.of(Path.of("/z")));
+        assertEquals(List.of(Path.of("/z")), reread.recentFiles(), "shorter lists remove old entries");
+    }
+
+    @Test
+    void badValuesFallBackToDefaults() {
+        node.put("theme", "PURPLE");
+        node.putDouble("window.width", 800);
+        node.putDouble("window.height", 600);
+        node.putDouble("window.leftDivider", 7);
+        PreferencesSettingsStore store = new PreferencesSettingsStore(node);
+        assertEquals(Theme.LIGHT, store.theme());
+        assertTrue(store.windowLayout().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> new WindowLayout(0, 0, 0, 10, false, 0.2, 0.8));
+    }
+}

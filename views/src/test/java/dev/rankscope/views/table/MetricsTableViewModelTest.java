@@ -1,0 +1,74 @@
+package dev.rankscope.views.table;
+
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.FakeWorkbenchServices;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MetricsTableViewModelTest {
+    final FakeDialogService dialogs = new FakeDialogService();
+    final WorkbenchViewModel wb = new WorkbenchViewModel(new FakeWorkbenchServices(), dialogs, new InMemorySettingsStore(),
+            WorkbenchExecutors.sameThread());
+
+    @Test
+    void rowsStreamInAndFilter() {
+        MetricsTableViewModel vm = new MetricsTableViewModel(wb);
+        assertEquals(0, vm.rows().size());
+        wb.open(Path.of("/m/a.safetensors"));
+        assertEquals(23, vm.rows().size());
+        vm.filterTextProperty().set("MLP.DOWN");
+        assertEquals(3, vm.rows().size());
+        vm.filterTextProperty().set("q");
+        assertEquals(3, vm.rows().size(), "an exact module label matches the module");
+        vm.filterTextProperty().set("");
+        assertEquals(23, vm.rows().size());
+        vm.select(List.of(vm.rows().get(4)));
+        assertEquals(vm.rows().get(4).entry(), wb.getCurrent());
+    }
+
+    @Test
+    void csvHasAHeaderOneLinePerRowAndQuotes() {
+        wb.open(Path.of("/m/a,b.safetensors"));
+        MetricsTableViewModel vm = new MetricsTableViewModel(wb);
+        String csv = MetricsTableViewModel.toCsv(List.of(vm.rows().get(0)));
+        String[] lines = csv.split("\n");
+        assertEquals(2, lines.length);
+        assertTrue(lines[0].startsWith("checkpoint,name,layer,module,m,n,dtype,erank,"), lines[0]);
+        assertTrue(lines[1].startsWith("\"a,b.safetensors\",lm_head.weight,-1,lm_head,96,32,BF16,"), lines[1]);
+        assertEquals(lines[0].split(",").length, MetricsColumns.ALL.size() + 1);
+        String tsv = MetricsTableViewModel.toTsv(List.of(vm.rows().get(0)));
+        assertTrue(tsv.split("\n")[1].startsWith("a,b.safetensors\tlm_head.weight\t-1\t"));
+    }
+
+    @Test
+    void exportWritesTheShownRowsAndReportsFailures(@TempDir Path dir) throws Exception {
+        wb.open(Path.of("/m/a.safetensors"));
+        MetricsTableViewModel vm = new MetricsTableViewModel(wb);
+        Path out = dir.resolve("metrics.csv");
+        vm.exportCsv(List.copyOf(vm.rows()), out);
+        assertEquals(24, Files.readAllLines(out).size());
+        vm.exportCsv(List.copyOf(vm.rows()), dir.resolve("missing").resolve("x.csv"));
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).message().startsWith("x.csv: cannot be written"));
+    }
+
+    @Test
+    void numbersAreFormattedCompactly() {
+        assertEquals("", MetricsColumns.format(Double.NaN));
+        assertEquals("inf", MetricsColumns.format(Double.POSITIVE_INFINITY));
+        assertEquals("2.7495", MetricsColumns.format(2.7495));
+        assertEquals("1.5", MetricsColumns.format(1.5));
+        assertEquals("12", MetricsColumns.format(12));
+        assertEquals("1.23457e-07", MetricsColumns.format(1.23456789e-7));
+    }
+}

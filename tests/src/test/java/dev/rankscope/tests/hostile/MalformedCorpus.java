@@ -1,6 +1,7 @@
 package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
+import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.tests.hostile.gen.Bytes;
 import dev.rankscope.tests.hostile.gen.GgufBytes;
 import dev.rankscope.tests.hostile.gen.NpyBytes;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The malformed-file corpus of issue 8: every case is generated here from the byte builders in
@@ -43,8 +45,14 @@ final class MalformedCorpus {
      * @param expected  category the engine must report, or {@code null} when the file is valid
      * @param namedFile file name the message must contain (null: the opened path's name)
      * @param fixture   generator
+     * @param check     extra assertions on the opened source of a valid case
      */
-    record Case(String id, String format, Category expected, String namedFile, Fixture fixture) {
+    record Case(String id, String format, Category expected, String namedFile, Fixture fixture,
+                Consumer<TensorSource> check) {
+        Case(String id, String format, Category expected, String namedFile, Fixture fixture) {
+            this(id, format, expected, namedFile, fixture, source -> { });
+        }
+
         @Override
         public String toString() {
             return id + " → " + (expected == null ? "opens" : expected);
@@ -218,6 +226,8 @@ final class MalformedCorpus {
         c.add(file("npy-zero-size", "numpy", null, npy, NpyBytes.npy(1, NpyBytes.f32Dict("(0, 4)"), new byte[0])));
         c.add(file("npy-fortran-order", "numpy", null, npy, NpyBytes.npy(1,
                 "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 4), }", W_DATA)));
+        c.add(file("npy-bad-magic", "numpy", Category.MALFORMED_HEADER, npy,
+                new Bytes().u8(0x93).ascii("NUMPX").bytes(Bytes.head(NpyBytes.small(), 200)).toArray()));
         c.add(file("npy-header-not-dict", "numpy", Category.MALFORMED_HEADER, npy, NpyBytes.npy(1, "[1, 2, 3]", W_DATA)));
         c.add(file("npy-header-garbage", "numpy", Category.MALFORMED_HEADER, npy,
                 NpyBytes.npy(1, "{'descr': '<f4', 'shape': (3, 4), 'fortran_order': Fals", W_DATA)));
@@ -272,7 +282,7 @@ final class MalformedCorpus {
                 .tensor("w", new long[] {4, 3}, 999, 0).data(W_DATA).toArray()));
         c.add(file("gguf-dims-overflow", "gguf", Category.SIZE_MISMATCH, GG, new GgufBytes()
                 .tensor("w", new long[] {1L << 32, 1L << 32, 16}, GgufBytes.F32, 0).data(W_DATA).toArray()));
-        c.add(file("gguf-absurd-n-dims", "gguf", Category.TOO_LARGE, GG, new Bytes().ascii("GGUF").u32(3).u64(1).u64(0)
+        c.add(file("gguf-absurd-n-dims", "gguf", Category.MALFORMED_HEADER, GG, new Bytes().ascii("GGUF").u32(3).u64(1).u64(0)
                 .bytes(GgufBytes.str("w")).u32(0x7FFF_FFFF).u64(4).toArray()));
         c.add(file("gguf-q8-block-misfit", "gguf", Category.SIZE_MISMATCH, GG, new GgufBytes()
                 .tensor("w", new long[] {33, 1}, GgufBytes.Q8_0, 0).data(new byte[68]).toArray()));
@@ -298,8 +308,19 @@ final class MalformedCorpus {
                 OnnxBytes.tensor("w", new long[] {-3, -4}, OnnxBytes.FLOAT, W_DATA))));
         c.add(file("onnx-dims-overflow", "onnx", Category.SIZE_MISMATCH, OX, OnnxBytes.model(
                 OnnxBytes.tensor("w", new long[] {1L << 32, 1L << 32, 16}, OnnxBytes.FLOAT, W_DATA))));
-        c.add(file("onnx-unknown-data-type", "onnx", Category.UNSUPPORTED, OX, OnnxBytes.model(
-                OnnxBytes.tensor("w", new long[] {3, 4}, 99, W_DATA))));
+        c.add(new Case("onnx-unknown-data-type-listed-as-skipped", "onnx", null, OX, dir -> {
+            Path p = dir.resolve(OX);
+            Files.write(p, OnnxBytes.model(OnnxBytes.tensor("odd", new long[] {3, 4}, 99, W_DATA),
+                    OnnxBytes.tensor("w", new long[] {3, 4}, OnnxBytes.FLOAT, W_DATA)));
+            return p;
+        }, source -> {
+            if (source.find("odd").isPresent() || !source.metadata().getOrDefault("onnx.skipped", "").contains("odd")) {
+                throw new AssertionError("an initializer of unknown type must be skipped and reported, not decoded");
+            }
+        }));
+        c.add(file("onnx-float-data-count-mismatch", "onnx", Category.SIZE_MISMATCH, OX, OnnxBytes.model(
+                new OnnxBytes().tagVarint(1, 3).tagVarint(1, 4).tagVarint(2, OnnxBytes.FLOAT)
+                        .tagBytes(4, Bytes.f32s(Bytes.ramp(5))).tagBytes(8, "w".getBytes(StandardCharsets.UTF_8)).toArray())));
         c.add(file("onnx-duplicate-initializers", "onnx", Category.DUPLICATE_NAME, OX, OnnxBytes.model(
                 OnnxBytes.tensor("w", new long[] {3, 4}, OnnxBytes.FLOAT, W_DATA),
                 OnnxBytes.tensor("w", new long[] {3, 4}, OnnxBytes.FLOAT, W_DATA))));

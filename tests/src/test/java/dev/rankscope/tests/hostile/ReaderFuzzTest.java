@@ -38,37 +38,37 @@ class ReaderFuzzTest {
         }).openListRead(FuzzSeeds.fileName(target), data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void safetensors(byte[] data) {
         check("safetensors", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void safetensorsIndex(byte[] data) {
         check("safetensorsIndex", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void pytorch(byte[] data) {
         check("pytorch", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void gguf(byte[] data) {
         check("gguf", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void onnx(byte[] data) {
         check("onnx", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void npy(byte[] data) {
         check("npy", data);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10m")
     void npz(byte[] data) {
         check("npz", data);
     }

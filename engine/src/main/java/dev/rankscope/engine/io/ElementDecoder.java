@@ -115,14 +115,15 @@ public final class ElementDecoder {
      * Dequantises {@code blocks} whole blocks of a ggml quantised type from {@code src}
      * (little-endian) into {@code dst[off..]} ({@code blocks · elementsPerBlock} values).
      *
-     * @throws UnsupportedOperationException for a quantised type without a dequantiser yet
+     * Quantised types follow ggml's reference {@code dequantize_row_*} exactly
+     * ({@link dev.rankscope.engine.io.gguf.GgmlDequant}).
      */
     public static void decodeBlocks(DType dtype, ByteBuffer src, int blocks, double[] dst, int off) {
         if (!dtype.isQuantized()) {
             decode(dtype, src, blocks, dst, off);
             return;
         }
-        throw new UnsupportedOperationException("dequantisation of " + dtype + " is not available");
+        dev.rankscope.engine.io.gguf.GgmlDequant.dequantize(dtype, src, blocks, dst, off);
     }
 
     /** IEEE 754 binary16 → float (exact). */

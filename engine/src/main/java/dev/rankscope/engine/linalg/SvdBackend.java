@@ -1,5 +1,7 @@
 package dev.rankscope.engine.linalg;
 
+import dev.rankscope.engine.spectrum.Precision;
+
 /**
  * Computes singular values and vectors. Implementations: the native OpenBLAS/LAPACK backend
  * and the pure-Java ojAlgo backend; both pass {@code SvdBackendContract}.
@@ -28,6 +30,35 @@ public interface SvdBackend {
 
     /** Thin SVD with vectors (U m×p, Vᵀ p×n). */
     SvdResult svd(Matrix a);
+
+    /**
+     * Singular values computed in the given arithmetic precision. {@link Precision#F64} is
+     * {@link #singularValues(Matrix, Tolerance)}. {@link Precision#F32}: the input is rounded to
+     * float32 and the decomposition runs in float32 where the backend has a single-precision
+     * routine (native: {@code sgesdd}); this default rounds a copy of the input to float32 and
+     * computes in float64 (the input is never modified). {@code tolerance} binds the float64 path
+     * only: float32 results are accurate to about p·2⁻²⁴·σ₁ absolute, whatever the tolerance.
+     */
+    default SvdResult singularValues(Matrix a, Tolerance tolerance, Precision precision) {
+        if (precision == Precision.F64) {
+            return singularValues(a, tolerance);
+        }
+        double[] rounded = a.data().clone();
+        for (int i = 0; i < rounded.length; i++) {
+            rounded[i] = (float) rounded[i];
+        }
+        return singularValues(new Matrix(a.rows(), a.cols(), rounded), tolerance);
+    }
+
+    /**
+     * Threads one call may use. For the native backend this is OpenBLAS's process-global thread
+     * count (it affects every later native call); the default does nothing.
+     */
+    default void setThreadsPerCall(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+        }
+    }
 
     /** Accuracy requirement for singular values (SPEC / foundation issue). */
     record Tolerance(double relative, double absolute, double smallCut) {

@@ -34,6 +34,11 @@ public final class Checkpoints {
     public static List<TensorFormat> defaultFormats() {
         List<TensorFormat> list = new ArrayList<>();
         list.add(new dev.rankscope.engine.io.SafetensorsFormat());
+        list.add(new dev.rankscope.engine.io.gguf.GgufFormat());
+        list.add(new dev.rankscope.engine.io.numpy.NumpyFormat());
+        list.add(new dev.rankscope.engine.io.torch.TorchFormat());
+        list.add(new dev.rankscope.engine.io.numpy.NpzFormat());
+        list.add(new dev.rankscope.engine.io.onnx.OnnxFormat());
         return list;
     }
 

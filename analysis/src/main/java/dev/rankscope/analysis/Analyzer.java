@@ -1,0 +1,111 @@
+package dev.rankscope.analysis;
+
+import dev.rankscope.analysis.metrics.MarchenkoPastur;
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
+import dev.rankscope.analysis.metrics.PowerLaw;
+import dev.rankscope.analysis.metrics.PowerLawFit;
+import dev.rankscope.analysis.metrics.RankMeasures;
+import dev.rankscope.analysis.metrics.RankMetrics;
+import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Spectrum;
+import dev.rankscope.engine.tensor.DType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one computed {@link Spectrum} into a {@link MatrixAnalysis}: rank measures (SPEC §1),
+ * power-law and Marchenko–Pastur fits (SPEC §2) and user-facing warnings. Pure function of its
+ * inputs, thread-safe (called concurrently from {@link AnalyzeTask}'s workers).
+ *
+ * <p>Warnings (one sentence each, in this order when they apply):
+ * <ul>
+ *   <li>quantised dtype: the spectrum is that of the dequantised weights;</li>
+ *   <li>approximate spectrum: only the top-k values are known; ranks, norms and α describe
+ *       those values, and no MP fit is made (it needs every eigenvalue);</li>
+ *   <li>all-zero matrix: ranks reported as 0, effective rank undefined;</li>
+ *   <li>power-law fit skipped (fewer than 2 eigenvalues above 1e-5);</li>
+ *   <li>MP grid fit found no acceptable s, quick estimate shown instead.</li>
+ * </ul>
+ */
+public final class Analyzer {
+
+    private Analyzer() {
+    }
+
+    /** {@link #analyze(MatrixName, DType, Spectrum, AnalysisParameters)} with {@link AnalysisParameters#DEFAULT}. */
+    public static MatrixAnalysis analyze(MatrixName name, DType dtype, Spectrum spectrum) {
+        return analyze(name, dtype, spectrum, AnalysisParameters.DEFAULT);
+    }
+
+    /**
+     * Analyses one spectrum.
+     *
+     * @param name     parsed name ({@link dev.rankscope.analysis.naming.NameParser})
+     * @param dtype    stored element type of the tensor
+     * @param spectrum singular values, descending, as the engine returned them
+     * @throws RankscopeException when the spectrum is not a valid singular spectrum of its matrix
+     *                            (wrong length, negative, non-finite or not descending values)
+     */
+    public static MatrixAnalysis analyze(MatrixName name, DType dtype, Spectrum spectrum, AnalysisParameters params) {
+        MatrixRef ref = spectrum.ref();
+        double[] sigma = spectrum.sigma();
+        checkSpectrum(ref, sigma, spectrum.approximate());
+        int m = ref.rows();
+        int n = ref.cols();
+        List<String> warnings = new ArrayList<>();
+        if (dtype.isQuantized()) {
+            warnings.add("spectrum of dequantised weights (stored as " + dtype + ")");
+        }
+        if (spectrum.approximate()) {
+            warnings.add("approximate spectrum: top " + sigma.length + " of " + ref.minDim()
+                    + " singular values only; ranks, norms and α describe those values, no MP fit");
+        }
+        RankMetrics ranks = params.numpyTolerance()
+                ? RankMeasures.compute(sigma, m, n)
+                : RankMeasures.compute(sigma, m, n, params.numericalRankTolerance());
+        if (ranks.zeroMatrix()) {
+            warnings.add("all-zero matrix: ranks reported as 0, effective rank undefined");
+        }
+        PowerLawFit powerLaw = PowerLaw.fit(sigma);
+        if (powerLaw == null && !ranks.zeroMatrix()) {
+            warnings.add("power-law fit skipped: fewer than 2 eigenvalues above " + PowerLaw.EIGENVALUE_FLOOR);
+        }
+        MarchenkoPasturFit mp = null;
+        if (!spectrum.approximate() && !ranks.zeroMatrix()) {
+            switch (params.marchenkoPastur()) {
+                case FIT -> {
+                    mp = MarchenkoPastur.fit(sigma, m, n);
+                    if (mp == null) {
+                        mp = MarchenkoPastur.quickFit(sigma, m, n);
+                        warnings.add("MP fit found no acceptable scale; quick estimate s² = mean λ shown");
+                    }
+                }
+                case QUICK -> mp = MarchenkoPastur.quickFit(sigma, m, n);
+                case OFF -> mp = null;
+            }
+        }
+        return new MatrixAnalysis(name, dtype, spectrum, ranks, powerLaw, mp, warnings);
+    }
+
+    private static void checkSpectrum(MatrixRef ref, double[] sigma, boolean approximate) {
+        String problem = null;
+        if (approximate ? sigma.length > ref.minDim() : sigma.length != ref.minDim()) {
+            problem = sigma.length + " singular values for a " + ref.shapeString() + " matrix";
+        } else {
+            for (int i = 0; i < sigma.length && problem == null; i++) {
+                if (!(sigma[i] >= 0) || Double.isInfinite(sigma[i])) {
+                    problem = "singular value " + (i + 1) + " is " + sigma[i];
+                } else if (i > 0 && sigma[i] > sigma[i - 1]) {
+                    problem = "singular values are not in descending order at index " + i;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new RankscopeException("The spectrum of " + ref.id() + " is invalid and was not analysed.",
+                    ref.id() + ": " + problem, null);
+        }
+    }
+}

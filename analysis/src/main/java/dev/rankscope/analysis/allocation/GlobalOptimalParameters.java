@@ -1,0 +1,55 @@
+package dev.rankscope.analysis.allocation;
+
+import java.util.Objects;
+
+/**
+ * global-optimal (SPEC §4): minimise Σ_l E_l(k_l) subject to Σ_l cost_l(k_l) ≤ budget, with
+ * E_l(k) = Σ_{i>k} σ_i² (raw) or that divided by ‖W_l‖²_F (normalised); cost k(m+n) below
+ * break-even, mn dense (E = 0) when {@link Constraints#allowDense()}. A multiple-choice knapsack,
+ * solved exactly by dynamic programming over cost units (costs divided by their GCD) when the
+ * table has at most {@code exactWorkLimit} cells; larger instances use a Lagrangian sweep with
+ * greedy repair, and the plan's notes then state the proven optimality gap.
+ *
+ * @param objective      raw or normalised discarded energy
+ * @param exactWorkLimit most DP cell updates (options × cost units) to spend on the exact solve, ≥ 0
+ */
+public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) implements StrategyParameters {
+    public static final String NAME = "global-optimal";
+
+    /** Default cap on DP work: about a second of arithmetic. */
+    public static final long DEFAULT_EXACT_WORK_LIMIT = 200_000_000L;
+
+    /** What is summed over matrices. */
+    public enum Objective {
+        /** Σ_{i>k} σ_i²: large matrices dominate. */
+        RAW_ENERGY,
+        /** Σ_{i>k} σ_i² / ‖W‖²_F: every matrix counts equally. */
+        NORMALISED_ENERGY
+    }
+
+    public GlobalOptimalParameters {
+        Objects.requireNonNull(objective, "objective");
+        if (exactWorkLimit < 0) {
+            throw new IllegalArgumentException("exact work limit must be ≥ 0, got " + exactWorkLimit);
+        }
+    }
+
+    /** Normalised energy, default work limit. */
+    public static GlobalOptimalParameters defaults() {
+        return new GlobalOptimalParameters(Objective.NORMALISED_ENERGY, DEFAULT_EXACT_WORK_LIMIT);
+    }
+
+    public static GlobalOptimalParameters of(Objective objective) {
+        return new GlobalOptimalParameters(objective, DEFAULT_EXACT_WORK_LIMIT);
+    }
+
+    @Override
+    public String strategyName() {
+        return NAME;
+    }
+
+    @Override
+    public String describe() {
+        return "least total discarded energy (" + (objective == Objective.RAW_ENERGY ? "raw" : "normalised") + ")";
+    }
+}

@@ -1,0 +1,156 @@
+package dev.rankscope.engine.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new content, never
+ * a partial file: the body writes into a temporary file in the target's own folder (same file
+ * system), which is forced to disk and then renamed over the target with
+ * {@link StandardCopyOption#ATOMIC_MOVE} (falling back to {@link StandardCopyOption#REPLACE_EXISTING}
+ * where the file system cannot move atomically). If the body throws — including a cancellation
+ * exception — the temporary file is deleted and the target is untouched.
+ *
+ * <p>Every export (safetensors, plan JSON, CSV, PEFT config) goes through this class. The writer
+ * refuses to replace any path listed as a protected input (the checkpoint being analysed), by
+ * normalised absolute path and, when both exist, by {@link Files#isSameFile}.
+ *
+ * <p>Immutable and thread-safe; concurrent writes to different targets are independent.
+ */
+public final class AtomicFileWriter {
+
+    /** Writes the content of one file into an open channel positioned at 0. */
+    @FunctionalInterface
+    public interface Body {
+        void write(FileChannel out) throws IOException;
+    }
+
+    private static final String TEMP_SUFFIX = ".rankscope-tmp";
+
+    private final List<Path> protectedInputs;
+
+    /** A writer that refuses to overwrite any of {@code protectedInputs} (files or folders). */
+    public AtomicFileWriter(Collection<Path> protectedInputs) {
+        this.protectedInputs = List.copyOf(protectedInputs);
+    }
+
+    /** A writer without protected inputs. */
+    public static AtomicFileWriter unprotected() {
+        return new AtomicFileWriter(List.of());
+    }
+
+    public List<Path> protectedInputs() {
+        return protectedInputs;
+    }
+
+    /**
+     * Writes {@code target} atomically. Creates missing parent folders.
+     *
+     * @throws CheckpointWriteException REFUSED when {@code target} is a protected input or a folder,
+     *                                  IO when the file system fails; the body's own unchecked
+     *                                  exceptions propagate unchanged (after the temp file is removed)
+     */
+    public void write(Path target, Body body) {
+        checkAllowed(target);
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", TEMP_SUFFIX);
+        } catch (IOException e) {
+            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO,
+                    "cannot create a temporary file in " + dir, e);
+        }
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.write(ch);
+                ch.force(true);
+            }
+            makeReadable(tmp);
+            move(tmp, abs);
+            moved = true;
+        } catch (IOException e) {
+            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO, "write failed", e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /**
+     * Temp files are created owner-only (0600); an export is an ordinary file, so give it the
+     * usual rw-r--r-- where the file system has POSIX permissions.
+     */
+    private static void makeReadable(Path tmp) throws IOException {
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    /** Convenience: writes {@code bytes} atomically to {@code target}. */
+    public void writeBytes(Path target, byte[] bytes) {
+        write(target, ch -> {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        });
+    }
+
+    /**
+     * Throws unless {@code target} may be written: not a protected input, not inside a
+     * protected input that is a file, and not an existing folder.
+     */
+    public void checkAllowed(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.REFUSED,
+                    "is a folder, not a file");
+        }
+        for (Path p : protectedInputs) {
+            Path pa = p.toAbsolutePath().normalize();
+            if (pa.equals(abs) || sameExistingFile(pa, abs)) {
+                throw new CheckpointWriteException(target, CheckpointWriteException.Reason.REFUSED,
+                        "refusing to overwrite an input checkpoint; choose another output path");
+            }
+        }
+    }
+
+    private static boolean sameExistingFile(Path a, Path b) {
+        if (!Files.exists(a) || !Files.exists(b)) {
+            return false;
+        }
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // best effort: the temp file has a recognisable suffix
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.rankscope.engine.io;
+
+import dev.rankscope.engine.tensor.CheckpointFormatException;
+import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A safetensors checkpoint (SPEC §6) as one {@link dev.rankscope.engine.tensor.TensorSource}:
+ * a single file, or a sharded model described by a {@code *.safetensors.index.json}. Every file
+ * is validated by {@link SafetensorsHeader#read} before the source is returned; tensors are then
+ * read with positional reads (files over 2 GB work) and decoded by {@link ElementDecoder}.
+ *
+ * <p>Tensor order: shards in name order, and inside each file by data offset. Metadata: the
+ * index's scalar {@code metadata} entries (e.g. {@code total_size}) followed by each file's
+ * {@code __metadata__} (first occurrence of a key wins).
+ *
+ * <p>Thread safety: as {@link FileTensorSource} (concurrent reads allowed, close not concurrent).
+ */
+public final class SafetensorsSource extends FileTensorSource {
+
+    /** The single-file name Hugging Face uses; a folder holding it opens as that file. */
+    public static final String DEFAULT_FILE = "model.safetensors";
+
+    private final String format;
+    private final List<SafetensorsHeader> headers;
+    private final Map<String, String> metadata;
+    private final SafetensorsIndex index;
+
+    private SafetensorsSource(Path path, String format, List<SafetensorsHeader> headers,
+                              Map<String, String> metadata, SafetensorsIndex index) {
+        super(path);
+        this.format = format;
+        this.headers = List.copyOf(headers);
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.index = index;
+        for (SafetensorsHeader h : headers) {
+            for (SafetensorsHeader.Entry e : h.entries()) {
+                add(e.info(), new Location(h.file(), h.dataStart() + e.begin(), e.dtype(), ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+    }
+
+    /**
+     * Opens whatever the user pointed at: a folder, an index file, a shard (the whole model
+     * when a sibling index lists it) or a single file.
+     */
+    public static SafetensorsSource open(Path path) {
+        if (Files.isDirectory(path)) {
+            return openFolder(path);
+        }
+        Path name = path.getFileName();
+        if (name != null && name.toString().endsWith(SafetensorsIndex.SUFFIX)) {
+            return openIndex(path, path);
+        }
+        Optional<SafetensorsIndex> index = SafetensorsIndex.findFor(path);
+        if (index.isPresent()) {
+            return openIndex(index.get(), path);
+        }
+        return openFile(path);
+    }
+
+    /** Opens exactly one file, ignoring any index next to it. */
+    public static SafetensorsSource openFile(Path file) {
+        SafetensorsHeader h = SafetensorsHeader.read(file);
+        return new SafetensorsSource(file, "safetensors", List.of(h), h.metadata(), null);
+    }
+
+    /**
+     * Opens a folder: {@code model.safetensors} if present (as Hugging Face prefers), else its
+     * index ({@code model.safetensors.index.json} first), else its only {@code *.safetensors} file.
+     *
+     * @throws CheckpointFormatException UNKNOWN_FORMAT when the folder holds none of these
+     */
+    public static SafetensorsSource openFolder(Path dir) {
+        Path single = dir.resolve(DEFAULT_FILE);
+        if (Files.isRegularFile(single)) {
+            SafetensorsHeader h = SafetensorsHeader.read(single);
+            return new SafetensorsSource(dir, "safetensors", List.of(h), h.metadata(), null);
+        }
+        List<Path> indexes = SafetensorsIndex.indexFilesIn(dir);
+        if (!indexes.isEmpty()) {
+            return openIndex(indexes.get(0), dir);
+        }
+        List<Path> files = safetensorsFilesIn(dir);
+        if (files.size() == 1) {
+            SafetensorsHeader h = SafetensorsHeader.read(files.get(0));
+            return new SafetensorsSource(dir, "safetensors", List.of(h), h.metadata(), null);
+        }
+        throw new CheckpointFormatException(dir, Category.UNKNOWN_FORMAT, files.isEmpty()
+                ? "folder holds no model.safetensors and no *.safetensors.index.json"
+                : "folder holds " + files.size() + " .safetensors files but no index saying how they form one model");
+    }
+
+    private static SafetensorsSource openIndex(Path indexFile, Path opened) {
+        return openIndex(SafetensorsIndex.read(indexFile), opened);
+    }
+
+    /**
+     * Opens every shard named by {@code index} and checks that each tensor the index lists is in
+     * the shard it names. The source's {@link #path()} is {@code opened}.
+     */
+    public static SafetensorsSource openIndex(SafetensorsIndex index, Path opened) {
+        List<SafetensorsHeader> headers = new ArrayList<>();
+        Map<String, String> metadata = new LinkedHashMap<>(index.metadata());
+        String indexName = index.file().getFileName().toString();
+        for (String shardName : index.shardNames()) {
+            Path shard = index.resolve(shardName);
+            if (!Files.isRegularFile(shard)) {
+                throw new CheckpointFormatException(shard, Category.IO,
+                        "shard listed in " + indexName + " is missing");
+            }
+            SafetensorsHeader h = SafetensorsHeader.read(shard);
+            Set<String> present = new HashSet<>();
+            h.entries().forEach(e -> present.add(e.name()));
+            for (String tensor : index.tensorsIn(shardName)) {
+                if (!present.contains(tensor)) {
+                    throw new CheckpointFormatException(shard, Category.MALFORMED_HEADER, indexName
+                            + " places tensor '" + tensor + "' in this shard, but the shard does not contain it");
+                }
+            }
+            h.metadata().forEach(metadata::putIfAbsent);
+            headers.add(h);
+        }
+        String format = "safetensors (sharded, " + headers.size() + (headers.size() == 1 ? " file)" : " files)");
+        return new SafetensorsSource(opened, format, headers, metadata, index);
+    }
+
+    @Override
+    public String format() {
+        return format;
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Validated headers, one per file (shard order). */
+    public List<SafetensorsHeader> headers() {
+        return headers;
+    }
+
+    /** The files read (one, or every shard). */
+    public List<Path> files() {
+        return headers.stream().map(SafetensorsHeader::file).toList();
+    }
+
+    /** The index when the model is sharded. */
+    public Optional<SafetensorsIndex> index() {
+        return Optional.ofNullable(index);
+    }
+
+    static List<Path> safetensorsFilesIn(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p)) {
+                    out.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointFormatException(dir, Category.IO, "folder cannot be listed: " + e.getMessage(), e);
+        }
+        Collections.sort(out);
+        return out;
+    }
+}

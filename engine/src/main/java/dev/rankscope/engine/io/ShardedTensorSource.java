@@ -1,0 +1,144 @@
+package dev.rankscope.engine.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rankscope.engine.tensor.CheckpointFormatException;
+import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
+import dev.rankscope.engine.tensor.TensorInfo;
+import dev.rankscope.engine.tensor.TensorSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A checkpoint split over shard files and described by a Hugging Face index
+ * ({@code *.index.json} = {@code {"metadata": {...}, "weight_map": {tensor: shard file}}}, SPEC §6).
+ * Each shard is opened with the format-specific {@code opener}; reads are delegated to the shard
+ * that holds the tensor. Shard names must stay inside the index's folder (UNSAFE otherwise), and
+ * every tensor the index lists must exist in its shard. Tensors are listed in index order.
+ *
+ * <p>Thread safety as for the shard sources; {@link #close()} closes every shard.
+ */
+public final class ShardedTensorSource implements TensorSource {
+    private static final long MAX_INDEX_BYTES = 64L << 20;
+
+    private final Path path;
+    private final String format;
+    private final Map<String, TensorSource> byTensor = new LinkedHashMap<>();
+    private final Map<String, TensorInfo> infos = new LinkedHashMap<>();
+    private final List<TensorSource> shards = new ArrayList<>();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private ShardedTensorSource(Path path, String format) {
+        this.path = path;
+        this.format = format;
+    }
+
+    /**
+     * Opens the shards named by {@code index}.
+     *
+     * @param format shown to users, e.g. {@code pytorch (sharded)}
+     * @param opener opens one shard file
+     */
+    public static ShardedTensorSource open(Path index, String format, Function<Path, TensorSource> opener) {
+        JsonNode root;
+        try {
+            if (Files.size(index) > MAX_INDEX_BYTES) {
+                throw new CheckpointFormatException(index, Category.TOO_LARGE, "index file is larger than " + MAX_INDEX_BYTES + " bytes");
+            }
+            root = new ObjectMapper().readTree(index.toFile());
+        } catch (IOException e) {
+            throw new CheckpointFormatException(index, Category.MALFORMED_HEADER, "index is not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject()) {
+            throw new CheckpointFormatException(index, Category.MALFORMED_HEADER, "index has no \"weight_map\" object");
+        }
+        Path dir = index.toAbsolutePath().getParent();
+        ShardedTensorSource src = new ShardedTensorSource(index, format);
+        try {
+            JsonNode meta = root.get("metadata");
+            if (meta != null && meta.isObject()) {
+                meta.fields().forEachRemaining(e -> src.metadata.put(e.getKey(), e.getValue().isTextual()
+                        ? e.getValue().asText() : e.getValue().toString()));
+            }
+            Map<String, TensorSource> opened = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String shardName = e.getValue().asText();
+                Path shard = dir.resolve(shardName).normalize();
+                if (!e.getValue().isTextual() || shardName.isEmpty() || !shard.startsWith(dir) || Path.of(shardName).isAbsolute()) {
+                    throw new CheckpointFormatException(index, Category.UNSAFE, "shard '" + shardName
+                            + "' lies outside the checkpoint folder; refusing to open it");
+                }
+                TensorSource s = opened.get(shardName);
+                if (s == null) {
+                    if (!Files.isRegularFile(shard)) {
+                        throw new CheckpointFormatException(index, Category.IO, "shard '" + shardName + "' is missing");
+                    }
+                    s = opener.apply(shard);
+                    opened.put(shardName, s);
+                    src.shards.add(s);
+                }
+                Optional<TensorInfo> info = s.find(e.getKey());
+                if (info.isEmpty()) {
+                    throw new CheckpointFormatException(index, Category.BAD_OFFSETS, "index maps tensor '" + e.getKey()
+                            + "' to shard '" + shardName + "', which does not hold it");
+                }
+                src.infos.put(e.getKey(), info.get());
+                src.byTensor.put(e.getKey(), s);
+            }
+        } catch (RuntimeException e) {
+            src.close();
+            throw e;
+        }
+        return src;
+    }
+
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String format() {
+        return format;
+    }
+
+    @Override
+    public List<TensorInfo> tensors() {
+        return List.copyOf(infos.values());
+    }
+
+    @Override
+    public Optional<TensorInfo> find(String name) {
+        return Optional.ofNullable(infos.get(name));
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return Collections.unmodifiableMap(metadata);
+    }
+
+    @Override
+    public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
+        require(name);
+        byTensor.get(name).readElements(name, first, count, dst, dstOffset);
+    }
+
+    @Override
+    public void close() {
+        for (TensorSource s : shards) {
+            s.close();
+        }
+    }
+}

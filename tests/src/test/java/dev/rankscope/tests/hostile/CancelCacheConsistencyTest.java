@@ -6,6 +6,7 @@ import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixExtractor;
@@ -18,7 +19,6 @@ import dev.rankscope.engine.spectrum.SpectrumTask;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
 import dev.rankscope.tests.hostile.gen.SafetensorsBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,7 @@ class CancelCacheConsistencyTest {
         Path file = dir.resolve("model.safetensors");
         Files.write(file, checkpoint());
         Path cacheDir = dir.resolve("cache");
-        SvdBackend reference = new OjalgoTestSvd();
+        SvdBackend reference = new OjAlgoBackend();
         try (TensorSource source = Checkpoints.open(file)) {
             List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
             assertEquals(MATRICES, refs.size());
@@ -70,11 +70,16 @@ class CancelCacheConsistencyTest {
                     cache.clear();
                 }
                 Set<String> delivered = ConcurrentHashMap.newKeySet();
+                java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+                List<String> late = new java.util.concurrent.CopyOnWriteArrayList<>();
                 int cancelAtCall = random.nextInt(MATRICES + 1);
                 SlowBackend backend = new SlowBackend(reference, random.nextLong(), cancelAtCall);
                 SpectrumListener collect = new SpectrumListener() {
                     @Override
                     public void onSpectrum(Spectrum s) {
+                        if (ended.get()) {
+                            late.add(s.ref().id());
+                        }
                         delivered.add(s.ref().id());
                     }
 
@@ -98,10 +103,13 @@ class CancelCacheConsistencyTest {
                 }
                 worker.join(10_000);
                 assertTrue(!worker.isAlive(), "trial " + trial + ": task did not stop");
+                ended.set(true);
                 assertTrue(task.status().isTerminal(), "trial " + trial + ": " + task.status());
                 if (task.status() == AbstractTask.Status.CANCELLED) {
                     cancelled++;
                 }
+                Thread.sleep(5); // a straggling worker, if the task left one behind, would report now
+                assertEquals(List.of(), late, "trial " + trial + ": results delivered after the task ended");
                 assertConsistent(cache, cacheDir, identity, refs, fresh, "trial " + trial);
             }
             assertTrue(cancelled >= TRIALS / 2, "most trials must actually be cancelled mid-run, got " + cancelled);

@@ -1,7 +1,9 @@
 package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.LinalgException;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixExtractor;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -12,7 +14,6 @@ import dev.rankscope.engine.spectrum.SpectrumTask;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.engine.testing.OjalgoTestSvd;
 import dev.rankscope.tests.hostile.gen.Bytes;
 import dev.rankscope.tests.hostile.gen.SafetensorsBytes;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class NonFiniteWeightsTest {
         Path file = Files.write(dir.resolve("model.safetensors"), SafetensorsBytes.validF32(
                 new String[] {"finite", "nan", "inf", "neg_inf"}, new int[][] {{3, 4}, {3, 4}, {3, 4}, {3, 4}},
                 new float[][] {Bytes.ramp(12), nan, inf, negInf}));
-        for (SvdBackend backend : List.<SvdBackend>of(new OjalgoTestSvd())) {
+        // Both production backends: ojAlgo, and native OpenBLAS where it loads (AUTO falls back to ojAlgo).
+        for (SvdBackend backend : List.of(new OjAlgoBackend(), Backends.select(Backends.Preference.AUTO))) {
             Map<String, Spectrum> ok = new ConcurrentHashMap<>();
             Map<String, RankscopeException> failed = new ConcurrentHashMap<>();
             try (TensorSource source = Checkpoints.open(file)) {

@@ -210,9 +210,31 @@ public final class PowerLaw {
         return "";
     }
 
+    /**
+     * Rebuilds a fit's derived fields (σ_α, tail count, α-weighted, log α-norm, verdict) from its
+     * α, xmin and D and the spectrum it was fitted to, for readers of stored results that keep
+     * only those three. The tail size n is taken as #{λ ≥ xmin}, which is the fitted n unless
+     * several eigenvalues equal xmin exactly.
+     *
+     * @param sigma singular values (any order); λ = σ²
+     */
+    public static PowerLawFit describe(double[] sigma, double alpha, double xmin, double ksDistance) {
+        double[] lambda = new double[sigma.length];
+        int n = 0;
+        for (int i = 0; i < sigma.length; i++) {
+            lambda[i] = sigma[i] * sigma[i];
+            if (lambda[i] >= xmin && lambda[i] > EIGENVALUE_FLOOR) {
+                n++;
+            }
+        }
+        return result(lambda, xmin, n, alpha, ksDistance);
+    }
+
     private static PowerLawFit result(double[] lambda, Tail t, int i, double alpha, double d) {
-        double xmin = t.x[i];
-        int n = t.x.length - i;
+        return result(lambda, t.x[i], t.x.length - i, alpha, d);
+    }
+
+    private static PowerLawFit result(double[] lambda, double xmin, int n, double alpha, double d) {
         int numTail = 0;
         double lambdaMax = 0;
         for (double v : lambda) {

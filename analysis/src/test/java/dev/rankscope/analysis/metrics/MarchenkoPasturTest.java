@@ -72,8 +72,8 @@ class MarchenkoPasturTest {
     @Test
     void gaussianMatrixFitsTheory() {
         Random rnd = new Random(11);
-        int m = 600;
-        int n = 300;
+        int m = 400;
+        int n = 200;
         double[] sigma = OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(rnd, m, n, 0.02));
         MarchenkoPasturFit fit = MarchenkoPastur.fit(sigma, m, n);
         assertNotNull(fit);
@@ -92,10 +92,10 @@ class MarchenkoPasturTest {
     @Test
     void plantedSpikesAreCounted() {
         Random rnd = new Random(5);
-        int m = 600;
-        int n = 300;
+        int m = 400;
+        int n = 200;
         Matrix w = OjalgoTestBackend.gaussian(rnd, m, n, 1.0);
-        // bulk edge of σ is about √m + √n ≈ 41.8; plant three clear outliers
+        // bulk edge of σ is about √m + √n ≈ 34.1; plant three clear outliers
         OjalgoTestBackend.plantSpike(rnd, w, 150);
         OjalgoTestBackend.plantSpike(rnd, w, 120);
         OjalgoTestBackend.plantSpike(rnd, w, 100);

@@ -1,6 +1,9 @@
 package dev.rankscope.engine.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.List;
 
@@ -31,6 +35,12 @@ public final class AtomicFileWriter {
     @FunctionalInterface
     public interface Body {
         void write(FileChannel out) throws IOException;
+    }
+
+    /** Writes the content of one file into a buffered stream (flushed, not closed, by the writer). */
+    @FunctionalInterface
+    public interface StreamBody {
+        void write(OutputStream out) throws IOException;
     }
 
     private static final String TEMP_SUFFIX = ".rankscope-tmp";
@@ -66,6 +76,7 @@ public final class AtomicFileWriter {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", TEMP_SUFFIX);
+            shareable(tmp);
         } catch (IOException e) {
             throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO,
                     "cannot create a temporary file in " + dir, e);
@@ -96,6 +107,15 @@ public final class AtomicFileWriter {
         if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
+    }
+
+    /** Like {@link #write(Path, Body)} for stream-based writers (Jackson, CSV); the stream is buffered. */
+    public void writeStream(Path target, StreamBody body) {
+        write(target, ch -> {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            body.write(out);
+            out.flush();
+        });
     }
 
     /** Convenience: writes {@code bytes} atomically to {@code target}. */
@@ -135,6 +155,18 @@ public final class AtomicFileWriter {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Temp files are created owner-only (rw-------); outputs are meant to be shared like any file
+     * the user saves, so give them rw-r--r-- where the file system has POSIX permissions.
+     */
+    private static void shareable(Path tmp) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows ACLs: the temp file already inherits the folder's permissions
         }
     }
 

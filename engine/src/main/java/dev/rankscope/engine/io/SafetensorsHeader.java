@@ -177,6 +177,11 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
      * remote range request); {@link #read(Path)} is the usual entry point.
      */
     public static SafetensorsHeader parse(Path file, byte[] json, long fileSize) {
+        return parse(file, json, fileSize, MAX_ENTRIES);
+    }
+
+    /** {@link #parse(Path, byte[], long)} with an explicit entry limit (tests use a small one). */
+    static SafetensorsHeader parse(Path file, byte[] json, long fileSize, int maxEntries) {
         requireUtf8(file, json);
         if (json.length == 0 || json[0] != '{') {
             throw new CheckpointFormatException(file, Category.MALFORMED_HEADER,
@@ -185,7 +190,7 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
         List<Entry> entries = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         try (JsonParser p = JSON.createParser(json)) {
-            parseRoot(file, p, entries, metadata);
+            parseRoot(file, p, entries, metadata, maxEntries);
         } catch (StreamConstraintsException e) {
             throw new CheckpointFormatException(file, Category.TOO_LARGE,
                     "header exceeds a structural limit: " + firstLine(e.getOriginalMessage()), e);
@@ -219,8 +224,8 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
         return new SafetensorsHeader(file, json.length, fileSize, sorted, metadata, sha256(json));
     }
 
-    private static void parseRoot(Path file, JsonParser p, List<Entry> entries, Map<String, String> metadata)
-            throws IOException {
+    private static void parseRoot(Path file, JsonParser p, List<Entry> entries, Map<String, String> metadata,
+                                  int maxEntries) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw malformed(file, "header is not a JSON object");
         }
@@ -242,9 +247,9 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
                 throw new CheckpointFormatException(file, Category.DUPLICATE_NAME,
                         "tensor name '" + name + "' appears twice in the header");
             }
-            if (names.size() > MAX_ENTRIES) {
+            if (names.size() > maxEntries) {
                 throw new CheckpointFormatException(file, Category.TOO_LARGE,
-                        "header declares more than " + MAX_ENTRIES + " tensors");
+                        "header declares more than " + maxEntries + " tensors");
             }
             entries.add(parseEntry(file, p, value, name));
         }

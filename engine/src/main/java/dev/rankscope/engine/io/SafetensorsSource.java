@@ -153,7 +153,8 @@ public final class SafetensorsSource extends FileTensorSource {
         return headers;
     }
 
-    /** The files read (one, or every shard). */
+    /** The files read (one, or every shard, in shard order). */
+    @Override
     public List<Path> files() {
         return headers.stream().map(SafetensorsHeader::file).toList();
     }

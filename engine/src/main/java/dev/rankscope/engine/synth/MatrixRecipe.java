@@ -5,7 +5,7 @@ package dev.rankscope.engine.synth;
  * time and O(m + n) memory per row (no orthogonalisation), so even Llama-7B shapes stream quickly:
  *
  * <pre>
- *   W = s·b·(D G)  +  Σ_k θ_k u_k v_kᵀ  +  (s·λ/√r)·A B
+ *   W = s·b·(D G)  +  Σ_k θ_k u_k v_kᵀ  +  s·λ·A·diag(c)·B,   c_l ∝ 2^(−l), Σ c_l² = 1
  * </pre>
  *
  * <ul>
@@ -16,8 +16,9 @@ package dev.rankscope.engine.synth;
  *       a heavy-tailed ESD as WeightWatcher sees in trained layers.</li>
  *   <li>spikes: {@code θ_k = spikeStrength·edge·(1 + (spikes−1−k)/2)} with random unit u_k, v_k
  *       (nearly orthogonal in high dimension): a few outliers above the bulk.</li>
- *   <li>low rank: A (m × r), B (r × n) Gaussian with weight λ; with a small bulk weight b the
- *       matrix is nearly rank r (stable rank ≈ r or less).</li>
+ *   <li>low rank: A (m × r), B (r × n) Gaussian, component l weighted 2^(−l), overall weight λ;
+ *       with a small bulk weight b the matrix is nearly rank r, its energy concentrated in the
+ *       first couple of directions (stable rank ≈ 1.3–2).</li>
  * </ul>
  *
  * @param kind            label for documentation and tests ({@code marchenko-pastur}, {@code power-law},

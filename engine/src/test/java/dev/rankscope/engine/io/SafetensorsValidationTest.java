@@ -116,6 +116,19 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void tooManyEntriesIsTooLarge() {
+        Path file = dir.resolve("many.safetensors");
+        String h = header(entry("a", "U8", new long[] {0}, 0, 0), entry("b", "U8", new long[] {0}, 0, 0),
+                entry("c", "U8", new long[] {0}, 0, 0));
+        byte[] json = h.getBytes(StandardCharsets.UTF_8);
+        assertEquals(3, SafetensorsHeader.parse(file, json, 8 + json.length, 3).entries().size());
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> SafetensorsHeader.parse(file, json, 8 + json.length, 2));
+        assertEquals(Category.TOO_LARGE, e.category());
+        assertTrue(e.userMessage().startsWith("many.safetensors:") && e.getMessage().contains("more than 2 tensors"));
+    }
+
+    @Test
     void tooManyDimensionsIsTooLarge() {
         long[] shape = new long[100];
         java.util.Arrays.fill(shape, 1);

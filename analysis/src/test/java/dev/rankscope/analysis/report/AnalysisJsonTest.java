@@ -1,0 +1,130 @@
+package dev.rankscope.analysis.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rankscope.analysis.MatrixAnalysis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AnalysisJsonTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static List<String> keys(JsonNode n) {
+        List<String> k = new ArrayList<>();
+        n.fieldNames().forEachRemaining(k::add);
+        return k;
+    }
+
+    @Test
+    void writesExactlyTheDocumentedShape() throws Exception {
+        CheckpointAnalysis a = ReportFixtures.checkpoint();
+        JsonNode root = MAPPER.readTree(AnalysisJson.toJson(a));
+        assertEquals(List.of("format", "version", "source", "engine", "created", "matrices", "failures"), keys(root));
+        assertEquals("rankscope-analysis", root.get("format").asText());
+        assertEquals(1, root.get("version").asInt());
+        assertEquals(List.of("path", "format", "header_sha256", "tensor_count", "matrix_count"), keys(root.get("source")));
+        assertEquals(List.of("backend", "library", "core", "threads", "note"), keys(root.get("engine")));
+        assertEquals("2026-11-23T09:00:00Z", root.get("created").asText());
+        JsonNode m = root.get("matrices").get(0);
+        assertEquals(List.of("name", "layer", "module", "shape", "dtype", "method", "precision", "approximate", "sigma",
+                "effective_rank", "energy_effective_rank", "stable_rank", "numerical_rank", "rank_at_energy",
+                "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "mp", "spectral_norm",
+                "frobenius_norm", "nuclear_norm", "condition_number", "log_norm", "log_spectral_norm", "warnings"), keys(m));
+        assertEquals(List.of("0.9", "0.95", "0.99"), keys(m.get("rank_at_energy")));
+        assertEquals(List.of("q", "s", "bulk_min", "bulk_max", "tw", "num_spikes", "softrank", "quick"), keys(m.get("mp")));
+        assertEquals("model.layers.0.self_attn.q_proj.weight", m.get("name").asText());
+        assertEquals(0, m.get("layer").asInt());
+        assertEquals("q", m.get("module").asText());
+        assertEquals("[64,32]", m.get("shape").toString());
+        assertEquals("BF16", m.get("dtype").asText());
+        assertEquals("ojalgo-svd", m.get("method").asText());
+        assertEquals("f64", m.get("precision").asText());
+        assertEquals(32, m.get("sigma").size());
+        assertEquals(a.matrices().get(0).spectrum().sigma()[0], m.get("sigma").get(0).asDouble(), 0);
+
+        JsonNode spec = root.get("matrices").get(1); // σ = [3, 2, 1]
+        assertTrue(spec.get("layer").isNull());
+        assertEquals("embed", spec.get("module").asText());
+        assertEquals(2.7495, spec.get("effective_rank").asDouble(), 5e-5);
+        assertEquals(2, spec.get("rank_at_energy").get("0.9").asInt());
+        assertEquals(3, spec.get("rank_at_energy").get("0.95").asInt());
+
+        JsonNode zero = root.get("matrices").get(3);
+        assertTrue(zero.get("condition_number").isNull(), "∞ is written as null");
+        assertTrue(zero.get("log_norm").isNull(), "−∞ is written as null");
+        assertTrue(zero.get("spectral_entropy").isNull(), "NaN is written as null");
+        assertTrue(zero.get("alpha").isNull());
+        assertTrue(zero.get("mp").isNull());
+        assertEquals("all-zero matrix: ranks reported as 0, effective rank undefined", zero.get("warnings").get(0).asText());
+        assertTrue(root.get("matrices").get(4).get("approximate").asBoolean());
+        assertEquals("model.layers.2.mlp.c_fc.weight: weights contain NaN", root.get("failures").get(0).asText());
+    }
+
+    @Test
+    void roundTripsThroughAFile(@TempDir Path dir) throws Exception {
+        CheckpointAnalysis a = ReportFixtures.checkpoint();
+        Path file = dir.resolve("analysis.json");
+        AnalysisJson.write(a, file);
+        CheckpointAnalysis b = AnalysisJson.read(file);
+        assertEquals(a.source(), b.source());
+        assertEquals(a.engine(), b.engine());
+        assertEquals(a.created(), b.created());
+        assertEquals(a.failures(), b.failures());
+        assertEquals(a.matrices().size(), b.matrices().size());
+        for (int i = 0; i < a.matrices().size(); i++) {
+            MatrixAnalysis x = a.matrices().get(i);
+            MatrixAnalysis y = b.matrices().get(i);
+            String at = x.name().id();
+            assertEquals(x.name(), y.name(), at);
+            assertEquals(x.dtype(), y.dtype(), at);
+            assertArrayEquals(x.spectrum().sigma(), y.spectrum().sigma(), 0, at);
+            assertEquals(x.spectrum().ref(), y.spectrum().ref(), at);
+            assertEquals(x.spectrum().method(), y.spectrum().method(), at);
+            assertEquals(x.spectrum().precision(), y.spectrum().precision(), at);
+            assertEquals(x.spectrum().approximate(), y.spectrum().approximate(), at);
+            assertEquals(x.ranks(), y.ranks(), at);
+            assertEquals(x.powerLaw(), y.powerLaw(), at);
+            assertEquals(x.mp(), y.mp(), at);
+            assertEquals(x.warnings(), y.warnings(), at);
+        }
+        assertNotNull(b.matrices().get(0).powerLaw());
+        assertNull(b.matrices().get(3).powerLaw());
+        assertTrue(b.matrices().get(3).ranks().zeroMatrix());
+        assertEquals(1, b.matrices().get(2).spectrum().ref().slice());
+        assertEquals("model.layers.1.mlp.experts.down_proj", b.matrices().get(2).spectrum().ref().tensor());
+    }
+
+    @Test
+    void rejectsOtherFormatsAndVersions(@TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("plan.json");
+        Files.writeString(plan, "{\"format\":\"rankscope-plan\",\"version\":1}");
+        AnalysisFormatException e = assertThrows(AnalysisFormatException.class, () -> AnalysisJson.read(plan));
+        assertEquals("plan.json: not a Rankscope analysis file (format \"rankscope-plan\", expected \"rankscope-analysis\")",
+                e.userMessage());
+
+        String v2 = AnalysisJson.toJson(ReportFixtures.checkpoint()).replace("\"version\" : 1", "\"version\" : 2");
+        AnalysisFormatException e2 = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(v2), "a.json"));
+        assertEquals("a.json: analysis version 2 is not supported (this Rankscope reads version 1)", e2.userMessage());
+
+        assertThrows(AnalysisFormatException.class, () -> AnalysisJson.read(new StringReader("[1,2"), "b.json"));
+        String badShape = AnalysisJson.toJson(ReportFixtures.checkpoint()).replaceFirst("\"shape\" : \\[ 64, 32 \\]", "\"shape\" : [ 64 ]");
+        AnalysisFormatException e3 = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(badShape), "c.json"));
+        assertEquals("c.json: \"matrices[0].shape\" is not [rows, cols]", e3.userMessage());
+    }
+}

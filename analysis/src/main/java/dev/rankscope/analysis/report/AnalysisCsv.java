@@ -8,7 +8,6 @@ import dev.rankscope.analysis.metrics.RankMetrics;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,11 +95,15 @@ public final class AnalysisCsv {
         writer.flush();
     }
 
-    /** Writes the CSV to {@code file} (UTF-8), replacing it. */
+    /**
+     * Writes the CSV to {@code file} (UTF-8), replacing it atomically (temporary file + move,
+     * {@link ReportFiles}); refuses to overwrite the analysed checkpoint.
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException when the write is refused or fails
+     */
     public static void write(CheckpointAnalysis analysis, Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            write(analysis, w);
-        }
+        ReportFiles.protecting(analysis).writeStream(file, out ->
+                write(analysis, new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)));
     }
 
     private static Column ranks(String name, java.util.function.ToDoubleFunction<RankMetrics> f) {

@@ -22,7 +22,6 @@ import dev.rankscope.engine.spectrum.Spectrum;
 import dev.rankscope.engine.tensor.DType;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -77,12 +76,19 @@ public final class AnalysisJson {
     private AnalysisJson() {
     }
 
-    /** Writes {@code analysis} to {@code file} (UTF-8, pretty-printed), replacing it. */
+    /**
+     * Writes {@code analysis} to {@code file} (UTF-8, pretty-printed), replacing it atomically
+     * (temporary file + move, {@link ReportFiles}); refuses to overwrite the analysed checkpoint.
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException when the write is refused or fails
+     */
     public static void write(CheckpointAnalysis analysis, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file);
-             JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        ReportFiles.protecting(analysis).writeStream(file, out -> {
+            JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             write(analysis, g);
-        }
+            g.close();
+        });
     }
 
     /** Writes {@code analysis} to {@code writer}, which is flushed but not closed. */

@@ -116,6 +116,31 @@ class AtomicWriteTest {
     }
 
     @Test
+    void refusesToWriteIntoAFolderCheckpoint(@TempDir Path dir) throws IOException {
+        Path model = Files.createDirectory(dir.resolve("model"));
+        Files.write(model.resolve("model-00001-of-00002.safetensors"), FuzzSeeds.SHARD_1);
+        Files.write(model.resolve("model-00002-of-00002.safetensors"), FuzzSeeds.SHARD_2);
+        Files.write(model.resolve("model.safetensors.index.json"),
+                FuzzSeeds.generate().get("safetensorsIndex").get("index-two-shards"));
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), model);
+        try (TensorSource source = Checkpoints.open(model)) {
+            // What an exporter protects: the path the user opened (ExportFiles uses the plan's source path).
+            AtomicFileWriter writer = new AtomicFileWriter(List.of(source.path()));
+            for (Path target : List.of(model.resolve("model.safetensors.index.json"),
+                    model.resolve("model-00001-of-00002.safetensors"), model.resolve("plan.json"),
+                    model.resolve("sub/factorised.safetensors"), alias.resolve("model.safetensors.index.json"))) {
+                CheckpointWriteException e = assertThrows(CheckpointWriteException.class,
+                        () -> writer.writeBytes(target, "{}".getBytes()), target.toString());
+                assertEquals(CheckpointWriteException.Reason.REFUSED, e.reason(), target.toString());
+            }
+            writer.writeBytes(dir.resolve("plan.json"), "{}".getBytes()); // next to the folder is fine
+            Probe.listRead(source);
+        }
+        assertArrayEquals(FuzzSeeds.SHARD_1, Files.readAllBytes(model.resolve("model-00001-of-00002.safetensors")));
+        assertEquals(3, list(model).size(), "nothing was added to the checkpoint folder");
+    }
+
+    @Test
     void successfulExportIsCompleteAndReadable(@TempDir Path dir) {
         Path target = dir.resolve("out.safetensors");
         float[] v = Bytes.ramp(12);

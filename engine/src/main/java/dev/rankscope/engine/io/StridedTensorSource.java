@@ -40,6 +40,7 @@ public abstract class StridedTensorSource extends FileTensorSource {
     private final Map<String, View> views = new ConcurrentHashMap<>();
     private final Map<Path, Supplier<byte[]>> memory = new ConcurrentHashMap<>();
     private final Map<Path, byte[]> memoryCache = new ConcurrentHashMap<>();
+    private final Map<String, Path> memoryKeys = new ConcurrentHashMap<>();
 
     protected StridedTensorSource(Path path) {
         super(path);
@@ -90,11 +91,17 @@ public abstract class StridedTensorSource extends FileTensorSource {
     }
 
     /**
-     * Registers an in-memory storage under a pseudo path; {@code bytes} is called at most once,
-     * on first read, so listing never decodes data.
+     * Registers an in-memory storage under a pseudo path (the same path for the same key);
+     * {@code bytes} is called at most once, on first read, so listing never decodes data.
      */
-    protected final Path memoryFile(String key, Supplier<byte[]> bytes) {
-        Path pseudo = path().resolveSibling(String.valueOf(path().getFileName()) + "!/" + key);
+    protected final synchronized Path memoryFile(String key, Supplier<byte[]> bytes) {
+        Path known = memoryKeys.get(key);
+        if (known != null) {
+            return known;
+        }
+        // A numbered pseudo name: keys such as "onnx::MatMul_1" are not valid path names everywhere.
+        Path pseudo = path().resolveSibling(path().getFileName() + ".mem" + memoryKeys.size());
+        memoryKeys.put(key, pseudo);
         memory.put(pseudo, bytes);
         return pseudo;
     }
@@ -242,11 +249,13 @@ public abstract class StridedTensorSource extends FileTensorSource {
         }
         DType dt = v.storage.dtype();
         int es = dt.bytesPerBlock();
-        ByteBuffer buf = read(v.storage.file(), v.storage.offset() + sLo * es, Math.toIntExact((sHi - sLo + 1) * es))
-                .order(v.storage.order());
+        int span = Math.toIntExact(sHi - sLo + 1);
+        ByteBuffer buf = read(v.storage.file(), v.storage.offset() + sLo * es, span * es).order(v.storage.order());
+        double[] decoded = new double[span];
+        ElementDecoder.decode(dt, buf, span, decoded, 0);
         long[] idx = lo.clone();
-        long innerLen = r == 0 ? 1 : hi[r - 1] - lo[r - 1];
-        long innerStride = r == 0 ? 1 : v.strides[r - 1];
+        int innerLen = r == 0 ? 1 : (int) (hi[r - 1] - lo[r - 1]);
+        int innerStride = r == 0 ? 1 : (int) v.strides[r - 1];
         while (true) {
             long s = v.storageOffset;
             long linear = 0;
@@ -255,14 +264,12 @@ public abstract class StridedTensorSource extends FileTensorSource {
                 linear += idx[i] * cstr[i];
             }
             int d = dstOffset + (int) (linear - first);
-            int pos = (int) ((s - sLo) * es);
+            int pos = (int) (s - sLo);
             if (innerStride == 1) {
-                buf.position(pos);
-                ElementDecoder.decode(dt, buf, (int) innerLen, dst, d);
+                System.arraycopy(decoded, pos, dst, d, innerLen);
             } else {
-                for (long j = 0; j < innerLen; j++) {
-                    buf.position(pos + (int) (j * innerStride * es));
-                    ElementDecoder.decode(dt, buf, 1, dst, d + (int) j);
+                for (int j = 0; j < innerLen; j++) {
+                    dst[d + j] = decoded[pos + j * innerStride];
                 }
             }
             int k = r - 2;

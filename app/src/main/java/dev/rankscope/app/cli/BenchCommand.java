@@ -1,0 +1,99 @@
+package dev.rankscope.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rankscope.engine.bench.SvdBenchmark;
+import dev.rankscope.engine.linalg.NativeBackend;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rankscope bench}: times every backend and path on generated matrices (median of
+ * {@code --repeat} runs), with GFLOP/s and the largest deviation from LAPACK dgesdd, next to
+ * numpy's {@code svd(compute_uv=False)} when Debian's python3 has numpy. With {@code --model} it
+ * analyses a whole synthetic checkpoint instead ({@link ModelBench}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--sizes", paramLabel = "MxN,...", defaultValue = "1024x1024,1024x2816",
+            description = "Matrix shapes. Default: ${DEFAULT-VALUE}.")
+    String sizes;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "Runs per path (median reported). Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
+    @Option(names = "--ojalgo-max", defaultValue = "1024", description = "Largest min(m,n) timed on ojAlgo (it is slow). Default: ${DEFAULT-VALUE}.")
+    int ojAlgoMax;
+
+    @Option(names = "--no-numpy", description = "Skip the numpy comparison.")
+    boolean noNumpy;
+
+    @Option(names = "--model", paramLabel = "PRESET",
+            description = "Analyse a synthetic checkpoint end to end: tinyllama or llama-7b (generated once into the cache folder).")
+    String model;
+
+    @Option(names = "--numpy-limit", defaultValue = "0",
+            description = "With --model: time numpy on only the first N matrices (0 = all).")
+    int numpyLimit;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (repeat < 1) {
+            throw new CliOptions.BadOptionException("--repeat must be at least 1");
+        }
+        if (model != null) {
+            return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit);
+        }
+        List<SvdBenchmark.Shape> shapes = new ArrayList<>();
+        for (String s : sizes.split(",")) {
+            try {
+                shapes.add(SvdBenchmark.Shape.parse(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new CliOptions.BadOptionException("--sizes: '" + s + "' is not MxN (e.g. 4096x11008)");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        NativeBackend nativeBackend = dev.rankscope.engine.linalg.NativeLibrary.status().available() ? new NativeBackend() : null;
+        SvdBenchmark bench = new SvdBenchmark(new SvdBenchmark.Parameters(shapes, repeat,
+                SvdBenchmark.Parameters.of(shapes, repeat).seed(), ojAlgoMax, SvdBenchmark.Parameters.of(shapes, repeat).tolerance()),
+                nativeBackend, new OjAlgoBackend());
+        err.println("rankscope bench: engine " + (nativeBackend != null ? nativeBackend.info().describe() : "native unavailable"));
+        out.printf("%-12s %-26s %-12s %10s %9s %12s %12s  %s%n",
+                "shape", "path", "method", "median s", "GFLOP/s", "max rel dev", "max abs/σ₁", "note");
+        bench.run(r -> {
+            out.printf("%-12s %-26s %-12s %10.3f %9.2f %12.2e %12.2e  %s%n", r.shape(), r.path().label(), r.method(),
+                    r.medianSeconds(), r.gflops(), r.maxRelativeDeviation(), r.maxAbsoluteDeviation(), r.note());
+            out.flush();
+        }, () -> false);
+        if (!noNumpy) {
+            if (!NumpyReference.available()) {
+                err.println("rankscope bench: numpy comparison skipped (/usr/bin/python3 with numpy not found; apt-get install python3-numpy)");
+            } else {
+                Optional<JsonNode> np = NumpyReference.run("numpy_svd.py", List.of(sizes, Integer.toString(repeat)), 120);
+                np.ifPresent(list -> {
+                    for (JsonNode row : list) {
+                        out.printf("%-12s %-26s %-12s %10.3f %9s %12s %12s  %s%n", row.get("m").asInt() + "x" + row.get("n").asInt(),
+                                "numpy svd f64 (compute_uv=False)", "gesdd", row.get("median_s").asDouble(), "", "", "",
+                                "numpy " + row.get("numpy").asText());
+                    }
+                });
+                if (np.isEmpty()) {
+                    err.println("rankscope bench: numpy comparison failed to run");
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.rankscope.app.cli;
+
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.Precision;
+
+import java.util.Locale;
+
+/** Parsing of options shared by several subcommands, with one-sentence errors. */
+final class CliOptions {
+    private CliOptions() {
+    }
+
+    /** A bad option value; exit code 2 with the message. */
+    static final class BadOptionException extends RankscopeException {
+        BadOptionException(String message) {
+            super(message);
+        }
+    }
+
+    static Precision precision(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "f64", "float64", "double" -> Precision.F64;
+            case "f32", "float32", "float" -> Precision.F32;
+            default -> throw new BadOptionException("--dtype must be f64 or f32, not '" + value + "'");
+        };
+    }
+
+    static Backends.Preference engine(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Backends.Preference.AUTO;
+            case "native" -> Backends.Preference.NATIVE;
+            case "java", "ojalgo" -> Backends.Preference.JAVA;
+            default -> throw new BadOptionException("--engine must be auto, native or java, not '" + value + "'");
+        };
+    }
+
+    /** Worker count for whole-matrix parallelism; 0 means the engine's default. */
+    static int parallelism(int requested) {
+        if (requested < 0) {
+            throw new BadOptionException("--threads must be 0 (automatic) or positive");
+        }
+        return requested == 0 ? dev.rankscope.engine.spectrum.SpectrumTask.defaultParallelism() : requested;
+    }
+
+    /** Cache key component: tool version plus the backend that computes. */
+    static String engineVersion(SvdBackend backend) {
+        String v = CliOptions.class.getPackage().getImplementationVersion();
+        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
+    }
+}

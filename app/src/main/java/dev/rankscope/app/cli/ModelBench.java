@@ -1,0 +1,181 @@
+package dev.rankscope.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rankscope.analysis.AnalysisCollector;
+import dev.rankscope.analysis.AnalysisParameters;
+import dev.rankscope.analysis.AnalyzeTask;
+import dev.rankscope.analysis.CachedAnalysis;
+import dev.rankscope.engine.bench.SvdBenchmark;
+import dev.rankscope.engine.cache.FileIdentity;
+import dev.rankscope.engine.cache.SpectrumCache;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.linalg.SvdMethod;
+import dev.rankscope.engine.spectrum.MatrixExtractor;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.spectrum.SpectrumTask;
+import dev.rankscope.engine.synth.ModelShape;
+import dev.rankscope.engine.synth.SyntheticModel;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.engine.tensor.TensorSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code rankscope bench --model PRESET}: generates (once, into the cache folder) a sharded BF16
+ * synthetic checkpoint of a real model's shape and measures the whole pipeline on it — open time,
+ * full exact analysis (wall, matrices/s, GFLOP/s, peak RSS), cached reopen — and numpy's
+ * {@code svd(compute_uv=False)} in float64 over the same matrices when available.
+ */
+final class ModelBench {
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    ModelBench(PrintWriter out, PrintWriter err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String preset, boolean numpy, int numpyLimit) {
+        ModelShape shape;
+        try {
+            shape = ModelShape.preset(preset);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
+        }
+        Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
+        Path marker = dir.resolve("config.json");
+        if (!Files.exists(marker)) {
+            int shards = (int) Math.max(1, shape.parameterCount() * 2 / 2_000_000_000L);
+            err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
+            long g0 = System.nanoTime();
+            SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
+            err.printf("rankscope bench: generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);
+        }
+        SvdBackend backend = Backends.select(Backends.Preference.AUTO);
+        Path cacheDir;
+        try {
+            cacheDir = Files.createTempDirectory("rankscope-bench-cache");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SpectrumCache cache = new SpectrumCache(cacheDir, "bench");
+        try {
+            long o0 = System.nanoTime();
+            List<MatrixRef> refs;
+            FileIdentity identity;
+            int parallelism = SpectrumTask.defaultParallelism();
+            AnalysisCollector collector;
+            double openSeconds;
+            double wall;
+            try (TensorSource source = Checkpoints.open(dir)) {
+                refs = MatrixExtractor.matrices(source.tensors());
+                openSeconds = (System.nanoTime() - o0) / 1e9;
+                identity = FileIdentity.of(source.files());
+                err.println("rankscope bench: " + refs.size() + " matrices; engine " + backend.info().describe()
+                        + "; " + parallelism + " workers");
+                collector = new AnalysisCollector(refs);
+                AnalyzeTask task = new AnalyzeTask(source, refs, backend, Precision.F64, parallelism,
+                        AnalysisParameters.DEFAULT, CachedAnalysis.storing(cache, identity, collector));
+                int[] lastTenth = {-1};
+                task.addListener(p -> {
+                    int tenth = (int) (p.fraction() * 10);
+                    synchronized (lastTenth) {
+                        if (tenth > lastTenth[0]) {
+                            lastTenth[0] = tenth;
+                            err.println("rankscope bench: " + p.message());
+                        }
+                    }
+                });
+                long a0 = System.nanoTime();
+                task.run();
+                wall = (System.nanoTime() - a0) / 1e9;
+            }
+            double flops = 0;
+            Map<SvdMethod, Integer> methods = new EnumMap<>(SvdMethod.class);
+            for (var a : collector.analyses()) {
+                var ref = a.spectrum().ref();
+                SvdBenchmark.Shape s = new SvdBenchmark.Shape(ref.rows(), ref.cols());
+                flops += a.spectrum().method() == SvdMethod.GRAM ? SvdBenchmark.gramFlops(s) : SvdBenchmark.svdValuesFlops(s);
+                methods.merge(a.spectrum().method(), 1, Integer::sum);
+            }
+            long r0 = System.nanoTime();
+            int replayed;
+            try (TensorSource again = Checkpoints.open(dir)) {
+                AnalysisCollector second = new AnalysisCollector(refs);
+                List<MatrixRef> misses = CachedAnalysis.replayHits(cache, FileIdentity.of(again.files()), again,
+                        refs, refs, Precision.F64, AnalysisParameters.DEFAULT, second);
+                replayed = refs.size() - misses.size();
+            }
+            double reopen = (System.nanoTime() - r0) / 1e9;
+
+            out.printf("model                 %s (%d matrices, %,d parameters, BF16, %s)%n", shape.name(), refs.size(),
+                    shape.parameterCount(), dir);
+            out.printf("open (tree + shapes)  %.3f s%n", openSeconds);
+            out.printf("exact analysis wall   %.1f s  (%.2f matrices/s, %.1f GFLOP/s by the flop models, %d failures)%n",
+                    wall, refs.size() / wall, flops / wall / 1e9, collector.failures().size());
+            out.printf("methods               %s%n", methods);
+            out.printf("cached reopen         %.3f s  (%d of %d spectra from the cache)%n", reopen, replayed, refs.size());
+            out.printf("peak RSS              %s%n", peakRss());
+            if (numpy) {
+                if (!NumpyReference.available()) {
+                    err.println("rankscope bench: numpy comparison skipped (/usr/bin/python3 with numpy not found)");
+                } else {
+                    List<String> args = new ArrayList<>(List.of(dir.toString()));
+                    if (numpyLimit > 0) {
+                        args.addAll(List.of("--limit", Integer.toString(numpyLimit)));
+                    }
+                    err.println("rankscope bench: running numpy svd(compute_uv=False) f64 over the same matrices...");
+                    Optional<JsonNode> np = NumpyReference.run("numpy_model.py", args, 600);
+                    np.ifPresentOrElse(j -> {
+                        double npWall = j.get("wall_s").asDouble();
+                        int npCount = j.get("matrices").asInt();
+                        double perMatrixOurs = wall / refs.size();
+                        out.printf("numpy f64 svd         %.1f s over %d matrices (numpy %s)%n", npWall, npCount, j.get("numpy").asText());
+                        if (npCount == refs.size()) {
+                            out.printf("speed-up vs numpy     %.2fx%n", npWall / wall);
+                        } else {
+                            out.printf("speed-up vs numpy     n/a (numpy timed a subset; ours %.2f s/matrix on average)%n", perMatrixOurs);
+                        }
+                    }, () -> err.println("rankscope bench: numpy comparison failed to run"));
+                }
+            }
+            return collector.failures().isEmpty() ? 0 : 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                cache.clear();
+                Files.deleteIfExists(cacheDir);
+            } catch (IOException ignored) {
+                // a temporary cache left behind is harmless
+            }
+        }
+    }
+
+    /** VmHWM from /proc/self/status (Linux), the process's peak resident set. */
+    static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format("%.0f MB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return "n/a";
+        }
+        return "n/a";
+    }
+}

@@ -105,10 +105,13 @@ class AtomicWriteTest {
         Files.writeString(dir.resolve("model.safetensors.index.json"), new String(
                 FuzzSeeds.generate().get("safetensorsIndex").get("index-two-shards"), java.nio.charset.StandardCharsets.UTF_8));
         try (TensorSource source = Checkpoints.open(dir)) {
-            assertEquals(2, source.files().size());
+            assertEquals(List.of(dir.resolve("model.safetensors.index.json"), dir.resolve("model-00001-of-00002.safetensors"),
+                    dir.resolve("model-00002-of-00002.safetensors")), source.files(), "the index is an input too");
             AtomicFileWriter writer = new AtomicFileWriter(source.files());
             assertThrows(CheckpointWriteException.class,
                     () -> writer.writeBytes(dir.resolve("model-00002-of-00002.safetensors"), new byte[0]));
+            assertThrows(CheckpointWriteException.class,
+                    () -> writer.writeBytes(dir.resolve("model.safetensors.index.json"), new byte[0]));
             assertThrows(CheckpointWriteException.class, () -> writer.writeBytes(dir, new byte[0]),
                     "a folder is never a write target");
         }

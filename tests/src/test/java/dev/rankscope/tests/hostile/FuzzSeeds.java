@@ -33,6 +33,12 @@ final class FuzzSeeds {
     static final byte[] SHARD_2 = SafetensorsBytes.validF32(new String[] {"b.weight"}, new int[][] {{2, 3}},
             new float[][] {Bytes.ramp(6)});
 
+    /** LoRA weights (r = 8) next to the fuzzed config of the {@code peftAdapter} target. */
+    static final byte[] ADAPTER_WEIGHTS = SafetensorsBytes.validF32(new String[] {
+            "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+            "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"},
+            new int[][] {{8, 16}, {16, 8}}, new float[][] {Bytes.ramp(128), Bytes.ramp(128)});
+
     /** Target → the file name its input is saved under (format detection also looks at names). */
     static final Map<String, String> TARGET_FILES = Map.of(
             "safetensors", "fuzz.safetensors",
@@ -41,7 +47,8 @@ final class FuzzSeeds {
             "gguf", "fuzz.gguf",
             "onnx", "fuzz.onnx",
             "npy", "fuzz.npy",
-            "npz", "fuzz.npz");
+            "npz", "fuzz.npz",
+            "peftAdapter", "adapter_config.json");
 
     private FuzzSeeds() {
     }
@@ -89,6 +96,9 @@ final class FuzzSeeds {
     }
 
     private static String targetFor(String fileName) {
+        if (fileName.equals("adapter_config.json")) {
+            return "peftAdapter";
+        }
         if (fileName.endsWith(".safetensors.index.json")) {
             return "safetensorsIndex";
         }

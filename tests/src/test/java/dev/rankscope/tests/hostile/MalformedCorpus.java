@@ -1,6 +1,8 @@
 package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
+import dev.rankscope.engine.peft.PeftAdapterConfig;
+import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.tests.hostile.gen.Bytes;
 import dev.rankscope.tests.hostile.gen.GgufBytes;
@@ -18,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The malformed-file corpus of issue 8: every case is generated here from the byte builders in
@@ -37,20 +38,31 @@ final class MalformedCorpus {
         Path create(Path dir) throws IOException;
     }
 
+    /** What the user does with a case's path: open, list and read it, or parse an adapter config. */
+    @FunctionalInterface
+    interface Action {
+        void run(Path path);
+    }
+
+    /** The default action: open through the standard registry, list, read every tensor, close. */
+    static final Action OPEN_LIST_READ = path -> Probe.openListRead(path);
+
+    /** Reading a PEFT {@code adapter_config.json}, as opening an adapter folder does first. */
+    static final Action READ_ADAPTER_CONFIG = path -> PeftAdapterConfig.read(path);
+
     /**
      * One corpus case.
      *
      * @param id        stable identifier, {@code format-problem}
-     * @param format    format family attacked (safetensors, pytorch, numpy, gguf, onnx)
+     * @param format    format family attacked (safetensors, pytorch, numpy, gguf, onnx, peft)
      * @param expected  category the engine must report, or {@code null} when the file is valid
      * @param namedFile file name the message must contain (null: the opened path's name)
      * @param fixture   generator
-     * @param check     extra assertions on the opened source of a valid case
+     * @param action    what is done with the path (and, for valid cases, what is checked)
      */
-    record Case(String id, String format, Category expected, String namedFile, Fixture fixture,
-                Consumer<TensorSource> check) {
+    record Case(String id, String format, Category expected, String namedFile, Fixture fixture, Action action) {
         Case(String id, String format, Category expected, String namedFile, Fixture fixture) {
-            this(id, format, expected, namedFile, fixture, source -> { });
+            this(id, format, expected, namedFile, fixture, OPEN_LIST_READ);
         }
 
         @Override
@@ -70,6 +82,7 @@ final class MalformedCorpus {
         numpy(c);
         gguf(c);
         onnx(c);
+        peft(c);
         return c;
     }
 
@@ -313,9 +326,12 @@ final class MalformedCorpus {
             Files.write(p, OnnxBytes.model(OnnxBytes.tensor("odd", new long[] {3, 4}, 99, W_DATA),
                     OnnxBytes.tensor("w", new long[] {3, 4}, OnnxBytes.FLOAT, W_DATA)));
             return p;
-        }, source -> {
-            if (source.find("odd").isPresent() || !source.metadata().getOrDefault("onnx.skipped", "").contains("odd")) {
-                throw new AssertionError("an initializer of unknown type must be skipped and reported, not decoded");
+        }, path -> {
+            try (TensorSource source = Checkpoints.open(path)) {
+                Probe.listRead(source);
+                if (source.find("odd").isPresent() || !source.metadata().getOrDefault("onnx.skipped", "").contains("odd")) {
+                    throw new AssertionError("an initializer of unknown type must be skipped and reported, not decoded");
+                }
             }
         }));
         c.add(file("onnx-float-data-count-mismatch", "onnx", Category.SIZE_MISMATCH, OX, OnnxBytes.model(
@@ -335,6 +351,37 @@ final class MalformedCorpus {
             Files.write(p, OnnxBytes.model(t));
             return p;
         }));
+    }
+
+    // ---------------------------------------------------------------- PEFT adapter_config.json
+
+    private static final String PEFT = "adapter_config.json";
+
+    private static void peft(List<Case> c) {
+        c.add(peftCase("peft-valid", null, "{\"peft_type\":\"LORA\",\"r\":8,\"lora_alpha\":16,"
+                + "\"target_modules\":[\"q_proj\",\"v_proj\"],\"rank_pattern\":{\"model.layers.0.self_attn.q_proj\":4}}"));
+        c.add(peftCase("peft-invalid-json", Category.MALFORMED_HEADER, "{\"peft_type\":\"LORA\",\"r\":"));
+        c.add(peftCase("peft-not-an-object", Category.MALFORMED_HEADER, "[\"LORA\"]"));
+        c.add(peftCase("peft-not-lora", Category.UNSUPPORTED, "{\"peft_type\":\"IA3\"}"));
+        c.add(peftCase("peft-rank-zero", Category.MALFORMED_HEADER, "{\"peft_type\":\"LORA\",\"r\":0}"));
+        c.add(peftCase("peft-rank-beyond-int", Category.MALFORMED_HEADER, "{\"peft_type\":\"LORA\",\"r\":1e400}"));
+        c.add(peftCase("peft-rank-pattern-not-integer", Category.MALFORMED_HEADER,
+                "{\"peft_type\":\"LORA\",\"rank_pattern\":{\"q\":\"eight\"}}"));
+        c.add(peftCase("peft-deeply-nested", Category.MALFORMED_HEADER, "{\"peft_type\":\"LORA\",\"x\":"
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}"));
+        c.add(new Case("peft-invalid-utf8", "peft", Category.MALFORMED_HEADER, PEFT, dir -> Files.write(dir.resolve(PEFT),
+                new Bytes().ascii("{\"peft_type\":\"LO").u8(0xC3).u8(0x28).ascii("RA\"}").toArray()), READ_ADAPTER_CONFIG));
+        c.add(new Case("peft-config-of-200MB", "peft", Category.TOO_LARGE, PEFT, dir -> {
+            Path p = dir.resolve(PEFT);
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                f.setLength(200L << 20); // sparse: no disk, but a naive reader allocates 200 MB+
+            }
+            return p;
+        }, READ_ADAPTER_CONFIG));
+    }
+
+    private static Case peftCase(String id, Category expected, String json) {
+        return new Case(id, "peft", expected, PEFT, dir -> write(dir, PEFT, json), READ_ADAPTER_CONFIG);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,8 +1,7 @@
 package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.tensor.CheckpointFormatException;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.TensorSource;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +31,20 @@ class MalformedCorpusTest {
     /** Generous for a header parse of a few kilobytes; a hang or quadratic parse blows it. */
     private static final Duration PARSE_BUDGET = Duration.ofSeconds(2);
 
+    /**
+     * Loads the code of every reader once (class loading and JIT warm-up of Jackson and friends
+     * can take seconds on a busy machine), so the budget measures parsing, not JVM start-up.
+     */
+    @BeforeAll
+    static void warmUp(@TempDir Path dir) throws Exception {
+        for (MalformedCorpus.Case c : MalformedCorpus.all()) {
+            if (c.expected() == null) {
+                Path d = Files.createDirectory(dir.resolve(c.id()));
+                c.action().run(c.fixture().create(d));
+            }
+        }
+    }
+
     static List<MalformedCorpus.Case> cases() {
         return MalformedCorpus.all();
     }
@@ -41,15 +54,10 @@ class MalformedCorpusTest {
     void eachCaseOpensOrFailsWithItsCategory(MalformedCorpus.Case c, @TempDir Path dir) throws Exception {
         Path path = c.fixture().create(dir);
         if (c.expected() == null) {
-            assertTimeoutPreemptively(PARSE_BUDGET, () -> {
-                try (TensorSource source = Checkpoints.open(path)) {
-                    Probe.listRead(source);
-                    c.check().accept(source);
-                }
-            }, c.id());
+            assertTimeoutPreemptively(PARSE_BUDGET, () -> c.action().run(path), c.id());
         } else {
             CheckpointFormatException e = assertTimeoutPreemptively(PARSE_BUDGET,
-                    () -> assertThrows(CheckpointFormatException.class, () -> Probe.openListRead(path), c.id()), c.id());
+                    () -> assertThrows(CheckpointFormatException.class, () -> c.action().run(path), c.id()), c.id());
             assertEquals(c.expected(), e.category(), c.id() + ": " + e.getMessage());
             String named = c.namedFile() != null ? c.namedFile() : path.getFileName().toString();
             assertTrue(e.userMessage().contains(named), c.id() + ": message does not name " + named + ": " + e.userMessage());
@@ -64,7 +72,7 @@ class MalformedCorpusTest {
         long malformed = all.stream().filter(c -> c.expected() != null).count();
         assertTrue(malformed >= 40, "at least 40 malformed cases, found " + malformed);
         Set<String> formats = all.stream().map(MalformedCorpus.Case::format).collect(Collectors.toSet());
-        assertEquals(Set.of("safetensors", "pytorch", "numpy", "gguf", "onnx"), formats);
+        assertEquals(Set.of("safetensors", "pytorch", "numpy", "gguf", "onnx", "peft"), formats);
         Set<String> ids = new HashSet<>();
         all.forEach(c -> assertTrue(ids.add(c.id()), "duplicate case id " + c.id()));
     }

@@ -1,6 +1,7 @@
 package dev.rankscope.tests.hostile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.rankscope.engine.peft.PeftAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,15 +28,22 @@ class ReaderFuzzTest {
     }
 
     private static void check(String target, byte[] data) {
-        SCRATCH.computeIfAbsent(target, t -> {
+        scratch(target).openListRead(FuzzSeeds.fileName(target), data);
+    }
+
+    private static FuzzTargets scratch(String target) {
+        return SCRATCH.computeIfAbsent(target, t -> {
             FuzzTargets f = new FuzzTargets(t);
             if (t.equals("safetensorsIndex")) {
                 // Two valid shards: the fuzzed index decides what it points at.
                 f.write("model-00001-of-00002.safetensors", FuzzSeeds.SHARD_1);
                 f.write("model-00002-of-00002.safetensors", FuzzSeeds.SHARD_2);
             }
+            if (t.equals("peftAdapter")) {
+                f.write("adapter_model.safetensors", FuzzSeeds.ADAPTER_WEIGHTS);
+            }
             return f;
-        }).openListRead(FuzzSeeds.fileName(target), data);
+        });
     }
 
     @FuzzTest(maxDuration = "10m")
@@ -71,5 +79,17 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void npz(byte[] data) {
         check("npz", data);
+    }
+
+    /** A PEFT adapter folder whose adapter_config.json is fuzzed (weights fixed, r = 8). */
+    @FuzzTest(maxDuration = "10m")
+    void peftAdapter(byte[] data) {
+        FuzzTargets f = scratch("peftAdapter");
+        f.write(FuzzSeeds.fileName("peftAdapter"), data);
+        FuzzTargets.expectCleanOutcome(() -> {
+            try (PeftAdapter adapter = PeftAdapter.open(f.dir())) {
+                adapter.modules().forEach((module, lora) -> adapter.config().scalingFor(module));
+            }
+        });
     }
 }

@@ -13,8 +13,9 @@ import java.util.Map;
  * Jazzer runs in regression mode: each target replays its committed seeds and any committed crash
  * inputs under {@code src/test/resources/dev/rankscope/tests/hostile/ReaderFuzzTestInputs/<target>/}
  * (seeds made by {@link FuzzSeeds}), taking seconds. With {@code JAZZER_FUZZ=1} it fuzzes for
- * real; see {@code docs/FUZZING.md}. The property is {@link FuzzTargets}'s; {@code @Timeout}
- * becomes libFuzzer's per-input timeout, so a parse that hangs is a finding.
+ * real; see {@code docs/FUZZING.md} (run with {@code -Djunit.jupiter.execution.timeout.mode=disabled}
+ * there). The property is {@link FuzzTargets}'s; {@code @Timeout} becomes libFuzzer's per-input
+ * timeout, so a parse that hangs is a finding.
  */
 @Timeout(10)
 class ReaderFuzzTest {

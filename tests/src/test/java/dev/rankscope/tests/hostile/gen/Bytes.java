@@ -1,8 +1,8 @@
 package dev.rankscope.tests.hostile.gen;
 
+import dev.rankscope.engine.testing.SafetensorsFixtures;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -67,13 +67,9 @@ public final class Bytes {
         return out.toByteArray();
     }
 
-    /** Float32 values, little-endian. */
+    /** Float32 values, little-endian (the engine test-jar's encoder). */
     public static byte[] f32s(float... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return b.array();
+        return SafetensorsFixtures.f32(values);
     }
 
     /** {@code n} float32 values {@code 0.5·i − 1} (a deterministic, non-degenerate matrix). */

@@ -239,7 +239,7 @@ final class MalformedCorpus {
         c.add(file("npy-zero-size", "numpy", null, npy, NpyBytes.npy(1, NpyBytes.f32Dict("(0, 4)"), new byte[0])));
         c.add(file("npy-fortran-order", "numpy", null, npy, NpyBytes.npy(1,
                 "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 4), }", W_DATA)));
-        c.add(file("npy-bad-magic", "numpy", Category.MALFORMED_HEADER, npy,
+        c.add(file("npy-bad-magic", "numpy", Category.UNKNOWN_FORMAT, npy,
                 new Bytes().u8(0x93).ascii("NUMPX").bytes(Bytes.head(NpyBytes.small(), 200)).toArray()));
         c.add(file("npy-header-not-dict", "numpy", Category.MALFORMED_HEADER, npy, NpyBytes.npy(1, "[1, 2, 3]", W_DATA)));
         c.add(file("npy-header-garbage", "numpy", Category.MALFORMED_HEADER, npy,
@@ -268,7 +268,8 @@ final class MalformedCorpus {
 
     private static void gguf(List<Case> c) {
         c.add(file("gguf-valid", "gguf", null, GG, GgufBytes.small().toArray()));
-        c.add(file("gguf-bad-magic", "gguf", Category.MALFORMED_HEADER, GG, GgufBytes.small().magic("GGUX").toArray()));
+        // Formats are chosen by content (a .gguf name holding an .npz must open as .npz), so bad magic is UNKNOWN_FORMAT.
+        c.add(file("gguf-bad-magic", "gguf", Category.UNKNOWN_FORMAT, GG, GgufBytes.small().magic("GGUX").toArray()));
         c.add(file("gguf-version-99", "gguf", Category.UNSUPPORTED, GG, GgufBytes.small().version(99).toArray()));
         c.add(file("gguf-absurd-tensor-count", "gguf", Category.TOO_LARGE, GG,
                 GgufBytes.small().tensorCount(1L << 60).toArray()));

@@ -129,8 +129,9 @@ public final class AtomicFileWriter {
     }
 
     /**
-     * Throws unless {@code target} may be written: not a protected input, not inside a
-     * protected input that is a file, and not an existing folder.
+     * Throws unless {@code target} may be written: not a protected input (by path or as the same
+     * file), not inside a protected input that is a folder (a sharded or folder checkpoint; also
+     * through symbolic links), and not an existing folder.
      */
     public void checkAllowed(Path target) {
         Path abs = target.toAbsolutePath().normalize();
@@ -144,7 +145,27 @@ public final class AtomicFileWriter {
                 throw new CheckpointWriteException(target, CheckpointWriteException.Reason.REFUSED,
                         "refusing to overwrite an input checkpoint; choose another output path");
             }
+            if (Files.isDirectory(pa) && (abs.startsWith(pa) || insideByRealPath(abs, pa))) {
+                throw new CheckpointWriteException(target, CheckpointWriteException.Reason.REFUSED,
+                        "is inside the input checkpoint folder " + pa.getFileName()
+                                + "; refusing to write into a checkpoint being read, choose another folder");
+            }
         }
+    }
+
+    /** Whether {@code target}'s nearest existing ancestor, resolved through links, lies inside {@code dir}. */
+    private static boolean insideByRealPath(Path target, Path dir) {
+        try {
+            Path realDir = dir.toRealPath();
+            for (Path a = target.getParent(); a != null; a = a.getParent()) {
+                if (Files.exists(a)) {
+                    return a.toRealPath().startsWith(realDir);
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static boolean sameExistingFile(Path a, Path b) {

@@ -153,10 +153,19 @@ public final class SafetensorsSource extends FileTensorSource {
         return headers;
     }
 
-    /** The files read (one, or every shard, in shard order). */
+    /**
+     * The files read: the single file, or the index followed by every shard in shard order. The
+     * index is included so that the cache identity changes with it and writers protecting
+     * {@code files()} never overwrite it.
+     */
     @Override
     public List<Path> files() {
-        return headers.stream().map(SafetensorsHeader::file).toList();
+        List<Path> out = new ArrayList<>();
+        if (index != null) {
+            out.add(index.file());
+        }
+        headers.forEach(h -> out.add(h.file()));
+        return List.copyOf(out);
     }
 
     /** The index when the model is sharded. */

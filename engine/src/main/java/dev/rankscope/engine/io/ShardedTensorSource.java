@@ -109,6 +109,18 @@ public final class ShardedTensorSource implements TensorSource {
         return path;
     }
 
+    /**
+     * The index followed by every shard's files, so the cache identity changes when any of them
+     * does and writers protecting {@code files()} never overwrite one.
+     */
+    @Override
+    public List<Path> files() {
+        List<Path> out = new ArrayList<>();
+        out.add(path);
+        shards.forEach(s -> out.addAll(s.files()));
+        return List.copyOf(out);
+    }
+
     @Override
     public String format() {
         return format;

@@ -48,6 +48,11 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
 
     /** File name PEFT writes next to the adapter weights. */
     public static final String FILE_NAME = "adapter_config.json";
+    /**
+     * Largest config read (issue 8: refuse before allocating). Real configs are about 1 KB; a
+     * rank_pattern naming every module of a 70B model stays well under 1 MB.
+     */
+    public static final long MAX_CONFIG_BYTES = 16L << 20;
 
     public PeftAdapterConfig {
         if (!"LORA".equals(peftType)) {
@@ -68,7 +73,14 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
     public static PeftAdapterConfig read(Path file) {
         String json;
         try {
+            long size = Files.size(file);
+            if (size > MAX_CONFIG_BYTES) {
+                throw new CheckpointFormatException(file, Category.TOO_LARGE, "is " + size
+                        + " bytes; an adapter config is a few kilobytes (limit " + MAX_CONFIG_BYTES + ")");
+            }
             json = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CheckpointFormatException(file, Category.MALFORMED_HEADER, "is not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new CheckpointFormatException(file, Category.IO, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -174,8 +175,35 @@ public class SpectrumTask extends AbstractTask {
             }
         } finally {
             pool.shutdownNow();
+            awaitWorkers(pool);
         }
         checkCancelled();
+    }
+
+    /**
+     * Waits until every worker has left {@link #computeOne}, so that no listener call (and no
+     * cache write behind it) happens after the task reached its terminal state — also when it
+     * was cancelled by an interrupt or ended by a failure. Workers finish the matrix they are on
+     * (native calls are not interrupted); queued matrices were dropped by {@code shutdownNow}.
+     * The caller's interrupt status is preserved.
+     */
+    private static void awaitWorkers(ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Reads and decomposes one matrix, reporting the result or the failure. */

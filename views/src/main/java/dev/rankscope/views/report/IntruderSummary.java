@@ -1,0 +1,94 @@
+package dev.rankscope.views.report;
+
+import dev.rankscope.analysis.naming.ModuleType;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the report shows of a base/fine-tune comparison (SPEC §3, Shuttleworth et al. 2024): the
+ * intruder counts at one (k, ε), per layer and module, and the matrices that have intruders.
+ * A plain snapshot, independent of how the comparison was computed, so the report can be
+ * rendered and tested without singular vectors. Immutable (maps and arrays copied).
+ *
+ * @param base              the base checkpoint as the user gave it
+ * @param tuned             the fine-tuned checkpoint or adapter folder
+ * @param k                 top fine-tuned vectors examined
+ * @param epsilon           cosine threshold
+ * @param pairedMatrices    matrices compared
+ * @param perLayerAndModule intruder count per layer (−1 outside the blocks) and module type
+ * @param matrices          matrices with at least one intruder, most intruders first
+ * @param notes             one sentence each: shape mismatches, one-sided tensors, failed pairs
+ */
+public record IntruderSummary(String base, String tuned, int k, double epsilon, int pairedMatrices,
+                              SortedMap<Integer, Map<ModuleType, Integer>> perLayerAndModule,
+                              List<MatrixIntruders> matrices, List<String> notes) {
+
+    /**
+     * @param name              matrix id
+     * @param shape             {@code m×n}
+     * @param ranks             1-based ranks j of the intruding fine-tuned vectors
+     * @param sigma             σ_j(W_t) of each intruder
+     * @param maxCosine         c_j of each intruder (&lt; ε)
+     * @param spectralDistance  ‖σ_t − σ₀‖₂/‖σ₀‖₂, NaN when unknown
+     */
+    public record MatrixIntruders(String name, String shape, int[] ranks, double[] sigma, double[] maxCosine,
+                                  double spectralDistance) {
+        public MatrixIntruders {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(shape, "shape");
+            ranks = ranks.clone();
+            sigma = sigma.clone();
+            maxCosine = maxCosine.clone();
+            if (ranks.length != sigma.length || ranks.length != maxCosine.length) {
+                throw new IllegalArgumentException(name + ": ranks, sigma and maxCosine must have the same length");
+            }
+        }
+
+        public int count() {
+            return ranks.length;
+        }
+
+        @Override
+        public int[] ranks() {
+            return ranks.clone();
+        }
+
+        @Override
+        public double[] sigma() {
+            return sigma.clone();
+        }
+
+        @Override
+        public double[] maxCosine() {
+            return maxCosine.clone();
+        }
+    }
+
+    public IntruderSummary {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(tuned, "tuned");
+        if (k < 1 || !(epsilon >= 0 && epsilon <= 1) || pairedMatrices < 0) {
+            throw new IllegalArgumentException("k must be ≥ 1, ε in [0, 1], paired matrices ≥ 0");
+        }
+        TreeMap<Integer, Map<ModuleType, Integer>> copy = new TreeMap<>();
+        perLayerAndModule.forEach((layer, byModule) -> {
+            EnumMap<ModuleType, Integer> m = new EnumMap<>(ModuleType.class);
+            m.putAll(byModule);
+            copy.put(layer, Collections.unmodifiableMap(m));
+        });
+        perLayerAndModule = Collections.unmodifiableSortedMap(copy);
+        matrices = List.copyOf(matrices);
+        notes = List.copyOf(notes);
+    }
+
+    /** Model total: Σ intruders over all layers and modules. */
+    public int total() {
+        return perLayerAndModule.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
+    }
+}

@@ -26,7 +26,8 @@ import java.util.List;
  *   <li>approximate spectrum: only the top-k values are known; ranks, norms and α describe
  *       those values, and no MP fit is made (it needs every eigenvalue);</li>
  *   <li>all-zero matrix: ranks reported as 0, effective rank undefined;</li>
- *   <li>power-law fit skipped (fewer than 2 eigenvalues above 1e-5);</li>
+ *   <li>power-law fit skipped (fewer than 2 eigenvalues above 1e-5, or α = ∞ because the
+ *       best tail is a run of equal eigenvalues);</li>
  *   <li>MP grid fit found no acceptable s, quick estimate shown instead.</li>
  * </ul>
  */
@@ -71,7 +72,10 @@ public final class Analyzer {
         }
         PowerLawFit powerLaw = PowerLaw.fit(sigma);
         if (powerLaw == null && !ranks.zeroMatrix()) {
-            warnings.add("power-law fit skipped: fewer than 2 eigenvalues above " + PowerLaw.EIGENVALUE_FLOOR);
+            long above = java.util.Arrays.stream(sigma).filter(v -> v * v > PowerLaw.EIGENVALUE_FLOOR).count();
+            warnings.add(above < 2
+                    ? "power-law fit skipped: fewer than 2 eigenvalues above " + PowerLaw.EIGENVALUE_FLOOR
+                    : "power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)");
         }
         MarchenkoPasturFit mp = null;
         if (!spectrum.approximate() && !ranks.zeroMatrix()) {

@@ -18,7 +18,7 @@ import java.util.List;
  * @param dtype     stored element type (quantised weights are labelled in the UI)
  * @param spectrum  singular values and how they were computed
  * @param ranks     rank measures (SPEC §1)
- * @param powerLaw  heavy-tail fit, or null when fewer than 2 eigenvalues exceed 1e-5
+ * @param powerLaw  heavy-tail fit, or null when there is none (fewer than 2 eigenvalues above 1e-5, or α = ∞; see {@code PowerLaw.fitEigenvalues})
  * @param mp        Marchenko–Pastur fit, or null when it could not be fitted
  * @param warnings  user-facing notes (e.g. "weights contain NaN", "all-zero matrix")
  */

@@ -2,7 +2,7 @@ package dev.rankscope.analysis;
 
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.testing.InMemoryTensorSource;
-import dev.rankscope.analysis.testing.OjalgoTestBackend;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.spectrum.MatrixExtractor;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -46,7 +46,7 @@ class AnalyzeTaskTest {
         List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
         assertEquals(4, refs.size());
         AnalysisCollector collector = new AnalysisCollector(refs);
-        AnalyzeTask task = new AnalyzeTask(source, refs, new OjalgoTestBackend(), Precision.F64, 2, collector);
+        AnalyzeTask task = new AnalyzeTask(source, refs, new OjAlgoBackend(), Precision.F64, 2, collector);
         List<AbstractTask.Progress> progress = new CopyOnWriteArrayList<>();
         task.addListener(progress::add);
         task.run();
@@ -77,7 +77,7 @@ class AnalyzeTaskTest {
         InMemoryTensorSource source = model();
         List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
         AnalysisCollector collector = new AnalysisCollector(refs);
-        AnalyzeTask task = new AnalyzeTask(source, refs, new OjalgoTestBackend(), Precision.F64, 1, collector);
+        AnalyzeTask task = new AnalyzeTask(source, refs, new OjAlgoBackend(), Precision.F64, 1, collector);
         task.cancel();
         task.run();
         assertEquals(AbstractTask.Status.CANCELLED, task.status());
@@ -101,7 +101,7 @@ class AnalyzeTaskTest {
             public void onFailure(MatrixRef ref, RankscopeException error) {
             }
         };
-        holder[0] = new AnalyzeTask(source, refs, new OjalgoTestBackend(), Precision.F64, 1, cancelling);
+        holder[0] = new AnalyzeTask(source, refs, new OjAlgoBackend(), Precision.F64, 1, cancelling);
         holder[0].run();
         assertEquals(AbstractTask.Status.CANCELLED, holder[0].status());
         assertEquals(1, seen.size());
@@ -116,7 +116,7 @@ class AnalyzeTaskTest {
                 .add("encoder.block.1.layer.0.SelfAttention.q.weight", DType.F32, new long[]{8, 8}, random(rnd, 64));
         List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
         AnalysisCollector collector = new AnalysisCollector(refs);
-        new AnalyzeTask(source, refs, new OjalgoTestBackend(), Precision.F64, 1, collector).run();
+        new AnalyzeTask(source, refs, new OjAlgoBackend(), Precision.F64, 1, collector).run();
         assertEquals(List.of(2, 0, 1), collector.analyses().stream().map(a -> a.name().layer()).toList());
     }
 }

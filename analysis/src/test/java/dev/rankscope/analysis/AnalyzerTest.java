@@ -4,7 +4,7 @@ import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.naming.NameParser;
-import dev.rankscope.analysis.testing.OjalgoTestBackend;
+import dev.rankscope.analysis.testing.TestSpectra;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -31,7 +31,7 @@ class AnalyzerTest {
     }
 
     private static double[] gaussianSigma(int m, int n) {
-        return OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(new Random(9), m, n, 0.05));
+        return TestSpectra.sigma(TestSpectra.gaussian(new Random(9), m, n, 0.05));
     }
 
     @Test
@@ -85,6 +85,18 @@ class AnalyzerTest {
         assertNull(a.powerLaw());
         assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("power-law fit skipped")));
         assertEquals(1, a.ranks().numericalRank());
+    }
+
+    @Test
+    void orthogonalMatrixHasNoFinitePowerLaw() {
+        double[] ones = new double[8];
+        java.util.Arrays.fill(ones, 1.0);
+        MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(8, 8, ones, false));
+        assertNull(a.powerLaw());
+        assertTrue(a.warnings().contains("power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)"),
+                a.warnings().toString());
+        assertEquals(8, a.ranks().effectiveRank(), 1e-12);
+        assertEquals(1, a.ranks().conditionNumber(), 0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.rankscope.analysis.allocation;
 
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
 
@@ -134,26 +135,18 @@ public record AllocationInput(String id, String moduleName, int layer, ModuleTyp
         return s;
     }
 
-    /** Energy effective rank as given, else SPEC §1: q = σ²/(Σσ²+1e-12), exp(−Σ q ln(q+1e-12)). */
+    /**
+     * Energy effective rank as given, else SPEC §1 (D-Rank: q = σ²/(Σσ²+1e-12),
+     * exp(−Σ q ln(q+1e-12))) via {@link RankMeasures}; 0 for an all-zero matrix.
+     */
     public double energyEffectiveRankOrComputed() {
-        if (!Double.isNaN(energyEffectiveRank)) {
-            return energyEffectiveRank;
-        }
-        double total = totalEnergy() + 1e-12;
-        double h = 0;
-        for (double v : sigma) {
-            double q = v * v / total;
-            h -= q * Math.log(q + 1e-12);
-        }
-        return Math.exp(h);
+        return Double.isNaN(energyEffectiveRank)
+                ? RankMeasures.compute(sigma, rows, cols).energyEffectiveRank() : energyEffectiveRank;
     }
 
-    /** Stable rank as given, else Σσ²/σ₁² (0 for an all-zero matrix). */
+    /** Stable rank as given, else Σσ²/σ₁² via {@link RankMeasures}; 0 for an all-zero matrix. */
     public double stableRankOrComputed() {
-        if (!Double.isNaN(stableRank)) {
-            return stableRank;
-        }
-        return sigma[0] == 0 ? 0 : totalEnergy() / (sigma[0] * sigma[0]);
+        return Double.isNaN(stableRank) ? RankMeasures.compute(sigma, rows, cols).stableRank() : stableRank;
     }
 
     @Override

@@ -6,9 +6,11 @@ import java.util.Objects;
  * global-optimal (SPEC §4): minimise Σ_l E_l(k_l) subject to Σ_l cost_l(k_l) ≤ budget, with
  * E_l(k) = Σ_{i>k} σ_i² (raw) or that divided by ‖W_l‖²_F (normalised); cost k(m+n) below
  * break-even, mn dense (E = 0) when {@link Constraints#allowDense()}. A multiple-choice knapsack,
- * solved exactly by dynamic programming over cost units (costs divided by their GCD) when the
- * table has at most {@code exactWorkLimit} cells; larger instances use a Lagrangian sweep with
- * greedy repair, and the plan's notes then state the proven optimality gap.
+ * solved exactly by dynamic programming over cost units (costs divided by their GCD) when that
+ * needs at most {@code exactWorkLimit} cell updates; larger instances get a Lagrangian sweep whose
+ * reduced costs fix most levels out, and the same exact programme on the levels that remain. Only
+ * when even that exceeds the limit is the Lagrangian incumbent returned, and the plan's notes then
+ * state the proven optimality gap.
  *
  * @param objective      raw or normalised discarded energy
  * @param exactWorkLimit most DP cell updates (options × cost units) to spend on the exact solve, ≥ 0
@@ -16,8 +18,11 @@ import java.util.Objects;
 public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) implements StrategyParameters {
     public static final String NAME = "global-optimal";
 
-    /** Default cap on DP work: about a second of arithmetic. */
-    public static final long DEFAULT_EXACT_WORK_LIMIT = 200_000_000L;
+    /**
+     * Default cap on DP cell updates: a few seconds of arithmetic, enough to solve 7B-scale models
+     * (224 matrices) exactly after reduced-cost fixing.
+     */
+    public static final long DEFAULT_EXACT_WORK_LIMIT = 1_500_000_000L;
 
     /** What is summed over matrices. */
     public enum Objective {

@@ -7,17 +7,27 @@ import java.util.Locale;
  * each matrix picks one level of its {@link RankLadder}, minimising Σ value_l(level) subject to
  * Σ cost_l(level) ≤ budget.
  *
- * <p>Method: costs are taken relative to level 0 and divided by the GCD g of all relative costs;
- * a dynamic programme over the resulting U = ⌊(budget − Σ cost_l(0)) / g⌋ units gives the exact
- * optimum in O(Σ_l levels_l · U) time and L·(U+1) ints of memory. When that exceeds the work
- * limit the solver falls back to a Lagrangian sweep (bisection on the multiplier λ, each matrix
- * minimising value + λ·cost) followed by a greedy fill; the best dual bound proves how far the
- * result can be from the optimum, and the result says so.
+ * <p>Method:
+ * <ol>
+ *   <li><b>Dynamic programme.</b> Costs are taken relative to each matrix's cheapest option and
+ *   divided by the GCD g of all relative costs; a DP over U = ⌊spare / g⌋ units gives the exact
+ *   optimum in O(Σ options · U) time and L·(U+1) ints. Used directly when that fits the work limit.</li>
+ *   <li><b>Lagrangian sweep.</b> Otherwise bisection on λ ≥ 0 (each matrix minimises
+ *   value + λ·cost) gives a feasible incumbent (then greedily filled) with objective Z and the dual
+ *   bound D(λ) = Σ_l min_i(v_li + λ c_li) − λ·budget ≤ optimum.</li>
+ *   <li><b>Exact repair by variable fixing.</b> For any feasible solution x,
+ *   Σ v(x) ≥ D(λ) + Σ_l r_l(x_l) with reduced costs r_li = v_li + λc_li − min_j(v_lj + λc_lj) ≥ 0.
+ *   So a solution better than Z uses only levels with r_li ≤ Z − D(λ). The DP of step 1 on those
+ *   levels alone (usually a handful per matrix) is exact for the whole problem.</li>
+ * </ol>
+ * If even the reduced DP exceeds the work limit, the incumbent is returned with its proven gap.
  */
 final class GlobalOptimalSolver {
-    /** Upper bound on the DP choice table (ints), independent of the work limit: ~100 MB. */
-    static final long MAX_TABLE_CELLS = 25_000_000L;
+    /** Upper bound on the DP choice table (shorts), independent of the work limit: ~120 MB. */
+    static final long MAX_TABLE_CELLS = 60_000_000L;
     private static final int LAGRANGE_ITERATIONS = 200;
+    /** Relative slack on the variable-fixing threshold, covering floating-point rounding of the sums. */
+    private static final double FIXING_SLACK = 1e-9;
 
     private GlobalOptimalSolver() {
     }
@@ -25,7 +35,7 @@ final class GlobalOptimalSolver {
     /**
      * @param levels     chosen level per matrix
      * @param exact      true when proven optimal
-     * @param objective  Σ value at the chosen levels (before the caller's fill, which never increases it)
+     * @param objective  Σ value at the chosen levels
      * @param lowerBound best proven lower bound on the optimum (equals objective when exact)
      * @param method     how it was solved
      */
@@ -42,36 +52,27 @@ final class GlobalOptimalSolver {
     }
 
     static Result solve(RankLadder[] ladders, long budget, GlobalOptimalParameters.Objective objective, long workLimit) {
-        int L = ladders.length;
-        long base = BudgetFit.minimumCost(ladders);
-        long spare = budget - base;
-        if (spare < 0) {
+        if (BudgetFit.minimumCost(ladders) > budget) {
             throw new AllocationException("budget is below the minimum the constraints allow");
         }
-        long g = 0;
-        long maxUnitsTotal = 0;
-        for (RankLadder r : ladders) {
-            for (int i = 1; i < r.levels(); i++) {
-                g = gcd(g, r.cost(i) - r.cost(0));
-            }
+        int[][] all = new int[ladders.length][];
+        for (int l = 0; l < ladders.length; l++) {
+            all[l] = range(ladders[l].levels());
         }
-        if (g == 0) {
-            int[] zeros = new int[L];
-            double obj = total(ladders, zeros, objective);
-            return new Result(zeros, true, obj, obj, "enumeration (one choice per matrix)");
+        int[] direct = dynamicProgramme(ladders, objective, all, budget, workLimit);
+        if (direct != null) {
+            double obj = total(ladders, direct, objective);
+            return new Result(direct, true, obj, obj, "dynamic programming over " + describeUnits(ladders, all, budget));
         }
-        for (RankLadder r : ladders) {
-            maxUnitsTotal += (r.cost(r.topLevel()) - r.cost(0)) / g;
+        return lagrangianWithFixing(ladders, budget, objective, workLimit);
+    }
+
+    private static int[] range(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
         }
-        long units = Math.min(spare / g, maxUnitsTotal);
-        long work = 0;
-        for (RankLadder r : ladders) {
-            work += (long) r.levels() * (units + 1);
-        }
-        if (work <= workLimit && (long) L * (units + 1) <= MAX_TABLE_CELLS) {
-            return dynamicProgramme(ladders, objective, g, (int) units);
-        }
-        return lagrangian(ladders, budget, objective);
+        return a;
     }
 
     private static long gcd(long a, long b) {
@@ -91,26 +92,86 @@ final class GlobalOptimalSolver {
         return s;
     }
 
-    private static Result dynamicProgramme(RankLadder[] ladders, GlobalOptimalParameters.Objective objective,
-                                           long g, int units) {
+    /** Scaling facts of a DP: units and unit size. */
+    private static String describeUnits(RankLadder[] ladders, int[][] options, long budget) {
+        long[] gu = scaling(ladders, options, budget);
+        return gu[1] + " cost units of " + gu[0] + " parameters";
+    }
+
+    /** {g, units} for a DP over the given options (g = 0 when every matrix has one option). */
+    private static long[] scaling(RankLadder[] ladders, int[][] options, long budget) {
+        long g = 0;
+        long base = 0;
+        long range = 0;
+        for (int l = 0; l < ladders.length; l++) {
+            long c0 = ladders[l].cost(options[l][0]);
+            base += c0;
+            for (int i = 1; i < options[l].length; i++) {
+                g = gcd(g, ladders[l].cost(options[l][i]) - c0);
+            }
+            range += ladders[l].cost(options[l][options[l].length - 1]) - c0;
+        }
+        if (g == 0) {
+            return new long[] {0, 0};
+        }
+        long spare = budget - base;
+        return new long[] {g, Math.max(0, Math.min(spare, range) / g)};
+    }
+
+    /**
+     * Exact DP over the given options per matrix (level indices ascending in cost). Returns the
+     * chosen levels, or null when the work or the table would exceed the limits.
+     */
+    static int[] dynamicProgramme(RankLadder[] ladders, GlobalOptimalParameters.Objective objective,
+                                  int[][] options, long budget, long workLimit) {
         int L = ladders.length;
-        double[] prev = new double[units + 1];      // best value using matrices < l within u units
-        double[] cur = new double[units + 1];
-        int[][] choice = new int[L][units + 1];
+        long base = 0;
+        for (int l = 0; l < L; l++) {
+            base += ladders[l].cost(options[l][0]);
+        }
+        if (base > budget) {
+            throw new IllegalStateException("cheapest options exceed the budget");
+        }
+        long[] gu = scaling(ladders, options, budget);
+        long g = gu[0];
+        if (g == 0) {
+            int[] levels = new int[L];
+            for (int l = 0; l < L; l++) {
+                levels[l] = options[l][0];
+            }
+            return levels;
+        }
+        long units = gu[1];
+        long work = 0;
+        for (int[] o : options) {
+            work += (long) o.length * (units + 1);
+        }
+        int maxOptions = 0;
+        for (int[] o : options) {
+            maxOptions = Math.max(maxOptions, o.length);
+        }
+        if (work > workLimit || (long) L * (units + 1) > MAX_TABLE_CELLS || maxOptions > Short.MAX_VALUE) {
+            return null;
+        }
+        int u1 = (int) units + 1;
+        double[] prev = new double[u1];      // best value using matrices < l within u units
+        double[] cur = new double[u1];
+        short[][] choice = new short[L][u1];   // index into options[l]
         for (int l = 0; l < L; l++) {
             RankLadder r = ladders[l];
-            int levels = r.levels();
-            long[] d = new long[levels];
-            double[] v = new double[levels];
-            for (int i = 0; i < levels; i++) {
-                d[i] = (r.cost(i) - r.cost(0)) / g;
-                v[i] = value(r, i, objective);
+            int[] opt = options[l];
+            long c0 = r.cost(opt[0]);
+            long[] d = new long[opt.length];
+            double[] v = new double[opt.length];
+            for (int i = 0; i < opt.length; i++) {
+                d[i] = (r.cost(opt[i]) - c0) / g;
+                v[i] = value(r, opt[i], objective);
             }
-            int[] ch = choice[l];
-            for (int u = 0; u <= units; u++) {
+            short[] ch = choice[l];
+            for (int u = 0; u < u1; u++) {
                 double best = prev[u] + v[0];
                 int arg = 0;
-                for (int i = 1; i < levels && d[i] <= u; i++) {
+                for (int i = 1; i < opt.length && d[i] <= u; i++) {
                     double cand = prev[u - (int) d[i]] + v[i];
                     if (cand < best) {
                         best = cand;
@@ -118,31 +179,29 @@ final class GlobalOptimalSolver {
                     }
                 }
                 cur[u] = best;
-                ch[u] = arg;
+                ch[u] = (short) arg;
             }
             double[] t = prev;
             prev = cur;
             cur = t;
         }
         int[] levels = new int[L];
-        int u = units;
+        int u = (int) units;
         for (int l = L - 1; l >= 0; l--) {
             int i = choice[l][u];
-            levels[l] = i;
-            u -= (int) ((ladders[l].cost(i) - ladders[l].cost(0)) / g);
+            levels[l] = options[l][i];
+            u -= (int) ((ladders[l].cost(options[l][i]) - ladders[l].cost(options[l][0])) / g);
         }
-        double obj = total(ladders, levels, objective);
-        return new Result(levels, true, obj, obj,
-                "dynamic programming over " + units + " cost units of " + g + " parameters");
+        return levels;
     }
 
-    private static Result lagrangian(RankLadder[] ladders, long budget, GlobalOptimalParameters.Objective objective) {
+    /** Lagrangian incumbent, then the exact DP on levels that survive reduced-cost fixing. */
+    static Result lagrangianWithFixing(RankLadder[] ladders, long budget, GlobalOptimalParameters.Objective objective,
+                                       long workLimit) {
         int L = ladders.length;
+        double[] best = {Double.NEGATIVE_INFINITY, 0};   // {dual bound, its λ}
         int[] levels = new int[L];
-        double[] bestDual = {Double.NEGATIVE_INFINITY};
-        // λ = 0: the unconstrained optimum; if it fits it is exact.
-        long cost0 = pick(ladders, 0, objective, levels, budget, bestDual);
-        if (cost0 <= budget) {
+        if (pick(ladders, 0, objective, levels, budget, best) <= budget) {
             double obj = total(ladders, levels, objective);
             return new Result(levels, true, obj, obj, "Lagrangian relaxation (budget not binding)");
         }
@@ -155,50 +214,90 @@ final class GlobalOptimalSolver {
         }
         hi = hi * 2 + Double.MIN_NORMAL;
         double lo = 0;
-        int[] feasible = new int[L];
-        pick(ladders, hi, objective, feasible, budget, bestDual);
+        int[] incumbent = new int[L];
+        pick(ladders, hi, objective, incumbent, budget, best);
         int[] trial = new int[L];
-        for (int it = 0; it < LAGRANGE_ITERATIONS && hi - lo > 0; it++) {
+        for (int it = 0; it < LAGRANGE_ITERATIONS; it++) {
             double mid = 0.5 * (lo + hi);
             if (mid <= lo || mid >= hi) {
                 break;
             }
-            if (pick(ladders, mid, objective, trial, budget, bestDual) <= budget) {
+            if (pick(ladders, mid, objective, trial, budget, best) <= budget) {
                 hi = mid;
-                System.arraycopy(trial, 0, feasible, 0, L);
+                System.arraycopy(trial, 0, incumbent, 0, L);
             } else {
                 lo = mid;
             }
         }
-        // Greedy fill by value per cost (the caller fills again; here it sharpens the objective).
-        BudgetFit.fillUp(ladders, feasible, budget,
+        BudgetFit.fillUp(ladders, incumbent, budget,
                 (l, i) -> (value(ladders[l], i, objective) - value(ladders[l], i + 1, objective)) / ladders[l].stepCost(i));
-        double obj = total(ladders, feasible, objective);
-        double lb = Math.min(obj, bestDual[0]);
-        return new Result(feasible, obj - lb <= 0, obj, lb, "Lagrangian sweep with greedy repair");
+        double z = total(ladders, incumbent, objective);
+        double dual = best[0];
+        double lambda = best[1];
+        if (z - dual <= 0) {
+            return new Result(incumbent, true, z, z, "Lagrangian sweep (zero duality gap)");
+        }
+        double threshold = (z - dual) + FIXING_SLACK * (Math.abs(z) + Math.abs(dual) + lambda * budget);
+        int[][] kept = new int[L][];
+        int keptCount = 0;
+        for (int l = 0; l < L; l++) {
+            RankLadder r = ladders[l];
+            double min = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < r.levels(); i++) {
+                min = Math.min(min, value(r, i, objective) + lambda * r.cost(i));
+            }
+            int[] buf = new int[r.levels()];
+            int n = 0;
+            for (int i = 0; i < r.levels(); i++) {
+                if (value(r, i, objective) + lambda * r.cost(i) - min <= threshold || i == incumbent[l]) {
+                    buf[n++] = i;
+                }
+            }
+            kept[l] = java.util.Arrays.copyOf(buf, n);
+            keptCount += n;
+        }
+        int[] exact = dynamicProgramme(ladders, objective, kept, budget, workLimit);
+        if (exact != null) {
+            double obj = total(ladders, exact, objective);
+            if (obj <= z) {
+                return new Result(exact, true, obj, obj, "Lagrangian sweep, reduced-cost fixing (" + keptCount
+                        + " of the levels remain) and dynamic programming over " + describeUnits(ladders, kept, budget));
+            }
+        }
+        long[] gu = scaling(ladders, kept, budget);
+        long work = 0;
+        for (int[] o : kept) {
+            work += (long) o.length * (gu[1] + 1);
+        }
+        return new Result(incumbent, false, z, Math.min(z, dual), "Lagrangian sweep with greedy repair ("
+                + keptCount + " levels survive reduced-cost fixing; an exact programme over them needs " + work
+                + " cell updates, above the limit " + workLimit + ")");
     }
 
-    /** Each matrix minimises value + λ·cost (ties to the cheaper level); updates the dual bound. */
+    /** Each matrix minimises value + λ·cost (ties to the cheaper level); updates the best dual bound and its λ. */
     private static long pick(RankLadder[] ladders, double lambda, GlobalOptimalParameters.Objective objective,
-                             int[] out, long budget, double[] bestDual) {
+                             int[] out, long budget, double[] best) {
         long cost = 0;
         double dual = -lambda * budget;
         for (int l = 0; l < ladders.length; l++) {
             RankLadder r = ladders[l];
-            double best = Double.POSITIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
             int arg = 0;
             for (int i = 0; i < r.levels(); i++) {
                 double f = value(r, i, objective) + lambda * r.cost(i);
-                if (f < best) {
-                    best = f;
+                if (f < min) {
+                    min = f;
                     arg = i;
                 }
             }
             out[l] = arg;
             cost += r.cost(arg);
-            dual += best;
+            dual += min;
         }
-        bestDual[0] = Math.max(bestDual[0], dual);
+        if (dual > best[0]) {
+            best[0] = dual;
+            best[1] = lambda;
+        }
         return cost;
     }
 }

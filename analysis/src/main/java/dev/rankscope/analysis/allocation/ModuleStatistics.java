@@ -1,6 +1,9 @@
 package dev.rankscope.analysis.allocation;
 
 import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.engine.tensor.CheckpointFormatException;
+import dev.rankscope.engine.tensor.TensorInfo;
+import dev.rankscope.engine.tensor.TensorSource;
 
 /**
  * Per-module calibration statistics for the data-aware strategies of SPEC §4 (SVD-LLM whitening
@@ -33,5 +36,38 @@ public record ModuleStatistics(Matrix inputGram, double[] inputAbsMean, double[]
     @Override
     public double[] fisherRows() {
         return fisherRows == null ? null : fisherRows.clone();
+    }
+
+    /**
+     * Reads a module's statistics from a calibration file (SPEC §4): {@code <module>.input_gram}
+     * (n×n), {@code <module>.input_absmean} (n) and {@code <module>.fisher_rows} (n), each optional.
+     * Returns null when the file holds none of them.
+     */
+    public static ModuleStatistics read(TensorSource stats, String module) {
+        Matrix gram = null;
+        var g = stats.find(module + ".input_gram");
+        if (g.isPresent()) {
+            TensorInfo t = g.get();
+            if (t.rank() != 2 || t.dim(0) != t.dim(1)) {
+                throw new CheckpointFormatException(stats.path(), CheckpointFormatException.Category.SIZE_MISMATCH,
+                        t.name() + " must be a square matrix, got " + t.shapeString());
+            }
+            gram = new Matrix((int) t.dim(0), (int) t.dim(1), stats.readDouble(t.name()));
+        }
+        double[] absMean = vector(stats, module + ".input_absmean");
+        double[] fisher = vector(stats, module + ".fisher_rows");
+        return gram == null && absMean == null && fisher == null ? null : new ModuleStatistics(gram, absMean, fisher);
+    }
+
+    private static double[] vector(TensorSource stats, String name) {
+        var t = stats.find(name);
+        if (t.isEmpty()) {
+            return null;
+        }
+        if (t.get().rank() != 1) {
+            throw new CheckpointFormatException(stats.path(), CheckpointFormatException.Category.SIZE_MISMATCH,
+                    name + " must be a vector, got " + t.get().shapeString());
+        }
+        return stats.readDouble(name);
     }
 }

@@ -60,7 +60,7 @@ public final class PowerLaw {
     /**
      * Fits λ = σ² of a spectrum (any order).
      *
-     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR}
+     * @return the fit, or null as {@link #fitEigenvalues} explains
      */
     public static PowerLawFit fit(double[] sigma) {
         double[] lambda = new double[sigma.length];
@@ -73,13 +73,30 @@ public final class PowerLaw {
     /**
      * Fits eigenvalues λ directly (any order, finite, ≥ 0). Exact; see the class doc for cost.
      *
-     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR}
+     * @return the fit, or null when fewer than 2 eigenvalues exceed {@link #EIGENVALUE_FLOOR} or
+     *         when the best candidate has α = +∞ (its whole tail is one repeated value, e.g. an
+     *         orthogonal or identity matrix; numpy would report α = inf, which JSON cannot hold)
      */
     public static PowerLawFit fitEigenvalues(double[] lambda) {
         Tail t = Tail.of(lambda);
         if (t == null) {
             return null;
         }
+        Search s = search(t);
+        double alpha = t.alpha(s.bestI);
+        if (Double.isInfinite(alpha)) {
+            return null; // the best "tail" is a run of equal eigenvalues: no finite power law
+        }
+        return result(lambda, t, s.bestI, alpha, s.best);
+    }
+
+    /** Number of KS terms the pruned search evaluates (the exhaustive search needs N_x(N_x+1)/2 − 1). For tests. */
+    static long termsEvaluated(double[] lambda) {
+        Tail t = Tail.of(lambda);
+        return t == null ? 0 : search(t).terms;
+    }
+
+    private static Search search(Tail t) {
         Search s = new Search(t);
         // Seed the bound with a few candidates spread over the spectrum, densest towards the
         // top where xmin usually lands; then sweep every candidate in index order.
@@ -94,7 +111,7 @@ public final class PowerLaw {
         for (int i = 0; i < last; i++) {
             s.consider(i);
         }
-        return result(lambda, t, s.bestI, t.alpha(s.bestI), s.best);
+        return s;
     }
 
     /**
@@ -107,6 +124,7 @@ public final class PowerLaw {
         double best = Double.POSITIVE_INFINITY;
         int bestI = -1;
         int probe = -1;
+        long terms;
 
         Search(Tail t) {
             this.t = t;
@@ -130,12 +148,16 @@ public final class PowerLaw {
                 accept(i, Double.isInfinite(a) ? (n - 1) / (double) n : 1.0);
                 return;
             }
-            if (probe > i && beaten(Math.abs(t.term(i, probe, a, n)), i)) {
-                return;
+            if (probe > i) {
+                terms++;
+                if (beaten(Math.abs(t.term(i, probe, a, n)), i)) {
+                    return;
+                }
             }
             double max = 0;
             int argmax = i;
             for (int j = i; j <= last; j++) {
+                terms++;
                 double v = Math.abs(t.term(i, j, a, n));
                 if (v > max) {
                     max = v;

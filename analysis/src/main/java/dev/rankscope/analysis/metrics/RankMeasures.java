@@ -1,5 +1,7 @@
 package dev.rankscope.analysis.metrics;
 
+import java.util.List;
+
 /**
  * Rank measures of SPEC §1 from singular values alone. Pure functions, thread-safe; inputs are
  * never modified.
@@ -16,7 +18,7 @@ package dev.rankscope.analysis.metrics;
 public final class RankMeasures {
 
     /** Default energy thresholds τ of SPEC §1, in {@link RankMetrics} order r90, r95, r99. */
-    public static final double[] DEFAULT_ENERGY_THRESHOLDS = {0.90, 0.95, 0.99};
+    public static final List<Double> DEFAULT_ENERGY_THRESHOLDS = List.of(0.90, 0.95, 0.99);
 
     /** Regulariser of D-Rank's energy effective rank (SPEC §1). */
     static final double ENERGY_ERANK_EPS = 1e-12;
@@ -100,9 +102,9 @@ public final class RankMeasures {
 
         double[] cumulative = cumulativeEnergy(s);
         return new RankMetrics(erank, energyErank, sumSq / (s1 * s1), numericalRank,
-                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS[0]),
-                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS[1]),
-                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS[2]),
+                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS.get(0)),
+                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS.get(1)),
+                rankAtEnergyOf(cumulative, DEFAULT_ENERGY_THRESHOLDS.get(2)),
                 entropy, sum, Math.sqrt(sumSq), s1, condition,
                 Math.log10(sumSq), Math.log10(s1 * s1), false);
     }

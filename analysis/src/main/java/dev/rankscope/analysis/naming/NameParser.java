@@ -38,14 +38,18 @@ import java.util.regex.Pattern;
  * BERT's {@code output.dense} and UP as {@code intermediate.dense}; {@code wo} is O in Meta
  * Llama's {@code attention.wo} and DOWN in T5's {@code DenseReluDense.wo}. MoE routers
  * ({@code block_sparse_moe.gate}, Qwen {@code mlp.gate}, GGUF {@code ffn_gate_inp}) are
- * {@link ModuleType#OTHER}. Anything unrecognised is OTHER, still with its layer.
+ * {@link ModuleType#OTHER}. {@code w1}/{@code w2} are gate/down (Mixtral experts, Meta Llama
+ * {@code feed_forward}) except directly under a {@code transformer.h.N} block, where they are
+ * Qwen-1's up/gate (its down projection is {@code c_proj}). DeepSeek's low-rank
+ * {@code q_a_proj}/{@code q_b_proj} count as Q; its fused {@code kv_*} projections are OTHER. Anything unrecognised is OTHER, still with its layer.
  */
 public final class NameParser {
 
     private static final Pattern SLICE = Pattern.compile("\\[(\\d+)]$");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
 
-    private static final Set<String> Q = Set.of("q_proj", "query", "q", "attn_q", "wq", "q_lin", "to_q");
+    private static final Set<String> Q = Set.of("q_proj", "query", "q", "attn_q", "wq", "q_lin", "to_q",
+            "q_a_proj", "q_b_proj");
     private static final Set<String> K = Set.of("k_proj", "key", "k", "attn_k", "wk", "k_lin", "to_k");
     private static final Set<String> V = Set.of("v_proj", "value", "v", "attn_v", "wv", "v_lin", "to_v");
     private static final Set<String> QKV = Set.of("qkv_proj", "c_attn", "query_key_value", "attn_qkv",
@@ -155,6 +159,16 @@ public final class NameParser {
         return -1;
     }
 
+    /** The segment just before the layer index ({@code layers}, {@code h}, {@code block}…), or "". */
+    private static String container(String[] seg) {
+        for (int i = 1; i < seg.length; i++) {
+            if (NUMBER.matcher(seg[i]).matches()) {
+                return seg[i - 1];
+            }
+        }
+        return "";
+    }
+
     private static ModuleType classify(String moduleName, String[] rawSegments) {
         String[] seg = new String[rawSegments.length];
         for (int i = 0; i < seg.length; i++) {
@@ -195,6 +209,10 @@ public final class NameParser {
         }
         if (O.contains(last)) {
             return ModuleType.O;
+        }
+        if ((last.equals("w1") || last.equals("w2")) && container(seg).equals("h")) {
+            // Qwen-1 (transformer.h.N.mlp.w1/w2/c_proj): out = w1(x) * silu(w2(x)), c_proj is down
+            return last.equals("w1") ? ModuleType.UP : ModuleType.GATE;
         }
         if (GATE_UP.contains(last)) {
             return ModuleType.GATE_UP;

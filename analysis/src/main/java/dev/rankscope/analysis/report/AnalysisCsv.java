@@ -5,10 +5,13 @@ import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMetrics;
 
+import dev.rankscope.engine.io.AtomicFileWriter;
+
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.channels.Channels;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,11 +99,22 @@ public final class AnalysisCsv {
         writer.flush();
     }
 
-    /** Writes the CSV to {@code file} (UTF-8), replacing it. */
-    public static void write(CheckpointAnalysis analysis, Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    /**
+     * Writes the CSV to {@code file} (UTF-8) atomically, refusing to replace the analysed
+     * checkpoint ({@link ReportFiles#protecting}).
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException when the file cannot be written
+     */
+    public static void write(CheckpointAnalysis analysis, Path file) {
+        write(analysis, file, ReportFiles.protecting(analysis));
+    }
+
+    /** Writes the CSV to {@code file} through {@code files} (atomic, protected inputs refused). */
+    public static void write(CheckpointAnalysis analysis, Path file, AtomicFileWriter files) {
+        files.write(file, channel -> {
+            Writer w = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
             write(analysis, w);
-        }
+        });
     }
 
     private static Column ranks(String name, java.util.function.ToDoubleFunction<RankMetrics> f) {

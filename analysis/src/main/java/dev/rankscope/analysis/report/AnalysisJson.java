@@ -14,6 +14,7 @@ import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.naming.NameParser;
+import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -26,6 +27,7 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,12 +79,26 @@ public final class AnalysisJson {
     private AnalysisJson() {
     }
 
-    /** Writes {@code analysis} to {@code file} (UTF-8, pretty-printed), replacing it. */
-    public static void write(CheckpointAnalysis analysis, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file);
-             JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+    /**
+     * Writes {@code analysis} to {@code file} (UTF-8, pretty-printed) atomically, refusing to
+     * replace the analysed checkpoint itself ({@link ReportFiles#protecting}).
+     *
+     * @throws dev.rankscope.engine.io.CheckpointWriteException when the file cannot be written
+     */
+    public static void write(CheckpointAnalysis analysis, Path file) {
+        write(analysis, file, ReportFiles.protecting(analysis));
+    }
+
+    /** Writes {@code analysis} to {@code file} through {@code files} (atomic, protected inputs refused). */
+    public static void write(CheckpointAnalysis analysis, Path file, AtomicFileWriter files) {
+        files.write(file, channel -> {
+            OutputStream out = Channels.newOutputStream(channel);
+            JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             write(analysis, g);
-        }
+            g.close();
+            out.flush();
+        });
     }
 
     /** Writes {@code analysis} to {@code writer}, which is flushed but not closed. */

@@ -11,7 +11,8 @@ import java.util.Locale;
  * A plain-text, fixed-width table of analysed matrices for the CLI: one line per matrix with
  * name, layer, type, shape, dtype, σ₁ ({@code sigma1}), effective rank, stable rank, numerical rank,
  * r90/r95/r99, α and MP spikes, then a rule and a totals line (matrix count, parameters, mean
- * effective rank / stable rank / α over matrices that have them, total MP spikes). Numbers use
+ * effective rank / stable rank / α over matrices that have them, total MP spikes). MP spike
+ * counts from the quick estimate carry a {@code q} suffix (SPEC §2 labelling). Numbers use
  * {@link Locale#ROOT}; absent values print as {@code -}. Pure functions returning lines without
  * line ends; the caller prints them.
  */

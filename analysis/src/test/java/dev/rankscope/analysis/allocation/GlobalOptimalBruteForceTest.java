@@ -132,4 +132,66 @@ class GlobalOptimalBruteForceTest {
             }
         }
     }
+
+    @Test
+    void lagrangianWithReducedCostFixingIsExactOnRandomInstances() {
+        int exact = 0;
+        for (int seed = 0; seed < 500; seed++) {
+            Random rnd = new Random(5000 + seed);
+            List<AllocationInput> inputs = AllocationFixtures.inputs(rnd, 1 + rnd.nextInt(4), 9);
+            Constraints c = AllocationFixtures.randomConstraints(rnd);
+            GlobalOptimalParameters.Objective obj = rnd.nextBoolean()
+                    ? GlobalOptimalParameters.Objective.RAW_ENERGY : GlobalOptimalParameters.Objective.NORMALISED_ENERGY;
+            RankLadder[] ladders = inputs.stream().map(in -> new RankLadder(in, c, Integer.MAX_VALUE))
+                    .toArray(RankLadder[]::new);
+            long dense = inputs.stream().mapToLong(AllocationInput::params).sum();
+            long budget = (long) (dense * rnd.nextDouble());
+            if (BudgetFit.minimumCost(ladders) > budget) {
+                continue;
+            }
+            GlobalOptimalSolver.Result res = GlobalOptimalSolver.lagrangianWithFixing(ladders, budget, obj, Long.MAX_VALUE);
+            double expected = bruteForce(inputs, c, budget, obj);
+            assertTrue(res.exact(), "seed " + seed + " " + res.describe());
+            assertEquals(expected, res.objective(), 1e-9 * Math.max(1, expected), "seed " + seed + " " + res.describe());
+            assertTrue(BudgetFit.cost(ladders, res.levels()) <= budget);
+            exact++;
+        }
+        assertTrue(exact > 180, "checked " + exact);
+    }
+
+    @Test
+    void midSizedInstanceTakesTheFixingPathAndMatchesTheFullProgramme() {
+        java.util.List<AllocationInput> inputs = new java.util.ArrayList<>();
+        Random rnd = new Random(11);
+        for (int l = 0; l < 8; l++) {
+            int[][] shapes = {{96, 96}, {256, 96}};
+            for (int[] s : shapes) {
+                double[] sigma = AllocationFixtures.spectrum(rnd, Math.min(s[0], s[1]));
+                inputs.add(AllocationInput.of("m" + l + "x" + s[0], "m" + l + "x" + s[0], l,
+                        dev.rankscope.analysis.naming.ModuleType.Q, s[0], s[1], sigma));
+            }
+        }
+        Constraints c = Constraints.defaults();
+        RankLadder[] ladders = inputs.stream().map(in -> new RankLadder(in, c, Integer.MAX_VALUE)).toArray(RankLadder[]::new);
+        long dense = inputs.stream().mapToLong(AllocationInput::params).sum();
+        long budget = dense / 2;
+        for (GlobalOptimalParameters.Objective obj : GlobalOptimalParameters.Objective.values()) {
+            int[][] all = new int[ladders.length][];
+            for (int l = 0; l < ladders.length; l++) {
+                all[l] = java.util.stream.IntStream.range(0, ladders[l].levels()).toArray();
+            }
+            int[] full = GlobalOptimalSolver.dynamicProgramme(ladders, obj, all, budget, Long.MAX_VALUE);
+            double optimum = GlobalOptimalSolver.total(ladders, full, obj);
+            Plan plan = Allocator.plan(inputs, Budget.params(budget), Scope.everything(), c,
+                    new GlobalOptimalParameters(obj, 1_000_000L));
+            String note = plan.notes().get(0);
+            assertTrue(note.contains("reduced-cost fixing"), note);
+            double got = 0;
+            for (PlannedMatrix m : plan.matrices()) {
+                got += obj == GlobalOptimalParameters.Objective.RAW_ENERGY ? m.discardedEnergy()
+                        : m.relativeError() * m.relativeError();
+            }
+            assertEquals(optimum, got, 1e-9 * Math.max(1, optimum), note);
+        }
+    }
 }

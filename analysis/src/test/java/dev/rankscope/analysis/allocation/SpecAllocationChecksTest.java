@@ -154,4 +154,15 @@ class SpecAllocationChecksTest {
         assertEquals(9.0 / 14, m.retainedEnergy(), 1e-12);
         assertEquals(Math.sqrt(5.0 / 14), m.relativeError(), 1e-12);
     }
+
+    @Test
+    void weightingMetricsDefaultToSpecSectionOneValues() {
+        AllocationInput in = AllocationInput.of("w", "w", 0, ModuleType.Q, 3, 3, new double[] {3, 2, 1});
+        assertEquals(2.2944, in.energyEffectiveRankOrComputed(), 5e-5);
+        assertEquals(14.0 / 9, in.stableRankOrComputed(), 1e-12);
+        AllocationInput given = new AllocationInput("w", "w", 0, ModuleType.Q, 3, 3, dev.rankscope.engine.tensor.DType.F32,
+                new double[] {3, 2, 1}, 7.5, 2.5, Double.NaN, null);
+        assertEquals(7.5, given.energyEffectiveRankOrComputed());
+        assertEquals(2.5, given.stableRankOrComputed());
+    }
 }

@@ -1,6 +1,6 @@
 package dev.rankscope.analysis.metrics;
 
-import dev.rankscope.analysis.testing.OjalgoTestBackend;
+import dev.rankscope.analysis.testing.TestSpectra;
 import dev.rankscope.engine.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +74,7 @@ class MarchenkoPasturTest {
         Random rnd = new Random(11);
         int m = 400;
         int n = 200;
-        double[] sigma = OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(rnd, m, n, 0.02));
+        double[] sigma = TestSpectra.sigma(TestSpectra.gaussian(rnd, m, n, 0.02));
         MarchenkoPasturFit fit = MarchenkoPastur.fit(sigma, m, n);
         assertNotNull(fit);
         assertFalse(fit.quick());
@@ -94,25 +94,25 @@ class MarchenkoPasturTest {
         Random rnd = new Random(5);
         int m = 400;
         int n = 200;
-        Matrix w = OjalgoTestBackend.gaussian(rnd, m, n, 1.0);
+        Matrix w = TestSpectra.gaussian(rnd, m, n, 1.0);
         // bulk edge of σ is about √m + √n ≈ 34.1; plant three clear outliers
-        OjalgoTestBackend.plantSpike(rnd, w, 150);
-        OjalgoTestBackend.plantSpike(rnd, w, 120);
-        OjalgoTestBackend.plantSpike(rnd, w, 100);
-        double[] sigma = OjalgoTestBackend.sigma(w);
+        TestSpectra.plantSpike(rnd, w, 150);
+        TestSpectra.plantSpike(rnd, w, 120);
+        TestSpectra.plantSpike(rnd, w, 100);
+        double[] sigma = TestSpectra.sigma(w);
         MarchenkoPasturFit fit = MarchenkoPastur.fit(sigma, m, n);
         assertNotNull(fit);
         assertEquals(3, fit.numSpikes());
         assertTrue(fit.softRank() < 0.5, "softrank " + fit.softRank());
 
         MarchenkoPasturFit pure = MarchenkoPastur.fit(
-                OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(new Random(5), m, n, 1.0)), m, n);
+                TestSpectra.sigma(TestSpectra.gaussian(new Random(5), m, n, 1.0)), m, n);
         assertTrue(pure.numSpikes() < fit.numSpikes());
     }
 
     @Test
     void quickFitIsLabelled() {
-        double[] sigma = OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(new Random(2), 300, 100, 3));
+        double[] sigma = TestSpectra.sigma(TestSpectra.gaussian(new Random(2), 300, 100, 3));
         MarchenkoPasturFit quick = MarchenkoPastur.quickFit(sigma, 300, 100);
         assertTrue(quick.quick());
         assertEquals(1.0, quick.sigma(), 1e-12, "s² = mean λ = 1 on the rescaled axis");

@@ -115,6 +115,17 @@ class NameParserTest {
             model.layers.2.mlp.gate.weight                    | 2  | OTHER   | model.layers.2.mlp.gate
             model.layers.4.mlp.experts.gate_up_proj[3]        | 4  | GATE_UP | model.layers.4.mlp.experts.gate_up_proj
             model.layers.4.mlp.experts.down_proj[0]           | 4  | DOWN    | model.layers.4.mlp.experts.down_proj
+            # Qwen-1, MPT, DeepSeek, CLIP, Whisper
+            transformer.h.3.attn.c_attn.weight                | 3  | QKV     | transformer.h.3.attn.c_attn
+            transformer.h.3.mlp.w1.weight                     | 3  | UP      | transformer.h.3.mlp.w1
+            transformer.h.3.mlp.w2.weight                     | 3  | GATE    | transformer.h.3.mlp.w2
+            transformer.h.3.mlp.c_proj.weight                 | 3  | DOWN    | transformer.h.3.mlp.c_proj
+            transformer.blocks.4.attn.Wqkv.weight             | 4  | QKV     | transformer.blocks.4.attn.Wqkv
+            transformer.blocks.4.ffn.up_proj.weight           | 4  | UP      | transformer.blocks.4.ffn.up_proj
+            model.layers.5.self_attn.q_a_proj.weight          | 5  | Q       | model.layers.5.self_attn.q_a_proj
+            model.layers.5.self_attn.kv_b_proj.weight         | 5  | OTHER   | model.layers.5.self_attn.kv_b_proj
+            vision_model.encoder.layers.2.self_attn.out_proj.weight | 2 | O  | vision_model.encoder.layers.2.self_attn.out_proj
+            model.decoder.layers.1.encoder_attn.k_proj.weight | 1  | K       | model.decoder.layers.1.encoder_attn.k_proj
             # fallbacks
             vision.blocks.6.norm_proj.weight                  | 6  | OTHER   | vision.blocks.6.norm_proj
             classifier.weight                                 | -1 | OTHER   | classifier

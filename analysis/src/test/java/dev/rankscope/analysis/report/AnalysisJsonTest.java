@@ -3,6 +3,7 @@ package dev.rankscope.analysis.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.engine.io.CheckpointWriteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,22 @@ class AnalysisJsonTest {
         assertTrue(b.matrices().get(3).ranks().zeroMatrix());
         assertEquals(1, b.matrices().get(2).spectrum().ref().slice());
         assertEquals("model.layers.1.mlp.experts.down_proj", b.matrices().get(2).spectrum().ref().tensor());
+    }
+
+    @Test
+    void neverOverwritesTheAnalysedCheckpoint(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model.safetensors");
+        Files.writeString(model, "weights");
+        CheckpointAnalysis a = ReportFixtures.checkpoint();
+        CheckpointAnalysis ofModel = new CheckpointAnalysis(
+                new SourceInfo(model.toString(), "safetensors", null, 1, a.matrices().size()),
+                a.engine(), a.matrices(), a.created(), a.failures());
+        assertThrows(CheckpointWriteException.class, () -> AnalysisJson.write(ofModel, model));
+        assertThrows(CheckpointWriteException.class, () -> AnalysisCsv.write(ofModel, model));
+        assertEquals("weights", Files.readString(model));
+        Path csv = dir.resolve("out/analysis.csv");
+        AnalysisCsv.write(ofModel, csv);
+        assertEquals(AnalysisCsv.lines(a.matrices()), List.of(Files.readString(csv).split("\r\n")));
     }
 
     @Test

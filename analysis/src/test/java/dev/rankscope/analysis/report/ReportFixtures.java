@@ -3,7 +3,7 @@ package dev.rankscope.analysis.report;
 import dev.rankscope.analysis.Analyzer;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.NameParser;
-import dev.rankscope.analysis.testing.OjalgoTestBackend;
+import dev.rankscope.analysis.testing.TestSpectra;
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -29,8 +29,8 @@ final class ReportFixtures {
 
     static CheckpointAnalysis checkpoint() {
         Random rnd = new Random(4);
-        double[] gauss = OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(rnd, 64, 32, 0.1));
-        double[] expert = OjalgoTestBackend.sigma(OjalgoTestBackend.gaussian(rnd, 16, 24, 1));
+        double[] gauss = TestSpectra.sigma(TestSpectra.gaussian(rnd, 64, 32, 0.1));
+        double[] expert = TestSpectra.sigma(TestSpectra.gaussian(rnd, 16, 24, 1));
         List<MatrixAnalysis> ms = List.of(
                 analyse("model.layers.0.self_attn.q_proj.weight", DType.BF16, 64, 32, gauss, false),
                 analyse("model.embed_tokens.weight", DType.F32, 3, 4, new double[]{3, 2, 1}, false),

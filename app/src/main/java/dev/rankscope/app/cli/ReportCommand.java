@@ -1,11 +1,19 @@
 package dev.rankscope.app.cli;
 
 import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.intruders.IntruderAnalyzer;
+import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.intruders.IntruderTask;
+import dev.rankscope.analysis.intruders.Pairing;
+import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.peft.MergedTensorSource;
+import dev.rankscope.engine.peft.PeftAdapter;
+import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
@@ -24,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,6 +67,14 @@ public final class ReportCommand implements Callable<Integer> {
                 description = "PEFT LoRA adapter folder for CHECKPOINT (the base): adds the intruder summary.")
         Path adapter;
     }
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "10",
+            description = "With --base/--adapter: top fine-tuned singular vectors examined, 1..100 (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--epsilon", paramLabel = "EPS", defaultValue = "0.5",
+            description = "With --base/--adapter: cosine threshold below which a vector is an intruder (default: ${DEFAULT-VALUE}).")
+    double epsilon;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
             description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
@@ -95,6 +112,7 @@ public final class ReportCommand implements Callable<Integer> {
         SvdBackend backend = Backends.select(CliOptions.engine(engine));
         AnalysisRun run = new AnalysisRun(backend, CliOptions.precision(dtype), CliOptions.parallelism(threads),
                 !noCache, quiet);
+        IntruderParameters intruderParams = intruderParameters();
         Plan planned = plan == null ? null : PlanJson.read(plan);
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
@@ -108,9 +126,10 @@ public final class ReportCommand implements Callable<Integer> {
             for (TensorInfo t : source.tensors()) {
                 totalParameters += t.numel();
             }
+            IntruderSummary intruders = compare(source, backend, intruderParams, err);
+            String version = ToolInfo.rankscope(backend.info().describe()).version();
             ReportInput input = new ReportInput(outcome.analysis(), source.metadata(), ModelConfigFacts.near(checkpoint),
-                    totalParameters, planned, compare(source, err), ToolInfo.rankscope(backend.info().describe()).version(),
-                    Instant.now(), size);
+                    totalParameters, planned, intruders, version, Instant.now(), size);
             HtmlReport.write(input, out, writer);
             if (!quiet) {
                 err.printf("rankscope: %d matrices in %.2f s; wrote %s%n", outcome.analysis().matrices().size(),
@@ -121,15 +140,57 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /**
-     * The intruder summary for {@code --base}/{@code --adapter}, or null without either.
-     * The intruder analysis (SPEC §3) lives on branch h/intruders and is wired here once merged.
+     * The intruder summary (SPEC §3) for {@code --base} (CHECKPOINT is the fine-tune of that base)
+     * or {@code --adapter} (the adapter merged onto CHECKPOINT; only the matrices it changes are
+     * compared), or null without either.
      */
-    private IntruderSummary compare(TensorSource source, PrintWriter err) {
+    private IntruderSummary compare(TensorSource checkpointSource, SvdBackend backend, IntruderParameters params,
+                                    PrintWriter err) {
         if (comparison == null) {
             return null;
         }
-        throw new CliOptions.BadOptionException("--base/--adapter need the intruder analysis, which this build does not "
-                + "include yet; run without them");
+        if (comparison.base != null) {
+            try (TensorSource baseSource = Checkpoints.open(comparison.base)) {
+                return compare(baseSource, checkpointSource, Pairing.of(baseSource, checkpointSource), backend, params, err);
+            }
+        }
+        try (PeftAdapter adapter = PeftAdapter.open(comparison.adapter);
+             MergedTensorSource merged = new MergedTensorSource(checkpointSource, adapter)) {
+            if (!quiet) {
+                adapter.notes().forEach(n -> err.println("rankscope: note: " + n));
+            }
+            Pairing pairing = Pairing.of(checkpointSource, merged).filter(pair -> merged.isChanged(pair.tuned().tensor()));
+            return compare(checkpointSource, merged, pairing, backend, params, err);
+        }
+    }
+
+    private IntruderSummary compare(TensorSource base, TensorSource tuned, Pairing pairing, SvdBackend backend,
+                                    IntruderParameters params, PrintWriter err) {
+        if (pairing.pairs().isEmpty()) {
+            throw new CliOptions.BadOptionException(base.path().getFileName() + " and " + tuned.path().getFileName()
+                    + " have no matrices in common (same names and shapes) to compare");
+        }
+        int total = pairing.pairs().size();
+        int[] done = {0};
+        IntruderTask task = new IntruderTask(base, tuned, pairing, new IntruderAnalyzer(backend), NameParser::parse, r -> {
+            done[0]++;
+            if (!quiet) {
+                err.printf(Locale.ROOT, "rankscope: intruders [%d/%d] %s%n", done[0], total, r.name().id());
+            }
+        });
+        task.run();
+        if (task.status() == AbstractTask.Status.ERROR) {
+            throw task.failure() instanceof RuntimeException re ? re : new IllegalStateException(task.failure());
+        }
+        return IntruderSummary.of(task.report(), params);
+    }
+
+    private IntruderParameters intruderParameters() {
+        try {
+            return new IntruderParameters(k, epsilon);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--k/--epsilon: " + e.getMessage());
+        }
     }
 
     private List<Path> protectedInputs(TensorSource source) {

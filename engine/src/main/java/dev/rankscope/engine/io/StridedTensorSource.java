@@ -34,12 +34,15 @@ import java.util.function.Supplier;
 public abstract class StridedTensorSource extends FileTensorSource {
     /** Largest storage span (elements) fetched by one read when gathering a strided view. */
     static final long SPAN_CAP_ELEMENTS = 1L << 20;
+    /** Inner-run tile length for strided gathers. */
+    private static final int GATHER_TILE = 64;
 
     private record View(long[] shape, long[] strides, long storageOffset, Location storage) { }
 
     private final Map<String, View> views = new ConcurrentHashMap<>();
     private final Map<Path, Supplier<byte[]>> memory = new ConcurrentHashMap<>();
     private final Map<Path, byte[]> memoryCache = new ConcurrentHashMap<>();
+    private final Map<String, Path> memoryKeys = new ConcurrentHashMap<>();
 
     protected StridedTensorSource(Path path) {
         super(path);
@@ -90,11 +93,17 @@ public abstract class StridedTensorSource extends FileTensorSource {
     }
 
     /**
-     * Registers an in-memory storage under a pseudo path; {@code bytes} is called at most once,
-     * on first read, so listing never decodes data.
+     * Registers an in-memory storage under a pseudo path (the same path for the same key);
+     * {@code bytes} is called at most once, on first read, so listing never decodes data.
      */
-    protected final Path memoryFile(String key, Supplier<byte[]> bytes) {
-        Path pseudo = path().resolveSibling(String.valueOf(path().getFileName()) + "!/" + key);
+    protected final synchronized Path memoryFile(String key, Supplier<byte[]> bytes) {
+        Path known = memoryKeys.get(key);
+        if (known != null) {
+            return known;
+        }
+        // A numbered pseudo name: keys such as "onnx::MatMul_1" are not valid path names everywhere.
+        Path pseudo = path().resolveSibling(path().getFileName() + ".mem" + memoryKeys.size());
+        memoryKeys.put(key, pseudo);
         memory.put(pseudo, bytes);
         return pseudo;
     }
@@ -242,40 +251,45 @@ public abstract class StridedTensorSource extends FileTensorSource {
         }
         DType dt = v.storage.dtype();
         int es = dt.bytesPerBlock();
-        ByteBuffer buf = read(v.storage.file(), v.storage.offset() + sLo * es, Math.toIntExact((sHi - sLo + 1) * es))
-                .order(v.storage.order());
-        long[] idx = lo.clone();
-        long innerLen = r == 0 ? 1 : hi[r - 1] - lo[r - 1];
-        long innerStride = r == 0 ? 1 : v.strides[r - 1];
-        while (true) {
-            long s = v.storageOffset;
-            long linear = 0;
-            for (int i = 0; i < r; i++) {
-                s += idx[i] * v.strides[i];
-                linear += idx[i] * cstr[i];
-            }
-            int d = dstOffset + (int) (linear - first);
-            int pos = (int) ((s - sLo) * es);
-            if (innerStride == 1) {
-                buf.position(pos);
-                ElementDecoder.decode(dt, buf, (int) innerLen, dst, d);
-            } else {
-                for (long j = 0; j < innerLen; j++) {
-                    buf.position(pos + (int) (j * innerStride * es));
-                    ElementDecoder.decode(dt, buf, 1, dst, d + (int) j);
+        int span = Math.toIntExact(sHi - sLo + 1);
+        ByteBuffer buf = read(v.storage.file(), v.storage.offset() + sLo * es, span * es).order(v.storage.order());
+        double[] decoded = new double[span];
+        ElementDecoder.decode(dt, buf, span, decoded, 0);
+        int innerLen = r == 0 ? 1 : (int) (hi[r - 1] - lo[r - 1]);
+        int innerStride = r == 0 ? 1 : (int) v.strides[r - 1];
+        // Strided inner runs are copied in tiles so consecutive outer rows reuse the same cache lines.
+        int tile = innerStride == 1 ? Math.max(innerLen, 1) : GATHER_TILE;
+        for (int t0 = 0; t0 < innerLen; t0 += tile) {
+            int t1 = Math.min(innerLen, t0 + tile);
+            long[] idx = lo.clone();
+            while (true) {
+                long s = v.storageOffset;
+                long linear = 0;
+                for (int i = 0; i < r; i++) {
+                    s += idx[i] * v.strides[i];
+                    linear += idx[i] * cstr[i];
                 }
-            }
-            int k = r - 2;
-            while (k >= 0) {
-                idx[k]++;
-                if (idx[k] < hi[k]) {
+                int d = dstOffset + (int) (linear - first);
+                int pos = (int) (s - sLo);
+                if (innerStride == 1) {
+                    System.arraycopy(decoded, pos + t0, dst, d + t0, t1 - t0);
+                } else {
+                    for (int j = t0; j < t1; j++) {
+                        dst[d + j] = decoded[pos + j * innerStride];
+                    }
+                }
+                int k = r - 2;
+                while (k >= 0) {
+                    idx[k]++;
+                    if (idx[k] < hi[k]) {
+                        break;
+                    }
+                    idx[k] = lo[k];
+                    k--;
+                }
+                if (k < 0) {
                     break;
                 }
-                idx[k] = lo[k];
-                k--;
-            }
-            if (k < 0) {
-                return;
             }
         }
     }

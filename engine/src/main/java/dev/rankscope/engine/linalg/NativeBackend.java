@@ -71,7 +71,8 @@ public final class NativeBackend implements SvdBackend {
             }
         }
 
-        boolean tries(int p) {
+        /** True when the Gram path is tried for a matrix with p = min(m, n). */
+        public boolean tries(int p) {
             return enabled && p >= minDim;
         }
     }

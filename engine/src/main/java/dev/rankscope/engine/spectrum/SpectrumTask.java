@@ -2,6 +2,7 @@ package dev.rankscope.engine.spectrum;
 
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.engine.linalg.NativeBackend;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.task.AbstractTask;
@@ -9,6 +10,7 @@ import dev.rankscope.engine.tensor.TensorSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the listener and does not stop the others. Float32 runs the backend's single-precision path
  * ({@link SvdBackend#singularValues(Matrix, SvdBackend.Tolerance, Precision)}), not float64 on
  * rounded inputs.
+ *
+ * <p>Memory: with the native backend in float64, matrices the Gram policy covers are first
+ * streamed into their Gram matrix ({@link StreamingGram}, peak O(p² + block) instead of a full
+ * float64 copy); only when the Gram error estimate rejects is the matrix read whole and
+ * decomposed with dgesdd. The reported method is the one whose numbers are returned.
  *
  * <h2>Default scheduling: matrix-level parallelism</h2>
  * {@link #defaultParallelism()} is one worker per core, each with one BLAS thread. Measured on
@@ -108,12 +115,25 @@ public class SpectrumTask extends AbstractTask {
         return parallelism;
     }
 
+    /**
+     * Sets the BLAS threads for this task's parallelism, runs, and restores the previous count
+     * (the native setting is process-global: concurrent tasks with different parallelism share it).
+     */
     @Override
     protected void work() {
+        int threadsBefore = backend.info().threads();
+        backend.setThreadsPerCall(blasThreadsFor(parallelism));
+        try {
+            runAll();
+        } finally {
+            backend.setThreadsPerCall(Math.max(1, threadsBefore));
+        }
+    }
+
+    private void runAll() {
         int total = refs.size();
         AtomicInteger done = new AtomicInteger();
         progress(0, "0 of " + total + " matrices");
-        backend.setThreadsPerCall(blasThreadsFor(parallelism));
         if (parallelism == 1) {
             for (MatrixRef ref : refs) {
                 checkCancelled();
@@ -164,8 +184,18 @@ public class SpectrumTask extends AbstractTask {
     protected void computeOne(MatrixRef ref) {
         long t0 = System.nanoTime();
         try {
-            Matrix m = MatrixReader.read(source, ref);
-            SvdResult r = backend.singularValues(m, tolerance, precision);
+            SvdResult r;
+            if (precision == Precision.F64 && backend instanceof NativeBackend nb
+                    && nb.gramPolicy().tries(ref.minDim())) {
+                // Gram without a full copy (peak O(p² + block)); dgesdd in memory only when the
+                // error estimate rejects it — never a second Gram attempt.
+                Optional<SvdResult> streamed = StreamingGram.tryValues(source, ref, tolerance,
+                        StreamingGram.DEFAULT_BLOCK_ELEMENTS);
+                r = streamed.isPresent() ? streamed.get() : nb.gesddValues(MatrixReader.read(source, ref));
+            } else {
+                Matrix m = MatrixReader.read(source, ref);
+                r = backend.singularValues(m, tolerance, precision);
+            }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             listener.onSpectrum(new Spectrum(ref, r.sigma(), r.method(), precision, false, ms));
         } catch (RankscopeException e) {

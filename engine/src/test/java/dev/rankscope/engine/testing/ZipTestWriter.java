@@ -23,6 +23,13 @@ public final class ZipTestWriter {
 
     private final List<Entry> entries = new ArrayList<>();
     private final int alignment;
+    private boolean zip64;
+
+    /** Writes ZIP64 central-directory extras (sizes and offsets as 0xFFFFFFFF placeholders) and end records, as torch does past 4 GB. */
+    public ZipTestWriter zip64() {
+        this.zip64 = true;
+        return this;
+    }
 
     /** @param alignment data alignment of STORED entries (1 = none; torch uses 64) */
     public ZipTestWriter(int alignment) {
@@ -73,20 +80,32 @@ public final class ZipTestWriter {
                 out.writeBytes(x.array());
             }
             out.writeBytes(payload);
+            int none = 0xFFFFFFFF;
             ByteBuffer ch = le(46);
-            ch.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0x0800)
+            ch.putInt(0x02014b50).putShort((short) 45).putShort((short) 45).putShort((short) 0x0800)
                     .putShort((short) (e.deflate ? 8 : 0)).putShort((short) 0).putShort((short) 0x21)
-                    .putInt((int) crc.getValue()).putInt(payload.length).putInt((int) e.claimedSize)
-                    .putShort((short) name.length).putShort((short) 0).putShort((short) 0)
-                    .putShort((short) 0).putShort((short) 0).putInt(0).putInt(local);
+                    .putInt((int) crc.getValue()).putInt(zip64 ? none : payload.length).putInt(zip64 ? none : (int) e.claimedSize)
+                    .putShort((short) name.length).putShort((short) (zip64 ? 28 : 0)).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0).putInt(0).putInt(zip64 ? none : local);
             cd.writeBytes(ch.array());
             cd.writeBytes(name);
+            if (zip64) {
+                cd.writeBytes(le(28).putShort((short) 1).putShort((short) 24).putLong(e.claimedSize)
+                        .putLong(payload.length).putLong(local).array());
+            }
         }
         int cdStart = out.size();
         out.writeBytes(cd.toByteArray());
+        if (zip64) {
+            int eocd64 = out.size();
+            out.writeBytes(le(56).putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                    .putLong(entries.size()).putLong(entries.size()).putLong(cd.size()).putLong(cdStart).array());
+            out.writeBytes(le(20).putInt(0x07064b50).putInt(0).putLong(eocd64).putInt(1).array());
+        }
         ByteBuffer end = le(22);
-        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) entries.size())
-                .putShort((short) entries.size()).putInt(cd.size()).putInt(cdStart).putShort((short) 0);
+        short n = zip64 ? (short) 0xFFFF : (short) entries.size();
+        end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort(n)
+                .putShort(n).putInt(zip64 ? 0xFFFFFFFF : cd.size()).putInt(zip64 ? 0xFFFFFFFF : cdStart).putShort((short) 0);
         out.writeBytes(end.array());
         return out.toByteArray();
     }

@@ -59,6 +59,24 @@ class ReportCommandTest {
     }
 
     @Test
+    void adapterComparisonAddsTheIntruderSummary() throws Exception {
+        Path out = dir.resolve("lora.html");
+        CliRun run = CliRun.of("report", samples.base().toString(), "--adapter", samples.lora().toString(),
+                "--out", out.toString(), "--no-cache", "--epsilon", "0.6");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.noStackTrace(), run.err());
+        String html = Files.readString(out);
+        int section = html.indexOf("id=\"intruders\"");
+        assertTrue(section > 0, "intruder section");
+        String intruders = html.substring(section, html.indexOf("</section>", section));
+        // the generator plants an intruder in the middle layer's q_proj (SampleCheckpoints javadoc)
+        assertTrue(intruders.contains("model.layers.1.self_attn.q_proj.weight"), intruders);
+        assertTrue(intruders.contains("ε = 0.60"), intruders);
+        assertTrue(intruders.contains("data:image/png;base64,"), "per-layer chart");
+        assertTrue(run.err().contains("intruders ["), run.err());
+    }
+
+    @Test
     void refusesToWriteOverTheCheckpointOrThePlan() throws Exception {
         Path model = samples.base().resolve("model.safetensors");
         byte[] before = Files.readAllBytes(model);

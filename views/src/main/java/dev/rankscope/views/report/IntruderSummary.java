@@ -1,8 +1,14 @@
 package dev.rankscope.views.report;
 
+import dev.rankscope.analysis.intruders.IntruderMatrixResult;
+import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.intruders.IntruderReport;
+import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.ModuleType;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +91,40 @@ public record IntruderSummary(String base, String tuned, int k, double epsilon, 
         perLayerAndModule = Collections.unmodifiableSortedMap(copy);
         matrices = List.copyOf(matrices);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * The summary of {@code report} at {@code params}: counts from {@link IntruderReport#perLayerAndModule},
+     * matrices with intruders (most first, then in pairing order), and one note per shape mismatch,
+     * one-sided tensor list and failed pair.
+     */
+    public static IntruderSummary of(IntruderReport report, IntruderParameters params) {
+        List<MatrixIntruders> rows = new ArrayList<>();
+        for (IntruderMatrixResult r : report.matrices()) {
+            IntruderMatrixResult.Intruders in = r.intruders(params);
+            if (in.count() > 0) {
+                rows.add(new MatrixIntruders(r.name().id(), r.shapeString(), in.ranks(), in.sigma(), in.maxCosine(),
+                        r.spectralDistance()));
+            }
+        }
+        rows.sort(Comparator.comparingInt(MatrixIntruders::count).reversed());
+        List<String> notes = new ArrayList<>();
+        for (Pairing.ShapeMismatch m : report.pairing().mismatches()) {
+            notes.add("shape mismatch, skipped: " + m.name() + " (base " + m.baseShape() + ", fine-tuned " + m.tunedShape() + ")");
+        }
+        if (!report.pairing().onlyInBase().isEmpty()) {
+            notes.add(report.pairing().onlyInBase().size() + " matrices only in the base, skipped: "
+                    + String.join(", ", report.pairing().onlyInBase()));
+        }
+        if (!report.pairing().onlyInTuned().isEmpty()) {
+            notes.add(report.pairing().onlyInTuned().size() + " matrices only in the fine-tune, skipped: "
+                    + String.join(", ", report.pairing().onlyInTuned()));
+        }
+        for (IntruderReport.MatrixFailure f : report.failures()) {
+            notes.add("not compared: " + f.name() + ": " + f.message());
+        }
+        return new IntruderSummary(report.base(), report.tuned(), params.k(), params.epsilon(), report.matrices().size(),
+                report.perLayerAndModule(params), rows, notes);
     }
 
     /** Model total: Σ intruders over all layers and modules. */

@@ -72,6 +72,10 @@ public final class NumpySource extends StridedTensorSource {
                 if (entry.isStored()) {
                     src.register(name, h, file, entry.dataOffset(), entry.uncompressedSize());
                 } else {
+                    if (entry.uncompressedSize() > Integer.MAX_VALUE - 8) {
+                        throw new CheckpointFormatException(file, Category.TOO_LARGE, "compressed array '" + name
+                                + "' inflates to " + entry.uncompressedSize() + " bytes, too large to hold in memory");
+                    }
                     Path mem = src.memoryFile(entryName, () -> zip.readBytes(entry, entry.uncompressedSize()));
                     src.register(name, h, mem, 0, entry.uncompressedSize());
                 }

@@ -367,7 +367,11 @@ public final class RestrictedUnpickler {
         };
     }
 
-    /** BINPERSID: {@code ('storage', storage_type, key, location, numel)}. */
+    /**
+     * BINPERSID: {@code ('storage', storage_type, key, location, numel)}. {@code storage_type} is a
+     * {@code torch.*Storage} class, a dtype global ({@code torch.float32}), or
+     * {@code torch.UntypedStorage} (bytes) / {@code TypedStorage}, optionally followed by a dtype global.
+     */
     private Object persistentLoad(Object pid) {
         if (!(pid instanceof Tuple t) || t.size() < 5 || !"storage".equals(t.get(0))) {
             throw error(Category.UNSUPPORTED, "persistent id " + describe(pid) + " is not a torch storage reference");
@@ -376,6 +380,11 @@ public final class RestrictedUnpickler {
             throw error(Category.MALFORMED_HEADER, "storage reference without a storage type");
         }
         DType dtype = STORAGES.containsKey(g.name()) ? STORAGES.get(g.name()) : DTYPES.get(g.name());
+        // A generic storage class followed by a dtype global names its element type explicitly.
+        if ((g.name().equals("TypedStorage") || g.name().equals("UntypedStorage")) && t.size() > 5
+                && t.get(5) instanceof Global d && DTYPES.containsKey(d.name())) {
+            dtype = DTYPES.get(d.name());
+        }
         if (dtype == null) {
             throw error(Category.UNSUPPORTED, "storage type " + g.qualified() + " is not supported");
         }

@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * PyTorch checkpoints (SPEC §6), recognised by content: a zip holding {@code <archive>/data.pkl}
- * (any extension; {@code .bin/.pt/.pth/.ckpt} zips are claimed so their problems are reported),
+ * (any extension; unreadable {@code .bin/.pt/.pth/.ckpt} zips are claimed so their problems are reported),
  * a legacy raw pickle (refused with UNSUPPORTED: "re-save with torch ≥ 1.6"), a sharded
  * {@code *.bin.index.json}, or a folder holding {@code pytorch_model.bin.index.json},
  * {@code pytorch_model.bin} or {@code adapter_model.bin} (PEFT).
@@ -45,13 +45,11 @@ public final class TorchFormat implements TensorFormat {
         if (!ZipArchive.looksLikeZip(head)) {
             return false;
         }
-        if (EXTENSIONS.stream().anyMatch(lower::endsWith)) {
-            return true;
-        }
         try {
             return ZipArchive.open(path).entries().keySet().stream().anyMatch(n -> n.endsWith("data.pkl"));
         } catch (CheckpointFormatException unreadable) {
-            return false;
+            // A broken or hostile zip named like a checkpoint: let open() report why.
+            return EXTENSIONS.stream().anyMatch(lower::endsWith);
         }
     }
 

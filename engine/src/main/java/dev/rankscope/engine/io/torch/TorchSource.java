@@ -70,9 +70,8 @@ public final class TorchSource extends StridedTensorSource {
             Object root = RestrictedUnpickler.load(file, zip.readBytes(zip.entries().get(prefix + "data.pkl"), MAX_PICKLE_BYTES));
             Map<String, TensorRef> tensors = new LinkedHashMap<>();
             src.flatten("", root, tensors, 0);
-            Map<String, Path> inflated = new LinkedHashMap<>();
             for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
-                src.register(zip, prefix, order, e.getKey(), e.getValue(), inflated);
+                src.register(zip, prefix, order, e.getKey(), e.getValue());
             }
         } catch (RuntimeException e) {
             src.close();
@@ -99,7 +98,7 @@ public final class TorchSource extends StridedTensorSource {
         return found;
     }
 
-    private void register(ZipArchive zip, String prefix, ByteOrder order, String name, TensorRef t, Map<String, Path> inflated) {
+    private void register(ZipArchive zip, String prefix, ByteOrder order, String name, TensorRef t) {
         StorageRef s = t.storage();
         String entryName = prefix + "data/" + s.key();
         ZipArchive.Entry entry = zip.entries().get(entryName);
@@ -128,8 +127,7 @@ public final class TorchSource extends StridedTensorSource {
                 throw new CheckpointFormatException(path(), Category.TOO_LARGE, "compressed storage '" + s.key()
                         + "' inflates to " + entry.uncompressedSize() + " bytes, too large to hold in memory");
             }
-            Path mem = inflated.computeIfAbsent(entryName,
-                    k -> memoryFile(k, () -> zip.readBytes(entry, entry.uncompressedSize())));
+            Path mem = memoryFile(entryName, () -> zip.readBytes(entry, entry.uncompressedSize()));
             loc = new Location(mem, 0, s.dtype(), order);
         }
         addView(new TensorInfo(name, s.dtype(), shape, Shapes.byteSize(path(), name, s.dtype(), numel)),

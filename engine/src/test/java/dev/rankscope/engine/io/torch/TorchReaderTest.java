@@ -208,4 +208,59 @@ class TorchReaderTest {
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(sub));
         assertEquals(Category.UNSAFE, e.category());
     }
+
+    @Test
+    void zip64DirectoriesAreUnderstood() throws Exception {
+        TorchCheckpointWriter w = new TorchCheckpointWriter("archive").tensor("w", DType.F64, new long[] {3}, new double[] {1, -2, 3});
+        Path f = w.zip().zip64().write(dir.resolve("zip64.bin"));
+        try (TensorSource s = Checkpoints.open(f)) {
+            assertArrayEquals(new double[] {1, -2, 3}, s.readDouble("w"), 0.0);
+        }
+    }
+
+    @Test
+    void bigEndianByteorderRecordIsHonoured() throws Exception {
+        double[] v = {1.5, -2.25, 1e9};
+        TorchCheckpointWriter w = new TorchCheckpointWriter("archive").tensor("w", DType.F32, new long[] {3}, v);
+        Path f = new ZipTestWriter(64).stored("archive/data.pkl", w.pickle())
+                .stored("archive/byteorder", "big".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .stored("archive/data/0", TestEncoding.encode(DType.F32, v, java.nio.ByteOrder.BIG_ENDIAN))
+                .write(dir.resolve("be.bin"));
+        try (TensorSource s = Checkpoints.open(f)) {
+            assertArrayEquals(v, s.readDouble("w"), 0.0);
+        }
+    }
+
+    @Test
+    void untypedStoragesAndDtypeGlobalsAsTorch2Writes() throws Exception {
+        // ('storage', torch.UntypedStorage, '0', 'cpu', 4) viewed as uint8, and ('storage', torch.bfloat16, '1', 'cpu', 2).
+        PickleBuilder p = new PickleBuilder().proto(2).emptyDict().mark();
+        p.str("bytes").global("torch._utils", "_rebuild_tensor_v2").mark()
+                .mark().str("storage").global("torch", "UntypedStorage").str("0").str("cpu").integer(4).tuple().binpersid()
+                .integer(0).integer(4).tupleN(1).integer(1).tupleN(1).bool(false)
+                .global("collections", "OrderedDict").tupleN(0).reduce().tuple().reduce();
+        p.str("bf").global("torch._utils", "_rebuild_tensor_v2").mark()
+                .mark().str("storage").global("torch", "bfloat16").str("1").str("cuda:0").integer(2).tuple().binpersid()
+                .integer(0).integer(2).tupleN(1).integer(1).tupleN(1).bool(true)
+                .global("collections", "OrderedDict").tupleN(0).reduce().tuple().reduce();
+        p.str("param").global("torch._utils", "_rebuild_parameter").mark()
+                .global("torch._utils", "_rebuild_tensor").mark()
+                .mark().str("storage").global("torch.storage", "TypedStorage").str("1").str("cpu").integer(2)
+                .global("torch", "bfloat16").tuple().binpersid()
+                .integer(0).integer(2).tupleN(1).integer(1).tupleN(1).tuple().reduce()
+                .bool(true).global("collections", "OrderedDict").tupleN(0).reduce().tuple().reduce();
+        p.setitems().stop();
+        Path f = new ZipTestWriter(64).stored("archive/data.pkl", p.toBytes())
+                .stored("archive/data/0", new byte[] {1, 2, (byte) 200, 4})
+                .stored("archive/data/1", TestEncoding.encode(DType.BF16, new double[] {0.5, -3}))
+                .write(dir.resolve("torch2.bin"));
+        try (TensorSource s = Checkpoints.open(f)) {
+            assertEquals(DType.U8, s.require("bytes").dtype());
+            assertArrayEquals(new double[] {1, 2, 200, 4}, s.readDouble("bytes"), 0.0);
+            assertEquals(DType.BF16, s.require("bf").dtype());
+            assertArrayEquals(new double[] {0.5, -3}, s.readDouble("bf"), 0.0);
+            assertEquals(DType.BF16, s.require("param").dtype()); // shares storage '1' through TypedStorage + dtype
+            assertArrayEquals(new double[] {0.5, -3}, s.readDouble("param"), 0.0);
+        }
+    }
 }

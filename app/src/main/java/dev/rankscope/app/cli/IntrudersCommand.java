@@ -1,0 +1,282 @@
+package dev.rankscope.app.cli;
+
+import dev.rankscope.analysis.intruders.IntruderAnalyzer;
+import dev.rankscope.analysis.intruders.IntruderExport;
+import dev.rankscope.analysis.intruders.IntruderMatrixResult;
+import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.intruders.IntruderReport;
+import dev.rankscope.analysis.intruders.IntruderTask;
+import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
+import dev.rankscope.analysis.intruders.Pairing;
+import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.analysis.naming.NameParser;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.peft.MergedTensorSource;
+import dev.rankscope.engine.peft.PeftAdapter;
+import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.TensorSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3,
+ * issue 4). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
+ * ({@code --adapter}, merged onto the base on the fly; by default only the matrices the adapter
+ * changes are analysed, {@code --all-matrices} takes every pair). {@code --include REGEX} narrows
+ * the matrices. Prints one row per matrix and per-layer and model totals on stdout; progress and
+ * the per-pair memory estimate on stderr; optionally writes the JSON/CSV of {@link IntruderExport}
+ * and, with {@code --mitigate FILE}, a merged checkpoint with intruder directions scaled by
+ * {@code --lambda} ({@link MitigatedCheckpoint}). Bad input ends with one line on stderr and exit 2.
+ */
+@Command(name = "intruders", mixinStandardHelpOptions = true,
+        description = {"Find intruder dimensions (Shuttleworth et al. 2024): top singular vectors of a fine-tuned",
+            "matrix that match no singular vector of the base (max |cosine| < epsilon)."})
+public final class IntrudersCommand implements Callable<Integer> {
+
+    /** The outside world the command needs; replaced in tests. */
+    record Environment(Function<Path, TensorSource> checkpoints, Function<Path, PeftAdapter> adapters,
+                       Function<Engine, SvdBackend> backends, Function<String, MatrixName> names) { }
+
+    /** {@code --engine} values. */
+    enum Engine { AUTO, NATIVE, JAVA }
+
+    static final class TunedSide {
+        @Option(names = "--tuned", paramLabel = "PATH", required = true,
+                description = "Fine-tuned checkpoint (file or folder) with the same tensor names as the base.")
+        Path checkpoint;
+
+        @Option(names = "--adapter", paramLabel = "DIR", required = true,
+                description = "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors).")
+        Path adapter;
+    }
+
+    @Option(names = "--base", paramLabel = "PATH", required = true, description = "Base checkpoint (file or folder).")
+    Path base;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TunedSide tuned;
+
+    @Option(names = "--k", paramLabel = "K", defaultValue = "10",
+            description = "Top fine-tuned singular vectors examined, 1..100 (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--epsilon", paramLabel = "EPS", defaultValue = "0.5",
+            description = "Cosine threshold in [0, 1] below which a vector is an intruder (default: ${DEFAULT-VALUE}).")
+    double epsilon;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the rankscope-intruders JSON here.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write one CSV row per matrix here.")
+    Path csv;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "SVD engine: native, java or auto (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--all-matrices",
+            description = "With --adapter, also analyse matrices the adapter leaves unchanged (they have no intruders).")
+    boolean allMatrices;
+
+    @Option(names = "--mitigate", paramLabel = "FILE",
+            description = {"Also write a merged safetensors checkpoint whose intruder directions (at k, epsilon) are",
+                "scaled by --lambda (PEFT's mitigation, SPEC §3). Covers every paired matrix, not only --include."})
+    Path mitigate;
+
+    @Option(names = "--lambda", paramLabel = "L", defaultValue = "0.75",
+            description = "Scale of intruder directions for --mitigate, ≥ 0 (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--include", paramLabel = "REGEX",
+            description = "Only matrices whose name contains a match of this regular expression (e.g. 'self_attn').")
+    java.util.regex.Pattern include;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Environment environment;
+
+    /** The production command (picocli instantiates it). */
+    public IntrudersCommand() {
+        this(new Environment(Checkpoints::open, PeftAdapter::open,
+                engine -> Backends.select(Backends.Preference.valueOf(engine.name())), NameParser::parse));
+    }
+
+    IntrudersCommand(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        IntruderParameters params = parameters();
+        Engine engineChoice = engineChoice();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (TensorSource baseSource = environment.checkpoints().apply(base)) {
+            if (tuned.adapter != null) {
+                try (PeftAdapter adapter = environment.adapters().apply(tuned.adapter);
+                     MergedTensorSource merged = new MergedTensorSource(baseSource, adapter)) {
+                    adapter.notes().forEach(n -> err.println("note: " + n));
+                    Pairing pairing = Pairing.of(baseSource, merged);
+                    if (!allMatrices) {
+                        pairing = pairing.filter(pair -> merged.isChanged(pair.tuned().tensor()));
+                    }
+                    return run(baseSource, merged, pairing, engineChoice, params, out, err);
+                }
+            }
+            try (TensorSource tunedSource = environment.checkpoints().apply(tuned.checkpoint)) {
+                return run(baseSource, tunedSource, Pairing.of(baseSource, tunedSource), engineChoice, params, out, err);
+            }
+        }
+    }
+
+    private int run(TensorSource baseSource, TensorSource tunedSource, Pairing pairing, Engine engineChoice,
+                    IntruderParameters params, PrintWriter out, PrintWriter err) throws IOException {
+        if (include != null) {
+            pairing = pairing.filter(pair -> include.matcher(pair.name()).find());
+        }
+        if (pairing.pairs().isEmpty()) {
+            throw new RankscopeException(fileName(base) + " and " + fileName(tunedSource.path())
+                    + " have no matrices in common (same names and shapes" + (include == null ? "" : ", matching --include")
+                    + ") to compare");
+        }
+        SvdBackend backend = environment.backends().apply(engineChoice);
+        int total = pairing.pairs().size();
+        int[] done = {0};
+        IntruderTask task = new IntruderTask(baseSource, tunedSource, pairing, new IntruderAnalyzer(backend),
+                environment.names(), r -> err.printf(Locale.ROOT, "[%d/%d] %s%n", ++done[0], total, r.name().id()));
+        err.println("intruders: " + total + " matrix pairs, engine " + backend.info().describe());
+        Pairing.MatrixPair largest = pairing.pairs().stream()
+                .max(java.util.Comparator.comparingLong(p -> p.base().numel())).orElseThrow();
+        long peak = IntruderTask.estimatedPeakBytes(largest.base().rows(), largest.base().cols());
+        err.printf(Locale.ROOT, "memory: about %s per pair at peak (largest %s); pairs run one at a time%n",
+                mib(peak), largest.base().shapeString());
+        if (peak > Runtime.getRuntime().maxMemory()) {
+            err.println("warning: that exceeds the " + mib(Runtime.getRuntime().maxMemory())
+                    + " Java heap; raise it with -Xmx or expect 'not enough memory' for the largest matrices");
+        }
+        err.flush();
+        task.run();
+        if (task.status() == AbstractTask.Status.ERROR) {
+            Throwable f = task.failure();
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            throw (Error) f;
+        }
+        IntruderReport report = task.report();
+        printTable(report, params, out);
+        if (json != null) {
+            IntruderExport.writeJson(report, params, json);
+            err.println("wrote " + json);
+        }
+        if (csv != null) {
+            IntruderExport.writeCsv(report, params, csv);
+            err.println("wrote " + csv);
+        }
+        if (mitigate != null) {
+            List<Path> inputs = List.of(base, tuned.adapter != null ? tuned.adapter : tuned.checkpoint);
+            MitigatedCheckpoint.Result written = MitigatedCheckpoint.write(baseSource, tunedSource, params, lambda,
+                    backend, mitigate, new AtomicFileWriter(inputs),
+                    (index, count, tensor) -> err.printf(Locale.ROOT, "mitigate [%d/%d] %s%n", index + 1, count, tensor.name()));
+            err.println("wrote " + mitigate + " (" + written.scaledRanks().size() + " matrices with intruder directions scaled by "
+                    + lambda + ")");
+        }
+        return 0;
+    }
+
+    private void printTable(IntruderReport report, IntruderParameters params, PrintWriter out) {
+        int width = "matrix".length();
+        for (IntruderMatrixResult r : report.matrices()) {
+            width = Math.max(width, r.name().id().length());
+        }
+        String row = "%-" + width + "s  %-11s  %9s  %-14s  %8s  %9s  %9s  %9s%n";
+        out.printf(Locale.ROOT, row, "matrix", "shape", "intruders", "ranks", "min c_j", "dW erank", "dW srank", "spec dist");
+        for (IntruderMatrixResult r : report.matrices()) {
+            IntruderMatrixResult.Intruders in = r.intruders(params);
+            double minC = 1;
+            for (double c : r.maxCosine(params.k())) {
+                minC = Math.min(minC, c);
+            }
+            out.printf(Locale.ROOT, row, r.name().id(), r.shapeString(), in.count(), ranks(in.ranks()),
+                    fmt(minC), fmt(r.deltaEffectiveRank()), fmt(r.deltaStableRank()), fmt(r.spectralDistance()));
+        }
+        out.println();
+        out.println("layer  intruders");
+        for (Map.Entry<Integer, Integer> e : report.perLayer(params).entrySet()) {
+            out.printf(Locale.ROOT, "%-5s  %9d%n", e.getKey() < 0 ? "-" : e.getKey().toString(), e.getValue());
+        }
+        out.printf(Locale.ROOT, "total: %d intruders in %d matrices (k = %d, epsilon = %s)%n",
+                report.total(params), report.matrices().size(), params.k(), String.valueOf(params.epsilon()));
+        for (Pairing.ShapeMismatch m : report.pairing().mismatches()) {
+            out.println("shape mismatch (skipped): " + m.name() + " base " + m.baseShape() + ", tuned " + m.tunedShape());
+        }
+        if (!report.pairing().onlyInBase().isEmpty()) {
+            out.println("only in base (skipped): " + String.join(", ", report.pairing().onlyInBase()));
+        }
+        if (!report.pairing().onlyInTuned().isEmpty()) {
+            out.println("only in tuned (skipped): " + String.join(", ", report.pairing().onlyInTuned()));
+        }
+        for (IntruderReport.MatrixFailure f : report.failures()) {
+            out.println("failed: " + f.name() + ": " + f.message());
+        }
+        out.flush();
+    }
+
+    private IntruderParameters parameters() {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lambda must be finite and ≥ 0, got " + lambda);
+        }
+        try {
+            return new IntruderParameters(k, epsilon);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Engine engineChoice() {
+        try {
+            return Engine.valueOf(engine.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--engine must be native, java or auto, got '" + engine + "'");
+        }
+    }
+
+    private static String ranks(int[] ranks) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ranks.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(ranks[i]);
+        }
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "inf";
+    }
+
+    private static String mib(long bytes) {
+        return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%d MiB", (bytes + (1 << 20) - 1) >> 20);
+    }
+
+    private static String fileName(Path p) {
+        Path f = p == null ? null : p.getFileName();
+        return f == null ? String.valueOf(p) : f.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.rankscope.engine.linalg;
+
+import org.bytedeco.javacpp.DoublePointer;
+
+import java.nio.DoubleBuffer;
+
+import static org.bytedeco.openblas.global.openblas.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.CblasUpper;
+import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
+
+/**
+ * Streams a stored r×c row-major matrix S into the Gram matrix of its smaller side with
+ * {@code dsyrk} block updates, so the full matrix is never held in memory: peak off-heap memory is
+ * 8·(p² + block) bytes (p = min(r, c)) instead of 8·r·c.
+ * <ul>
+ *   <li>c ≤ r ({@link #byRows()}): G = SᵀS (c×c) = Σ_b S_bᵀ S_b over row blocks S_b;</li>
+ *   <li>c &gt; r: G = SSᵀ (r×r) = Σ_P S_P S_Pᵀ over column panels S_P (every row's columns
+ *       [c0, c0+w), packed row-major r×w).</li>
+ * </ul>
+ * σ(S) = σ(Sᵀ), so a matrix stored transposed needs no special handling for its values.
+ * {@link #finish} runs {@code dsyevd} and the {@link GramErrorBound} check, like the in-memory
+ * Gram path; the caller falls back to a full {@code dgesdd} when the estimate rejects.
+ *
+ * <p>Not thread-safe (one accumulator per matrix); close it (try-with-resources) to free the
+ * off-heap buffers. Blocks are copied, never modified.
+ */
+public final class GramAccumulator implements AutoCloseable {
+    private final int rows;
+    private final int cols;
+    private final int dim;
+    private final boolean byRows;
+    private final int blockCapacity;
+    private final DoublePointer gram;
+    private final DoublePointer block;
+    private long fed;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * @param rows          r, stored rows
+     * @param cols          c, stored columns
+     * @param blockElements capacity of one block or panel in elements (≥ the larger of r and c,
+     *                      so a panel of width 1 or a single row fits)
+     */
+    public GramAccumulator(int rows, int cols, int blockElements) {
+        NativeLibrary.requireAvailable();
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("empty matrix " + rows + "x" + cols);
+        }
+        if (blockElements < Math.max(rows, cols)) {
+            throw new IllegalArgumentException("block of " + blockElements + " elements cannot hold one row/column panel of "
+                    + rows + "x" + cols);
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.byRows = cols <= rows;
+        this.dim = Math.min(rows, cols);
+        this.blockCapacity = blockElements;
+        DoublePointer g = NativeBackend.allocate((long) dim * dim);
+        try {
+            this.block = NativeBackend.allocate(blockElements);
+        } catch (LinalgException e) {
+            g.close();
+            throw e;
+        }
+        this.gram = g;
+    }
+
+    /** True: feed row blocks ({@link #addRows}); false: feed column panels ({@link #addColumns}). */
+    public boolean byRows() {
+        return byRows;
+    }
+
+    /** p, the Gram dimension. */
+    public int gramDim() {
+        return dim;
+    }
+
+    /** Rows per block (when {@link #byRows()}) or columns per panel that fit the block capacity. */
+    public int unitsPerBlock() {
+        return byRows ? blockCapacity / cols : blockCapacity / rows;
+    }
+
+    /**
+     * Adds {@code count} consecutive stored rows, row-major in {@code data[0 .. count·c)}.
+     * Rows must be fed in any order, each exactly once.
+     */
+    public void addRows(double[] data, int count) {
+        add(data, count, true);
+    }
+
+    /**
+     * Adds a column panel of width {@code width}: all r rows' columns [c0, c0+width), packed
+     * row-major r×width in {@code data[0 .. r·width)}. Each column exactly once.
+     */
+    public void addColumns(double[] data, int width) {
+        add(data, width, false);
+    }
+
+    private void add(double[] data, int units, boolean rowBlock) {
+        requireOpen();
+        if (rowBlock != byRows) {
+            throw new IllegalStateException(byRows ? "this accumulator takes row blocks (c ≤ r)"
+                    : "this accumulator takes column panels (c > r)");
+        }
+        int count = units * (byRows ? cols : rows);
+        checkFinite(data, count);
+        load(data, count);
+        double beta = started ? 1.0 : 0.0;
+        if (byRows) {
+            // row block b×c row-major == column-major c×b (ld c); S_bᵀ S_b = B Bᵀ
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, cols, units, 1.0, block, cols, beta, gram, cols);
+        } else {
+            // panel r×w row-major == column-major w×r (ld w); S_P S_Pᵀ = Bᵀ B
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, rows, units, 1.0, block, units, beta, gram, rows);
+        }
+        started = true;
+        fed += units;
+    }
+
+    /**
+     * Eigenvalues of the accumulated Gram → σ descending with the error estimate. Call once,
+     * after every row (or column) was added.
+     */
+    public NativeBackend.GramOutcome finish(SvdBackend.Tolerance tolerance) {
+        requireOpen();
+        long expected = byRows ? rows : cols;
+        if (fed != expected) {
+            throw new IllegalStateException("fed " + fed + " of " + expected + (byRows ? " rows" : " columns"));
+        }
+        try (DoublePointer w = NativeBackend.allocate(dim)) {
+            return NativeBackend.eigenToSigma(gram, w, dim, Math.max(rows, cols), tolerance);
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            gram.close();
+            block.close();
+        }
+    }
+
+    private void load(double[] data, int count) {
+        if (count > blockCapacity || count > data.length) {
+            throw new IllegalArgumentException(count + " elements exceed the block capacity " + blockCapacity);
+        }
+        DoubleBuffer b = block.asBuffer();
+        b.put(data, 0, count);
+    }
+
+    private void checkFinite(double[] data, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(data[i])) {
+                throw new LinalgException("The matrix contains NaN or infinite values, so its spectrum cannot be computed.",
+                        "non-finite value " + data[i] + " in a streamed block of a " + rows + "x" + cols + " matrix");
+            }
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("accumulator already finished or closed");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.rankscope.engine.linalg;
+
+import org.bytedeco.javacpp.DoublePointer;
+
+import java.util.Random;
+
+import static org.bytedeco.openblas.global.openblas.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dgeqrf;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dgesdd;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dorgqr;
+import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
+import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+
+/**
+ * Approximate top-k singular values by randomized subspace iteration (Halko, Martinsson &amp;
+ * Tropp 2011, Alg. 4.4), on the native library: Y = AΩ with a seeded Gaussian Ω (n×l,
+ * l = k + oversample), then {@code powerIterations} rounds of Q = orth(Y), Y = A·orth(AᵀQ); finally
+ * Q = orth(Y), Z = AᵀQ and σ(Z) = σ(QᵀA) by {@code dgesdd}. Cost O(mnl·(2q+2)).
+ *
+ * <p>Accuracy: every estimate is a lower bound, σ̂_i ≤ σ_i (QᵀA is a compression of A), with
+ * relative error roughly (σ_{l+1}/σ_k)^{2q+1}: excellent for fast-decaying spectra, loose for
+ * flat ones. Results say {@link SvdMethod#RANDOMIZED} and are meant as a quick preview
+ * ({@code Spectrum.approximate}) that exact results replace.
+ *
+ * <p>Layout: the row-major m×n input is the column-major Aᵀ (ld n); Y, Q are column-major m×l,
+ * Z column-major n×l. Input never modified; off-heap buffers freed before return. Thread-safe.
+ */
+public final class RandomizedSvd {
+
+    /**
+     * @param k               number of singular values wanted (≥ 1)
+     * @param oversample      extra columns (≥ 0; 10 is customary)
+     * @param powerIterations subspace iterations q (≥ 0; 2–4 typical)
+     * @param seed            seed of the Gaussian test matrix
+     */
+    public record Parameters(int k, int oversample, int powerIterations, long seed) {
+        public Parameters {
+            if (k < 1 || oversample < 0 || powerIterations < 0) {
+                throw new IllegalArgumentException("need k ≥ 1, oversample ≥ 0, powerIterations ≥ 0");
+            }
+        }
+
+        public static Parameters topK(int k) {
+            return new Parameters(k, 10, 3, 42L);
+        }
+    }
+
+    private RandomizedSvd() {
+    }
+
+    /**
+     * The approximate top min(k, p) singular values of {@code a}, descending.
+     *
+     * @throws LinalgException for NaN/Inf input or a LAPACK failure
+     */
+    public static SvdResult topValues(Matrix a, Parameters params) {
+        NativeLibrary.requireAvailable();
+        if (Inputs.isEmpty(a)) {
+            return Inputs.empty(a, false, SvdMethod.RANDOMIZED);
+        }
+        Inputs.requireFinite(a);
+        int m = a.rows();
+        int n = a.cols();
+        int p = Math.min(m, n);
+        int k = Math.min(params.k(), p);
+        int l = Math.min(p, k + params.oversample());
+        Random rnd = new Random(params.seed());
+        double[] omega = new double[n * l];
+        for (int i = 0; i < omega.length; i++) {
+            omega[i] = rnd.nextGaussian();
+        }
+        try (DoublePointer at = NativeBackend.offHeapCopy(a);        // Aᵀ column-major n×m, ld n
+             DoublePointer om = new DoublePointer(omega);             // Ω column-major n×l
+             DoublePointer y = NativeBackend.allocate((long) m * l);
+             DoublePointer z = NativeBackend.allocate((long) n * l);
+             DoublePointer tau = NativeBackend.allocate(l)) {
+            multiplyA(at, om, y, m, n, l);
+            for (int q = 0; q < params.powerIterations(); q++) {
+                orthonormalize(y, m, l, tau);
+                multiplyAt(at, y, z, m, n, l);
+                orthonormalize(z, n, l, tau);
+                multiplyA(at, z, y, m, n, l);
+            }
+            orthonormalize(y, m, l, tau);
+            multiplyAt(at, y, z, m, n, l);                            // Z = AᵀQ, σ(Z) = σ(QᵀA)
+            try (DoublePointer s = NativeBackend.allocate(l); DoublePointer unused = NativeBackend.allocate(1)) {
+                int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, (byte) 'N', n, l, z, n, s, unused, 1, unused, 1);
+                if (info != 0) {
+                    throw NativeBackend.lapackError("dgesdd", info, n + "x" + l + " projected matrix");
+                }
+                double[] all = new double[l];
+                s.get(all);
+                Inputs.descendingNonNegative(all);
+                return new SvdResult(java.util.Arrays.copyOf(all, k), null, null, SvdMethod.RANDOMIZED);
+            }
+        }
+    }
+
+    /** Y (m×l) = A·X with X column-major n×l: A = (Aᵀ)ᵀ. */
+    private static void multiplyA(DoublePointer at, DoublePointer x, DoublePointer y, int m, int n, int l) {
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1.0, at, n, x, n, 0.0, y, m);
+    }
+
+    /** Z (n×l) = Aᵀ·Q with Q column-major m×l. */
+    private static void multiplyAt(DoublePointer at, DoublePointer q, DoublePointer z, int m, int n, int l) {
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1.0, at, n, q, m, 0.0, z, n);
+    }
+
+    /** In-place thin Q of a column-major rows×l matrix (dgeqrf + dorgqr). */
+    private static void orthonormalize(DoublePointer x, int rows, int l, DoublePointer tau) {
+        int info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, rows, l, x, rows, tau);
+        if (info != 0) {
+            throw NativeBackend.lapackError("dgeqrf", info, rows + "x" + l + " sample matrix");
+        }
+        info = LAPACKE_dorgqr(LAPACK_COL_MAJOR, rows, l, l, x, rows, tau);
+        if (info != 0) {
+            throw NativeBackend.lapackError("dorgqr", info, rows + "x" + l + " sample matrix");
+        }
+    }
+}

@@ -62,6 +62,8 @@ public final class HtmlReport {
     /** Layer-map height: this much per layer row plus {@link #LAYER_MAP_CHROME} for title and axes. */
     static final int LAYER_MAP_ROW_PIXELS = 22;
     static final int LAYER_MAP_CHROME = 130;
+    /** The plan chart spans the page: at least this wide (the report's content width). */
+    static final int PLAN_CHART_WIDTH = 1140;
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -253,7 +255,7 @@ public final class HtmlReport {
         int rows = ReportDatasets.layerMap(ms, LayerMetric.EFFECTIVE_RANK_RATIO).rowLabels().size();
         ChartSize size = new ChartSize(input.chartSize().width(), layerMapHeight(input.chartSize(), rows));
         for (LayerMetric m : LAYER_MAP_METRICS) {
-            figure(ReportCharts.layerMap(ms, m), size, "Layer map coloured by " + m.label(), null);
+            figure(ReportCharts.layerMap(ms, m), size, "Layer map coloured by " + m.label());
         }
         html.append("</div>\n");
         close();
@@ -277,9 +279,9 @@ public final class HtmlReport {
                 html.append("<span class=\"tag\">").append(esc(reason)).append("</span>");
             }
             html.append("<span class=\"facts\">").append(esc(facts(a))).append("</span></p>\n<div class=\"grid\">\n");
-            figure(ReportCharts.scree(a), input.chartSize(), "Scree plot of " + a.name().id(), null);
-            figure(ReportCharts.cumulativeEnergy(a), input.chartSize(), "Cumulative energy of " + a.name().id(), null);
-            figure(ReportCharts.esd(a), input.chartSize(), "Eigenvalue density of " + a.name().id(), null);
+            figure(ReportCharts.scree(a), input.chartSize(), "Scree plot of " + a.name().id());
+            figure(ReportCharts.cumulativeEnergy(a), input.chartSize(), "Cumulative energy of " + a.name().id());
+            figure(ReportCharts.esd(a), input.chartSize(), "Eigenvalue density of " + a.name().id());
             html.append("</div>\n</article>\n");
         }
         close();
@@ -297,7 +299,7 @@ public final class HtmlReport {
         kv("fine-tuned", c.tuned());
         html.append("</table>\n");
         if (c.total() > 0) {
-            figure(ReportCharts.intruderCounts(c.perLayerAndModule()), input.chartSize(), "Intruder dimensions per layer", null);
+            figure(ReportCharts.intruderCounts(c.perLayerAndModule()), input.chartSize(), "Intruder dimensions per layer");
             html.append("<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>name</th><th>shape</th>"
                     + "<th>intruders</th><th>ranks j</th><th>σ<sub>j</sub>(W<sub>t</sub>)</th><th>c<sub>j</sub></th>"
                     + "<th>spectral distance</th></tr></thead>\n<tbody>\n");
@@ -349,10 +351,11 @@ public final class HtmlReport {
             kv("note", note);
         }
         html.append("</table>\n");
-        figure(ReportCharts.planRanks(p), new ChartSize(Math.max(input.chartSize().width(), 900), input.chartSize().height() + 60),
-                "Kept rank against full rank for every matrix", "wide");
+        figure(ReportCharts.planRanks(p), new ChartSize(Math.max(input.chartSize().width(), PLAN_CHART_WIDTH),
+                        input.chartSize().height() + 60),
+                "Kept rank against full rank for every matrix");
         html.append("<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>name</th><th>shape</th><th>rank k</th>"
-                + "<th>p</th><th>dense</th><th>params after</th><th>kept</th><th>retained energy</th><th>rel. error</th>"
+                + "<th>p</th><th>kept as</th><th>params after</th><th>kept</th><th>retained energy</th><th>rel. error</th>"
                 + "</tr></thead>\n<tbody>\n");
         for (PlannedMatrix m : p.matrices()) {
             html.append("<tr><td class=\"name\">").append(esc(m.id())).append("</td>");
@@ -413,9 +416,9 @@ public final class HtmlReport {
         html.append("<td class=\"num\">").append(esc(text)).append("</td>");
     }
 
-    private void figure(JFreeChart chart, ChartSize size, String alt, String cssClass) {
+    private void figure(JFreeChart chart, ChartSize size, String alt) {
         String data = Base64.getEncoder().encodeToString(ChartExport.png(chart, size));
-        html.append("<figure").append(cssClass == null ? "" : " class=\"" + cssClass + "\"").append("><img src=\"data:image/png;base64,")
+        html.append("<figure><img src=\"data:image/png;base64,")
                 .append(data).append("\" width=\"").append(size.width()).append("\" height=\"").append(size.height())
                 .append("\" alt=\"").append(esc(alt)).append("\" /></figure>\n");
     }
@@ -586,7 +589,6 @@ public final class HtmlReport {
             figure { margin: 0; }
             figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px;
               background: #fff; }
-            figure.wide img { width: 100%; }
             article.matrix { border-top: 1px solid var(--line); padding-top: 14px; margin-top: 14px; }
             article.matrix:first-of-type { border-top: none; margin-top: 0; padding-top: 0; }
             .tags { margin: 0 0 10px; }

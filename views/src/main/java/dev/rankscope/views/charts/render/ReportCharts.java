@@ -278,20 +278,28 @@ public final class ReportCharts {
     }
 
     /**
-     * Readable ticks on a log axis spanning [lo, hi]: whole decades (labelled 10ⁿ) when the data
-     * spans two or more, every second or fifth decade when it spans many; otherwise JFreeChart's
-     * automatic fractional steps with plain numbers (e.g. {@code 0.25}) instead of 10^-0.6.
+     * Readable ticks on a log axis for data in [lo, hi]: ticks only at whole decades, labelled 10ⁿ
+     * (every second or fifth decade when the data spans many), with minor marks between. When the
+     * data spans fewer than two decades the range widens to the enclosing decades, so there are
+     * always at least two labelled ticks and never fractional-exponent labels like 10^-0.6.
      */
     static void logTicks(LogAxis axis, double lo, double hi) {
-        if (!(lo > 0) || !(hi > lo)) {
+        if (!(lo > 0) || !(hi > lo) || !Double.isFinite(hi)) {
             return;
         }
         double decades = Math.log10(hi / lo);
-        if (decades >= 2) {
-            axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(decades > 24 ? 5 : decades > 10 ? 2 : 1));
-        } else {
-            axis.setNumberFormatOverride(new java.text.DecimalFormat("0.###E0", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        if (decades < 2) {
+            double bottom = Math.pow(10, Math.floor(Math.log10(lo) + 1e-9));
+            double top = Math.pow(10, Math.ceil(Math.log10(hi) - 1e-9));
+            if (!(top > bottom)) {
+                top = bottom * 10;
+            }
+            axis.setRange(bottom, top);
+            decades = Math.log10(top / bottom);
         }
+        axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(decades > 24 ? 5 : decades > 10 ? 2 : 1));
+        axis.setMinorTickMarksVisible(true);
+        axis.setMinorTickCount(decades > 10 ? 1 : 9);
     }
 
     private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, boolean legend) {

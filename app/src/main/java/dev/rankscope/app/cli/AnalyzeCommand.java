@@ -86,6 +86,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         SvdBackend backend = Backends.select(CliOptions.engine(engine));
         Pattern pattern = compile(filter);
 
+        AnalysisRun run = new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet);
+
         try (TensorSource source = Checkpoints.open(checkpoint)) {
             AtomicFileWriter writer = new AtomicFileWriter(source.files());
             if (json != null) {
@@ -94,53 +96,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (csv != null) {
                 writer.checkAllowed(csv);
             }
-            List<MatrixRef> all = MatrixExtractor.matrices(source.tensors());
-            List<MatrixRef> refs = pattern == null ? all
-                    : all.stream().filter(r -> pattern.matcher(r.id()).find()).toList();
-            if (!quiet) {
-                err.println("rankscope: " + source.path().getFileName() + " (" + source.format() + "): "
-                        + source.tensors().size() + " tensors, " + refs.size() + " matrices; engine "
-                        + backend.info().describe());
-            }
-            AnalysisCollector collector = new AnalysisCollector(refs);
-            long t0 = System.nanoTime();
-            List<MatrixRef> todo = refs;
-            SpectrumCache cache = null;
-            FileIdentity identity = null;
-            if (!noCache) {
-                cache = new SpectrumCache(SpectrumCache.defaultDir(), CliOptions.engineVersion(backend));
-                identity = identity(source);
-                todo = CachedAnalysis.replayHits(cache, identity, source, all, refs, precision,
-                        AnalysisParameters.DEFAULT, collector);
-                if (!quiet && todo.size() < refs.size()) {
-                    err.println("rankscope: " + (refs.size() - todo.size()) + " spectra from the cache");
-                }
-            }
-            if (!todo.isEmpty()) {
-                AnalyzeTask task = new AnalyzeTask(source, todo, backend, precision,
-                        CliOptions.parallelism(threads), AnalysisParameters.DEFAULT,
-                        cache == null ? collector : CachedAnalysis.storing(cache, identity, collector));
-                if (!quiet) {
-                    task.addListener(new ProgressPrinter(err, todo.size()));
-                }
-                task.run();
-                if (task.status() == AbstractTask.Status.ERROR) {
-                    throw task.failure() instanceof RuntimeException re ? re : new IllegalStateException(task.failure());
-                }
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            CheckpointAnalysis analysis = new CheckpointAnalysis(
-                    new SourceInfo(source.path().toString(), source.format(), HeaderDigest.sha256(source),
-                            source.tensors().size(), refs.size()),
-                    backend.info(), collector.analyses(), Instant.now(), collector.failureMessages());
+            AnalysisRun.Outcome outcome = run.run(source, id -> pattern == null || pattern.matcher(id).find(), err);
+            CheckpointAnalysis analysis = outcome.analysis();
             for (String line : AnalysisTable.lines(analysis)) {
                 out.println(line);
             }
-            for (String failure : collector.failureMessages()) {
+            for (String failure : analysis.failures()) {
                 err.println("rankscope: " + failure);
             }
             if (!quiet) {
-                err.printf("rankscope: %d matrices in %.2f s%n", collector.analyses().size(), seconds);
+                err.printf("rankscope: %d matrices in %.2f s%n", analysis.matrices().size(), outcome.seconds());
             }
             if (json != null) {
                 writer.writeBytes(json, AnalysisJson.toJson(analysis).getBytes(StandardCharsets.UTF_8));
@@ -160,15 +125,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     err.println("rankscope: wrote " + csv);
                 }
             }
-            return refs.isEmpty() || !collector.analyses().isEmpty() ? 0 : RankscopeCli.EXIT_BAD_INPUT;
-        }
-    }
-
-    private static FileIdentity identity(TensorSource source) {
-        try {
-            return FileIdentity.of(source.files());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return outcome.selected() == 0 || !analysis.matrices().isEmpty() ? 0 : RankscopeCli.EXIT_BAD_INPUT;
         }
     }
 
@@ -180,29 +137,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
             throw new CliOptions.BadOptionException("--filter is not a valid regular expression: " + e.getDescription());
-        }
-    }
-
-    /** Prints progress at most every two seconds, and when the run ends. */
-    private static final class ProgressPrinter implements java.util.function.Consumer<AbstractTask.Progress> {
-        private static final long INTERVAL_NANOS = 2_000_000_000L;
-        private final PrintWriter err;
-        private final int total;
-        private long lastPrint = System.nanoTime();
-
-        ProgressPrinter(PrintWriter err, int total) {
-            this.err = err;
-            this.total = total;
-        }
-
-        @Override
-        public synchronized void accept(AbstractTask.Progress p) {
-            long now = System.nanoTime();
-            boolean last = p.fraction() >= 1.0 && total > 0;
-            if (p.status() == AbstractTask.Status.RUNNING && (last || now - lastPrint >= INTERVAL_NANOS)) {
-                lastPrint = now;
-                err.printf("rankscope: %3.0f%% (%s)%n", p.fraction() * 100, p.message());
-            }
         }
     }
 }

@@ -1,0 +1,63 @@
+package dev.rankscope.views.charts.render;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.svg.SVGGraphics2D;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Renders a JFreeChart to PNG bytes or SVG text at a chosen {@link ChartSize}. Plain Java2D (no
+ * JavaFX): works with {@code java.awt.headless=true} in the CLI and in CI. SVG comes from JFreeSVG,
+ * since JFreeChart itself writes only raster formats.
+ *
+ * <p>Thread safety: a chart must not be drawn by two threads at once, nor while a visible view
+ * mutates its dataset; render a chart built for the export (the report builds its own).
+ */
+public final class ChartExport {
+
+    private ChartExport() {
+    }
+
+    /**
+     * The chart drawn into a {@code width×height} RGB image, encoded as PNG. Opaque: charts have a
+     * background paint, and RGB encodes faster and smaller than ARGB.
+     */
+    public static byte[] png(JFreeChart chart, ChartSize size) {
+        BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            chart.draw(g, new Rectangle2D.Double(0, 0, size.width(), size.height()));
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try {
+            ChartUtils.writeBufferedImageAsPNG(out, image);
+        } catch (IOException e) {
+            // a ByteArrayOutputStream does not fail; an encoder failure is a programming error
+            throw new UncheckedIOException("PNG encoding failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The chart as a standalone SVG document ({@code <svg …>…</svg>}, no XML prolog, so it can be
+     * inlined in HTML or saved as a {@code .svg} file) with {@code width}/{@code height} attributes
+     * from {@code size}.
+     */
+    public static String svg(JFreeChart chart, ChartSize size) {
+        SVGGraphics2D g = new SVGGraphics2D(size.width(), size.height());
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        chart.draw(g, new Rectangle2D.Double(0, 0, size.width(), size.height()));
+        return g.getSVGElement();
+    }
+}

@@ -7,6 +7,8 @@ import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
 import dev.rankscope.views.service.SettingsStore;
+import dev.rankscope.views.budget.BudgetView;
+import dev.rankscope.views.budget.EngineBudgetServices;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.application.Application;
@@ -41,6 +43,7 @@ public final class WorkbenchApp extends Application {
         WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
+        view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
         view.install(stage);
         stage.show();
         List<String> raw = getParameters().getRaw();

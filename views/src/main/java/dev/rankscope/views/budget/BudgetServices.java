@@ -34,6 +34,9 @@ public interface BudgetServices {
     /** Provenance of the checkpoint (path, SHA-256 of the header, tensor count; SPEC §5). */
     PlanSource planSource(OpenedCheckpoint checkpoint);
 
+    /** Every file the checkpoint consists of (shards, index): exports must never overwrite them. */
+    java.util.List<Path> checkpointFiles(OpenedCheckpoint checkpoint);
+
     /** One line naming the SVD engine, written into exported plans' {@code "tool"}. */
     String engineDescription();
 

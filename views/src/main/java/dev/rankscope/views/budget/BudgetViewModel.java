@@ -455,9 +455,10 @@ public final class BudgetViewModel {
             exportFactorised(cp, p, target);
             return;
         }
-        AtomicFileWriter files = new AtomicFileWriter(List.of(cp.opened().path()));
+        OpenedCheckpoint opened = cp.opened();
         executors.work().execute(() -> {
             try {
+                AtomicFileWriter files = new AtomicFileWriter(services.checkpointFiles(opened));
                 switch (format) {
                     case JSON -> PlanJson.write(p, target, files);
                     case CSV -> PlanCsv.write(p, target, files);

@@ -61,6 +61,13 @@ public final class EngineBudgetServices implements BudgetServices {
     }
 
     @Override
+    public List<Path> checkpointFiles(OpenedCheckpoint checkpoint) {
+        List<Path> files = new java.util.ArrayList<>(source(checkpoint).files());
+        files.add(checkpoint.path());
+        return files;
+    }
+
+    @Override
     public String engineDescription() {
         return backend().info().describe();
     }

@@ -44,6 +44,9 @@ public final class WorkbenchApp extends Application {
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
         view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
+        String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
+        view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
+                .ifPresent(t -> view.tabs().getSelectionModel().select(t));
         view.install(stage);
         stage.show();
         List<String> raw = getParameters().getRaw();

@@ -148,6 +148,7 @@ public final class BudgetViewModel {
     private final javafx.beans.property.ReadOnlyDoubleWrapper exportProgress = new javafx.beans.property.ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
     private boolean applyingImport;
+    private final javafx.beans.value.ChangeListener<Number> analysedListener = (o, a, b) -> inputsChanged();
 
     /**
      * @param workbench the shared workbench state (open checkpoints, analyses, executors, dialogs)
@@ -199,6 +200,12 @@ public final class BudgetViewModel {
             next = null;
         }
         if (next != checkpoint.get()) {
+            if (checkpoint.get() != null) {
+                checkpoint.get().analysedProperty().removeListener(analysedListener);
+            }
+            if (next != null) {
+                next.analysedProperty().addListener(analysedListener);
+            }
             checkpoint.set(next);
             previewMatrix.set(null);
             inputsChanged();

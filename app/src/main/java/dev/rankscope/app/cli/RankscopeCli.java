@@ -11,8 +11,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "rankscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Look inside neural-network weights: singular spectra, rank metrics, intruder dimensions, rank budgets.",
-        subcommands = {AnalyzeCommand.class, IntrudersCommand.class, ReportCommand.class, BenchCommand.class,
-                GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AnalyzeCommand.class, IntrudersCommand.class, PlanCommand.class, ReportCommand.class,
+                BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class RankscopeCli implements Runnable {
 
     /** Exit code for bad input (unreadable or malformed file, bad option values). */

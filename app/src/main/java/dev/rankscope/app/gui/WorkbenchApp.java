@@ -7,6 +7,8 @@ import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
 import dev.rankscope.views.service.SettingsStore;
+import dev.rankscope.views.budget.BudgetView;
+import dev.rankscope.views.budget.EngineBudgetServices;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.application.Application;
@@ -41,6 +43,10 @@ public final class WorkbenchApp extends Application {
         WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
+        view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
+        String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
+        view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
+                .ifPresent(t -> view.tabs().getSelectionModel().select(t));
         view.install(stage);
         stage.show();
         List<String> raw = getParameters().getRaw();

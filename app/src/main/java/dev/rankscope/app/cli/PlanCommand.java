@@ -1,0 +1,384 @@
+package dev.rankscope.app.cli;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.allocation.AllocationInput;
+import dev.rankscope.analysis.allocation.Allocator;
+import dev.rankscope.analysis.allocation.Budget;
+import dev.rankscope.analysis.allocation.Constraints;
+import dev.rankscope.analysis.allocation.DataAwareParameters;
+import dev.rankscope.analysis.allocation.DataAwareSpectra;
+import dev.rankscope.analysis.allocation.ModuleStatistics;
+import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.allocation.PlanTotals;
+import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.analysis.allocation.Scope;
+import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.ToolInfo;
+import dev.rankscope.analysis.plan.FactorisedExport;
+import dev.rankscope.analysis.plan.FactorisedExportParameters;
+import dev.rankscope.analysis.plan.FactorisedExportResult;
+import dev.rankscope.analysis.plan.PeftAdapterConfig;
+import dev.rankscope.analysis.plan.PeftParameters;
+import dev.rankscope.analysis.plan.PlanCsv;
+import dev.rankscope.analysis.plan.PlanJson;
+import dev.rankscope.analysis.plan.PlanSources;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.MatrixExtractor;
+import dev.rankscope.engine.spectrum.MatrixReader;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.engine.tensor.TensorSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rankscope plan CHECKPOINT}: allocates one rank per matrix under a budget (SPEC §4) with
+ * the spectra of the shared analysis pipeline ({@link AnalysisRun}, cache included), prints the
+ * per-matrix table and totals, and writes the SPEC §5 exports: plan JSON, CSV, PEFT
+ * {@code adapter_config.json} and factorised safetensors (streamed, verified by re-reading).
+ * {@code --compare s1,s2,…} prints the side-by-side comparison at the same budget instead.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Allocate layer-wise ranks under a parameter budget and export the plan.")
+public final class PlanCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint file, folder, or sharded index.")
+    Path checkpoint;
+
+    @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "global-optimal",
+            description = "Allocation strategy: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+            completionCandidates = StrategyNames.class)
+    String strategy;
+
+    @Option(names = "--compare", paramLabel = "S1,S2,…", split = ",",
+            description = "Compare up to four strategies at the budget and print the table.")
+    List<String> compare;
+
+    static final class BudgetOptions {
+        @Option(names = "--keep", paramLabel = "FRACTION", description = "Kept fraction of the eligible parameters, e.g. 0.5.")
+        Double keep;
+        @Option(names = "--params", paramLabel = "N", description = "Parameters the eligible matrices may keep.")
+        Long params;
+        @Option(names = "--bytes", paramLabel = "N", description = "Bytes the eligible matrices may keep (see --bytes-dtype).")
+        Long bytes;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BudgetOptions budgetOptions;
+
+    @Option(names = "--bytes-dtype", paramLabel = "DTYPE", defaultValue = "bf16",
+            description = "Storage type for byte budgets and sizes: f16, bf16 or f32. Default: ${DEFAULT-VALUE}.")
+    String bytesDtype;
+
+    @Option(names = "--modules", paramLabel = "REGEX", description = "Only modules whose name contains a match are eligible.")
+    String modules;
+
+    @Option(names = "--include", paramLabel = "TYPE", split = ",",
+            description = "Also make these module types eligible: embed, lm_head.")
+    List<String> include;
+
+    @Option(names = "--min-rank", paramLabel = "N", defaultValue = "1", description = "Smallest factorised rank. Default: ${DEFAULT-VALUE}.")
+    int minRank;
+
+    @Option(names = "--max-rank", paramLabel = "N", defaultValue = "0", description = "Largest factorised rank (0 = none).")
+    int maxRank;
+
+    @Option(names = "--multiple", paramLabel = "N", defaultValue = "1", description = "Ranks are multiples of N.")
+    int multiple;
+
+    @Option(names = "--no-dense", description = "Never keep an eligible matrix dense (break-even still holds).")
+    boolean noDense;
+
+    @Option(names = "--stats", paramLabel = "FILE",
+            description = "Calibration statistics (safetensors: <module>.input_gram, .input_absmean, .fisher_rows).")
+    Path stats;
+
+    @Option(names = "--stats-method", paramLabel = "METHOD", defaultValue = "svd-llm",
+            description = "With --stats: svd-llm (whitening), asvd (scaling) or fisher. Default: ${DEFAULT-VALUE}.")
+    String statsMethod;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the plan JSON (SPEC §5).")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write one CSV row per matrix.")
+    Path csv;
+
+    @Option(names = "--peft", paramLabel = "FILE", description = "Write a PEFT adapter_config.json with these ranks.")
+    Path peft;
+
+    @Option(names = {"--factorized", "--factorised"}, paramLabel = "FILE",
+            description = "Write the factorised safetensors (U/V per compressed matrix) and verify it.")
+    Path factorized;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Matrices decomposed at once (0 = automatic).")
+    int threads;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
+    boolean noCache;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Strategy names for help and completion. */
+    static final class StrategyNames extends ArrayList<String> {
+        StrategyNames() {
+            super(StrategyParameters.names());
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DType dtype = dtype(bytesDtype);
+        Budget budget = budget(dtype);
+        Scope scope = scope();
+        Constraints constraints = constraints();
+        List<StrategyParameters> strategies = strategies();
+        SvdBackend backend = Backends.select(CliOptions.engine(engine));
+        if (factorized != null && stats != null) {
+            throw new CliOptions.BadOptionException("--factorized writes plain truncated SVD factors, so it cannot be "
+                    + "combined with --stats (data-aware errors would not match the written factors)");
+        }
+        if (factorized != null && compare != null) {
+            throw new CliOptions.BadOptionException("--compare prints a comparison only; export one --strategy at a time");
+        }
+
+        try (TensorSource source = Checkpoints.open(checkpoint)) {
+            AtomicFileWriter files = new AtomicFileWriter(source.files());
+            for (Path p : new Path[] {json, csv, peft, factorized}) {
+                if (p != null) {
+                    files.checkAllowed(p);
+                }
+            }
+            AnalysisRun run = new AnalysisRun(backend, Precision.F64, CliOptions.parallelism(threads), !noCache, quiet);
+            AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
+            for (String failure : outcome.analysis().failures()) {
+                err.println("rankscope: " + failure);
+            }
+            List<AllocationInput> inputs = inputs(outcome.analysis().matrices(), source, backend, err);
+            if (compare != null) {
+                StrategyComparison cmp = StrategyComparison.compare(inputs, budget, scope, constraints, strategies);
+                for (String line : comparisonLines(cmp)) {
+                    out.println(line);
+                }
+                return 0;
+            }
+            Plan plan = Allocator.plan(inputs, budget, scope, constraints, strategies.get(0))
+                    .withSource(PlanSources.of(source))
+                    .withTool(ToolInfo.rankscope(backend.info().describe()));
+            for (String line : planLines(plan)) {
+                out.println(line);
+            }
+            for (String note : plan.notes()) {
+                err.println("rankscope: note: " + note);
+            }
+            if (json != null) {
+                PlanJson.write(plan, json, files);
+                wrote(err, json);
+            }
+            if (csv != null) {
+                PlanCsv.write(plan, csv, files);
+                wrote(err, csv);
+            }
+            if (peft != null) {
+                PeftAdapterConfig.write(plan, PeftParameters.defaults(), peft, files);
+                wrote(err, peft);
+            }
+            if (factorized != null) {
+                FactorisedExportResult r = FactorisedExport.export(plan, source, factorized, backend,
+                        FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
+                            if (!quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
+                                err.printf(Locale.ROOT, "rankscope: writing %d/%d (%s)%n", index + 1, total, tensor.name());
+                            }
+                        });
+                double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
+                        .max().orElse(0);
+                out.printf(Locale.ROOT, "factorised: %s, %d tensors, %d factorised, %s (largest |measured - plan| %.2e)%n",
+                        factorized, r.tensorCount(), r.factorChecks().size(),
+                        r.verified() ? "verified" : "VERIFICATION FAILED", worst);
+                if (!r.verified()) {
+                    err.println("rankscope: " + factorized.getFileName() + ": verification failed"
+                            + (r.copyMismatches().isEmpty() ? "" : "; dense tensors changed: " + r.copyMismatches()));
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private void wrote(PrintWriter err, Path p) {
+        if (!quiet) {
+            err.println("rankscope: wrote " + p);
+        }
+    }
+
+    /** Allocation inputs from the analyses; with --stats, data-aware spectra where the file has statistics. */
+    private List<AllocationInput> inputs(List<MatrixAnalysis> analyses, TensorSource source, SvdBackend backend,
+                                         PrintWriter err) {
+        List<AllocationInput> inputs = new ArrayList<>();
+        for (MatrixAnalysis a : analyses) {
+            inputs.add(AllocationInput.from(a));
+        }
+        if (stats == null) {
+            return inputs;
+        }
+        DataAwareParameters method = DataAwareParameters.of(switch (statsMethod.toLowerCase(Locale.ROOT)) {
+            case "svd-llm", "whitening" -> DataAwareParameters.Method.SVD_LLM_WHITENING;
+            case "asvd" -> DataAwareParameters.Method.ASVD_SCALING;
+            case "fisher", "fwsvd" -> DataAwareParameters.Method.FISHER_WEIGHTING;
+            default -> throw new CliOptions.BadOptionException("--stats-method must be svd-llm, asvd or fisher, not '"
+                    + statsMethod + "'");
+        });
+        Map<String, MatrixRef> refs = new HashMap<>();
+        for (MatrixRef r : MatrixExtractor.matrices(source.tensors())) {
+            refs.put(r.id(), r);
+        }
+        int weighted = 0;
+        try (TensorSource statistics = Checkpoints.open(stats)) {
+            for (int i = 0; i < inputs.size(); i++) {
+                AllocationInput in = inputs.get(i);
+                ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
+                if (ms == null) {
+                    continue;
+                }
+                AllocationInput withStats = in.withStatistics(ms);
+                inputs.set(i, DataAwareSpectra.dataAware(withStats, MatrixReader.read(source, refs.get(in.id())),
+                        method, backend));
+                weighted++;
+            }
+        }
+        if (!quiet) {
+            err.println("rankscope: data-aware (" + statsMethod + ") spectra for " + weighted + " of "
+                    + inputs.size() + " matrices from " + stats.getFileName());
+        }
+        return inputs;
+    }
+
+    private List<StrategyParameters> strategies() {
+        List<String> names = compare != null ? compare : List.of(strategy);
+        if (names.isEmpty() || names.size() > StrategyComparison.MAX_STRATEGIES) {
+            throw new CliOptions.BadOptionException("--compare takes 1 to " + StrategyComparison.MAX_STRATEGIES
+                    + " strategies, got " + names.size());
+        }
+        List<StrategyParameters> out = new ArrayList<>();
+        for (String n : names) {
+            try {
+                out.add(StrategyParameters.defaultsFor(n.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new CliOptions.BadOptionException(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Budget budget(DType dtype) {
+        try {
+            if (budgetOptions.keep != null) {
+                return Budget.keptFraction(budgetOptions.keep).withDType(dtype);
+            }
+            if (budgetOptions.params != null) {
+                return Budget.params(budgetOptions.params).withDType(dtype);
+            }
+            return Budget.bytes(budgetOptions.bytes, dtype);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("bad budget: " + e.getMessage());
+        }
+    }
+
+    private Scope scope() {
+        try {
+            Scope s = Scope.defaults();
+            if (include != null) {
+                for (String t : include) {
+                    s = s.including(switch (t.trim().toLowerCase(Locale.ROOT)) {
+                        case "embed", "embeddings", "embed_tokens" -> dev.rankscope.analysis.naming.ModuleType.EMBED;
+                        case "lm_head", "lm-head" -> dev.rankscope.analysis.naming.ModuleType.LM_HEAD;
+                        default -> throw new CliOptions.BadOptionException("--include takes embed or lm_head, not '" + t + "'");
+                    });
+                }
+            }
+            return modules == null ? s : s.withNameRegex(modules);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--modules: " + e.getMessage());
+        }
+    }
+
+    private Constraints constraints() {
+        try {
+            return new Constraints(minRank, maxRank <= 0 ? Integer.MAX_VALUE : maxRank, multiple, !noDense, Set.of());
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException(e.getMessage());
+        }
+    }
+
+    private static DType dtype(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "f16", "float16", "fp16" -> DType.F16;
+            case "bf16", "bfloat16" -> DType.BF16;
+            case "f32", "float32", "fp32" -> DType.F32;
+            default -> throw new CliOptions.BadOptionException("--bytes-dtype must be f16, bf16 or f32, not '" + s + "'");
+        };
+    }
+
+    /** The per-matrix table and the totals line. */
+    static List<String> planLines(Plan plan) {
+        List<String> lines = new ArrayList<>();
+        int w = Math.max(6, plan.matrices().stream().mapToInt(m -> m.id().length()).max().orElse(6));
+        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-11s  %11s  %-5s  %12s  %12s  %9s  %9s",
+                "matrix", "shape", "rank", "dense", "params", "kept", "retained", "rel_err"));
+        for (PlannedMatrix m : plan.matrices()) {
+            lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-11s  %11s  %-5s  %12d  %12d  %9.6f  %9.6f",
+                    m.id(), m.rows() + "x" + m.cols(), m.rank() + "/" + m.fullRank(),
+                    !m.eligible() ? "out" : m.dense() ? "yes" : "no", m.paramsBefore(), m.paramsAfter(),
+                    m.retainedEnergy(), m.relativeError()));
+        }
+        PlanTotals t = plan.totals();
+        lines.add(String.format(Locale.ROOT, "total: strategy %s, budget %s; kept %d of %d parameters (%.4f), "
+                        + "compression %.4fx, %d bytes at %s (was %d), %d of %d eligible matrices factorised, "
+                        + "relative error %.6f",
+                plan.strategyName(), plan.budget().describe(), t.paramsAfter(), t.paramsBefore(), t.keptFraction(),
+                t.compressionRatio(), t.bytesAfter(), plan.budget().dtype(), t.bytesBefore(), t.factorisedCount(),
+                t.eligibleCount(), t.relativeError()));
+        return lines;
+    }
+
+    /** The --compare table: one row per strategy. */
+    static List<String> comparisonLines(StrategyComparison cmp) {
+        List<String> lines = new ArrayList<>();
+        lines.add("budget: " + cmp.budget().describe());
+        lines.add(String.format(Locale.ROOT, "%-20s  %12s  %10s  %10s  %12s  %12s",
+                "strategy", "kept", "ratio", "factorised", "rel_error", "sum_E/|W|^2"));
+        for (StrategyComparison.Entry e : cmp.entries()) {
+            PlanTotals t = e.plan().totals();
+            lines.add(String.format(Locale.ROOT, "%-20s  %12d  %10.4f  %10d  %12.6f  %12.6f",
+                    e.strategy().strategyName(), t.paramsAfter(), t.compressionRatio(), t.factorisedCount(),
+                    e.relativeError(), e.normalisedDiscardedEnergy()));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.rankscope.views.budget;
+
+import dev.rankscope.analysis.allocation.AllocationInput;
+import dev.rankscope.analysis.allocation.Allocator;
+import dev.rankscope.analysis.allocation.Budget;
+import dev.rankscope.analysis.allocation.GlobalOptimalParameters;
+import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.WeLoreParameters;
+import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.analysis.plan.PlanJson;
+import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.synth.SampleCheckpoints;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.ManualExecutor;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * BudgetViewModel on a real generated checkpoint (SampleCheckpoints' tiny Llama, pure-Java SVD),
+ * all executors on the calling thread (no robot): live re-planning, parameter forms, scope,
+ * comparison, reconstruction preview, every export, import, and latest-wins with a held executor.
+ */
+class BudgetViewModelTest {
+    @TempDir
+    static Path samples;
+    @TempDir
+    Path out;
+
+    static Path model;
+
+    final FakeDialogService dialogs = new FakeDialogService();
+
+    @BeforeAll
+    static void writeSample() {
+        model = SampleCheckpoints.writeAll(samples).base();
+    }
+
+    private WorkbenchViewModel workbench(WorkbenchExecutors ex) {
+        WorkbenchViewModel wb = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
+                new InMemorySettingsStore(), ex);
+        wb.open(model);
+        return wb;
+    }
+
+    private BudgetViewModel vm(WorkbenchViewModel wb) {
+        return new BudgetViewModel(wb, new EngineBudgetServices(OjAlgoBackend::new), Debouncer.immediate());
+    }
+
+    private static List<AllocationInput> inputs(WorkbenchViewModel wb) {
+        return wb.checkpoints().get(0).matrices().stream().map(e -> AllocationInput.from(wb.analysis(e))).toList();
+    }
+
+    @Test
+    void plansFromTheWorkbenchSpectraAndMovesWithTheSlider() {
+        WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
+        BudgetViewModel vm = vm(wb);
+        Plan half = vm.getPlan();
+        assertNotNull(half, vm.messageProperty().get());
+        assertEquals(wb.checkpoints().get(0).matrices().size(), half.matrices().size());
+        assertEquals(half.matrices(), vm.rows());
+        assertTrue(half.totals().eligibleParamsAfter() <= half.totals().budgetParams());
+        assertFalse(half.source().headerSha256().isEmpty(), "provenance carries the header hash");
+        Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.scope(), vm.constraints(),
+                StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
+        assertEquals(library.totals(), half.totals(), "same numbers as the library on the same spectra");
+
+        vm.keptFractionProperty().set(0.25);
+        Plan quarter = vm.getPlan();
+        assertTrue(quarter.totals().paramsAfter() < half.totals().paramsAfter());
+        assertTrue(quarter.totals().relativeError() > half.totals().relativeError());
+
+        vm.budgetKindProperty().set(Budget.Kind.BYTES);
+        vm.byteDTypeProperty().set(dev.rankscope.engine.tensor.DType.F32);
+        vm.bytesAmountProperty().set(4L * 100_000);
+        assertTrue(vm.getPlan().totals().eligibleParamsAfter() <= 100_000);
+        assertEquals(vm.getPlan().totals().paramsAfter() * 4, vm.getPlan().totals().bytesAfter());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void strategyFormScopeAndConstraintsReplan() {
+        WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
+        BudgetViewModel vm = vm(wb);
+        vm.strategyNameProperty().set(WeLoreParameters.NAME);
+        assertEquals(WeLoreParameters.defaults(), vm.strategyProperty().get());
+        assertEquals(WeLoreParameters.NAME, vm.getPlan().strategyName());
+        assertTrue(vm.setStrategyField("lrcDropShare", "0.3"));
+        assertEquals(new WeLoreParameters(0.3), vm.getPlan().strategy());
+        assertFalse(vm.setStrategyField("lrcDropShare", "1.5"), "the record rejects it");
+        assertTrue(vm.messageProperty().get().contains("LRC drop share"), vm.messageProperty().get());
+        assertEquals(new WeLoreParameters(0.3), vm.strategyProperty().get());
+
+        vm.strategyNameProperty().set(GlobalOptimalParameters.NAME);
+        assertTrue(vm.setStrategyField("objective", GlobalOptimalParameters.Objective.RAW_ENERGY));
+        assertEquals(GlobalOptimalParameters.Objective.RAW_ENERGY,
+                ((GlobalOptimalParameters) vm.getPlan().strategy()).objective());
+
+        vm.moduleTypeProperty(ModuleType.LM_HEAD).set(true);
+        assertTrue(vm.getPlan().matrix("lm_head.weight").orElseThrow().eligible());
+        vm.firstLayerProperty().set(1);
+        vm.lastLayerProperty().set(2);
+        for (PlannedMatrix m : vm.getPlan().matrices()) {
+            if (m.layer() == 0 || m.layer() == 3) {
+                assertFalse(m.eligible(), m.id());
+            }
+        }
+        vm.rankMultipleProperty().set(8);
+        vm.getPlan().factorised().forEach(m -> assertEquals(0, m.rank() % 8, m.id()));
+
+        vm.minRankProperty().set(100_000);
+        assertTrue(vm.messageProperty().get().contains("rank constraints need at least")
+                || vm.messageProperty().get().contains("min rank"), vm.messageProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), "invalid inputs stay inline");
+    }
+
+    @Test
+    void comparesStrategiesAtTheSameBudget() {
+        BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
+        vm.compareStrategies().setAll("uniform-params", "global-optimal");
+        var cmp = vm.comparisonProperty().get();
+        assertNotNull(cmp);
+        assertEquals(2, cmp.entries().size());
+        assertTrue(cmp.entries().get(1).normalisedDiscardedEnergy() <= cmp.entries().get(0).normalisedDiscardedEnergy() + 1e-12);
+        assertFalse(cmp.entries().get(0).layers().isEmpty());
+        vm.compareStrategies().clear();
+        assertNull(vm.comparisonProperty().get());
+    }
+
+    @Test
+    void reconstructionPreviewUsesTheFullSvd() {
+        BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
+        PlannedMatrix m = vm.getPlan().factorised().get(0);
+        vm.previewMatrixProperty().set(m);
+        ReconstructionPreview p = vm.previewProperty().get();
+        assertNotNull(p, vm.previewMessageProperty().get());
+        assertEquals(m.rank(), p.rank());
+        assertEquals(m.relativeError(), p.measuredError(), 1e-9, "full SVD agrees with the workbench spectrum");
+        double[] o = p.original();
+        double[] a = p.approximation();
+        double[] r = p.residual();
+        for (int i = 0; i < o.length; i++) {
+            assertEquals(o[i], a[i] + r[i], 1e-12);
+        }
+        vm.keptFractionProperty().set(0.9);
+        PlannedMatrix again = vm.getPlan().matrix(m.id()).orElseThrow();
+        assertEquals(again.rank(), vm.previewProperty().get().rank(), "preview follows the new rank");
+    }
+
+    @Test
+    void exportsEveryFormatAndReimportsThePlan() throws Exception {
+        BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
+        vm.keptFractionProperty().set(0.4);
+        Plan shown = vm.getPlan();
+        Path json = out.resolve("plan.json");
+        vm.export(BudgetViewModel.ExportFormat.JSON, json);
+        vm.export(BudgetViewModel.ExportFormat.CSV, out.resolve("plan.csv"));
+        vm.export(BudgetViewModel.ExportFormat.PEFT, out.resolve("adapter_config.json"));
+        Path factorised = out.resolve("f.safetensors");
+        vm.export(BudgetViewModel.ExportFormat.FACTORISED, factorised);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertTrue(Files.exists(factorised));
+        assertTrue(vm.exportReportProperty().get().contains("verified"), vm.exportReportProperty().get());
+        assertEquals(shown.matrices().size() + 1, Files.readAllLines(out.resolve("plan.csv")).size());
+        assertTrue(Files.readString(out.resolve("adapter_config.json")).contains("rank_pattern"));
+
+        Plan read = PlanJson.read(json);
+        assertEquals(shown.totals(), read.totals());
+        vm.keptFractionProperty().set(0.8);
+        assertNotEquals(shown.totals(), vm.getPlan().totals());
+        vm.importPlan(json);
+        assertEquals(json, vm.importedFromProperty().get());
+        assertEquals(0.4, vm.keptFractionProperty().get(), 0);
+        assertEquals(shown.totals(), vm.getPlan().totals());
+        vm.keptFractionProperty().set(0.5);
+        assertNull(vm.importedFromProperty().get(), "a control change re-plans live again");
+    }
+
+    @Test
+    void exportErrorsGoThroughTheDialogService() throws Exception {
+        BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
+        vm.export(BudgetViewModel.ExportFormat.JSON, model.resolve("model.safetensors"));
+        assertEquals(1, dialogs.errors.size(), "refuses to overwrite the checkpoint");
+        Path bad = out.resolve("bad.json");
+        Files.writeString(bad, "{\"format\": \"rankscope-plan\", \"version\": 99}");
+        vm.importPlan(bad);
+        assertEquals(2, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(1).message().contains("bad.json"), dialogs.errors.get(1).message());
+    }
+
+    @Test
+    void onlyTheLatestRequestIsApplied() {
+        ManualExecutor work = new ManualExecutor();
+        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(work, Runnable::run, Runnable::run));
+        work.runAll();
+        BudgetViewModel vm = vm(wb);
+        work.runAll();
+        assertNotNull(vm.getPlan());
+        vm.keptFractionProperty().set(0.2);
+        vm.keptFractionProperty().set(0.7);
+        assertTrue(vm.busyProperty().get());
+        work.runAll();
+        assertEquals(0.7, vm.getPlan().budget().keptFraction(), 0);
+        assertFalse(vm.busyProperty().get());
+    }
+}

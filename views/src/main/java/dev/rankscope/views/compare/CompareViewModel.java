@@ -10,7 +10,6 @@ import dev.rankscope.analysis.intruders.IntruderTask;
 import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -540,7 +539,7 @@ public final class CompareViewModel {
         List<Path> inputs = inputs();
         executors.work().execute(() -> {
             try {
-                new AtomicFileWriter(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+                EngineCompareServices.protectingInputs(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
             } catch (RankscopeException e) {
                 executors.ui().execute(() -> dialogs.showError("Cannot export " + kind, e.userMessage()));
                 return;

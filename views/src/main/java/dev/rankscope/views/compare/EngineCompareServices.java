@@ -8,6 +8,7 @@ import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.CheckpointWriteException;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
@@ -17,12 +18,16 @@ import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * {@link CompareServices} over the real engine, wired exactly as {@code rankscope intruders} wires
@@ -82,6 +87,28 @@ public final class EngineCompareServices implements CompareServices {
         }
     }
 
+    /**
+     * A writer refusing to overwrite any of {@code inputs} or, for a folder input (sharded
+     * checkpoint, adapter folder), any file directly inside it: {@link AtomicFileWriter} protects
+     * the paths it is given, and an export named like {@code tiny-llama/model.safetensors} must
+     * not replace the base's weights. Lists folders: call off the FX thread.
+     */
+    public static AtomicFileWriter protectingInputs(Collection<Path> inputs) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            files.add(p);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> children = Files.list(p)) {
+                    children.filter(Files::isRegularFile).forEach(files::add);
+                } catch (IOException e) {
+                    throw new CheckpointWriteException(p, CheckpointWriteException.Reason.IO,
+                            "cannot list the input folder to protect its files", e);
+                }
+            }
+        }
+        return new AtomicFileWriter(files);
+    }
+
     @Override
     public IntruderTask intruderTask(ComparisonInputs inputs, IntruderListener listener) {
         return new IntruderTask(inputs.base(), inputs.tuned(), inputs.pairing(), new IntruderAnalyzer(backend()),
@@ -92,7 +119,7 @@ public final class EngineCompareServices implements CompareServices {
     public AbstractTask mitigationTask(ComparisonInputs inputs, IntruderParameters params, double lambda, Path target,
                                        Consumer<MitigatedCheckpoint.Result> onWritten) {
         SvdBackend svd = backend();
-        AtomicFileWriter files = new AtomicFileWriter(List.of(inputs.basePath(), inputs.tunedPath()));
+        AtomicFileWriter files = protectingInputs(List.of(inputs.basePath(), inputs.tunedPath()));
         String title = String.format(Locale.ROOT, "Mitigated checkpoint (λ = %s): %s", lambda, target.getFileName());
         return new AbstractTask(title) {
             @Override

@@ -147,7 +147,14 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         base.setId("compare-base");
         base.setPromptText("open a checkpoint");
         base.setPrefWidth(220);
-        base.valueProperty().bindBidirectional(vm.basePathProperty());
+        // not a bidirectional binding: the combo resets its value to null when its items change
+        base.setValue(vm.basePathProperty().get());
+        base.valueProperty().addListener((o, a, b) -> {
+            if (b != null && !b.equals(vm.basePathProperty().get())) {
+                vm.basePathProperty().set(b);
+            }
+        });
+        vm.basePathProperty().addListener((o, a, b) -> base.setValue(b));
         base.setConverter(new StringConverter<>() {
             @Override
             public String toString(Path p) {

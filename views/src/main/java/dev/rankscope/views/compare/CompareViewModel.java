@@ -91,6 +91,7 @@ public final class CompareViewModel {
 
     private final List<IntruderMatrixResult> results = new ArrayList<>();
     private final List<IntruderReport.MatrixFailure> failures = new ArrayList<>();
+    private final ObservableList<CheckpointModel> openCheckpoints;
     private ComparisonInputs session;
     private IntruderTask task;
     private AbstractTask mitigationTask;
@@ -104,7 +105,9 @@ public final class CompareViewModel {
         this.dialogs = workbench.dialogs();
         epsilon.addListener((o, a, b) -> parametersChanged());
         k.addListener((o, a, b) -> parametersChanged());
-        workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
+        // keep the wrapper: an unmodifiable view listens weakly to its source and may be collected
+        openCheckpoints = workbench.checkpoints();
+        openCheckpoints.addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
         basePath.addListener((o, a, b) -> refreshBaseChoices());
         refreshBaseChoices();
     }
@@ -128,7 +131,7 @@ public final class CompareViewModel {
 
     private void refreshBaseChoices() {
         List<Path> choices = new ArrayList<>();
-        for (CheckpointModel c : workbench.checkpoints()) {
+        for (CheckpointModel c : openCheckpoints) {
             choices.add(c.opened().path());
         }
         if (basePath.get() != null && !choices.contains(basePath.get())) {

@@ -80,7 +80,7 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         details.setId("compare-details");
         details.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane upper = new SplitPane(bars, details);
-        upper.setDividerPositions(0.42);
+        upper.setDividerPositions(0.34);
         SplitPane centre = new SplitPane(upper, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.62);
@@ -142,7 +142,7 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         return vm;
     }
 
-    private HBox inputsBar() {
+    private FlowPane inputsBar() {
         ComboBox<Path> base = new ComboBox<>(vm.baseChoices());
         base.setId("compare-base");
         base.setPromptText("open a checkpoint");
@@ -200,7 +200,13 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         cancel.disableProperty().bind(vm.runningProperty().not());
         cancel.setOnAction(e -> vm.cancel());
 
-        HBox bar = new HBox(6, bold("Base"), base, openBase, gap(), bold("Tuned"), tuned, chooseTuned, gap(), compare, cancel);
+        FlowPane bar = new FlowPane(6, 4, bold("Base"), base, openBase, gap(), bold("Tuned"), tuned, chooseTuned, gap(),
+                compare, cancel);
+        bar.getChildren().forEach(n -> {
+            if (n instanceof Region r) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        });
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(5, 8, 3, 8));
         bar.getStyleClass().add("compare-toolbar");
@@ -236,6 +242,8 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         SpinnerValueFactory.IntegerSpinnerValueFactory cf = (SpinnerValueFactory.IntegerSpinnerValueFactory) columns.getValueFactory();
         cf.maxProperty().bind(Bindings.max(1, vm.heatmapColumnsMaxProperty()));
         cf.setValue(vm.heatmapColumnsProperty().get());
+        // the max bound arrives with the first result: re-apply the value it may have clamped
+        vm.heatmapColumnsMaxProperty().addListener((o, a, b) -> cf.setValue(vm.heatmapColumnsProperty().get()));
         columns.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
                 vm.heatmapColumnsProperty().set(b);
@@ -274,6 +282,11 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         FlowPane bar = new FlowPane(6, 4, bold("ε"), epsilon, epsValue, sep(), bold("k"), k, sep(), bold("N"), columns,
                 sep(), new Label("Export"), json, csv, sep(), bold("λ"), lambda, mitigate);
         bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getChildren().forEach(n -> {
+            if (n instanceof Region r) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        });
         bar.setPadding(new Insets(2, 8, 5, 8));
         bar.getStyleClass().add("compare-toolbar");
         return bar;

@@ -1,6 +1,8 @@
 package dev.rankscope.app.gui;
 
 import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.compare.CompareView;
+import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.EngineWorkbenchServices;
@@ -13,6 +15,7 @@ import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.application.Application;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 
 import java.util.List;
 import java.util.prefs.Preferences;
@@ -24,7 +27,8 @@ import java.util.prefs.Preferences;
  * dialogs, then shows the {@link WorkbenchView} and opens the start paths.
  *
  * <p>System properties: {@code rankscope.root} (app root, for the sample),
- * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once).
+ * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once),
+ * {@code rankscope.compare} = BASE,TUNED (opens the Compare tab on that pair; for scripting and demos).
  */
 public final class WorkbenchApp extends Application {
 
@@ -44,12 +48,21 @@ public final class WorkbenchApp extends Application {
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
         view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
+        CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));
         view.install(stage);
+        stage.addEventHandler(WindowEvent.WINDOW_HIDING, e -> compare.viewModel().shutdown());
         stage.show();
         List<String> raw = getParameters().getRaw();
         vm.openAll(WorkbenchLauncher.startPaths(raw.toArray(String[]::new), WorkbenchLauncher.rootDirectory()));
+        String pair = System.getProperty("rankscope.compare");
+        if (pair != null && pair.contains(",")) {
+            // dev switch: -Drankscope.compare=BASE,TUNED opens the Compare tab on that pair
+            String[] sides = pair.split(",", 2);
+            view.tabs().getSelectionModel().select(view.tabs().getTabs().size() - 1);
+            compare.viewModel().compare(java.nio.file.Path.of(sides[0].trim()), java.nio.file.Path.of(sides[1].trim()));
+        }
     }
 }

@@ -109,6 +109,12 @@ public final class WorkbenchView {
         return tab;
     }
 
+    /** The menu bar's top-level menu titled {@code text} ("File", "View"…), for tabs that add items. */
+    public Menu menu(String text) {
+        return ((MenuBar) root.getTop()).getMenus().stream().filter(m -> m.getText().equals(text)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no menu " + text));
+    }
+
     /** The window content. */
     public Parent root() {
         return root;

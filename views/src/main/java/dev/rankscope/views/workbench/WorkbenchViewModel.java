@@ -265,6 +265,22 @@ public final class WorkbenchViewModel {
         }
     }
 
+    /**
+     * Shows a feature tab's own {@code task} (Compare, Budget…) in the task panel, with progress and
+     * Cancel, until it reaches a terminal state. Does not run it: call before handing it to an
+     * executor. The task is also cancelled by {@link #shutdown()}.
+     */
+    public TaskItemViewModel track(AbstractTask task) {
+        TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
+        item.statusProperty().addListener((o, was, now) -> {
+            if (now.isTerminal()) {
+                tasks.remove(item);
+            }
+        });
+        tasks.add(item);
+        return item;
+    }
+
     /** Cancels the checkpoint's analysis, forgets its results and releases its file. */
     public void close(CheckpointModel model) {
         if (!checkpoints.remove(model)) {

@@ -1,0 +1,112 @@
+package dev.rankscope.views.compare;
+
+import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.synth.SampleCheckpoints;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.scene.Scene;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.jfree.data.xy.TableXYDataset;
+import org.jfree.data.xy.XYDataset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless journey (Monocle): the workbench with the Compare tab, the sample base and its LoRA
+ * adapter compared on the real engine with the standard executors; the user moves the ε slider
+ * and the bar chart gets a new dataset with more intruders.
+ */
+@ExtendWith(ApplicationExtension.class)
+class CompareJourneyTest {
+    @TempDir
+    static Path dir;
+    static SampleCheckpoints.Samples samples;
+
+    final FakeDialogService dialogs = new FakeDialogService();
+    WorkbenchViewModel workbench;
+    CompareView compare;
+    WorkbenchView window;
+
+    @BeforeAll
+    static void writeSamples() {
+        samples = SampleCheckpoints.writeAll(dir);
+    }
+
+    @Start
+    void start(Stage stage) {
+        workbench = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
+                new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        window = new WorkbenchView(workbench);
+        compare = CompareView.install(window, workbench, new EngineCompareServices(OjAlgoBackend::new));
+        stage.setScene(new Scene(window.root(), 1200, 760));
+        stage.show();
+    }
+
+    private static int sum(XYDataset data) {
+        double s = 0;
+        for (int series = 0; series < data.getSeriesCount(); series++) {
+            for (int i = 0; i < data.getItemCount(series); i++) {
+                s += data.getYValue(series, i);
+            }
+        }
+        return (int) Math.round(s);
+    }
+
+    @Test
+    void comparingBaseWithAdapterAndDraggingEpsilonUpdatesTheBars(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            window.tabs().getSelectionModel().select(window.tabs().getTabs().size() - 1);
+            workbench.open(samples.base());
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !workbench.checkpoints().isEmpty());
+        robot.interact(() -> {
+            compare.viewModel().tunedPathProperty().set(samples.lora());
+        });
+        assertEquals(samples.base(), compare.viewModel().basePathProperty().get(), "the open checkpoint is the default base");
+        robot.clickOn("#compare-run");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !compare.viewModel().runningProperty().get()
+                && compare.viewModel().rows().size() == samples.adapter().modules().size());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+
+        XYDataset before = compare.barChart().getXYPlot().getDataset();
+        assertTrue(before instanceof TableXYDataset);
+        int atDefault = sum(before);
+        assertEquals(compare.viewModel().totalIntrudersProperty().get(), atDefault);
+        assertTrue(atDefault >= 1, "the planted intruder shows in the bars");
+        TableView<?> table = robot.lookup("#compare-table-view").queryAs(TableView.class);
+        assertEquals(samples.adapter().modules().size(), table.getItems().size());
+
+        Slider slider = robot.lookup("#compare-epsilon").queryAs(Slider.class);
+        robot.clickOn(slider);            // a click on the track moves the thumb there
+        robot.type(KeyCode.END);          // then all the way right: ε = 1
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1.0, compare.viewModel().getParameters().epsilon(), 1e-12);
+
+        XYDataset after = compare.barChart().getXYPlot().getDataset();
+        assertTrue(after != before, "a new dataset is swapped in, the shown one is not mutated");
+        int atOne = sum(after);
+        assertTrue(atOne > atDefault, "ε = 1 flags more vectors: " + atOne + " vs " + atDefault);
+        assertEquals(compare.viewModel().totalIntrudersProperty().get(), atOne);
+        assertEquals(atDefault, sum(before), "the old dataset was left untouched");
+    }
+}

@@ -1,0 +1,279 @@
+package dev.rankscope.views.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rankscope.analysis.intruders.IntruderMatrixResult;
+import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.engine.synth.SampleCheckpoints;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.FakeWorkbenchServices;
+import dev.rankscope.views.testing.ManualExecutor;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Compare tab's ViewModel on the generated samples (tiny-llama + tiny-llama-lora with a planted
+ * intruder in layer 1's q_proj), everything on the calling thread, no robot.
+ */
+class CompareViewModelTest {
+    @TempDir
+    static Path samplesDir;
+    static SampleCheckpoints.Samples samples;
+
+    @TempDir
+    Path out;
+
+    final FakeDialogService dialogs = new FakeDialogService();
+    final CountingSvdBackend backend = new CountingSvdBackend();
+
+    @BeforeAll
+    static void writeSamples() {
+        samples = SampleCheckpoints.writeAll(samplesDir);
+    }
+
+    WorkbenchViewModel workbench(WorkbenchExecutors executors) {
+        return new WorkbenchViewModel(new FakeWorkbenchServices(), dialogs, new InMemorySettingsStore(), executors);
+    }
+
+    CompareViewModel compared(WorkbenchViewModel workbench) {
+        CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(() -> backend));
+        vm.compare(samples.base(), samples.lora());
+        return vm;
+    }
+
+    private String planted() {
+        return samples.adapter().plantedModule() + ".weight";
+    }
+
+    private CompareRow row(CompareViewModel vm, String name) {
+        return vm.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+    }
+
+    @Test
+    void findsThePlantedIntruderAtTheDefaults() {
+        WorkbenchViewModel workbench = workbench(WorkbenchExecutors.sameThread());
+        CompareViewModel vm = compared(workbench);
+
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertFalse(vm.runningProperty().get());
+        assertEquals(IntruderParameters.DEFAULT, vm.getParameters());
+        assertEquals(samples.adapter().modules().size(), vm.rows().size(), "only the adapted matrices are compared");
+        CompareRow hit = row(vm, planted());
+        assertEquals(1, hit.layer());
+        assertEquals("q", hit.module());
+        assertTrue(hit.intruders() >= 1, hit.toString());
+        assertTrue(hit.ranks().startsWith("1"), hit.ranks());
+        assertTrue(hit.minCosine() < 0.5, hit.toString());
+        assertTrue(hit.deltaEffectiveRank() >= 1 && hit.deltaEffectiveRank() <= SampleCheckpoints.LORA_RANK + 1e-9,
+                "ΔW = s·B·A has rank ≤ r: " + hit.deltaEffectiveRank());
+        // the bar chart's stack for layer 1 / q holds the planted intruder
+        LayerIntruderCounts counts = vm.layerCountsProperty().get();
+        int layer1 = counts.layers().indexOf(1);
+        int q = counts.modules().indexOf(ModuleType.Q);
+        assertTrue(layer1 >= 0 && q >= 0, counts.toString());
+        assertTrue(counts.count(q, layer1) >= 1);
+        assertEquals(vm.totalIntrudersProperty().get(), counts.total());
+        assertEquals(vm.getReport().total(vm.getParameters()), vm.totalIntrudersProperty().get());
+        // the heatmap shows the matrix with the most intruders: the planted one
+        IntruderMatrixResult shown = vm.selectedProperty().get();
+        assertEquals(planted(), shown.name().id());
+        assertEquals(shown.overlapCols(), vm.heatmapColumnsMaxProperty().get());
+        assertTrue(vm.heatmapColumnsProperty().get() <= shown.overlapCols());
+        assertTrue(vm.messageProperty().get().startsWith("Compared " + vm.rows().size() + " matrix pairs"), vm.messageProperty().get());
+        assertTrue(vm.pairingSummaryProperty().get().contains("changed by the adapter"));
+        assertTrue(workbench.tasks().isEmpty(), "the finished comparison leaves the task panel");
+    }
+
+    @Test
+    void draggingEpsilonAndKRecountsFromCachedCosinesWithoutAnySvd() {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        int svdCalls = backend.calls.get();
+        assertTrue(svdCalls >= 3 * vm.rows().size(), "two SVDs and ΔW's spectrum per pair: " + svdCalls);
+        int atDefault = vm.totalIntrudersProperty().get();
+        LayerIntruderCounts before = vm.layerCountsProperty().get();
+
+        // drag ε up through many values, as a slider does
+        for (double e = 0.5; e <= 0.99; e += 0.01) {
+            vm.epsilonProperty().set(e);
+        }
+        int high = vm.totalIntrudersProperty().get();
+        assertTrue(high > atDefault, "ε 0.99 flags more vectors than ε 0.5: " + high + " vs " + atDefault);
+        assertNotEquals(before, vm.layerCountsProperty().get(), "the bar chart gets new stacks");
+        double eps = vm.getParameters().epsilon();
+        assertEquals(vm.epsilonProperty().get(), eps);
+        int expected = 0;
+        for (IntruderMatrixResult r : vm.getReport().matrices()) {
+            for (double cj : r.maxCosine(10)) {
+                expected += cj < eps ? 1 : 0;
+            }
+        }
+        assertEquals(expected, high, "counts are #{j < k : c_j < ε} from the cached c_j");
+
+        vm.epsilonProperty().set(0);
+        assertEquals(0, vm.totalIntrudersProperty().get(), "ε = 0 flags nothing");
+        vm.epsilonProperty().set(0.5);
+        assertEquals(atDefault, vm.totalIntrudersProperty().get());
+        vm.kProperty().set(1);
+        assertEquals(1, row(vm, planted()).intruders(), "the planted intruder is rank 1");
+        vm.kProperty().set(100);
+        assertEquals(100, vm.getParameters().k());
+        assertTrue(vm.totalIntrudersProperty().get() >= row(vm, planted()).intruders());
+
+        assertEquals(svdCalls, backend.calls.get(), "changing k and ε must not decompose anything");
+    }
+
+    @Test
+    void outOfRangeKnobsAreClampedNotRejected() {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        vm.kProperty().set(500);
+        assertEquals(IntruderParameters.K_MAX, vm.getParameters().k());
+        vm.epsilonProperty().set(1.7);
+        assertEquals(1.0, vm.getParameters().epsilon());
+        assertTrue(dialogs.errors.isEmpty());
+    }
+
+    @Test
+    void exportsJsonAndCsvAtTheCurrentParameters() throws Exception {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        vm.epsilonProperty().set(0.6);
+        Path json = out.resolve("intruders.json");
+        Path csv = out.resolve("intruders.csv");
+        vm.exportJson(json);
+        vm.exportCsv(csv);
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals("rankscope-intruders", root.get("format").asText());
+        assertEquals(0.6, root.get("epsilon").asDouble(), 1e-12);
+        assertEquals(vm.totalIntrudersProperty().get(), root.get("total").asInt());
+        assertEquals(vm.rows().size(), root.get("matrices").size());
+        assertEquals(vm.rows().size() + 1, Files.readAllLines(csv).size());
+        assertTrue(vm.messageProperty().get().startsWith("Wrote CSV"));
+        assertTrue(dialogs.errors.isEmpty());
+    }
+
+    @Test
+    void exportRefusesToOverwriteAnInputWithOneDialogNamingTheFile() throws Exception {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        Path input = samples.base().resolve("model.safetensors");
+        byte[] before = Files.readAllBytes(input);
+        vm.exportJson(input);
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).message().contains("model.safetensors"), dialogs.errors.get(0).message());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
+    }
+
+    @Test
+    void mitigationWritesAMergedCheckpointWithTheIntruderScaled() {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        vm.lambdaProperty().set(0.5);
+        Path target = out.resolve("mitigated.safetensors");
+        vm.exportMitigated(target);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertTrue(Files.isRegularFile(target));
+        assertTrue(vm.messageProperty().get().contains("scaled by λ = 0.5"), vm.messageProperty().get());
+        assertFalse(vm.mitigatingProperty().get());
+        try (TensorSource written = Checkpoints.open(target)) {
+            double[] w = written.readDouble(planted());
+            assertNotNull(w);
+            assertEquals(samples.adapter().plantedSigma() * 0.5, sigma1(written, planted()),
+                    0.2 * samples.adapter().plantedSigma(), "σ₁ of the planted direction is halved");
+        }
+    }
+
+    private double sigma1(TensorSource source, String name) {
+        var info = source.require(name);
+        var m = new dev.rankscope.engine.linalg.Matrix((int) info.dim(0), (int) info.dim(1), source.readDouble(name));
+        return new dev.rankscope.engine.linalg.OjAlgoBackend().singularValues(m,
+                dev.rankscope.engine.linalg.SvdBackend.Tolerance.DEFAULT).sigma()[0];
+    }
+
+    @Test
+    void cancellingTheMitigationLeavesNoFileBehind() {
+        ManualExecutor tasks = new ManualExecutor();
+        Executor direct = Runnable::run;
+        WorkbenchViewModel workbench = workbench(new WorkbenchExecutors(direct, tasks, direct));
+        CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(() -> backend));
+        vm.compare(samples.base(), samples.lora());
+        tasks.runAll(); // the comparison
+        assertFalse(vm.rows().isEmpty());
+        Path target = out.resolve("cancelled.safetensors");
+        vm.exportMitigated(target);
+        assertTrue(vm.mitigatingProperty().get());
+        assertEquals(1, workbench.tasks().size(), "the export shows in the task panel");
+        workbench.tasks().get(0).cancel(); // the panel's Cancel button
+        tasks.runAll();
+        assertFalse(Files.exists(target));
+        assertTrue(workbench.tasks().isEmpty());
+        assertTrue(vm.messageProperty().get().startsWith("Cancelled"), vm.messageProperty().get());
+        assertTrue(dialogs.errors.isEmpty());
+    }
+
+    @Test
+    void theComparisonRunsInTheTaskPanelAndCanBeCancelled() {
+        ManualExecutor tasks = new ManualExecutor();
+        Executor direct = Runnable::run;
+        WorkbenchViewModel workbench = workbench(new WorkbenchExecutors(direct, tasks, direct));
+        CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(() -> backend));
+        vm.compare(samples.base(), samples.lora());
+        assertTrue(vm.runningProperty().get());
+        assertEquals(1, workbench.tasks().size());
+        assertTrue(workbench.tasks().get(0).title().contains("tiny-llama-lora"));
+        vm.cancel();
+        tasks.runAll();
+        assertFalse(vm.runningProperty().get());
+        assertTrue(workbench.tasks().isEmpty());
+        assertTrue(vm.rows().isEmpty());
+        assertEquals(0, backend.calls.get(), "cancelled before the first pair: nothing decomposed");
+        assertTrue(vm.messageProperty().get().startsWith("Cancelled"));
+    }
+
+    @Test
+    void aMissingAdapterShowsOneDialogNamingIt() {
+        CompareViewModel vm = new CompareViewModel(workbench(WorkbenchExecutors.sameThread()),
+                new EngineCompareServices(() -> backend));
+        Path bogus = out.resolve("no-such-adapter");
+        vm.compare(samples.base(), bogus);
+        assertEquals(1, dialogs.errors.size(), dialogs.errors.toString());
+        assertTrue(dialogs.errors.get(0).message().contains("no-such-adapter"), dialogs.errors.get(0).message());
+        assertFalse(vm.runningProperty().get());
+        assertTrue(vm.rows().isEmpty());
+    }
+
+    @Test
+    void aFullFineTuneComparesEveryMatrix() {
+        CompareViewModel vm = new CompareViewModel(workbench(WorkbenchExecutors.sameThread()),
+                new EngineCompareServices(() -> backend));
+        vm.compare(samples.base(), samples.finetuned());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertTrue(vm.rows().size() > samples.adapter().modules().size(), "every paired matrix: " + vm.rows().size());
+        assertTrue(vm.pairingNotes().isEmpty(), vm.pairingNotes().toString());
+    }
+
+    @Test
+    void droppingAnAdapterFolderComparesItWithTheBase() {
+        CompareViewModel vm = new CompareViewModel(workbench(WorkbenchExecutors.sameThread()),
+                new EngineCompareServices(() -> backend));
+        vm.dropped(java.util.List.of(samples.base()));
+        assertEquals(samples.base(), vm.basePathProperty().get());
+        assertTrue(vm.rows().isEmpty());
+        vm.dropped(java.util.List.of(samples.lora()));
+        assertEquals(samples.lora(), vm.tunedPathProperty().get());
+        assertEquals(samples.adapter().modules().size(), vm.rows().size());
+    }
+}

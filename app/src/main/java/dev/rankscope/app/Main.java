@@ -1,6 +1,7 @@
 package dev.rankscope.app;
 
 import dev.rankscope.app.cli.RankscopeCli;
+import dev.rankscope.app.gui.WorkbenchLauncher;
 
 /**
  * Entry point. With a subcommand ({@code analyze}, {@code bench}, …) runs the CLI headless;
@@ -12,6 +13,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        var subcommands = RankscopeCli.commandLine(new java.io.PrintWriter(System.out, true),
+                new java.io.PrintWriter(System.err, true)).getSubcommands().keySet();
+        if (WorkbenchLauncher.isGuiInvocation(args, subcommands)) {
+            WorkbenchLauncher.launch(args);
+            return;
+        }
         System.exit(RankscopeCli.execute(args));
     }
 }

@@ -34,6 +34,8 @@ import java.util.function.Supplier;
 public abstract class StridedTensorSource extends FileTensorSource {
     /** Largest storage span (elements) fetched by one read when gathering a strided view. */
     static final long SPAN_CAP_ELEMENTS = 1L << 20;
+    /** Inner-run tile length for strided gathers. */
+    private static final int GATHER_TILE = 64;
 
     private record View(long[] shape, long[] strides, long storageOffset, Location storage) { }
 
@@ -253,36 +255,41 @@ public abstract class StridedTensorSource extends FileTensorSource {
         ByteBuffer buf = read(v.storage.file(), v.storage.offset() + sLo * es, span * es).order(v.storage.order());
         double[] decoded = new double[span];
         ElementDecoder.decode(dt, buf, span, decoded, 0);
-        long[] idx = lo.clone();
         int innerLen = r == 0 ? 1 : (int) (hi[r - 1] - lo[r - 1]);
         int innerStride = r == 0 ? 1 : (int) v.strides[r - 1];
-        while (true) {
-            long s = v.storageOffset;
-            long linear = 0;
-            for (int i = 0; i < r; i++) {
-                s += idx[i] * v.strides[i];
-                linear += idx[i] * cstr[i];
-            }
-            int d = dstOffset + (int) (linear - first);
-            int pos = (int) (s - sLo);
-            if (innerStride == 1) {
-                System.arraycopy(decoded, pos, dst, d, innerLen);
-            } else {
-                for (int j = 0; j < innerLen; j++) {
-                    dst[d + j] = decoded[pos + j * innerStride];
+        // Strided inner runs are copied in tiles so consecutive outer rows reuse the same cache lines.
+        int tile = innerStride == 1 ? Math.max(innerLen, 1) : GATHER_TILE;
+        for (int t0 = 0; t0 < innerLen; t0 += tile) {
+            int t1 = Math.min(innerLen, t0 + tile);
+            long[] idx = lo.clone();
+            while (true) {
+                long s = v.storageOffset;
+                long linear = 0;
+                for (int i = 0; i < r; i++) {
+                    s += idx[i] * v.strides[i];
+                    linear += idx[i] * cstr[i];
                 }
-            }
-            int k = r - 2;
-            while (k >= 0) {
-                idx[k]++;
-                if (idx[k] < hi[k]) {
+                int d = dstOffset + (int) (linear - first);
+                int pos = (int) (s - sLo);
+                if (innerStride == 1) {
+                    System.arraycopy(decoded, pos + t0, dst, d + t0, t1 - t0);
+                } else {
+                    for (int j = t0; j < t1; j++) {
+                        dst[d + j] = decoded[pos + j * innerStride];
+                    }
+                }
+                int k = r - 2;
+                while (k >= 0) {
+                    idx[k]++;
+                    if (idx[k] < hi[k]) {
+                        break;
+                    }
+                    idx[k] = lo[k];
+                    k--;
+                }
+                if (k < 0) {
                     break;
                 }
-                idx[k] = lo[k];
-                k--;
-            }
-            if (k < 0) {
-                return;
             }
         }
     }

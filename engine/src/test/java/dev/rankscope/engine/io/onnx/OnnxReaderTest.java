@@ -151,4 +151,37 @@ class OnnxReaderTest {
         assertEquals("model.layers.0.self_attn.q_proj", OnnxSource.modulePath("/model/layers.0/self_attn/q_proj/MatMul"));
         assertEquals(null, OnnxSource.modulePath("MatMul_3"));
     }
+
+    /** ONNX TensorProto.DataType → the dtype Rankscope reports, for every numeric type it reads. */
+    private static final Map<Integer, DType> ONNX_TYPES = Map.ofEntries(Map.entry(1, DType.F32), Map.entry(2, DType.U8),
+            Map.entry(3, DType.I8), Map.entry(4, DType.U16), Map.entry(5, DType.I16), Map.entry(6, DType.I32),
+            Map.entry(7, DType.I64), Map.entry(9, DType.BOOL), Map.entry(10, DType.F16), Map.entry(11, DType.F64),
+            Map.entry(12, DType.U32), Map.entry(13, DType.U64), Map.entry(16, DType.BF16));
+
+    @Test
+    void everyNumericDataTypeFromRawData() throws Exception {
+        OnnxTestWriter w = new OnnxTestWriter();
+        Map<Integer, double[]> values = new java.util.TreeMap<>();
+        for (Map.Entry<Integer, DType> e : ONNX_TYPES.entrySet()) {
+            DType t = e.getValue();
+            double[] v = t.kind() == DType.Kind.FLOAT ? new double[] {1.5, -0.25, 3} : t.kind() == DType.Kind.BOOL
+                    ? new double[] {1, 0, 1} : t.kind() == DType.Kind.UINT ? new double[] {0, 200, 17} : new double[] {-7, 0, 100};
+            values.put(e.getKey(), v);
+            w.raw("t" + e.getKey(), e.getKey(), new long[] {3}, TestEncoding.encode(t, v));
+        }
+        // float8 types: raw bytes decoded by the shared F8 tables (0x38 = 1.0 in E4M3FN, 0x3C = 1.0 in E5M2).
+        w.raw("f8e4m3", 17, new long[] {1}, new byte[] {0x38});
+        w.raw("f8e5m2", 19, new long[] {1}, new byte[] {0x3C});
+        Path f = w.write(dir.resolve("types.onnx"));
+        try (TensorSource s = Checkpoints.open(f)) {
+            for (Map.Entry<Integer, double[]> e : values.entrySet()) {
+                DType t = ONNX_TYPES.get(e.getKey());
+                assertEquals(t, s.require("t" + e.getKey()).dtype());
+                assertArrayEquals(e.getValue(), s.readDouble("t" + e.getKey()), 0.0, t.toString());
+            }
+            assertEquals(DType.F8_E4M3, s.require("f8e4m3").dtype());
+            assertArrayEquals(new double[] {1}, s.readDouble("f8e4m3"), 0.0);
+            assertArrayEquals(new double[] {1}, s.readDouble("f8e5m2"), 0.0);
+        }
+    }
 }

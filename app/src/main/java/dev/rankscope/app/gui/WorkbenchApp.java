@@ -1,0 +1,49 @@
+package dev.rankscope.app.gui;
+
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.fx.FxDialogService;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.service.PreferencesSettingsStore;
+import dev.rankscope.views.service.SettingsStore;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.application.Application;
+import javafx.stage.Stage;
+
+import java.util.List;
+import java.util.prefs.Preferences;
+
+/**
+ * The JavaFX application: wires the real engine ({@link EngineWorkbenchServices}, native SVD when
+ * available), persisted settings ({@code java.util.prefs} node {@code dev/rankscope/workbench};
+ * {@code -Drankscope.settings=memory} keeps them in memory), the standard executors and FX
+ * dialogs, then shows the {@link WorkbenchView} and opens the start paths.
+ *
+ * <p>System properties: {@code rankscope.root} (app root, for the sample),
+ * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once).
+ */
+public final class WorkbenchApp extends Application {
+
+    @Override
+    public void start(Stage stage) {
+        Backends.Preference engine = switch (System.getProperty("rankscope.engine", "auto")) {
+            case "native" -> Backends.Preference.NATIVE;
+            case "java" -> Backends.Preference.JAVA;
+            default -> Backends.Preference.AUTO;
+        };
+        int cores = Runtime.getRuntime().availableProcessors();
+        int parallelism = Integer.getInteger("rankscope.parallelism", Math.max(1, cores - 1));
+        SettingsStore settings = "memory".equals(System.getProperty("rankscope.settings"))
+                ? new InMemorySettingsStore()
+                : new PreferencesSettingsStore(Preferences.userRoot().node("dev/rankscope/workbench"));
+        WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
+                new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
+        WorkbenchView view = new WorkbenchView(vm);
+        view.install(stage);
+        stage.show();
+        List<String> raw = getParameters().getRaw();
+        vm.openAll(WorkbenchLauncher.startPaths(raw.toArray(String[]::new), WorkbenchLauncher.rootDirectory()));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.rankscope.views.service;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Every dialog the workbench shows goes through this interface (JabRef's DialogService), so
+ * ViewModels never touch windows and tests substitute a recording fake. FX thread only.
+ */
+public interface DialogService {
+
+    /**
+     * Shows one error without blocking the caller. {@code message} is one clear sentence that
+     * names the file and the problem (a {@code RankscopeException#userMessage()}).
+     */
+    void showError(String title, String message);
+
+    /** Lets the user pick a checkpoint file; empty when cancelled. */
+    Optional<Path> chooseCheckpointFile();
+
+    /** Lets the user pick a checkpoint folder (sharded model, Hugging Face snapshot); empty when cancelled. */
+    Optional<Path> chooseCheckpointFolder();
+
+    /**
+     * Lets the user choose where to save a file.
+     *
+     * @param title         dialog title
+     * @param suggestedName initial file name, with extension
+     * @param extension     extension without the dot ({@code png}, {@code svg}, {@code csv})
+     */
+    Optional<Path> chooseSaveFile(String title, String suggestedName, String extension);
+}

@@ -1,0 +1,113 @@
+package dev.rankscope.views.service;
+
+import dev.rankscope.analysis.AnalysisListener;
+import dev.rankscope.analysis.AnalyzeTask;
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.analysis.naming.NameParser;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.EngineInfo;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.MatrixExtractor;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.engine.tensor.TensorInfo;
+import dev.rankscope.engine.tensor.TensorSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@link WorkbenchServices} over the real engine and analysis: checkpoints open through
+ * {@link Checkpoints#open} (header only), matrices come from {@link MatrixExtractor} (SPEC §7)
+ * named by {@link NameParser}, and analyses run as an {@link AnalyzeTask} in float64 on the SVD
+ * backend {@link Backends#select} chose. The backend is created on first use (loading native
+ * OpenBLAS can take a moment) and shared by all checkpoints; it is thread-safe.
+ */
+public final class EngineWorkbenchServices implements WorkbenchServices {
+    private final Supplier<SvdBackend> backendFactory;
+    private final int parallelism;
+    private SvdBackend backend;
+
+    /**
+     * @param preference  which SVD engine to use (AUTO: native when it loads, else pure Java)
+     * @param parallelism matrices decomposed at once per checkpoint (≥ 1)
+     */
+    public EngineWorkbenchServices(Backends.Preference preference, int parallelism) {
+        this(() -> Backends.select(preference), parallelism);
+    }
+
+    /** With an explicit backend supplier (tests pass the pure-Java backend). */
+    public EngineWorkbenchServices(Supplier<SvdBackend> backendFactory, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
+        }
+        this.backendFactory = backendFactory;
+        this.parallelism = parallelism;
+    }
+
+    private synchronized SvdBackend backend() {
+        if (backend == null) {
+            backend = backendFactory.get();
+        }
+        return backend;
+    }
+
+    @Override
+    public OpenedCheckpoint open(Path path) {
+        TensorSource source = Checkpoints.open(path);
+        try {
+            List<TensorInfo> tensors = source.tensors();
+            Map<String, DType> dtypes = new HashMap<>();
+            for (TensorInfo t : tensors) {
+                dtypes.put(t.name(), t.dtype());
+            }
+            List<MatrixRef> refs = MatrixExtractor.matrices(tensors);
+            List<MatrixName> names = NameParser.parseAll(refs.stream().map(MatrixRef::id).toList());
+            Map<String, MatrixName> byId = new HashMap<>();
+            for (MatrixName n : names) {
+                byId.put(n.id(), n);
+            }
+            List<MatrixEntry> entries = new ArrayList<>(refs.size());
+            for (MatrixRef r : refs) {
+                entries.add(new MatrixEntry(path, r, byId.get(r.id()), dtypes.get(r.tensor())));
+            }
+            return new OpenedCheckpoint(path, source.format(), tensors, entries, source.metadata(), source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public AbstractTask analyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices, AnalysisSink sink) {
+        if (!(checkpoint.handle() instanceof TensorSource source)) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint.displayName() + " was not opened by this service");
+        }
+        List<MatrixRef> refs = matrices.stream().map(MatrixEntry::ref).toList();
+        return new AnalyzeTask(source, refs, backend(), Precision.F64, parallelism, new AnalysisListener() {
+            @Override
+            public void onMatrix(MatrixAnalysis analysis) {
+                sink.onMatrix(analysis);
+            }
+
+            @Override
+            public void onFailure(MatrixRef ref, RankscopeException error) {
+                sink.onFailure(ref, error);
+            }
+        });
+    }
+
+    @Override
+    public EngineInfo engineInfo() {
+        return backend().info();
+    }
+}

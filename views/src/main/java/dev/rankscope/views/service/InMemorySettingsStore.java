@@ -1,0 +1,42 @@
+package dev.rankscope.views.service;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Settings that live only as long as this object: for tests and for {@code --no-settings} runs. */
+public final class InMemorySettingsStore implements SettingsStore {
+    private List<Path> recent = List.of();
+    private Theme theme = Theme.LIGHT;
+    private WindowLayout layout;
+
+    @Override
+    public List<Path> recentFiles() {
+        return recent;
+    }
+
+    @Override
+    public void setRecentFiles(List<Path> paths) {
+        recent = List.copyOf(paths);
+    }
+
+    @Override
+    public Theme theme() {
+        return theme;
+    }
+
+    @Override
+    public void setTheme(Theme theme) {
+        this.theme = theme;
+    }
+
+    @Override
+    public Optional<WindowLayout> windowLayout() {
+        return Optional.ofNullable(layout);
+    }
+
+    @Override
+    public void setWindowLayout(WindowLayout layout) {
+        this.layout = layout;
+    }
+}

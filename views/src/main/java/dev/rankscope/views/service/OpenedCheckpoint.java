@@ -1,0 +1,52 @@
+package dev.rankscope.views.service;
+
+import dev.rankscope.engine.tensor.TensorInfo;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint the workbench has opened: its tensor list (read from the header only, so this is
+ * available within a second even for multi-GB files) and the matrices that will be analysed.
+ * Immutable apart from {@link #close()}; the underlying tensor source stays open until closed.
+ *
+ * @param path     the file or folder the user opened
+ * @param format   short format name ({@code safetensors}, {@code safetensors (sharded)} …)
+ * @param tensors  every tensor in file order, analysable or not (1-D norms and biases included)
+ * @param matrices the analysable matrices (SPEC §7) in file order
+ * @param metadata free-form metadata of the checkpoint
+ * @param handle   releases the file handles; never throws
+ */
+public record OpenedCheckpoint(Path path, String format, List<TensorInfo> tensors, List<MatrixEntry> matrices,
+                               Map<String, String> metadata, AutoCloseable handle) {
+    public OpenedCheckpoint {
+        tensors = List.copyOf(tensors);
+        matrices = List.copyOf(matrices);
+        metadata = Map.copyOf(metadata);
+    }
+
+    /** File or folder name for titles and dialogs. */
+    public String displayName() {
+        Path fn = path.getFileName();
+        return fn == null ? path.toString() : fn.toString();
+    }
+
+    /** Total stored bytes of all tensors. */
+    public long totalBytes() {
+        long s = 0;
+        for (TensorInfo t : tensors) {
+            s += t.byteSize();
+        }
+        return s;
+    }
+
+    /** Releases the file; safe to call twice. */
+    public void close() {
+        try {
+            handle.close();
+        } catch (Exception ignored) {
+            // AutoCloseable's signature only: TensorSource.close() never throws.
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.rankscope.views.spectrum;
+
+import dev.rankscope.views.service.Theme;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.Axis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.title.LegendTitle;
+
+import java.awt.Color;
+import java.awt.Font;
+
+/** Colours JFreeChart charts to match the workbench theme (charts are AWT-painted, not CSS-styled). */
+public final class ChartTheme {
+    private ChartTheme() {
+    }
+
+    /** Applies {@code theme}'s background, grid and text colours to {@code chart}. FX thread only. */
+    public static void apply(JFreeChart chart, Theme theme) {
+        boolean dark = theme == Theme.DARK;
+        Color bg = dark ? new Color(0x2b, 0x2d, 0x30) : Color.WHITE;
+        Color plotBg = dark ? new Color(0x1e, 0x1f, 0x22) : new Color(0xfa, 0xfa, 0xfc);
+        Color grid = dark ? new Color(0x4a, 0x4d, 0x52) : new Color(0xdd, 0xdd, 0xe3);
+        Color text = dark ? new Color(0xdf, 0xe1, 0xe5) : new Color(0x22, 0x22, 0x22);
+        chart.setBackgroundPaint(bg);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(plotBg);
+        plot.setDomainGridlinePaint(grid);
+        plot.setRangeGridlinePaint(grid);
+        plot.setOutlinePaint(grid);
+        plot.setDomainCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
+        plot.setRangeCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
+        for (int i = 0; i < plot.getDomainAxisCount(); i++) {
+            style(plot.getDomainAxis(i), text);
+        }
+        for (int i = 0; i < plot.getRangeAxisCount(); i++) {
+            style(plot.getRangeAxis(i), text);
+        }
+        LegendTitle legend = chart.getLegend();
+        if (legend != null) {
+            legend.setBackgroundPaint(bg);
+            legend.setItemPaint(text);
+            legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        }
+    }
+
+    private static void style(Axis axis, Color text) {
+        if (axis == null) {
+            return;
+        }
+        axis.setLabelPaint(text);
+        axis.setTickLabelPaint(text);
+        axis.setAxisLinePaint(text);
+        axis.setTickMarkPaint(text);
+        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    }
+}

@@ -1,0 +1,225 @@
+package dev.rankscope.views.spectrum;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
+import dev.rankscope.analysis.metrics.PowerLawFit;
+import dev.rankscope.analysis.metrics.RankMeasures;
+import dev.rankscope.analysis.naming.MatrixName;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the spectrum view's datasets from analysed matrices. Pure and thread-agnostic: called
+ * on a work thread, the result is swapped into the charts on the FX thread.
+ */
+public final class SpectrumDatasets {
+    /** At most this many matrices are overlaid; more would be unreadable. */
+    public static final int MAX_OVERLAY = 12;
+    /** Points on the fitted power-law line. */
+    static final int TAIL_POINTS = 64;
+
+    private SpectrumDatasets() {
+    }
+
+    /**
+     * Datasets for {@code analyses} (the selection, in order), marking {@code primary} (one of
+     * them, or null for the first). Inputs are not modified.
+     */
+    public static SpectrumData build(List<MatrixAnalysis> analyses, MatrixAnalysis primary) {
+        if (analyses.isEmpty()) {
+            return SpectrumData.empty();
+        }
+        List<MatrixAnalysis> shown = analyses.size() > MAX_OVERLAY ? analyses.subList(0, MAX_OVERLAY) : analyses;
+        MatrixAnalysis marked = primary != null && shown.contains(primary) ? primary : shown.get(0);
+        XYSeriesCollection scree = new XYSeriesCollection();
+        XYSeriesCollection cumulative = new XYSeriesCollection();
+        XYIntervalSeriesCollection esd = new XYIntervalSeriesCollection();
+        Set<String> keys = new HashSet<>();
+        String primaryKey = "";
+        double[][] densities = new double[shown.size()][];
+        double[][] edges = new double[shown.size()][];
+        double floor = Double.POSITIVE_INFINITY;
+        String[] labels = new String[shown.size()];
+        for (int s = 0; s < shown.size(); s++) {
+            MatrixAnalysis a = shown.get(s);
+            String key = uniqueKey(label(a.name()), keys);
+            labels[s] = key;
+            if (a == marked) {
+                primaryKey = key;
+            }
+            double[] sigma = a.spectrum().sigma();
+            XYSeries sc = new XYSeries(key, false, true);
+            for (int i = 0; i < sigma.length; i++) {
+                if (sigma[i] > 0) {
+                    sc.add(i + 1, sigma[i], false);
+                }
+            }
+            scree.addSeries(sc);
+            XYSeries cu = new XYSeries(key, false, true);
+            double[] energy = RankMeasures.cumulativeEnergy(sigma);
+            for (int k = 0; k < energy.length; k++) {
+                cu.add(k + 1, energy[k], false);
+            }
+            cumulative.addSeries(cu);
+            double[] lambda = new double[sigma.length];
+            for (int i = 0; i < sigma.length; i++) {
+                lambda[i] = sigma[i] * sigma[i];
+            }
+            edges[s] = logBinEdges(lambda);
+            densities[s] = edges[s].length == 0 ? new double[0] : histogramDensity(lambda, edges[s]);
+            for (double d : densities[s]) {
+                if (d > 0) {
+                    floor = Math.min(floor, d);
+                }
+            }
+        }
+        double yLow = Double.isInfinite(floor) ? 1e-12 : floor / 3;
+        for (int s = 0; s < shown.size(); s++) {
+            XYIntervalSeries h = new XYIntervalSeries(labels[s], false, true);
+            for (int b = 0; b < densities[s].length; b++) {
+                double d = densities[s][b];
+                if (d > 0) {
+                    double lo = edges[s][b];
+                    double hi = edges[s][b + 1];
+                    h.add(Math.sqrt(lo * hi), lo, hi, d, yLow, d);
+                }
+            }
+            esd.addSeries(h);
+        }
+        XYSeriesCollection tail = new XYSeriesCollection();
+        PowerLawFit pl = marked.powerLaw();
+        double[] sigma = marked.spectrum().sigma();
+        if (pl != null && pl.xmin() > 0 && pl.alpha() > 1 && sigma.length > 0) {
+            tail.addSeries(tailSeries(pl, sigma, "power law α = " + String.format(java.util.Locale.ROOT, "%.2f", pl.alpha())));
+        }
+        List<Integer> crossings = marked.ranks().zeroMatrix() ? List.of()
+                : List.of(marked.ranks().rankAt90(), marked.ranks().rankAt95(), marked.ranks().rankAt99());
+        return new SpectrumData(scree, cumulative, esd, tail, primaryKey, crossings,
+                pl == null ? Double.NaN : pl.alpha(), pl == null ? Double.NaN : pl.xmin(),
+                mpEdgeRaw(marked), analyses.size() - shown.size());
+    }
+
+    /** Short series label: {@code L3 q} inside the blocks, the module label outside, else the id. */
+    static String label(MatrixName name) {
+        if (name.hasLayer()) {
+            return "L" + name.layer() + " " + name.module().label();
+        }
+        return switch (name.module()) {
+            case EMBED, LM_HEAD -> name.module().label();
+            default -> name.id();
+        };
+    }
+
+    private static String uniqueKey(String base, Set<String> used) {
+        String key = base;
+        for (int n = 2; !used.add(key); n++) {
+            key = base + " #" + n;
+        }
+        return key;
+    }
+
+    /**
+     * Logarithmically spaced bin edges spanning the positive values of {@code lambda}:
+     * ⌈2√N⌉ bins clamped to [8, 80]; empty when fewer than 2 positive values or all equal.
+     */
+    static double[] logBinEdges(double[] lambda) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        int n = 0;
+        for (double l : lambda) {
+            if (l > 0 && Double.isFinite(l)) {
+                min = Math.min(min, l);
+                max = Math.max(max, l);
+                n++;
+            }
+        }
+        if (n < 2 || !(max > min)) {
+            return new double[0];
+        }
+        int bins = Math.max(8, Math.min(80, (int) Math.ceil(2 * Math.sqrt(n))));
+        double lo = Math.log10(min);
+        double hi = Math.log10(max);
+        double[] edges = new double[bins + 1];
+        for (int b = 0; b <= bins; b++) {
+            edges[b] = Math.pow(10, lo + (hi - lo) * b / bins);
+        }
+        edges[0] = min;
+        edges[bins] = max;
+        return edges;
+    }
+
+    /**
+     * Density of {@code lambda} in each bin: count / (N·width), N = number of positive λ, so the
+     * histogram integrates to 1 and compares with the power-law density. The last bin is closed.
+     */
+    static double[] histogramDensity(double[] lambda, double[] edges) {
+        int bins = edges.length - 1;
+        int[] counts = new int[bins];
+        int n = 0;
+        for (double l : lambda) {
+            if (!(l > 0) || !Double.isFinite(l)) {
+                continue;
+            }
+            n++;
+            int b = java.util.Arrays.binarySearch(edges, l);
+            int idx = b >= 0 ? Math.min(b, bins - 1) : Math.min(-b - 2, bins - 1);
+            counts[Math.max(idx, 0)]++;
+        }
+        double[] out = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            out[b] = n == 0 ? 0 : counts[b] / (n * (edges[b + 1] - edges[b]));
+        }
+        return out;
+    }
+
+    /**
+     * The fitted tail as a density over all positive λ: a fraction f = numTail/N of the mass
+     * follows the Pareto density (α−1)/xmin·(λ/xmin)^(−α) on [xmin, λ_max] (SPEC §2).
+     */
+    private static XYSeries tailSeries(PowerLawFit pl, double[] sigma, String key) {
+        int n = 0;
+        double max = 0;
+        for (double s : sigma) {
+            if (s > 0) {
+                n++;
+                max = Math.max(max, s * s);
+            }
+        }
+        XYSeries line = new XYSeries(key, false, true);
+        if (n == 0 || !(max > pl.xmin())) {
+            return line;
+        }
+        double fraction = (double) pl.numTail() / n;
+        double lo = Math.log10(pl.xmin());
+        double hi = Math.log10(max);
+        for (int i = 0; i < TAIL_POINTS; i++) {
+            double x = Math.pow(10, lo + (hi - lo) * i / (TAIL_POINTS - 1));
+            double pdf = fraction * (pl.alpha() - 1) / pl.xmin() * Math.pow(x / pl.xmin(), -pl.alpha());
+            line.add(x, pdf, false);
+        }
+        return line;
+    }
+
+    /**
+     * The Marchenko–Pastur bulk edge in the ESD's own units. The fit runs on λ rescaled to mean 1
+     * (λ·M/Σλ, SPEC §2), so λ₊ is mapped back with Σλ/M; NaN when there is no fit.
+     */
+    static double mpEdgeRaw(MatrixAnalysis a) {
+        MarchenkoPasturFit mp = a.mp();
+        if (mp == null || !(mp.bulkMax() > 0)) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (double s : a.spectrum().sigma()) {
+            sum += s * s;
+        }
+        int m = a.fullRank();
+        return m == 0 || sum == 0 ? Double.NaN : mp.bulkMax() * sum / m;
+    }
+}

@@ -1,0 +1,251 @@
+package dev.rankscope.views.spectrum;
+
+import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.workbench.WorkbenchTab;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.beans.value.ObservableValue;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.SplitPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Spectrum tab: for the selected matrices, overlaid, a scree plot (σᵢ vs i, log y, optional
+ * log x), the cumulative energy with the 90/95/99 % lines and the primary matrix's crossing
+ * ranks, and the ESD histogram of λ = σ² on log axes with the fitted power-law tail (α, xmin)
+ * and the Marchenko–Pastur bulk edge (SPEC §1–2). Datasets arrive whole from
+ * {@link SpectrumViewModel}; this view only swaps them in and restyles. FX thread only.
+ */
+public final class SpectrumView extends BorderPane implements WorkbenchTab {
+    private static final double[] ENERGY_LEVELS = {0.90, 0.95, 0.99};
+    private static final Color MARKER = new Color(0xc0, 0x39, 0x2b);
+    private static final Color MP = new Color(0x27, 0x80, 0x60);
+
+    private final SpectrumViewModel vm;
+    private final ChartPane scree;
+    private final ChartPane cumulative;
+    private final ChartPane esd;
+    private final Label placeholder = new Label();
+    private Theme theme = Theme.LIGHT;
+
+    public SpectrumView(SpectrumViewModel vm, WorkbenchViewModel workbench) {
+        this.vm = vm;
+        setId("spectrum-view");
+        var dialogs = workbench.dialogs();
+        var executors = workbench.executors();
+        scree = new ChartPane("scree-chart", "Scree plot  σᵢ", xyChart(new NumberAxis("index i"), logAxis("σᵢ")),
+                "scree", dialogs, executors);
+        scree.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
+        NumberAxis energyAxis = new NumberAxis("retained energy  Σᵢ≤ₖσᵢ² / Σσ²");
+        energyAxis.setRange(0, 1.02);
+        energyAxis.setAutoRange(false);
+        cumulative = new ChartPane("cumulative-chart", "Cumulative energy",
+                xyChart(new NumberAxis("rank k"), energyAxis), "cumulative-energy", dialogs, executors);
+        cumulative.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.2f %%", 100 * v));
+        esd = new ChartPane("esd-chart", "ESD  λ = σ²  (log–log)", esdChart(), "esd", dialogs, executors);
+        esd.setReadoutFormats(v -> String.format(Locale.ROOT, "%.4g", v), v -> String.format(Locale.ROOT, "%.4g", v));
+        XYPlot cum = cumulative.chart().getXYPlot();
+        for (double level : ENERGY_LEVELS) {
+            ValueMarker m = new ValueMarker(level, new Color(0x88, 0x88, 0x88), dashed(1f));
+            m.setLabel(String.format(Locale.ROOT, "%.0f %%", level * 100));
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            cum.addRangeMarker(m, Layer.BACKGROUND);
+        }
+
+        SplitPane top = new SplitPane(scree, cumulative);
+        SplitPane all = new SplitPane(top, esd);
+        all.setOrientation(Orientation.VERTICAL);
+        all.setDividerPositions(0.5);
+
+        CheckBox logX = new CheckBox("log index axis");
+        logX.setId("spectrum-logx");
+        logX.selectedProperty().bindBidirectional(vm.logXProperty());
+        placeholder.setId("spectrum-placeholder");
+        placeholder.getStyleClass().add("placeholder");
+        Label hint = new Label("drag: zoom · Ctrl-drag: pan · wheel: zoom");
+        hint.getStyleClass().add("hint");
+        HBox toolbar = new HBox(14, logX, hint, placeholder);
+        toolbar.setAlignment(Pos.CENTER_LEFT);
+        toolbar.setPadding(new Insets(4, 8, 4, 8));
+        toolbar.getStyleClass().add("view-toolbar");
+        setTop(toolbar);
+        setCenter(new StackPane(all));
+
+        placeholder.textProperty().bind(vm.placeholderProperty());
+        vm.dataProperty().addListener((o, a, b) -> show(b));
+        vm.logXProperty().addListener((o, a, b) -> applyLogX(b));
+        show(vm.getData());
+    }
+
+    @Override
+    public String title() {
+        return "Spectrum";
+    }
+
+    @Override
+    public Node content() {
+        return this;
+    }
+
+    /** Restyles the charts for a theme. */
+    public void applyTheme(Theme t) {
+        this.theme = t;
+        ChartTheme.apply(scree.chart(), t);
+        ChartTheme.apply(cumulative.chart(), t);
+        ChartTheme.apply(esd.chart(), t);
+    }
+
+    /** Follows a theme property. */
+    public void bindTheme(ObservableValue<Theme> themeProperty) {
+        applyTheme(themeProperty.getValue());
+        themeProperty.addListener((o, a, b) -> applyTheme(b));
+    }
+
+    /** Chart panes, for tests and the screenshot harness. */
+    public List<ChartPane> charts() {
+        return List.of(scree, cumulative, esd);
+    }
+
+    private void show(SpectrumData data) {
+        XYPlot sp = scree.chart().getXYPlot();
+        sp.setDataset(0, data.scree());
+        XYPlot cp = cumulative.chart().getXYPlot();
+        cp.setDataset(0, data.cumulative());
+        cp.clearDomainMarkers();
+        String[] names = {"r90", "r95", "r99"};
+        for (int i = 0; i < data.crossings().size(); i++) {
+            ValueMarker m = new ValueMarker(data.crossings().get(i), MARKER, dashed(1.2f));
+            m.setLabel(names[i] + " = " + data.crossings().get(i));
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
+            m.setLabelPaint(MARKER);
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 14 * i, 2, 4 + 14 * i, 2));
+            cp.addDomainMarker(m);
+        }
+        XYPlot ep = esd.chart().getXYPlot();
+        ep.setDataset(0, data.esd());
+        ep.setDataset(1, data.tail());
+        ep.clearDomainMarkers();
+        if (Double.isFinite(data.xmin()) && data.xmin() > 0) {
+            ValueMarker m = new ValueMarker(data.xmin(), MARKER, dashed(1.2f));
+            m.setLabel(String.format(Locale.ROOT, "xmin  (α = %.2f)", data.alpha()));
+            m.setLabelPaint(MARKER);
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
+            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            ep.addDomainMarker(m);
+        }
+        if (Double.isFinite(data.mpEdge()) && data.mpEdge() > 0) {
+            ValueMarker m = new ValueMarker(data.mpEdge(), MP, dashed(1.2f));
+            m.setLabel("MP bulk edge λ₊");
+            m.setLabelPaint(MP);
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+            ep.addDomainMarker(m);
+        }
+        boolean legend = data.seriesCount() > 1;
+        for (ChartPane c : charts()) {
+            LegendTitle l = c.chart().getLegend();
+            if (l != null) {
+                l.setVisible(legend || c == esd && data.tail().getSeriesCount() > 0);
+            }
+            c.resetZoom();
+        }
+        cumulative.chart().getXYPlot().getRangeAxis().setRange(0, 1.02);
+    }
+
+    private void applyLogX(boolean log) {
+        for (ChartPane c : List.of(scree, cumulative)) {
+            XYPlot plot = c.chart().getXYPlot();
+            String label = plot.getDomainAxis().getLabel();
+            ValueAxis axis = log ? logAxis(label) : new NumberAxis(label);
+            if (axis instanceof NumberAxis n) {
+                n.setAutoRangeIncludesZero(false);
+            }
+            plot.setDomainAxis(axis);
+        }
+        applyTheme(theme);
+    }
+
+    private static JFreeChart xyChart(ValueAxis x, ValueAxis y) {
+        if (x instanceof NumberAxis n) {
+            n.setAutoRangeIncludesZero(false);
+        }
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setAutoPopulateSeriesStroke(false);
+        r.setDefaultStroke(new BasicStroke(1.6f));
+        XYPlot plot = new XYPlot(new XYSeriesCollection(), x, y, r);
+        plot.setDomainCrosshairVisible(true);
+        plot.setRangeCrosshairVisible(true);
+        plot.setDomainPannable(true);
+        plot.setRangePannable(true);
+        JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+        return chart;
+    }
+
+    private static JFreeChart esdChart() {
+        XYBarRenderer bars = new XYBarRenderer();
+        bars.setUseYInterval(true);
+        bars.setBarPainter(new StandardXYBarPainter());
+        bars.setShadowVisible(false);
+        bars.setDrawBarOutline(false);
+        XYPlot plot = new XYPlot(new XYIntervalSeriesCollection(), logAxis("λ = σ²"), logAxis("density"), bars);
+        XYLineAndShapeRenderer tail = new XYLineAndShapeRenderer(true, false);
+        tail.setSeriesPaint(0, MARKER);
+        tail.setSeriesStroke(0, new BasicStroke(2.2f));
+        plot.setDataset(1, new XYSeriesCollection());
+        plot.setRenderer(1, tail);
+        plot.setForegroundAlpha(0.75f);
+        plot.setDomainCrosshairVisible(true);
+        plot.setRangeCrosshairVisible(true);
+        plot.setDomainPannable(true);
+        plot.setRangePannable(true);
+        JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+        return chart;
+    }
+
+    private static LogAxis logAxis(String label) {
+        LogAxis a = new LogAxis(label);
+        a.setSmallestValue(1e-30);
+        a.setMinorTickMarksVisible(true);
+        return a;
+    }
+
+    private static BasicStroke dashed(float width) {
+        return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{5f, 4f}, 0f);
+    }
+}

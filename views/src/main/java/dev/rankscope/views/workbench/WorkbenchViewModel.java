@@ -1,0 +1,409 @@
+package dev.rankscope.views.workbench;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.views.fx.UiBatcher;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.model.Metric;
+import dev.rankscope.views.model.RecentFiles;
+import dev.rankscope.views.service.AnalysisSink;
+import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.views.service.SettingsStore;
+import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.service.WorkbenchServices;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The workbench's shared state: open checkpoints, the analyses streamed in so far, the matrix
+ * selection every view follows, running tasks, the chosen metric, theme and recent files.
+ * Feature ViewModels (explorer, spectrum, layer map, table, details) read from here; none of
+ * them talks to another directly.
+ *
+ * <p>Threading: every public method and property is FX-thread only. Opening a checkpoint reads
+ * its header on the work executor and shows the tree as soon as the header is parsed; the
+ * analysis then runs on the task executor and results are applied in batches on the UI
+ * executor. Errors become one dialog naming the file; other checkpoints are untouched.
+ */
+public final class WorkbenchViewModel {
+    private static final System.Logger LOG = System.getLogger(WorkbenchViewModel.class.getName());
+
+    private final WorkbenchServices services;
+    private final DialogService dialogs;
+    private final SettingsStore settings;
+    private final WorkbenchExecutors executors;
+
+    private final ObservableList<CheckpointModel> checkpoints = FXCollections.observableArrayList();
+    private final ObservableMap<MatrixEntry, MatrixAnalysis> analyses = FXCollections.observableHashMap();
+    private final ObservableList<MatrixEntry> selection = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<MatrixEntry> current = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<TaskItemViewModel> tasks = FXCollections.observableArrayList();
+    private final ObjectProperty<Metric> metric = new SimpleObjectProperty<>(Metric.ERANK_RATIO);
+    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
+    private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
+    private final StringProperty statusMessage = new SimpleStringProperty("Ready");
+    private final StringProperty engineDescription = new SimpleStringProperty("engine: starting…");
+    private final IntegerProperty matricesTotal = new SimpleIntegerProperty();
+    private final IntegerProperty matricesDone = new SimpleIntegerProperty();
+    private final List<Path> opening = new ArrayList<>();
+    private final Map<CheckpointModel, TaskItemViewModel> running = new HashMap<>();
+
+    public WorkbenchViewModel(WorkbenchServices services, DialogService dialogs, SettingsStore settings,
+                              WorkbenchExecutors executors) {
+        this.services = Objects.requireNonNull(services);
+        this.dialogs = Objects.requireNonNull(dialogs);
+        this.settings = Objects.requireNonNull(settings);
+        this.executors = Objects.requireNonNull(executors);
+        recentFiles.setAll(settings.recentFiles());
+        theme.set(settings.theme());
+        theme.addListener((o, a, b) -> settings.setTheme(b));
+        executors.work().execute(() -> {
+            String description;
+            try {
+                description = services.engineInfo().describe();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot describe the SVD engine", e);
+                description = "engine unavailable: " + e.getMessage();
+            }
+            String d = description;
+            executors.ui().execute(() -> engineDescription.set(d));
+        });
+    }
+
+    // ---- opening -------------------------------------------------------------------------
+
+    /**
+     * Opens a checkpoint file or folder: the header is read on the work executor, the checkpoint
+     * appears in the explorer as soon as it is parsed and its analysis starts at once. A failure
+     * shows one dialog naming the file. Opening a path that is already open selects it instead.
+     */
+    public void open(Path path) {
+        Path key = path.toAbsolutePath().normalize();
+        Optional<CheckpointModel> existing = checkpoint(key);
+        if (existing.isPresent()) {
+            statusMessage.set(existing.get().displayName() + " is already open");
+            existing.get().matrices().stream().findFirst().ifPresent(this::select);
+            return;
+        }
+        if (opening.contains(key)) {
+            return;
+        }
+        opening.add(key);
+        statusMessage.set("Opening " + fileName(key) + "…");
+        executors.work().execute(() -> {
+            OpenedCheckpoint opened;
+            try {
+                opened = services.open(key);
+            } catch (RankscopeException e) {
+                executors.ui().execute(() -> openFailed(key, e.userMessage()));
+                return;
+            } catch (RuntimeException e) {
+                // Task boundary: an unexpected failure is logged once and shown as one sentence.
+                LOG.log(System.Logger.Level.ERROR, "opening " + key + " failed", e);
+                executors.ui().execute(() -> openFailed(key, fileName(key) + ": unexpected error ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+                return;
+            }
+            executors.ui().execute(() -> opened(key, opened));
+        });
+    }
+
+    /** Opens each path in turn (command line, drag and drop). */
+    public void openAll(List<Path> paths) {
+        for (Path p : paths) {
+            open(p);
+        }
+    }
+
+    private void openFailed(Path key, String message) {
+        opening.remove(key);
+        statusMessage.set("Could not open " + fileName(key));
+        dialogs.showError("Cannot open " + fileName(key), message);
+    }
+
+    private void opened(Path key, OpenedCheckpoint opened) {
+        opening.remove(key);
+        CheckpointModel model = new CheckpointModel(opened);
+        checkpoints.add(model);
+        matricesTotal.set(matricesTotal.get() + opened.matrices().size());
+        List<Path> recent = RecentFiles.touch(recentFiles, key);
+        recentFiles.setAll(recent);
+        settings.setRecentFiles(recent);
+        statusMessage.set("Opened " + opened.displayName() + ": " + opened.tensors().size() + " tensors, "
+                + opened.matrices().size() + " matrices (" + opened.format() + ")");
+        if (current.get() == null && !opened.matrices().isEmpty()) {
+            select(opened.matrices().get(0));
+        }
+        startAnalysis(model);
+    }
+
+    private void startAnalysis(CheckpointModel model) {
+        if (model.matrices().isEmpty()) {
+            model.setState("analysed");
+            return;
+        }
+        UiBatcher<Object> results = new UiBatcher<>(executors.ui(), batch -> applyResults(model, batch));
+        AnalysisSink sink = new AnalysisSink() {
+            @Override
+            public void onMatrix(MatrixAnalysis analysis) {
+                results.offer(analysis);
+            }
+
+            @Override
+            public void onFailure(MatrixRef ref, RankscopeException error) {
+                results.offer(new Failure(ref, error.userMessage()));
+            }
+        };
+        AbstractTask task;
+        try {
+            task = services.analyze(model.opened(), model.matrices(), sink);
+        } catch (RankscopeException e) {
+            model.setState("stopped by an error");
+            dialogs.showError("Cannot analyse " + model.displayName(), e.userMessage());
+            return;
+        }
+        TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
+        item.statusProperty().addListener((o, was, now) -> {
+            if (now.isTerminal()) {
+                taskEnded(model, item, now);
+            }
+        });
+        tasks.add(item);
+        running.put(model, item);
+        model.setState("analysing");
+        executors.tasks().execute(task);
+    }
+
+    private record Failure(MatrixRef ref, String message) {
+    }
+
+    private void applyResults(CheckpointModel model, List<Object> batch) {
+        if (!checkpoints.contains(model)) {
+            return; // closed meanwhile
+        }
+        int done = 0;
+        for (Object o : batch) {
+            if (o instanceof MatrixAnalysis a) {
+                Optional<MatrixEntry> entry = model.entry(a.spectrum().ref().id());
+                if (entry.isPresent() && !analyses.containsKey(entry.get())) {
+                    analyses.put(entry.get(), a);
+                    done++;
+                }
+            } else if (o instanceof Failure f) {
+                model.markFailed(f.message());
+            }
+        }
+        model.markAnalysed(done);
+        matricesDone.set(matricesDone.get() + done);
+    }
+
+    private void taskEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
+        tasks.remove(item);
+        running.remove(model);
+        switch (status) {
+            case FINISHED -> {
+                model.setState("analysed");
+                statusMessage.set("Analysed " + model.displayName() + ": " + model.getAnalysed() + " of "
+                        + model.matrices().size() + " matrices");
+            }
+            case CANCELLED -> {
+                model.setState("cancelled");
+                statusMessage.set("Cancelled analysis of " + model.displayName() + " after " + model.getAnalysed()
+                        + " of " + model.matrices().size() + " matrices");
+            }
+            default -> {
+                model.setState("stopped by an error");
+                Throwable t = item.task().failure();
+                String msg = t instanceof RankscopeException re ? re.userMessage()
+                        : model.displayName() + ": analysis stopped (" + (t == null ? "unknown error" : t.getClass().getSimpleName()
+                        + (t.getMessage() == null ? "" : ": " + t.getMessage())) + ")";
+                if (t != null && !(t instanceof RankscopeException)) {
+                    LOG.log(System.Logger.Level.ERROR, "analysis of " + model.opened().path() + " failed", t);
+                }
+                dialogs.showError("Analysis of " + model.displayName() + " stopped", msg);
+                return;
+            }
+        }
+        if (model.getFailed() > 0 && checkpoints.contains(model)) {
+            dialogs.showError("Some matrices of " + model.displayName() + " could not be analysed",
+                    model.getFailed() + " of " + model.matrices().size() + " matrices failed. First: "
+                            + model.failures().get(0));
+        }
+    }
+
+    /** Cancels the checkpoint's analysis, forgets its results and releases its file. */
+    public void close(CheckpointModel model) {
+        if (!checkpoints.remove(model)) {
+            return;
+        }
+        TaskItemViewModel task = running.get(model);
+        if (task != null) {
+            task.cancel();
+        }
+        List<MatrixEntry> keep = selection.stream().filter(e -> !e.checkpoint().equals(model.opened().path())).toList();
+        select(keep, keep.isEmpty() ? null : keep.get(keep.size() - 1));
+        int removed = 0;
+        for (MatrixEntry e : model.matrices()) {
+            if (analyses.remove(e) != null) {
+                removed++;
+            }
+        }
+        matricesDone.set(matricesDone.get() - removed);
+        matricesTotal.set(matricesTotal.get() - model.matrices().size());
+        statusMessage.set("Closed " + model.displayName());
+        executors.work().execute(model.opened()::close);
+    }
+
+    /** Cancels every running task and releases every file; call when the window closes. */
+    public void shutdown() {
+        for (TaskItemViewModel t : List.copyOf(tasks)) {
+            t.cancel();
+        }
+        for (CheckpointModel c : checkpoints) {
+            c.opened().close();
+        }
+    }
+
+    // ---- selection -----------------------------------------------------------------------
+
+    /** Selects one matrix everywhere (explorer, charts, details, table, layer map). */
+    public void select(MatrixEntry entry) {
+        select(entry == null ? List.of() : List.of(entry), entry);
+    }
+
+    /**
+     * Selects several matrices; {@code primary} (one of them, or null for the last) is the one the
+     * details panel shows and the charts mark.
+     */
+    public void select(List<MatrixEntry> entries, MatrixEntry primary) {
+        List<MatrixEntry> distinct = List.copyOf(new LinkedHashSet<>(entries));
+        if (!distinct.equals(selection)) {
+            selection.setAll(distinct);
+        }
+        MatrixEntry p = primary != null && distinct.contains(primary) ? primary
+                : distinct.isEmpty() ? null : distinct.get(distinct.size() - 1);
+        current.set(p);
+    }
+
+    /** The checkpoint that holds {@code entry}. */
+    public Optional<CheckpointModel> checkpointOf(MatrixEntry entry) {
+        return entry == null ? Optional.empty() : checkpoint(entry.checkpoint());
+    }
+
+    private Optional<CheckpointModel> checkpoint(Path key) {
+        return checkpoints.stream().filter(c -> c.opened().path().toAbsolutePath().normalize().equals(key)).findFirst();
+    }
+
+    // ---- properties ----------------------------------------------------------------------
+
+    /** Open checkpoints in opening order. FX thread only. */
+    public ObservableList<CheckpointModel> checkpoints() {
+        return FXCollections.unmodifiableObservableList(checkpoints);
+    }
+
+    /** Analyses that have arrived, by matrix. Read-only for views. FX thread only. */
+    public ObservableMap<MatrixEntry, MatrixAnalysis> analyses() {
+        return FXCollections.unmodifiableObservableMap(analyses);
+    }
+
+    /** The analysis of {@code entry}, or null while it is being computed. */
+    public MatrixAnalysis analysis(MatrixEntry entry) {
+        return entry == null ? null : analyses.get(entry);
+    }
+
+    /** Selected matrices (multi-select), in selection order. Change through {@link #select}. */
+    public ObservableList<MatrixEntry> selection() {
+        return FXCollections.unmodifiableObservableList(selection);
+    }
+
+    /** The primary selected matrix (details panel, chart markers), or null. */
+    public ReadOnlyObjectProperty<MatrixEntry> currentProperty() {
+        return current.getReadOnlyProperty();
+    }
+
+    public MatrixEntry getCurrent() {
+        return current.get();
+    }
+
+    /** Running analysis tasks (task panel). */
+    public ObservableList<TaskItemViewModel> tasks() {
+        return FXCollections.unmodifiableObservableList(tasks);
+    }
+
+    /** The metric shown in explorer badges and on the layer map. */
+    public ObjectProperty<Metric> metricProperty() {
+        return metric;
+    }
+
+    public ObjectProperty<Theme> themeProperty() {
+        return theme;
+    }
+
+    /** Most recent first (File ▸ Open Recent); persisted through the settings store. */
+    public ObservableList<Path> recentFiles() {
+        return FXCollections.unmodifiableObservableList(recentFiles);
+    }
+
+    public ReadOnlyStringProperty statusMessageProperty() {
+        return statusMessage;
+    }
+
+    /** One line describing the SVD engine (status bar). */
+    public ReadOnlyStringProperty engineDescriptionProperty() {
+        return engineDescription;
+    }
+
+    /** Matrices across open checkpoints. */
+    public ReadOnlyIntegerProperty matricesTotalProperty() {
+        return matricesTotal;
+    }
+
+    /** Matrices whose analysis has arrived. */
+    public ReadOnlyIntegerProperty matricesDoneProperty() {
+        return matricesDone;
+    }
+
+    /** Executors shared with the feature ViewModels. */
+    public WorkbenchExecutors executors() {
+        return executors;
+    }
+
+    /** Dialogs shared with the feature ViewModels. */
+    public DialogService dialogs() {
+        return dialogs;
+    }
+
+    /** Settings store shared with the window (layout). */
+    public SettingsStore settings() {
+        return settings;
+    }
+
+    private static String fileName(Path p) {
+        Path fn = p.getFileName();
+        return fn == null ? p.toString() : fn.toString();
+    }
+}

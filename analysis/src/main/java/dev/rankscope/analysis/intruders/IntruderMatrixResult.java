@@ -136,6 +136,11 @@ public record IntruderMatrixResult(MatrixName name, int rows, int cols, double[]
         return new Intruders(ranks, sigma, cos);
     }
 
+    /** {@link #intruders(IntruderParameters)} with k and ε given directly (validated the same way). */
+    public Intruders intruders(int k, double epsilon) {
+        return intruders(new IntruderParameters(k, epsilon));
+    }
+
     /** Shortcut for {@code intruders(params).count()}. */
     public int intruderCount(IntruderParameters params) {
         return intruders(params).count();

@@ -33,6 +33,7 @@ class IntruderAnalyzerTest {
         assertArrayEquals(new int[] {1}, one.ranks());
         assertArrayEquals(new double[] {12.6244}, one.sigma(), 1e-4);
         assertEquals(0, r.intruderCount(new IntruderParameters(1, 0.5)));
+        assertEquals(0, r.intruders(1, 0.5).count());
         // k beyond p examines the p vectors that exist
         assertEquals(4, r.intruderCount(new IntruderParameters(10, 0.9)));
         assertEquals(4, r.maxCosine(10).length);

@@ -50,10 +50,7 @@ public final class IntrudersCommand implements Callable<Integer> {
 
     /** The outside world the command needs; replaced in tests. */
     record Environment(Function<Path, TensorSource> checkpoints, Function<Path, PeftAdapter> adapters,
-                       Function<Engine, SvdBackend> backends, Function<String, MatrixName> names) { }
-
-    /** {@code --engine} values. */
-    enum Engine { AUTO, NATIVE, JAVA }
+                       Function<Backends.Preference, SvdBackend> backends, Function<String, MatrixName> names) { }
 
     static final class TunedSide {
         @Option(names = "--tuned", paramLabel = "PATH", required = true,
@@ -114,7 +111,7 @@ public final class IntrudersCommand implements Callable<Integer> {
     /** The production command (picocli instantiates it). */
     public IntrudersCommand() {
         this(new Environment(Checkpoints::open, PeftAdapter::open,
-                engine -> Backends.select(Backends.Preference.valueOf(engine.name())), NameParser::parse));
+                Backends::select, NameParser::parse));
     }
 
     IntrudersCommand(Environment environment) {
@@ -124,7 +121,7 @@ public final class IntrudersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         IntruderParameters params = parameters();
-        Engine engineChoice = engineChoice();
+        Backends.Preference engineChoice = CliOptions.engine(engine);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (TensorSource baseSource = environment.checkpoints().apply(base)) {
@@ -145,7 +142,7 @@ public final class IntrudersCommand implements Callable<Integer> {
         }
     }
 
-    private int run(TensorSource baseSource, TensorSource tunedSource, Pairing pairing, Engine engineChoice,
+    private int run(TensorSource baseSource, TensorSource tunedSource, Pairing pairing, Backends.Preference engineChoice,
                     IntruderParameters params, PrintWriter out, PrintWriter err) throws IOException {
         if (include != null) {
             pairing = pairing.filter(pair -> include.matcher(pair.name()).find());
@@ -246,15 +243,6 @@ public final class IntrudersCommand implements Callable<Integer> {
             return new IntruderParameters(k, epsilon);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private Engine engineChoice() {
-        try {
-            return Engine.valueOf(engine.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--engine must be native, java or auto, got '" + engine + "'");
         }
     }
 

@@ -54,6 +54,9 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
      */
     public static final long MAX_CONFIG_BYTES = 16L << 20;
 
+    /** PEFT's {@code target_modules} shorthand for all linear layers. */
+    public static final String ALL_LINEAR = "all-linear";
+
     public PeftAdapterConfig {
         if (!"LORA".equals(peftType)) {
             throw new IllegalArgumentException("peft_type must be LORA, got " + peftType);
@@ -163,10 +166,13 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
 
     /**
      * Whether {@code module} is a target: for a list, the name equals an entry or ends with
-     * {@code "." + entry}; for a regex string, the whole name matches (PEFT's rules). An absent
-     * target list accepts every module.
+     * {@code "." + entry}; for a regex string, the whole name matches (PEFT's rules); {@code "all-linear"}
+     * and an absent target list accept every module.
      */
     public boolean isTarget(String module) {
+        if (ALL_LINEAR.equals(targetModulesRegex)) {
+            return true; // PEFT's shorthand for every Linear layer but the output head; weights decide here
+        }
         if (targetModulesRegex != null) {
             return Pattern.compile(targetModulesRegex).matcher(module).matches();
         }

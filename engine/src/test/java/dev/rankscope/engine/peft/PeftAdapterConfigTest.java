@@ -66,6 +66,8 @@ class PeftAdapterConfigTest {
         assertTrue(c.targetModules().isEmpty());
         assertTrue(c.isTarget("model.layers.1.self_attn.v_proj"));
         assertFalse(c.isTarget("model.layers.1.mlp.up_proj"));
+        assertTrue(PeftAdapterConfig.parse("{\"peft_type\":\"LORA\",\"target_modules\":\"all-linear\"}", FILE)
+                .isTarget("model.layers.1.mlp.up_proj"));
     }
 
     @Test

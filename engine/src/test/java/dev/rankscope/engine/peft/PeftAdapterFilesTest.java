@@ -9,9 +9,12 @@ import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.engine.testing.InMemoryTensorSource;
+import dev.rankscope.engine.testing.TorchCheckpointWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -83,6 +86,30 @@ class PeftAdapterFilesTest {
             }
             assertTrue(merged.isChanged(summary.plantedModule() + ".weight"));
             assertEquals(DType.F32, merged.require(summary.plantedModule() + ".weight").dtype());
+        }
+    }
+
+    @Test
+    void pytorchBinAdaptersOpenThroughCheckpoints() throws Exception {
+        Path dir = tmp.resolve("bin-adapter");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\":\"LORA\",\"r\":1,\"lora_alpha\":3}");
+        String q = "model.layers.0.self_attn.q_proj";
+        double[] a = {1, 2, 3};
+        double[] b = {0.5, -1};
+        new TorchCheckpointWriter("adapter_model")
+                .tensor("base_model.model." + q + ".lora_A.weight", DType.F32, new long[] {1, 3}, a)
+                .tensor("base_model.model." + q + ".lora_B.weight", DType.BF16, new long[] {2, 1}, b)
+                .write(dir.resolve("adapter_model.bin"));
+        double[] w0 = {1, 0, 0, 0, 1, 0};
+        TensorSource base = InMemoryTensorSource.builder("base").matrix(q + ".weight", 2, 3, w0).build();
+        try (PeftAdapter adapter = PeftAdapter.open(dir)) {
+            double[] merged = new MergedTensorSource(base, adapter).readDouble(q + ".weight");
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(w0[i * 3 + j] + 3 * b[i] * a[j], merged[i * 3 + j], 1e-6);
+                }
+            }
         }
     }
 }

@@ -131,6 +131,12 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
         if (tm != null && !tm.isNull()) {
             if (tm.isTextual()) {
                 targetRegex = tm.asText();
+                try {
+                    Pattern.compile(targetRegex);
+                } catch (PatternSyntaxException bad) {
+                    throw new CheckpointFormatException(file, Category.MALFORMED_HEADER,
+                            "\"target_modules\" is not a valid regular expression: " + bad.getDescription());
+                }
             } else if (tm.isArray()) {
                 tm.forEach(t -> targets.add(t.asText()));
             } else {
@@ -174,7 +180,7 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
             return true; // PEFT's shorthand for every Linear layer but the output head; weights decide here
         }
         if (targetModulesRegex != null) {
-            return Pattern.compile(targetModulesRegex).matcher(module).matches();
+            return BoundedRegex.matches(Pattern.compile(targetModulesRegex), module);
         }
         if (targetModules.isEmpty()) {
             return true;
@@ -197,7 +203,7 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
                 // PEFT would fail on this key too; treat it as a literal name instead
                 p = Pattern.compile("(.*\\.)?(" + Pattern.quote(e.getKey()) + ")$");
             }
-            if (p.matcher(module).matches()) {
+            if (BoundedRegex.matches(p, module)) {
                 return Optional.of(e.getValue());
             }
         }

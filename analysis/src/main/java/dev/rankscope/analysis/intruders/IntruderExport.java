@@ -47,11 +47,10 @@ public final class IntruderExport {
         return w.toString();
     }
 
-    /** Writes JSON to {@code file} (UTF-8, replaced if present). */
+    /** Writes JSON to {@code file} (UTF-8, replaced if present) atomically through {@link dev.rankscope.engine.io.AtomicFileWriter}. */
     public static void writeJson(IntruderReport report, IntruderParameters params, Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writeJson(report, params, w);
-        }
+        dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
+                toJson(report, params).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes JSON to {@code out}; does not close it. */
@@ -161,7 +160,8 @@ public final class IntruderExport {
 
     /** Writes CSV to {@code file} (UTF-8). */
     public static void writeCsv(IntruderReport report, IntruderParameters params, Path file) throws IOException {
-        Files.writeString(file, toCsv(report, params), StandardCharsets.UTF_8);
+        dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
+                toCsv(report, params).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void numbers(JsonGenerator g, String field, double[] values) throws IOException {

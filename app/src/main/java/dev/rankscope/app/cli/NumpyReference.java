@@ -50,7 +50,7 @@ final class NumpyReference {
                 if (in == null) {
                     return Optional.empty();
                 }
-                Files.write(tmp, in.readAllBytes());
+                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(tmp, in.readAllBytes());
             }
             List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), tmp.toString()));
             cmd.addAll(args);

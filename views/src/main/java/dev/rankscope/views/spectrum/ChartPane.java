@@ -169,8 +169,8 @@ public final class ChartPane extends BorderPane {
         byte[] data = bytes;
         executors.work().execute(() -> {
             try {
-                Files.write(target, data);
-            } catch (IOException e) {
+                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target, data);
+            } catch (dev.rankscope.engine.RankscopeException e) {
                 executors.ui().execute(() -> dialogs.showError("Cannot export the chart",
                         target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
             }

@@ -101,9 +101,10 @@ public final class MetricsTableViewModel {
     public void exportCsv(List<MetricsRow> rowsInViewOrder, Path target) {
         List<MetricsRow> snapshot = List.copyOf(rowsInViewOrder);
         workbench.executors().work().execute(() -> {
-            try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-                w.write(toCsv(snapshot));
-            } catch (IOException | UncheckedIOException e) {
+            try {
+                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
+                        toCsv(snapshot).getBytes(StandardCharsets.UTF_8));
+            } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
                 workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
                         target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
             }

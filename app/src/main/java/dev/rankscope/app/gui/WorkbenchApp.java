@@ -3,6 +3,8 @@ package dev.rankscope.app.gui;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.learn.LearnView;
+import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
@@ -41,6 +43,10 @@ public final class WorkbenchApp extends Application {
         WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
+        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
+                getHostServices()::showDocument));
+        view.tabs().getTabs().stream().filter(t -> t.getText().equals(System.getProperty("rankscope.startTab")))
+                .findFirst().ifPresent(t -> view.tabs().getSelectionModel().select(t));
         view.install(stage);
         stage.show();
         List<String> raw = getParameters().getRaw();

@@ -12,6 +12,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import java.util.Locale;
@@ -48,9 +49,15 @@ public final class EffectiveRankView extends BorderPane {
         preset.setId("learn-erank-preset");
         preset.getItems().addAll(EffectiveRankViewModel.Preset.values());
         preset.valueProperty().bindBidirectional(vm.presetProperty());
-        HBox top = new HBox(8, new Label("Start from"), preset,
-                new Label("then drag any bar (σ_i, 0 … " + (int) SIGMA_MAX + "); measures use the values sorted descending"));
+        Label start = new Label("Start from");
+        start.setMinWidth(Region.USE_PREF_SIZE);
+        preset.setMinWidth(130);
+        HBox top = new HBox(8, start, preset);
         top.setAlignment(Pos.CENTER_LEFT);
+        Label hint = new Label("then drag the bars (σᵢ from 0 to " + (int) SIGMA_MAX
+                + "); the measures use the values sorted descending, as an SVD returns them.");
+        hint.setWrapText(true);
+        hint.setMaxWidth(560);
 
         HBox barRow = new HBox(6);
         barRow.setId("learn-erank-bars");
@@ -59,7 +66,7 @@ public final class EffectiveRankView extends BorderPane {
             Slider s = new Slider(0, SIGMA_MAX, 1);
             s.setOrientation(Orientation.VERTICAL);
             s.setId("learn-erank-bar-" + i);
-            s.setPrefHeight(220);
+            s.setPrefHeight(260);
             s.getStyleClass().add("learn-bar");
             int index = i;
             s.valueProperty().addListener((obs, o, n) -> {
@@ -76,7 +83,8 @@ public final class EffectiveRankView extends BorderPane {
         measures.setId("learn-erank-measures");
         measures.setHgap(10);
         measures.setVgap(6);
-        VBox left = new VBox(8, top, barRow);
+        VBox left = new VBox(8, top, hint, barRow);
+        left.setMinWidth(Region.USE_PREF_SIZE);
         HBox body = new HBox(24, left, measures);
         HBox.setHgrow(measures, Priority.ALWAYS);
         body.setPadding(new Insets(8));
@@ -113,11 +121,13 @@ public final class EffectiveRankView extends BorderPane {
 
     private void row(int i, String name, double value, double p, String format) {
         Label n = new Label(name);
+        n.setMinWidth(Region.USE_PREF_SIZE);
         ProgressBar bar = new ProgressBar(value / p);
-        bar.setPrefWidth(220);
+        bar.setPrefWidth(170);
         Label v = new Label(String.format(Locale.ROOT, format, value) + " of " + (int) p);
         v.setId("learn-erank-value-" + i);
         v.setStyle("-fx-font-family: monospace;");
+        v.setMinWidth(Region.USE_PREF_SIZE);
         measures.addRow(i, n, bar, v);
     }
 

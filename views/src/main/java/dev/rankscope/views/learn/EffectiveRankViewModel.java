@@ -35,9 +35,9 @@ public final class EffectiveRankViewModel {
             double[] s = new double[SIZE];
             for (int i = 0; i < SIZE; i++) {
                 s[i] = switch (this) {
-                    case FLAT -> 1.0;
-                    case POWER_LAW -> Math.pow(i + 1, -1.0);
-                    case ONE_SPIKE -> i == 0 ? 10.0 : 1.0;
+                    case FLAT -> 5.0;
+                    case POWER_LAW -> 8.0 / (i + 1);
+                    case ONE_SPIKE -> i == 0 ? 9.0 : 1.0;
                 };
             }
             return s;

@@ -13,6 +13,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -85,12 +86,21 @@ public final class IntruderDemoView extends BorderPane {
         controls.addRow(0, new Label("update strength"), strength, sLabel);
         controls.addRow(1, new Label("top vectors"), k, kLabel);
         controls.addRow(2, new Label("cosine threshold"), eps, eLabel);
-        strength.setPrefWidth(260);
+        strength.setPrefWidth(220);
+        k.setPrefWidth(220);
+        eps.setPrefWidth(220);
+        javafx.scene.layout.ColumnConstraints names = new javafx.scene.layout.ColumnConstraints();
+        names.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints sliders = new javafx.scene.layout.ColumnConstraints();
+        javafx.scene.layout.ColumnConstraints values = new javafx.scene.layout.ColumnConstraints(60);
+        values.setMinWidth(60);
+        controls.getColumnConstraints().addAll(names, sliders, values);
         count.setId("learn-intruder-count");
         count.setStyle("-fx-font-size: 15px; -fx-font-weight: bold;");
         Label status = new Label();
         status.textProperty().bind(vm.statusProperty());
         VBox left = new VBox(8, controls, count, status);
+        left.setMinWidth(Region.USE_PREF_SIZE);
 
         heat.setId("learn-heatmap");
         Label heatCaption = new Label("|U_tᵀU₀|, first " + HEAT_SIZE + " × " + HEAT_SIZE
@@ -100,7 +110,7 @@ public final class IntruderDemoView extends BorderPane {
         heatCaption.setMaxWidth(260);
         VBox heatBox = new VBox(4, heatCaption, heat);
 
-        ChartPane chart = new ChartPane("learn-cj-chart", "c_j = best cosine of fine-tuned vector j", chart(),
+        ChartPane chart = new ChartPane("learn-cj-chart", "c_j (best cosine)", chart(),
                 "intruder-cj", dialogs, executors);
         chart.setPrefWidth(420);
         HBox.setHgrow(chart, Priority.ALWAYS);
@@ -128,7 +138,7 @@ public final class IntruderDemoView extends BorderPane {
                 block[j * cols + i] = r.overlapAt(j, i);
             }
         }
-        heat.setImage(LearnPanels.heat(block, rows, cols, 8));
+        heat.setImage(LearnPanels.heat(block, rows, cols, 7));
         double[] c = r.maxCosine();
         XYSeries s = new XYSeries("c_j", false, true);
         for (int j = 0; j < Math.min(c.length, 40); j++) {
@@ -150,7 +160,7 @@ public final class IntruderDemoView extends BorderPane {
         StringBuilder b = new StringBuilder(in.count() + (in.count() == 1 ? " intruder" : " intruders")
                 + " among the top " + vm.parameters().k());
         for (int i = 0; i < in.count(); i++) {
-            b.append(String.format(Locale.ROOT, "%n  j = %d: σ = %.2f, c = %.3f", in.ranks()[i] + 1, in.sigma()[i],
+            b.append(String.format(Locale.ROOT, "%n  j = %d: σ = %.2f, c = %.3f", in.ranks()[i], in.sigma()[i],
                     in.maxCosine()[i]));
         }
         count.setText(b.toString());

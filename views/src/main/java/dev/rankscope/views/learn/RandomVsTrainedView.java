@@ -98,30 +98,33 @@ public final class RandomVsTrainedView extends BorderPane {
             mp.add(side.mpLog10()[i], side.mpDensity()[i]);
         }
         XYPlot plot = pane.chart().getXYPlot();
-        plot.setDataset(0, new XYSeriesCollection(hist));
+        XYSeriesCollection bars = new XYSeriesCollection(hist);
+        bars.setIntervalWidth(side.binLog10().length > 1 ? side.binLog10()[1] - side.binLog10()[0] : 1);
+        plot.setDataset(0, bars);
         plot.setDataset(1, new XYSeriesCollection(mp));
         plot.clearDomainMarkers();
-        plot.addDomainMarker(marker(Math.log10(side.mp().bulkMax()), MP, "λ₊"));
+        plot.addDomainMarker(marker(Math.log10(side.mp().bulkMax()), MP, "λ₊", true));
         if (side.powerLaw().xmin() > 0) {
-            plot.addDomainMarker(marker(Math.log10(side.xminRescaled()), TAIL, "xmin (tail →)"));
+            plot.addDomainMarker(marker(Math.log10(side.xminRescaled()), TAIL, "xmin", false));
         }
         pane.chart().setTitle(side.label());
         pane.chart().getTitle().setFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
         stats.setText(String.format(Locale.ROOT,
-                "%d×%d  Q = %.2f   MP: s = %.3f, λ₊ = %.3f, spikes above λ₊ + √TW = %d%n"
-                        + "power law: α = %.2f ± %.2f, tail size %d, KS D = %.3f %s",
+                "%d×%d  Q = %.2f   MP: s = %.3f, bulk edge λ+ = %.3f, spikes beyond λ+ + √TW: %d%n"
+                        + "power law: α = %.2f ± %.2f on the top %d eigenvalues (λ ≥ xmin), KS D = %.3f %s",
                 side.rows(), side.cols(), side.mp().q(), side.mp().sigma(), side.mp().bulkMax(), side.mp().numSpikes(),
                 side.powerLaw().alpha(), side.powerLaw().sigmaAlpha(), side.powerLaw().numTail(),
                 side.powerLaw().ksDistance(), side.powerLaw().verdict().isEmpty() ? "" : "(" + side.powerLaw().verdict() + ")"));
     }
 
-    private static ValueMarker marker(double x, Color c, String label) {
+    private static ValueMarker marker(double x, Color c, String label, boolean right) {
         ValueMarker m = new ValueMarker(x, c, new BasicStroke(1.3f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[]{5f, 4f}, 0f));
         m.setLabel(label);
         m.setLabelPaint(c);
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        m.setLabelAnchor(right ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(right ? TextAnchor.TOP_LEFT : TextAnchor.TOP_RIGHT);
+        m.setLabelFont(new java.awt.Font("SansSerif", java.awt.Font.BOLD, 12));
         return m;
     }
 
@@ -138,6 +141,7 @@ public final class RandomVsTrainedView extends BorderPane {
         line.setSeriesPaint(0, MP);
         line.setSeriesStroke(0, new BasicStroke(2f));
         plot.setRenderer(1, line);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
         plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));

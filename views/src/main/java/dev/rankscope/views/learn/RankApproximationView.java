@@ -59,7 +59,7 @@ public final class RankApproximationView extends BorderPane {
         this.vm = vm;
         setId("learn-rank-k");
         setTop(LearnPanels.header("learn-rank-k", "Rank-k approximation",
-                "Every matrix is a sum of rank-one layers σ_i·u_i·v_iᵀ, ordered by importance. Keeping the first k "
+                "Every matrix is a sum of rank-one layers σᵢ·uᵢ·vᵢᵀ, ordered by importance. Keeping the first k "
                         + "gives the best rank-k approximation there is (Eckart-Young): the error is exactly the energy "
                         + "of the singular values you drop. Storing the two thin factors costs k(m+n) numbers instead "
                         + "of mn, which only pays off below the break-even rank mn/(m+n).",
@@ -186,7 +186,7 @@ public final class RankApproximationView extends BorderPane {
                 "rank k            %d of %d%n"
                         + "retained energy   %.4f%n"
                         + "Eckart-Young err  %.4f%n"
-                        + "measured ‖A−A_k‖  %.4f%n"
+                        + "measured error    %.4f%n"
                         + "factor cost k(m+n) %,d%n"
                         + "dense cost mn     %,d%n"
                         + "kept ratio        %.3f%n"
@@ -198,8 +198,8 @@ public final class RankApproximationView extends BorderPane {
     }
 
     private JFreeChart sigmaChart() {
-        LogAxis y = new LogAxis("σ_i");
-        y.setSmallestValue(1e-8);
+        LogAxis y = new LogAxis("σᵢ");
+        y.setSmallestValue(1e-12);
         NumberAxis x = new NumberAxis("index i");
         x.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
@@ -216,9 +216,12 @@ public final class RankApproximationView extends BorderPane {
 
     private void showSpectrum(double[] sigma) {
         XYSeries s = new XYSeries("σ", false, true);
-        double floor = sigma.length == 0 ? 1 : Math.max(sigma[0] * 1e-8, Double.MIN_NORMAL);
+        // values below σ₁·1e-10 are rounding noise of an exactly low-rank matrix: not plotted on the log axis
+        double floor = sigma.length == 0 ? 1 : Math.max(sigma[0] * 1e-10, Double.MIN_NORMAL);
         for (int i = 0; i < sigma.length; i++) {
-            s.add(i + 1, Math.max(sigma[i], floor));
+            if (sigma[i] > floor) {
+                s.add(i + 1, sigma[i]);
+            }
         }
         sigmaData.removeAllSeries();
         sigmaData.addSeries(s);

@@ -36,7 +36,7 @@ class EffectiveRankViewModelTest {
         assertEquals(15, flat.rankAt90());
         vm.presetProperty().set(EffectiveRankViewModel.Preset.ONE_SPIKE);
         RankMetrics spike = vm.metricsProperty().get();
-        assertEquals((100.0 + 15) / 100, spike.stableRank(), 1e-12);
+        assertEquals((81.0 + 15) / 81, spike.stableRank(), 1e-12);
         assertEquals(16, spike.numericalRank());
         vm.presetProperty().set(EffectiveRankViewModel.Preset.POWER_LAW);
         assertEquals(RankMeasures.compute(EffectiveRankViewModel.Preset.POWER_LAW.sigma(), 16, 16),

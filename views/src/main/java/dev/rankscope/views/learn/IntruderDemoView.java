@@ -183,12 +183,7 @@ public final class IntruderDemoView extends BorderPane {
         plot.addRangeMarker(epsilonMarker);
         kMarker.setLabel("k");
         plot.addDomainMarker(kMarker);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return LearnPanels.whiteChart(new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false));
     }
 
     private static BasicStroke dashed() {

@@ -85,6 +85,17 @@ final class LearnPanels {
         return img;
     }
 
+    /** Gives {@code chart} the Learn look (white plot, light grid) and returns it. */
+    static org.jfree.chart.JFreeChart whiteChart(org.jfree.chart.JFreeChart chart) {
+        org.jfree.chart.plot.XYPlot plot = chart.getXYPlot();
+        java.awt.Color grid = new java.awt.Color(0xdd, 0xdd, 0xdd);
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setRangeGridlinePaint(grid);
+        plot.setDomainGridlinePaint(grid);
+        chart.setBackgroundPaint(java.awt.Color.WHITE);
+        return chart;
+    }
+
     /** min and max of the entries. */
     static double[] range(Matrix m) {
         double lo = Double.POSITIVE_INFINITY;

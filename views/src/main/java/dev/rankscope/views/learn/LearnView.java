@@ -36,8 +36,8 @@ public final class LearnView implements WorkbenchTab {
         root.setId("learn");
         selector.setId("learn-selector");
         selector.getItems().addAll(LearnViewModel.Panel.values());
-        selector.setPrefWidth(190);
-        selector.setMinWidth(150);
+        selector.setPrefWidth(165);
+        selector.setMinWidth(140);
         BorderPane.setMargin(selector, new Insets(4));
         root.setLeft(selector);
         selector.getSelectionModel().selectedItemProperty().addListener((obs, o, n) -> {

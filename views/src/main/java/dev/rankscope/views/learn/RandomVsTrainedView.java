@@ -142,12 +142,7 @@ public final class RandomVsTrainedView extends BorderPane {
         line.setSeriesStroke(0, new BasicStroke(2f));
         plot.setRenderer(1, line);
         plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        JFreeChart chart = new JFreeChart("", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return LearnPanels.whiteChart(new JFreeChart("", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12), plot, true));
     }
 
     private static Label stats(String id) {

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  */
 public final class RankApproximationView extends BorderPane {
     private static final String SELECTED = "Selected checkpoint matrix";
-    private static final double IMAGE_SIZE = 250;
+    private static final double IMAGE_SIZE = 200;
 
     private final RankApproximationViewModel vm;
     private final ImageView original = image("learn-original");
@@ -129,8 +129,8 @@ public final class RankApproximationView extends BorderPane {
         VBox.setVgrow(chart, Priority.ALWAYS);
         HBox bottom = new HBox(10, chart, stats);
         HBox.setHgrow(chart, Priority.ALWAYS);
-        stats.setMinWidth(330);
-        stats.setMaxWidth(360);
+        stats.setMinWidth(250);
+        stats.setMaxWidth(320);
         VBox centre = new VBox(4, controls, status, images, bottom);
         VBox.setVgrow(bottom, Priority.ALWAYS);
         setCenter(centre);
@@ -206,12 +206,7 @@ public final class RankApproximationView extends BorderPane {
         r.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
         XYPlot plot = new XYPlot(sigmaData, x, y, r);
         plot.addDomainMarker(cut);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-        JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        return LearnPanels.whiteChart(new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false));
     }
 
     private void showSpectrum(double[] sigma) {

@@ -5,6 +5,8 @@ import dev.rankscope.views.compare.CompareView;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.learn.LearnView;
+import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
@@ -49,6 +51,8 @@ public final class WorkbenchApp extends Application {
         WorkbenchView view = new WorkbenchView(vm);
         view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
+        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
+                getHostServices()::showDocument));
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));

@@ -57,7 +57,8 @@ class MetricsTableViewModelTest {
         Path out = dir.resolve("metrics.csv");
         vm.exportCsv(List.copyOf(vm.rows()), out);
         assertEquals(24, Files.readAllLines(out).size());
-        vm.exportCsv(List.copyOf(vm.rows()), dir.resolve("missing").resolve("x.csv"));
+        Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x"); // a folder cannot be made here
+        vm.exportCsv(List.copyOf(vm.rows()), notAFolder.resolve("x.csv"));
         assertEquals(1, dialogs.errors.size());
         assertTrue(dialogs.errors.get(0).message().startsWith("x.csv: cannot be written"));
     }

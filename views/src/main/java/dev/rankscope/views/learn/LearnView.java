@@ -1,0 +1,102 @@
+package dev.rankscope.views.learn;
+
+import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.workbench.WorkbenchTab;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.BorderPane;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+
+/**
+ * The Learn tab: a panel selector on the left and one teaching panel at a time (each its own view
+ * over its own ViewModel). Panels are built on first selection. FX thread only.
+ */
+public final class LearnView implements WorkbenchTab {
+    private final LearnViewModel vm;
+    private final DialogService dialogs;
+    private final Consumer<String> openUrl;
+    private final BorderPane root = new BorderPane();
+    private final ListView<LearnViewModel.Panel> selector = new ListView<>();
+    private final Map<LearnViewModel.Panel, Node> panels = new EnumMap<>(LearnViewModel.Panel.class);
+
+    /**
+     * @param openUrl opens a paper's URL (the app passes HostServices::showDocument); the citation text is
+     *                shown either way
+     */
+    public LearnView(LearnViewModel vm, DialogService dialogs, Consumer<String> openUrl) {
+        this.vm = vm;
+        this.dialogs = dialogs;
+        this.openUrl = openUrl;
+        root.setId("learn");
+        selector.setId("learn-selector");
+        selector.getItems().addAll(LearnViewModel.Panel.values());
+        selector.setPrefWidth(165);
+        selector.setMinWidth(140);
+        BorderPane.setMargin(selector, new Insets(4));
+        root.setLeft(selector);
+        selector.getSelectionModel().selectedItemProperty().addListener((obs, o, n) -> {
+            if (n != null) {
+                vm.panelProperty().set(n);
+            }
+        });
+        vm.panelProperty().addListener((obs, o, n) -> show(n));
+        selector.getSelectionModel().select(vm.panelProperty().get());
+        show(vm.panelProperty().get());
+    }
+
+    private void show(LearnViewModel.Panel panel) {
+        if (selector.getSelectionModel().getSelectedItem() != panel) {
+            selector.getSelectionModel().select(panel);
+        }
+        root.setCenter(panels.computeIfAbsent(panel, p -> scroll(build(p))));
+    }
+
+    private Node build(LearnViewModel.Panel panel) {
+        return switch (panel) {
+            case RANK_K -> new RankApproximationView(vm.rankApproximation(), vm.selectedLayerProperty(), dialogs,
+                    vm.executors(), openUrl);
+            case RANDOM_VS_TRAINED -> {
+                RandomVsTrainedView v = new RandomVsTrainedView(vm.randomVsTrained(), vm.selectedLayerProperty(),
+                        dialogs, vm.executors(), openUrl);
+                vm.randomVsTrained().setLayer(vm.selectedLayerProperty().get());
+                yield v;
+            }
+            case EFFECTIVE_RANK -> new EffectiveRankView(vm.effectiveRank(), openUrl);
+            case INTRUDERS -> new IntruderDemoView(vm.intruders(), dialogs, vm.executors(), openUrl);
+        };
+    }
+
+    private static Node scroll(Node content) {
+        ScrollPane sp = new ScrollPane(content);
+        sp.setFitToWidth(true);
+        sp.setFitToHeight(true);
+        return sp;
+    }
+
+    /** Selects a panel (as the selector does). */
+    public void select(LearnViewModel.Panel panel) {
+        vm.panelProperty().set(panel);
+    }
+
+    /** The panel currently shown. */
+    public Node currentPanel() {
+        return panels.get(vm.panelProperty().get());
+    }
+
+    @Override
+    public String title() {
+        return "Learn";
+    }
+
+    @Override
+    public Node content() {
+        return root;
+    }
+
+}

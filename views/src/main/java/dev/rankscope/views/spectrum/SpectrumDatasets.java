@@ -124,58 +124,14 @@ public final class SpectrumDatasets {
         return key;
     }
 
-    /**
-     * Logarithmically spaced bin edges spanning the positive values of {@code lambda}:
-     * ⌈2√N⌉ bins clamped to [8, 80]; empty when fewer than 2 positive values or all equal.
-     */
+    /** Log-spaced ESD bins, at most 80 (see {@link dev.rankscope.views.charts.EsdHistogram#logBinEdges}). */
     static double[] logBinEdges(double[] lambda) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = 0;
-        int n = 0;
-        for (double l : lambda) {
-            if (l > 0 && Double.isFinite(l)) {
-                min = Math.min(min, l);
-                max = Math.max(max, l);
-                n++;
-            }
-        }
-        if (n < 2 || !(max > min)) {
-            return new double[0];
-        }
-        int bins = Math.max(8, Math.min(80, (int) Math.ceil(2 * Math.sqrt(n))));
-        double lo = Math.log10(min);
-        double hi = Math.log10(max);
-        double[] edges = new double[bins + 1];
-        for (int b = 0; b <= bins; b++) {
-            edges[b] = Math.pow(10, lo + (hi - lo) * b / bins);
-        }
-        edges[0] = min;
-        edges[bins] = max;
-        return edges;
+        return dev.rankscope.views.charts.EsdHistogram.logBinEdges(lambda, 80);
     }
 
-    /**
-     * Density of {@code lambda} in each bin: count / (N·width), N = number of positive λ, so the
-     * histogram integrates to 1 and compares with the power-law density. The last bin is closed.
-     */
+    /** See {@link dev.rankscope.views.charts.EsdHistogram#density}. */
     static double[] histogramDensity(double[] lambda, double[] edges) {
-        int bins = edges.length - 1;
-        int[] counts = new int[bins];
-        int n = 0;
-        for (double l : lambda) {
-            if (!(l > 0) || !Double.isFinite(l)) {
-                continue;
-            }
-            n++;
-            int b = java.util.Arrays.binarySearch(edges, l);
-            int idx = b >= 0 ? Math.min(b, bins - 1) : Math.min(-b - 2, bins - 1);
-            counts[Math.max(idx, 0)]++;
-        }
-        double[] out = new double[bins];
-        for (int b = 0; b < bins; b++) {
-            out[b] = n == 0 ? 0 : counts[b] / (n * (edges[b + 1] - edges[b]));
-        }
-        return out;
+        return dev.rankscope.views.charts.EsdHistogram.density(lambda, edges);
     }
 
     /**

@@ -38,6 +38,18 @@ public final class RankscopeCli implements Runnable {
     public static int execute(String... args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("rankscope: out of memory; raise the heap with RANKSCOPE_JAVA_OPTS=-Xmx8g or analyse fewer matrices (--filter)");
+            return 1;
+        } catch (Error e) {
+            // picocli hands only Exceptions to CliErrors; keep the one-line promise for JVM errors too
+            err.println("rankscope: internal error: " + e + " (set RANKSCOPE_DEBUG=1 for details)");
+            if ("1".equals(System.getenv("RANKSCOPE_DEBUG"))) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
     }
 }

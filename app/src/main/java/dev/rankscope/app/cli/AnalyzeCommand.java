@@ -57,23 +57,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only matrices whose name contains a match.")
     String filter;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
-    String engine;
+    @picocli.CommandLine.Mixin
+    AnalysisOptions options = new AnalysisOptions();
 
     @Option(names = "--dtype", paramLabel = "PRECISION", defaultValue = "f64",
             description = "Arithmetic precision: f64 or f32. Default: ${DEFAULT-VALUE}.")
     String dtype;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Matrices decomposed at once (0 = automatic).")
-    int threads;
-
-    @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
-    boolean noCache;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -83,10 +72,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Precision precision = CliOptions.precision(dtype);
-        SvdBackend backend = Backends.select(CliOptions.engine(engine));
+        SvdBackend backend = options.backend();
         Pattern pattern = compile(filter);
 
-        AnalysisRun run = new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet);
+        AnalysisRun run = options.run(backend, precision);
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
             AtomicFileWriter writer = new AtomicFileWriter(source.files());
@@ -104,12 +93,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
             for (String failure : analysis.failures()) {
                 err.println("rankscope: " + failure);
             }
-            if (!quiet) {
+            if (!options.quiet) {
                 err.printf("rankscope: %d matrices in %.2f s%n", analysis.matrices().size(), outcome.seconds());
             }
             if (json != null) {
                 writer.writeBytes(json, AnalysisJson.toJson(analysis).getBytes(StandardCharsets.UTF_8));
-                if (!quiet) {
+                if (!options.quiet) {
                     err.println("rankscope: wrote " + json);
                 }
             }
@@ -121,7 +110,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     throw new UncheckedIOException(e);
                 }
                 writer.writeBytes(csv, sw.toString().getBytes(StandardCharsets.UTF_8));
-                if (!quiet) {
+                if (!options.quiet) {
                     err.println("rankscope: wrote " + csv);
                 }
             }

@@ -127,18 +127,8 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Write the factorised safetensors (U/V per compressed matrix) and verify it.")
     Path factorized;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
-    String engine;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Matrices decomposed at once (0 = automatic).")
-    int threads;
-
-    @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
-    boolean noCache;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
+    @picocli.CommandLine.Mixin
+    AnalysisOptions options = new AnalysisOptions();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -159,7 +149,7 @@ public final class PlanCommand implements Callable<Integer> {
         Scope scope = scope();
         Constraints constraints = constraints();
         List<StrategyParameters> strategies = strategies();
-        SvdBackend backend = Backends.select(CliOptions.engine(engine));
+        SvdBackend backend = options.backend();
         if (factorized != null && stats != null) {
             throw new CliOptions.BadOptionException("--factorized writes plain truncated SVD factors, so it cannot be "
                     + "combined with --stats (data-aware errors would not match the written factors)");
@@ -175,7 +165,7 @@ public final class PlanCommand implements Callable<Integer> {
                     files.checkAllowed(p);
                 }
             }
-            AnalysisRun run = new AnalysisRun(backend, Precision.F64, CliOptions.parallelism(threads), !noCache, quiet);
+            AnalysisRun run = options.run(backend, Precision.F64);
             AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
             for (String failure : outcome.analysis().failures()) {
                 err.println("rankscope: " + failure);
@@ -212,7 +202,7 @@ public final class PlanCommand implements Callable<Integer> {
             if (factorized != null) {
                 FactorisedExportResult r = FactorisedExport.export(plan, source, factorized, backend,
                         FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
-                            if (!quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
+                            if (!options.quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
                                 err.printf(Locale.ROOT, "rankscope: writing %d/%d (%s)%n", index + 1, total, tensor.name());
                             }
                         });
@@ -232,7 +222,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private void wrote(PrintWriter err, Path p) {
-        if (!quiet) {
+        if (!options.quiet) {
             err.println("rankscope: wrote " + p);
         }
     }
@@ -272,7 +262,7 @@ public final class PlanCommand implements Callable<Integer> {
                 weighted++;
             }
         }
-        if (!quiet) {
+        if (!options.quiet) {
             err.println("rankscope: data-aware (" + statsMethod + ") spectra for " + weighted + " of "
                     + inputs.size() + " matrices from " + stats.getFileName());
         }

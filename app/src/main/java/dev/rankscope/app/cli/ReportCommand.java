@@ -76,17 +76,12 @@ public final class ReportCommand implements Callable<Integer> {
             description = "With --base/--adapter: cosine threshold below which a vector is an intruder (default: ${DEFAULT-VALUE}).")
     double epsilon;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
-    String engine;
+    @picocli.CommandLine.Mixin
+    AnalysisOptions options = new AnalysisOptions();
 
     @Option(names = "--dtype", paramLabel = "PRECISION", defaultValue = "f64",
             description = "Arithmetic precision: f64 or f32. Default: ${DEFAULT-VALUE}.")
     String dtype;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Matrices decomposed at once (0 = automatic).")
-    int threads;
 
     @Option(names = "--chart-width", paramLabel = "PX", defaultValue = "560",
             description = "Width of each chart in pixels. Default: ${DEFAULT-VALUE}.")
@@ -96,12 +91,6 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Height of each spectrum chart in pixels. Default: ${DEFAULT-VALUE}.")
     int chartHeight;
 
-    @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
-    boolean noCache;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -109,9 +98,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ChartSize size = chartSize();
-        SvdBackend backend = Backends.select(CliOptions.engine(engine));
-        AnalysisRun run = new AnalysisRun(backend, CliOptions.precision(dtype), CliOptions.parallelism(threads),
-                !noCache, quiet);
+        SvdBackend backend = options.backend();
+        AnalysisRun run = options.run(backend, CliOptions.precision(dtype));
         IntruderParameters intruderParams = intruderParameters();
         Plan planned = plan == null ? null : PlanJson.read(plan);
 
@@ -131,7 +119,7 @@ public final class ReportCommand implements Callable<Integer> {
             ReportInput input = new ReportInput(outcome.analysis(), source.metadata(), ModelConfigFacts.near(checkpoint),
                     totalParameters, planned, intruders, version, Instant.now(), size);
             HtmlReport.write(input, out, writer);
-            if (!quiet) {
+            if (!options.quiet) {
                 err.printf("rankscope: %d matrices in %.2f s; wrote %s%n", outcome.analysis().matrices().size(),
                         outcome.seconds(), out);
             }
@@ -156,7 +144,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try (PeftAdapter adapter = PeftAdapter.open(comparison.adapter);
              MergedTensorSource merged = new MergedTensorSource(checkpointSource, adapter)) {
-            if (!quiet) {
+            if (!options.quiet) {
                 adapter.notes().forEach(n -> err.println("rankscope: note: " + n));
             }
             Pairing pairing = Pairing.of(checkpointSource, merged).filter(pair -> merged.isChanged(pair.tuned().tensor()));
@@ -174,7 +162,7 @@ public final class ReportCommand implements Callable<Integer> {
         int[] done = {0};
         IntruderTask task = new IntruderTask(base, tuned, pairing, new IntruderAnalyzer(backend), NameParser::parse, r -> {
             done[0]++;
-            if (!quiet) {
+            if (!options.quiet) {
                 err.printf(Locale.ROOT, "rankscope: intruders [%d/%d] %s%n", done[0], total, r.name().id());
             }
         });

@@ -1,0 +1,37 @@
+package dev.rankscope.app.cli;
+
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.Precision;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by every command that computes spectra ({@code analyze}, {@code plan},
+ * {@code report}): which engine, how many matrices at once, the cache, and progress output.
+ * A picocli mixin, so the options read and validate the same everywhere.
+ */
+final class AnalysisOptions {
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "auto, native (OpenBLAS/LAPACK) or java (ojAlgo). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Matrices decomposed at once (0 = automatic).")
+    int threads;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
+    boolean noCache;
+
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    /** The backend the user chose (native falls back to Java with a note). */
+    SvdBackend backend() {
+        return Backends.select(CliOptions.engine(engine));
+    }
+
+    /** The shared open-analyse-with-cache pipeline configured by these options. */
+    AnalysisRun run(SvdBackend backend, Precision precision) {
+        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet);
+    }
+}

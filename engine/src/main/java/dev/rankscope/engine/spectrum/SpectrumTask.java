@@ -65,6 +65,9 @@ public class SpectrumTask extends AbstractTask {
     private final int parallelism;
     private final SvdBackend.Tolerance tolerance;
     private final SpectrumListener listener;
+    /** Injected budget, or null: then one is taken from the runtime when the task starts. */
+    private final MemoryBudget fixedBudget;
+    private volatile MemoryBudget memory;
 
     /** Uses {@link #defaultParallelism()} and the default tolerance. */
     public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
@@ -83,6 +86,16 @@ public class SpectrumTask extends AbstractTask {
      */
     public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
                         int parallelism, SvdBackend.Tolerance tolerance, SpectrumListener listener) {
+        this(source, refs, backend, precision, parallelism, tolerance, null, listener);
+    }
+
+    /**
+     * @param memory admission control shared by the workers ({@link MemoryBudget}); null takes
+     *               {@link MemoryBudget#fromRuntime()} when the task starts
+     */
+    public SpectrumTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
+                        int parallelism, SvdBackend.Tolerance tolerance, MemoryBudget memory,
+                        SpectrumListener listener) {
         super("Spectra of " + source.path().getFileName());
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be ≥ 1");
@@ -94,6 +107,7 @@ public class SpectrumTask extends AbstractTask {
         this.parallelism = parallelism;
         this.tolerance = tolerance;
         this.listener = listener;
+        this.fixedBudget = memory;
     }
 
     /** One worker per available core (measured faster than multithreaded BLAS, see class doc). */
@@ -120,6 +134,7 @@ public class SpectrumTask extends AbstractTask {
      */
     @Override
     protected void work() {
+        memory = fixedBudget != null ? fixedBudget : MemoryBudget.fromRuntime();
         int threadsBefore = backend.info().threads();
         backend.setThreadsPerCall(blasThreadsFor(parallelism));
         try {
@@ -206,7 +221,11 @@ public class SpectrumTask extends AbstractTask {
         }
     }
 
-    /** Reads and decomposes one matrix, reporting the result or the failure. */
+    /**
+     * Reads and decomposes one matrix, reporting the result or the failure. Each step first
+     * claims its memory from the task's {@link MemoryBudget}: a matrix that could never fit is
+     * reported as a failure with the watchdog message, before anything is allocated.
+     */
     protected void computeOne(MatrixRef ref) {
         long t0 = System.nanoTime();
         try {
@@ -215,20 +234,38 @@ public class SpectrumTask extends AbstractTask {
                     && nb.gramPolicy().tries(ref.minDim())) {
                 // Gram without a full copy (peak O(p² + block)); dgesdd in memory only when the
                 // error estimate rejects it — never a second Gram attempt.
-                Optional<SvdResult> streamed = StreamingGram.tryValues(source, ref, tolerance,
-                        StreamingGram.DEFAULT_BLOCK_ELEMENTS);
-                r = streamed.isPresent() ? streamed.get() : nb.gesddValues(MatrixReader.read(source, ref));
+                Optional<SvdResult> streamed = withMemory(ref,
+                        MemoryBudget.Need.streamedGram(ref, StreamingGram.DEFAULT_BLOCK_ELEMENTS),
+                        () -> StreamingGram.tryValues(source, ref, tolerance, StreamingGram.DEFAULT_BLOCK_ELEMENTS));
+                r = streamed.isPresent() ? streamed.get()
+                        : withMemory(ref, MemoryBudget.Need.inMemoryNative(ref, precision, false),
+                                () -> nb.gesddValues(MatrixReader.read(source, ref)));
             } else {
-                Matrix m = MatrixReader.read(source, ref);
-                r = backend.singularValues(m, tolerance, precision);
+                MemoryBudget.Need need = backend instanceof NativeBackend nb
+                        ? MemoryBudget.Need.inMemoryNative(ref, precision,
+                                precision == Precision.F64 && nb.gramPolicy().tries(ref.minDim()))
+                        : MemoryBudget.Need.onHeap(ref);
+                r = withMemory(ref, need, () -> backend.singularValues(MatrixReader.read(source, ref), tolerance, precision));
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             listener.onSpectrum(new Spectrum(ref, r.sigma(), r.method(), precision, false, ms));
         } catch (RankscopeException e) {
             listener.onFailure(ref, e);
+        } catch (java.util.concurrent.CancellationException e) {
+            // cancelled while waiting for memory: nothing computed, nothing reported
         } catch (OutOfMemoryError e) {
             listener.onFailure(ref, new RankscopeException("not enough memory for matrix " + ref.id()
                     + " (" + ref.shapeString() + ")", e.toString(), e));
+        }
+    }
+
+    private <T> T withMemory(MatrixRef ref, MemoryBudget.Need need, java.util.function.Supplier<T> step) {
+        MemoryBudget budget = memory != null ? memory : MemoryBudget.fromRuntime();
+        budget.acquire(ref, need, this::isCancelled);
+        try {
+            return step.get();
+        } finally {
+            budget.release(need);
         }
     }
 }

@@ -419,8 +419,16 @@ public final class OnnxSource extends StridedTensorSource {
                     + "' is external but names no location");
         }
         Path dir = path().toAbsolutePath().getParent();
-        Path target = dir.resolve(location).normalize();
-        boolean escapes = Path.of(location).isAbsolute() || !target.startsWith(dir);
+        Path target;
+        boolean escapes;
+        try {
+            target = dir.resolve(location).normalize();
+            escapes = Path.of(location).isAbsolute() || !target.startsWith(dir);
+        } catch (java.nio.file.InvalidPathException e) {
+            // e.g. a NUL character (found by the ONNX fuzz target): not a file name on this system
+            throw new CheckpointFormatException(path(), Category.UNSAFE, "initializer '" + init.name
+                    + "' names external data '" + location.replace('\0', '?') + "' that is not a valid file name; refusing to read it");
+        }
         try {
             if (!escapes && Files.exists(target) && !target.toRealPath().startsWith(dir.toRealPath())) {
                 escapes = true;

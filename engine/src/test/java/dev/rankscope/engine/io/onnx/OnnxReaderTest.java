@@ -112,7 +112,7 @@ class OnnxReaderTest {
             assertArrayEquals(W, s.readDouble("w"), 0.0);
         }
         Files.write(dir.resolve("secret.bin"), data);
-        for (String evil : new String[] {"../secret.bin", dir.resolve("secret.bin").toString(), "sub/../../secret.bin"}) {
+        for (String evil : new String[] {"../secret.bin", dir.resolve("secret.bin").toString(), "sub/../../secret.bin", "../3\0cret.bin"}) {
             Path bad = new OnnxTestWriter().external("w", OnnxTestWriter.FLOAT, new long[] {2, 3}, evil, 16, 24)
                     .write(model.resolve("bad.onnx"));
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(bad), evil);

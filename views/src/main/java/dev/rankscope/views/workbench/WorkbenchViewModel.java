@@ -9,6 +9,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
 import dev.rankscope.views.service.AnalysisSink;
+import dev.rankscope.views.service.CacheControl;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
@@ -507,6 +508,11 @@ public final class WorkbenchViewModel {
     /** Dialogs shared with the feature ViewModels. */
     public DialogService dialogs() {
         return dialogs;
+    }
+
+    /** The on-disk spectrum cache of the services, for the settings window; empty when there is none. */
+    public Optional<CacheControl> spectrumCache() {
+        return services.cache();
     }
 
     /** Settings store shared with the window (layout). */

@@ -15,6 +15,7 @@ import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.views.service.AnalysisSink;
+import dev.rankscope.views.service.CacheControl;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
 import dev.rankscope.views.service.WorkbenchServices;
@@ -57,6 +58,8 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
     public final List<AbstractTask> quickTasks = new CopyOnWriteArrayList<>();
     /** The sinks given to quick passes (tests may deliver late approximate results through them). */
     public final List<AnalysisSink> quickSinks = new CopyOnWriteArrayList<>();
+    /** The spectrum cache the settings window shows; none when null. */
+    public volatile CacheControl cacheControl;
 
     @Override
     public OpenedCheckpoint open(Path path) {
@@ -146,6 +149,11 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
         double[] top = java.util.Arrays.copyOf(sigma(e), Math.min(QUICK_K, e.fullRank()));
         return Analyzer.analyze(e.name(), e.dtype(),
                 new Spectrum(e.ref(), top, SvdMethod.RANDOMIZED, Precision.F64, true, 0));
+    }
+
+    @Override
+    public Optional<CacheControl> cache() {
+        return Optional.ofNullable(cacheControl);
     }
 
     @Override

@@ -53,13 +53,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cleared: a closed checkpoint reachable from a listener or cache fails the test however small it
  * is. The figures are printed on stderr for the issue's closing note.
  */
-class OpenCloseCyclesTest {
+public class OpenCloseCyclesTest {
     static final int CYCLES = 200;
     static final int WARM_UP = 20;
     static final long HEAP_GROWTH_BOUND = 8L << 20;
     static final long OFF_HEAP_GROWTH_BOUND = 1L << 20;
     /** One block: 2 + 7 = 9 matrices of at most 64×32. */
-    static final ModelShape SHAPE = new ModelShape("cycles", 1, 32, 64, 4, 2, 64, false);
+    public static final ModelShape SHAPE = new ModelShape("cycles", 1, 32, 64, 4, 2, 64, false);
 
     @Test
     void twoHundredOpenCloseCyclesDoNotLeak(@TempDir Path dir) throws IOException {
@@ -165,7 +165,7 @@ class OpenCloseCyclesTest {
     }
 
     /** Used heap after repeated full collections, until two readings agree within 64 KB. */
-    static long usedHeapAfterGc() {
+    public static long usedHeapAfterGc() {
         long previous = Long.MAX_VALUE;
         for (int i = 0; i < 10; i++) {
             System.gc();
@@ -184,7 +184,7 @@ class OpenCloseCyclesTest {
     }
 
     /** Entries of /proc/self/fd (Linux; the CI platform). */
-    static long openFds() throws IOException {
+    public static long openFds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }

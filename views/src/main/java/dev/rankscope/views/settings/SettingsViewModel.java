@@ -1,6 +1,7 @@
 package dev.rankscope.views.settings;
 
 import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.model.ByteSizes;
 import dev.rankscope.views.service.CacheControl;
 import dev.rankscope.views.service.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
@@ -20,7 +21,6 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -100,19 +100,9 @@ public final class SettingsViewModel {
         });
     }
 
-    /** Bytes as "0 B", "512 B", "1.5 KB", "12.0 MB", "3.2 GB" (powers of 1024). Pure. */
+    /** Bytes as "0 B", "512 B", "1.5 KiB", "12.0 MiB" ({@link ByteSizes}). Pure. */
     public static String formatBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return ByteSizes.format(bytes);
     }
 
     /** True when a spectrum cache exists (the Clear button is enabled). */

@@ -210,16 +210,7 @@ public final class WorkbenchViewModel {
         if (quick.isEmpty()) {
             return false;
         }
-        TaskItemViewModel item = new TaskItemViewModel(quick.get(), executors.ui());
-        item.statusProperty().addListener((o, was, now) -> {
-            if (now.isTerminal()) {
-                quickPassEnded(model, item, now);
-            }
-        });
-        tasks.add(item);
-        running.put(model, item);
-        model.setState("quick preview");
-        executors.tasks().execute(quick.get());
+        run(model, quick.get(), "quick preview", this::quickPassEnded);
         return true;
     }
 
@@ -245,15 +236,26 @@ public final class WorkbenchViewModel {
             dialogs.showError("Cannot analyse " + model.displayName(), e.userMessage());
             return;
         }
+        run(model, task, "analysing", this::taskEnded);
+    }
+
+    /** What to do when one of a checkpoint's passes reaches a terminal state. */
+    @FunctionalInterface
+    private interface PassEnd {
+        void ended(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status);
+    }
+
+    /** Shows {@code task} in the task panel as {@code model}'s running pass and starts it on the task executor. */
+    private void run(CheckpointModel model, AbstractTask task, String state, PassEnd onEnd) {
         TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
         item.statusProperty().addListener((o, was, now) -> {
             if (now.isTerminal()) {
-                taskEnded(model, item, now);
+                onEnd.ended(model, item, now);
             }
         });
         tasks.add(item);
         running.put(model, item);
-        model.setState("analysing");
+        model.setState(state);
         executors.tasks().execute(task);
     }
 

@@ -53,9 +53,9 @@ class SettingsViewModelTest {
     void formatsBytesInPowersOf1024() {
         assertEquals("0 B", SettingsViewModel.formatBytes(0));
         assertEquals("1023 B", SettingsViewModel.formatBytes(1023));
-        assertEquals("1.0 KB", SettingsViewModel.formatBytes(1024));
-        assertEquals("1.5 MB", SettingsViewModel.formatBytes(3L << 19));
-        assertEquals("2.0 GB", SettingsViewModel.formatBytes(2L << 30));
+        assertEquals("1.0 KiB", SettingsViewModel.formatBytes(1024));
+        assertEquals("1.5 MiB", SettingsViewModel.formatBytes(3L << 19));
+        assertEquals("2.0 GiB", SettingsViewModel.formatBytes(2L << 30));
     }
 
     @Test
@@ -65,7 +65,7 @@ class SettingsViewModelTest {
         SettingsViewModel vm = new SettingsViewModel(workbench, Optional.of(cache));
         assertEquals("/tmp/fake-cache", vm.cacheFolderProperty().get());
         assertEquals(5000, vm.cacheBytesProperty().get());
-        assertEquals("4.9 KB", vm.cacheSizeProperty().get());
+        assertEquals("4.9 KiB", vm.cacheSizeProperty().get());
         vm.clearCache();
         assertEquals(0, vm.cacheBytesProperty().get());
         assertEquals("0 B", vm.cacheSizeProperty().get());

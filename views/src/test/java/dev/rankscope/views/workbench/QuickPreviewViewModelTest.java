@@ -1,8 +1,10 @@
 package dev.rankscope.views.workbench;
 
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.layermap.LayerMapViewModel;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.MatrixEntry;
@@ -50,6 +52,8 @@ class QuickPreviewViewModelTest {
         WorkbenchViewModel vm = vm();
         SpectrumViewModel spectrum = new SpectrumViewModel(vm);
         MetricsTableViewModel table = new MetricsTableViewModel(vm);
+        LayerMapViewModel layerMap = new LayerMapViewModel(vm);
+        vm.metricProperty().set(Metric.SIGMA1);
         vm.open(Path.of("/models/big.safetensors"));
         CheckpointModel cp = vm.checkpoints().get(0);
         int n = cp.matrices().size();
@@ -79,6 +83,7 @@ class QuickPreviewViewModelTest {
         assertEquals("≈ " + first.id(), cell("name", r));
         assertTrue(Double.isNaN((Double) cell("erank", r)));
         assertTrue(Double.isNaN((Double) cell("alpha", r)));
+        assertTrue(layerMap.getGrid().cell(0, ModuleType.Q).approximate(), "layer map cell marked ≈");
 
         assertEquals(1, services.tasks.size(), "exact pass started when the quick one finished");
         assertEquals("analysing", cp.getState());
@@ -95,6 +100,7 @@ class QuickPreviewViewModelTest {
         assertFalse(Double.isNaN(Metric.ERANK_RATIO.of(exact)));
         assertEquals(first.id(), cell("name", row(table, first)));
         assertEquals(n, table.rows().size(), "replaced rows, not added ones");
+        assertFalse(layerMap.getGrid().cell(0, ModuleType.Q).approximate());
         assertEquals("analysed", cp.getState());
 
         // a late approximate result never overwrites an exact one

@@ -95,7 +95,7 @@ public final class SpectrumDatasets {
             esd.addSeries(h);
         }
         XYSeriesCollection tail = new XYSeriesCollection();
-        PowerLawFit pl = marked.powerLaw();
+        PowerLawFit pl = marked.spectrum().approximate() ? null : marked.powerLaw();   // no α from a top-k tail
         double[] sigma = marked.spectrum().sigma();
         if (pl != null && pl.xmin() > 0 && pl.alpha() > 1 && sigma.length > 0) {
             tail.addSeries(tailSeries(pl, sigma, "power law α = " + String.format(java.util.Locale.ROOT, "%.2f", pl.alpha())));

@@ -3,6 +3,8 @@ package dev.rankscope.views.workbench;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.views.details.DetailItem;
+import dev.rankscope.views.details.DetailsViewModel;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.layermap.LayerMapViewModel;
 import dev.rankscope.views.model.Metric;
@@ -40,6 +42,10 @@ class QuickPreviewViewModelTest {
 
     private static MetricsRow row(MetricsTableViewModel table, MatrixEntry e) {
         return table.rows().stream().filter(r -> r.entry().equals(e)).findFirst().orElseThrow();
+    }
+
+    private static String detail(List<DetailItem> items, String name) {
+        return items.stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow().value();
     }
 
     private static Object cell(String header, MetricsRow r) {
@@ -84,6 +90,11 @@ class QuickPreviewViewModelTest {
         assertTrue(Double.isNaN((Double) cell("erank", r)));
         assertTrue(Double.isNaN((Double) cell("alpha", r)));
         assertTrue(layerMap.getGrid().cell(0, ModuleType.Q).approximate(), "layer map cell marked ≈");
+        List<DetailItem> details = DetailsViewModel.items(first, approx, cp.opened());
+        assertTrue(detail(details, "effective rank").startsWith("— "), detail(details, "effective rank"));
+        assertTrue(detail(details, "r(0.90)").startsWith("— "));
+        assertTrue(detail(details, "σ₁ (spectral norm)").startsWith("≈ "));
+        assertTrue(detail(details, "α").startsWith("— "));
 
         assertEquals(1, services.tasks.size(), "exact pass started when the quick one finished");
         assertEquals("analysing", cp.getState());
@@ -101,6 +112,7 @@ class QuickPreviewViewModelTest {
         assertEquals(first.id(), cell("name", row(table, first)));
         assertEquals(n, table.rows().size(), "replaced rows, not added ones");
         assertFalse(layerMap.getGrid().cell(0, ModuleType.Q).approximate());
+        assertFalse(detail(DetailsViewModel.items(first, exact, cp.opened()), "effective rank").startsWith("—"));
         assertEquals("analysed", cp.getState());
 
         // a late approximate result never overwrites an exact one

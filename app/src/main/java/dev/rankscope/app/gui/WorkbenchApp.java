@@ -1,5 +1,6 @@
 package dev.rankscope.app.gui;
 
+import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.compare.CompareView;
 import dev.rankscope.views.compare.EngineCompareServices;
@@ -19,6 +20,7 @@ import javafx.application.Application;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.prefs.Preferences;
 
@@ -29,24 +31,31 @@ import java.util.prefs.Preferences;
  * dialogs, then shows the {@link WorkbenchView} and opens the start paths.
  *
  * <p>System properties: {@code rankscope.root} (app root, for the sample),
- * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once),
+ * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once) — both
+ * override the engine and worker threads chosen in Edit ▸ Settings…; {@code rankscope.cacheDir} (spectrum
+ * cache folder, {@code none} for no cache; default {@link SpectrumCache#defaultDir()}),
  * {@code rankscope.compare} = BASE,TUNED (opens the Compare tab on that pair; for scripting and demos).
  */
 public final class WorkbenchApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        Backends.Preference engine = switch (System.getProperty("rankscope.engine", "auto")) {
+        SettingsStore settings = "memory".equals(System.getProperty("rankscope.settings"))
+                ? new InMemorySettingsStore()
+                : new PreferencesSettingsStore(Preferences.userRoot().node("dev/rankscope/workbench"));
+        String engineSwitch = System.getProperty("rankscope.engine");
+        Backends.Preference engine = engineSwitch == null ? settings.enginePreference() : switch (engineSwitch) {
             case "native" -> Backends.Preference.NATIVE;
             case "java" -> Backends.Preference.JAVA;
             default -> Backends.Preference.AUTO;
         };
         int cores = Runtime.getRuntime().availableProcessors();
-        int parallelism = Integer.getInteger("rankscope.parallelism", Math.max(1, cores - 1));
-        SettingsStore settings = "memory".equals(System.getProperty("rankscope.settings"))
-                ? new InMemorySettingsStore()
-                : new PreferencesSettingsStore(Preferences.userRoot().node("dev/rankscope/workbench"));
-        WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
+        int threads = settings.workerThreads();
+        int parallelism = Integer.getInteger("rankscope.parallelism", threads > 0 ? threads : Math.max(1, cores - 1));
+        String cacheSwitch = System.getProperty("rankscope.cacheDir");
+        Path cacheDir = cacheSwitch == null ? SpectrumCache.defaultDir() : "none".equals(cacheSwitch) ? null : Path.of(cacheSwitch);
+        WorkbenchViewModel vm = new WorkbenchViewModel(
+                new EngineWorkbenchServices(() -> Backends.select(engine), parallelism, cacheDir),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
         view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));

@@ -453,17 +453,7 @@ public final class BudgetView implements WorkbenchTab {
     }
 
     static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return dev.rankscope.views.model.ByteSizes.format(b);
     }
 
     private static TitledPane titled(String title, Node content) {

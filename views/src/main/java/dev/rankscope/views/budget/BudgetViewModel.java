@@ -181,7 +181,13 @@ public final class BudgetViewModel {
         compareStrategies.addListener((ListChangeListener<String>) c -> inputsChanged());
         previewMatrix.addListener((o, a, b) -> requestPreview());
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
-        workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> followCheckpoint());
+        workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {
+            while (c.next()) {
+                // a reopened (possibly rewritten) file must get a fresh header hash in the plan's provenance
+                c.getRemoved().forEach(closed -> sources.remove(closed.opened().path()));
+            }
+            followCheckpoint();
+        });
         workbench.analyses().addListener((MapChangeListener<MatrixEntry, MatrixAnalysis>) c -> {
             CheckpointModel cp = checkpoint.get();
             if (cp != null && c.wasAdded() && cp.entry(c.getKey().id()).filter(c.getKey()::equals).isPresent()) {

@@ -7,6 +7,7 @@ import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.views.service.QuickPreview;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -80,25 +81,29 @@ public final class DetailsViewModel {
         out.add(new DetailItem(s, "time", analysis.spectrum().millis() + " ms", "Wall time of the SVD"));
         RankMetrics r = analysis.ranks();
         String k = "Rank measures";
-        out.add(num(k, "effective rank", r.effectiveRank(), "exp(−Σ qᵢ ln qᵢ), qᵢ = σᵢ/Σσ (Roy & Vetterli), SPEC §1"));
-        out.add(num(k, "erank / p", Metric.ERANK_RATIO.of(analysis), "Effective rank over p"));
-        out.add(num(k, "energy effective rank", r.energyEffectiveRank(), "D-Rank's variant on σ², SPEC §1"));
-        out.add(num(k, "stable rank", r.stableRank(), "Σσ²/σ₁², SPEC §1"));
-        out.add(num(k, "numerical rank", r.numericalRank(), "#{σ > σ₁·max(m,n)·eps}, SPEC §1"));
-        out.add(num(k, "r(0.90)", r.rankAt90(), "Smallest k keeping 90 % of Σσ²"));
-        out.add(num(k, "r(0.95)", r.rankAt95(), "Smallest k keeping 95 % of Σσ²"));
-        out.add(num(k, "r(0.99)", r.rankAt99(), "Smallest k keeping 99 % of Σσ²"));
-        out.add(num(k, "spectral entropy", r.spectralEntropy(), "WeightWatcher's normalised entropy of λ = σ², SPEC §1"));
-        out.add(num(k, "σ₁ (spectral norm)", r.spectralNorm(), "Largest singular value"));
-        out.add(num(k, "Frobenius norm", r.frobeniusNorm(), "sqrt(Σσ²)"));
-        out.add(num(k, "nuclear norm", r.nuclearNorm(), "Σσ"));
-        out.add(num(k, "condition number", r.conditionNumber(), "σ₁/σ_p (∞ when σ_p = 0)"));
-        out.add(num(k, "log-norm", r.logNorm(), "log10 Σσ²"));
-        out.add(num(k, "log spectral norm", r.logSpectralNorm(), "log10 σ₁²"));
+        boolean approx = analysis.spectrum().approximate();
+        boolean fro = QuickPreview.hasExactFrobenius(analysis);
+        // approximate (top-k) analyses show only what a top-k pass gives honestly, marked ≈ (see Metric)
+        out.add(measure(approx, false, k, "effective rank", r.effectiveRank(), "exp(−Σ qᵢ ln qᵢ), qᵢ = σᵢ/Σσ (Roy & Vetterli), SPEC §1"));
+        out.add(measure(approx, false, k, "erank / p", Metric.ERANK_RATIO.of(analysis), "Effective rank over p"));
+        out.add(measure(approx, false, k, "energy effective rank", r.energyEffectiveRank(), "D-Rank's variant on σ², SPEC §1"));
+        out.add(measure(approx, fro, k, "stable rank", r.stableRank(), "Σσ²/σ₁², SPEC §1"));
+        out.add(measure(approx, false, k, "numerical rank", r.numericalRank(), "#{σ > σ₁·max(m,n)·eps}, SPEC §1"));
+        out.add(measure(approx, false, k, "r(0.90)", r.rankAt90(), "Smallest k keeping 90 % of Σσ²"));
+        out.add(measure(approx, false, k, "r(0.95)", r.rankAt95(), "Smallest k keeping 95 % of Σσ²"));
+        out.add(measure(approx, false, k, "r(0.99)", r.rankAt99(), "Smallest k keeping 99 % of Σσ²"));
+        out.add(measure(approx, false, k, "spectral entropy", r.spectralEntropy(), "WeightWatcher's normalised entropy of λ = σ², SPEC §1"));
+        out.add(measure(approx, true, k, "σ₁ (spectral norm)", r.spectralNorm(), "Largest singular value"));
+        out.add(measure(approx, fro, k, "Frobenius norm", r.frobeniusNorm(), "sqrt(Σσ²)"));
+        out.add(measure(approx, false, k, "nuclear norm", r.nuclearNorm(), "Σσ"));
+        out.add(measure(approx, false, k, "condition number", r.conditionNumber(), "σ₁/σ_p (∞ when σ_p = 0)"));
+        out.add(measure(approx, fro, k, "log-norm", r.logNorm(), "log10 Σσ²"));
+        out.add(measure(approx, true, k, "log spectral norm", r.logSpectralNorm(), "log10 σ₁²"));
         PowerLawFit pl = analysis.powerLaw();
         String p = "Power law (ESD tail)";
-        if (pl == null) {
-            out.add(new DetailItem(p, "α", "not fitted", "Fewer than 2 eigenvalues above 1e-5"));
+        if (pl == null || approx) {   // a top-k tail is not the ESD: no α from an approximate spectrum
+            out.add(approx ? new DetailItem(p, "α", PENDING, "The power-law fit needs the whole spectrum")
+                    : new DetailItem(p, "α", "not fitted", "Fewer than 2 eigenvalues above 1e-5"));
         } else {
             out.add(num(p, "α", pl.alpha(), "Hill MLE with KS choice of xmin, SPEC §2"));
             out.add(num(p, "xmin", pl.xmin(), "Lower cut-off of the tail (λ units)"));
@@ -112,7 +117,8 @@ public final class DetailsViewModel {
         MarchenkoPasturFit mp = analysis.mp();
         String q = "Marchenko–Pastur";
         if (mp == null) {
-            out.add(new DetailItem(q, "fit", "not fitted", "The MP search found no admissible s"));
+            out.add(approx ? new DetailItem(q, "fit", PENDING, "The Marchenko–Pastur fit needs every eigenvalue")
+                    : new DetailItem(q, "fit", "not fitted", "The MP search found no admissible s"));
         } else {
             out.add(num(q, "Q = N/M", mp.q(), "Aspect ratio ≥ 1"));
             out.add(num(q, "s", mp.sigma(), "Fitted scale of the i.i.d. entries" + (mp.quick() ? " (quick estimate s² = mean λ)" : "")));
@@ -137,6 +143,23 @@ public final class DetailsViewModel {
             out.add(new DetailItem(c, "tensors", Integer.toString(checkpoint.tensors().size()), "All tensors, analysable or not"));
             out.add(new DetailItem(c, "matrices", Integer.toString(checkpoint.matrices().size()), "Analysable matrices (SPEC §7)"));
         }
+    }
+
+    /** Shown instead of a value an approximate (top-k) analysis cannot give. */
+    static final String PENDING = "— (awaits the exact spectrum)";
+
+    /**
+     * A rank measure: as {@link #num} for an exact analysis; for an approximate one "≈ value" when
+     * {@code validWhenApproximate}, else {@link #PENDING}.
+     */
+    private static DetailItem measure(boolean approximate, boolean validWhenApproximate, String category, String name,
+                                      double value, String description) {
+        if (!approximate) {
+            return num(category, name, value, description);
+        }
+        return validWhenApproximate
+                ? new DetailItem(category, name, "≈ " + Metric.formatValue(value), description + " (approximate: quick preview)")
+                : new DetailItem(category, name, PENDING, description);
     }
 
     private static DetailItem num(String category, String name, double value, String description) {

@@ -268,7 +268,8 @@ public final class ExplorerView extends VBox {
                 name.setText(cp.displayName());
                 shape.setText(cp.opened().format());
                 dtype.setText("");
-                badge.setText(cp.getAnalysed() + "/" + cp.matrices().size());
+                badge.setText(cp.getAnalysed() + "/" + cp.matrices().size()
+                        + (cp.getApproximate() > 0 ? " (≈" + cp.getApproximate() + ")" : ""));
                 badge.setVisible(true);
                 setTooltip(new Tooltip(cp.opened().path() + "\n" + cp.getState()));
             } else if (item instanceof LayerGroup g) {
@@ -292,9 +293,11 @@ public final class ExplorerView extends VBox {
                 dtype.setText(e.dtype().name());
                 MatrixAnalysis a = workbench.analysis(e);
                 Metric metric = workbench.metricProperty().get();
-                badge.setText(a == null ? "…" : metric.format(metric.of(a)));
+                badge.setText(a == null ? "…" : metric.formatOf(a));
                 badge.setVisible(true);
-                setTooltip(new Tooltip(e.id() + "\n" + metric.label() + ": " + badge.getText()));
+                setTooltip(new Tooltip(e.id() + "\n" + metric.label() + ": " + badge.getText()
+                        + (a != null && a.spectrum().approximate() ? "\n≈ approximate (top " + a.spectrum().sigma().length
+                        + " singular values, quick preview); exact values follow" : "")));
             }
             fitWidth();
             setGraphic(row);

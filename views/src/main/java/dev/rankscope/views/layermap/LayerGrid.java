@@ -46,10 +46,16 @@ public record LayerGrid(Metric metric, List<Integer> rows, List<ModuleType> colu
      * @param entries  the matrices of this layer and type
      * @param value    mean metric over the analysed ones, NaN while none is analysed
      * @param analysed how many of {@code entries} are analysed
+     * @param approximate true when the value includes a quick-preview (top-k) analysis (shown "≈")
      */
-    public record Cell(List<MatrixEntry> entries, double value, int analysed) {
+    public record Cell(List<MatrixEntry> entries, double value, int analysed, boolean approximate) {
         public Cell {
             entries = List.copyOf(entries);
+        }
+
+        /** A cell of exact analyses only. */
+        public Cell(List<MatrixEntry> entries, double value, int analysed) {
+            this(entries, value, analysed, false);
         }
     }
 
@@ -83,6 +89,7 @@ public record LayerGrid(Metric metric, List<Integer> rows, List<ModuleType> colu
             double sum = 0;
             int n = 0;
             int analysed = 0;
+            boolean approximate = false;
             for (MatrixEntry e : g.getValue()) {
                 MatrixAnalysis a = analyses.apply(e);
                 if (a == null) {
@@ -93,6 +100,7 @@ public record LayerGrid(Metric metric, List<Integer> rows, List<ModuleType> colu
                 if (Double.isFinite(v)) {
                     sum += v;
                     n++;
+                    approximate |= a.spectrum().approximate();
                 }
             }
             double value = n == 0 ? Double.NaN : sum / n;
@@ -100,7 +108,7 @@ public record LayerGrid(Metric metric, List<Integer> rows, List<ModuleType> colu
                 min = Math.min(min, value);
                 max = Math.max(max, value);
             }
-            cells.put(g.getKey(), new Cell(g.getValue(), value, analysed));
+            cells.put(g.getKey(), new Cell(g.getValue(), value, analysed, approximate));
         }
         if (metric.isFraction()) {
             min = 0;

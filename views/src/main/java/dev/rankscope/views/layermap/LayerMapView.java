@@ -147,7 +147,8 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         Region bg = new Region();
         bg.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(fill,
                 new javafx.scene.layout.CornerRadii(3), Insets.EMPTY)));
-        Label value = new Label(Double.isNaN(cell.value()) ? "" : g.metric().format(cell.value()));
+        Label value = new Label(Double.isNaN(cell.value()) ? ""
+                : (cell.approximate() ? "≈ " : "") + g.metric().format(cell.value()));
         // inline style: stylesheet text colours (themes) must not override the contrast choice
         value.setStyle(ColorScale.prefersDarkText(fill) ? "-fx-text-fill: #111111;" : "-fx-text-fill: white;");
         value.getStyleClass().add("layermap-value");

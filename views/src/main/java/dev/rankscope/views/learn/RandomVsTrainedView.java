@@ -104,17 +104,18 @@ public final class RandomVsTrainedView extends BorderPane {
         plot.setDataset(1, new XYSeriesCollection(mp));
         plot.clearDomainMarkers();
         plot.addDomainMarker(marker(Math.log10(side.mp().bulkMax()), MP, "λ₊", true));
-        if (side.powerLaw().xmin() > 0) {
+        if (side.powerLaw() != null && side.powerLaw().xmin() > 0) {
             plot.addDomainMarker(marker(Math.log10(side.xminRescaled()), TAIL, "xmin", false));
         }
         pane.chart().setTitle(side.label());
         pane.chart().getTitle().setFont(new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 12));
-        stats.setText(String.format(Locale.ROOT,
-                "%d×%d  Q = %.2f   MP: s = %.3f, bulk edge λ+ = %.3f, spikes beyond λ+ + √TW: %d%n"
-                        + "power law: α = %.2f ± %.2f on the top %d eigenvalues (λ ≥ xmin), KS D = %.3f %s",
-                side.rows(), side.cols(), side.mp().q(), side.mp().sigma(), side.mp().bulkMax(), side.mp().numSpikes(),
+        String mpLine = String.format(Locale.ROOT, "%d×%d  Q = %.2f   MP: s = %.3f, bulk edge λ+ = %.3f, spikes beyond λ+ + √TW: %d%n",
+                side.rows(), side.cols(), side.mp().q(), side.mp().sigma(), side.mp().bulkMax(), side.mp().numSpikes());
+        stats.setText(mpLine + (side.powerLaw() == null
+                ? "power law: no fit (fewer than 2 eigenvalues above the floor, or a flat tail)"
+                : String.format(Locale.ROOT, "power law: α = %.2f ± %.2f on the top %d eigenvalues (λ ≥ xmin), KS D = %.3f %s",
                 side.powerLaw().alpha(), side.powerLaw().sigmaAlpha(), side.powerLaw().numTail(),
-                side.powerLaw().ksDistance(), side.powerLaw().verdict().isEmpty() ? "" : "(" + side.powerLaw().verdict() + ")"));
+                side.powerLaw().ksDistance(), side.powerLaw().verdict().isEmpty() ? "" : "(" + side.powerLaw().verdict() + ")")));
     }
 
     private static ValueMarker marker(double x, Color c, String label, boolean right) {

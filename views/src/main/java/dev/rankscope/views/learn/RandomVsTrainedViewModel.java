@@ -122,14 +122,16 @@ public final class RandomVsTrainedViewModel {
     }
 
     static Side side(String label, int m, int n, double[] sigma) {
-        MarchenkoPasturFit mp = MarchenkoPastur.fit(sigma, m, n);
-        PowerLawFit pl = PowerLaw.fit(sigma);
+        MarchenkoPasturFit fit = MarchenkoPastur.fit(sigma, m, n);
+        // as Analyzer does: no acceptable grid scale → the quick estimate s² = mean λ
+        MarchenkoPasturFit mp = fit != null ? fit : MarchenkoPastur.quickFit(sigma, m, n);
+        PowerLawFit pl = PowerLaw.fit(sigma);   // null when no tail can be fitted
         double[] lambda = MarchenkoPastur.rescaledEigenvalues(sigma, m, n);
         double rawSum = 0;
         for (double v : sigma) {
             rawSum += v * v;
         }
-        double xminRescaled = pl.xmin() * Math.min(m, n) / rawSum;
+        double xminRescaled = pl == null ? Double.NaN : pl.xmin() * Math.min(m, n) / rawSum;
         Arrays.sort(lambda);
         double floor = 1e-6;
         double lo = Math.log10(Math.max(floor, Math.min(lambda[0], mp.bulkMin() > 0 ? mp.bulkMin() : lambda[0])));

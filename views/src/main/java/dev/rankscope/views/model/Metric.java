@@ -1,6 +1,7 @@
 package dev.rankscope.views.model;
 
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.views.service.QuickPreview;
 
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -59,9 +60,40 @@ public enum Metric {
         return fraction;
     }
 
-    /** The metric of one analysed matrix, or NaN when unavailable. Pure. */
+    /**
+     * The metric of one analysed matrix, or NaN when unavailable. Pure. For an approximate
+     * (quick-preview, top-k) analysis only the metrics a top-k pass can honestly give are
+     * returned ({@link #availableWhenApproximate}); the others are NaN until the exact values arrive.
+     */
     public double of(MatrixAnalysis analysis) {
+        if (analysis.spectrum().approximate() && !availableWhenApproximate(analysis)) {
+            return Double.NaN;
+        }
         return extractor.applyAsDouble(analysis);
+    }
+
+    /**
+     * Whether this metric is meaningful for {@code analysis} although its spectrum is only the
+     * approximate top-k: σ₁ always (the randomised estimate converges fastest), stable rank and
+     * log-norm when the Frobenius norm came from the matrix data
+     * ({@link QuickPreview#hasExactFrobenius}). Effective ranks, r90/r99, numerical rank, entropy,
+     * α and MP need the whole spectrum. True for every metric of an exact analysis.
+     */
+    public boolean availableWhenApproximate(MatrixAnalysis analysis) {
+        if (!analysis.spectrum().approximate()) {
+            return true;
+        }
+        return switch (this) {
+            case SIGMA1 -> true;
+            case STABLE_RANK, LOG_NORM -> QuickPreview.hasExactFrobenius(analysis);
+            default -> false;
+        };
+    }
+
+    /** {@link #format} of {@link #of}, prefixed "≈ " when the analysis is approximate (badges, tooltips). */
+    public String formatOf(MatrixAnalysis analysis) {
+        String text = format(of(analysis));
+        return analysis.spectrum().approximate() ? "≈ " + text : text;
     }
 
     /** Compact text for badges and cells: 3 significant digits, "—" for NaN. */

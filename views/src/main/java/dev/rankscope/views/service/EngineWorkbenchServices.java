@@ -18,11 +18,17 @@ import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
 
+import dev.rankscope.engine.cache.FileIdentity;
+import dev.rankscope.engine.cache.SpectrumCache;
+import dev.rankscope.engine.linalg.NativeBackend;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -31,11 +37,17 @@ import java.util.function.Supplier;
  * named by {@link NameParser}, and analyses run as an {@link AnalyzeTask} in float64 on the SVD
  * backend {@link Backends#select} chose. The backend is created on first use (loading native
  * OpenBLAS can take a moment) and shared by all checkpoints; it is thread-safe.
+ *
+ * <p>With a cache folder, exact spectra are read from and written to a {@link SpectrumCache}
+ * there (keyed as the CLI keys them, so both share entries) and the quick approximate pass
+ * ({@link QuickPassTask}, native library only) skips matrices whose exact spectrum is cached.
  */
 public final class EngineWorkbenchServices implements WorkbenchServices {
     private final Supplier<SvdBackend> backendFactory;
     private final int parallelism;
+    private final Path cacheFolder;
     private SvdBackend backend;
+    private SpectrumCache cache;
 
     /**
      * @param preference  which SVD engine to use (AUTO: native when it loads, else pure Java)
@@ -45,13 +57,39 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
         this(() -> Backends.select(preference), parallelism);
     }
 
-    /** With an explicit backend supplier (tests pass the pure-Java backend). */
+    /** With an explicit backend supplier (tests pass the pure-Java backend); no spectrum cache. */
     public EngineWorkbenchServices(Supplier<SvdBackend> backendFactory, int parallelism) {
+        this(backendFactory, parallelism, null);
+    }
+
+    /**
+     * @param backendFactory creates the SVD backend on first use
+     * @param parallelism    matrices decomposed at once per checkpoint (≥ 1)
+     * @param cacheFolder    spectrum cache folder (e.g. {@link SpectrumCache#defaultDir()}), or null for none
+     */
+    public EngineWorkbenchServices(Supplier<SvdBackend> backendFactory, int parallelism, Path cacheFolder) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
         }
         this.backendFactory = backendFactory;
         this.parallelism = parallelism;
+        this.cacheFolder = cacheFolder;
+    }
+
+    /**
+     * The version string cache entries are keyed with: tool version, backend and library, the same
+     * as the CLI's so both share entries.
+     */
+    static String cacheVersion(SvdBackend backend) {
+        String v = EngineWorkbenchServices.class.getPackage().getImplementationVersion();
+        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
+    }
+
+    private synchronized SpectrumCache spectrumCache() {
+        if (cache == null && cacheFolder != null) {
+            cache = new SpectrumCache(cacheFolder, cacheVersion(backend()));
+        }
+        return cache;
     }
 
     private synchronized SvdBackend backend() {
@@ -93,7 +131,7 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             throw new IllegalArgumentException("checkpoint " + checkpoint.displayName() + " was not opened by this service");
         }
         List<MatrixRef> refs = matrices.stream().map(MatrixEntry::ref).toList();
-        return new AnalyzeTask(source, refs, backend(), Precision.F64, parallelism, new AnalysisListener() {
+        AnalysisListener listener = new AnalysisListener() {
             @Override
             public void onMatrix(MatrixAnalysis analysis) {
                 sink.onMatrix(analysis);
@@ -103,11 +141,45 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             public void onFailure(MatrixRef ref, RankscopeException error) {
                 sink.onFailure(ref, error);
             }
-        });
+        };
+        SpectrumCache c = spectrumCache();
+        if (c != null) {
+            return new CachedAnalyzeTask(source, refs, backend(), parallelism, c, identity(source), listener);
+        }
+        return new AnalyzeTask(source, refs, backend(), Precision.F64, parallelism, listener);
     }
 
     @Override
     public EngineInfo engineInfo() {
         return backend().info();
+    }
+
+    /** The quick pass runs on the native library only (randomised SVD needs BLAS/LAPACK). */
+    @Override
+    public Optional<AbstractTask> quickAnalyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices, AnalysisSink sink) {
+        if (!(checkpoint.handle() instanceof TensorSource source)) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint.displayName() + " was not opened by this service");
+        }
+        if (!(backend() instanceof NativeBackend)) {
+            return Optional.empty();
+        }
+        SpectrumCache c = spectrumCache();
+        FileIdentity identity = c == null ? null : identity(source);
+        return Optional.of(new QuickPassTask(source, matrices,
+                e -> c != null && c.get(identity, e.ref(), Precision.F64).isPresent(), sink));
+    }
+
+    @Override
+    public Optional<CacheControl> cache() {
+        return cacheFolder == null ? Optional.empty() : Optional.of(new SpectrumCacheControl(cacheFolder));
+    }
+
+    private static FileIdentity identity(TensorSource source) {
+        try {
+            return FileIdentity.of(source.files());
+        } catch (IOException e) {
+            throw new RankscopeException("Cannot read the file dates of " + source.path().getFileName() + ".",
+                    source.path() + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -9,6 +9,9 @@ public final class InMemorySettingsStore implements SettingsStore {
     private List<Path> recent = List.of();
     private Theme theme = Theme.LIGHT;
     private WindowLayout layout;
+    private QuickPreview quickPreview = QuickPreview.LARGE_CHECKPOINTS;
+    private dev.rankscope.engine.linalg.Backends.Preference engine = dev.rankscope.engine.linalg.Backends.Preference.AUTO;
+    private int workerThreads;
 
     @Override
     public List<Path> recentFiles() {
@@ -38,5 +41,35 @@ public final class InMemorySettingsStore implements SettingsStore {
     @Override
     public void setWindowLayout(WindowLayout layout) {
         this.layout = layout;
+    }
+
+    @Override
+    public QuickPreview quickPreview() {
+        return quickPreview;
+    }
+
+    @Override
+    public void setQuickPreview(QuickPreview mode) {
+        quickPreview = java.util.Objects.requireNonNull(mode);
+    }
+
+    @Override
+    public dev.rankscope.engine.linalg.Backends.Preference enginePreference() {
+        return engine;
+    }
+
+    @Override
+    public void setEnginePreference(dev.rankscope.engine.linalg.Backends.Preference preference) {
+        engine = java.util.Objects.requireNonNull(preference);
+    }
+
+    @Override
+    public int workerThreads() {
+        return workerThreads;
+    }
+
+    @Override
+    public void setWorkerThreads(int threads) {
+        workerThreads = SettingsStore.checkWorkerThreads(threads);
     }
 }

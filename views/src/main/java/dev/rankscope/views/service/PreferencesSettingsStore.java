@@ -96,6 +96,49 @@ public final class PreferencesSettingsStore implements SettingsStore {
         flush();
     }
 
+    @Override
+    public QuickPreview quickPreview() {
+        return enumValue("quickPreview", QuickPreview.class, QuickPreview.LARGE_CHECKPOINTS);
+    }
+
+    @Override
+    public void setQuickPreview(QuickPreview mode) {
+        node.put("quickPreview", mode.name());
+        flush();
+    }
+
+    @Override
+    public dev.rankscope.engine.linalg.Backends.Preference enginePreference() {
+        return enumValue("engine", dev.rankscope.engine.linalg.Backends.Preference.class,
+                dev.rankscope.engine.linalg.Backends.Preference.AUTO);
+    }
+
+    @Override
+    public void setEnginePreference(dev.rankscope.engine.linalg.Backends.Preference preference) {
+        node.put("engine", preference.name());
+        flush();
+    }
+
+    @Override
+    public int workerThreads() {
+        int t = node.getInt("workerThreads", 0);
+        return t < 0 || t > 256 ? 0 : t;
+    }
+
+    @Override
+    public void setWorkerThreads(int threads) {
+        node.putInt("workerThreads", SettingsStore.checkWorkerThreads(threads));
+        flush();
+    }
+
+    private <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
+        try {
+            return Enum.valueOf(type, node.get(key, fallback.name()));
+        } catch (IllegalArgumentException unknown) {
+            return fallback;
+        }
+    }
+
     private void flush() {
         try {
             node.flush();

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Persistent workbench settings: recent files, theme and window layout. Injected so tests use
+ * Persistent workbench settings: recent files, theme, window layout, the quick-preview mode and
+ * the engine choice (engine and worker threads apply at the next start). Injected so tests use
  * {@link InMemorySettingsStore}; the app uses {@link PreferencesSettingsStore}. Called on the
  * FX thread; implementations must be cheap.
  */
@@ -23,4 +24,34 @@ public interface SettingsStore {
     Optional<WindowLayout> windowLayout();
 
     void setWindowLayout(WindowLayout layout);
+
+    /** When to run the quick approximate pass; default {@link QuickPreview#LARGE_CHECKPOINTS}. */
+    QuickPreview quickPreview();
+
+    void setQuickPreview(QuickPreview mode);
+
+    /**
+     * Which SVD engine the next start uses (the {@code -Drankscope.engine} switch overrides it);
+     * default {@link dev.rankscope.engine.linalg.Backends.Preference#AUTO}.
+     */
+    dev.rankscope.engine.linalg.Backends.Preference enginePreference();
+
+    void setEnginePreference(dev.rankscope.engine.linalg.Backends.Preference preference);
+
+    /**
+     * Matrices decomposed at once from the next start (the {@code -Drankscope.parallelism} switch
+     * overrides it); 0 (the default) means automatic: available processors − 1, at least 1.
+     */
+    int workerThreads();
+
+    /** @param threads 0 for automatic, else 1–256 */
+    void setWorkerThreads(int threads);
+
+    /** Validates a worker-thread count (0 = automatic, else 1–256) and returns it. */
+    static int checkWorkerThreads(int threads) {
+        if (threads < 0 || threads > 256) {
+            throw new IllegalArgumentException("worker threads must be 0 (automatic) to 256, got " + threads);
+        }
+        return threads;
+    }
 }

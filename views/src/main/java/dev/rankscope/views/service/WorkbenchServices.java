@@ -5,6 +5,7 @@ import dev.rankscope.engine.task.AbstractTask;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The port through which the workbench reaches the engine and analysis layers. ViewModels
@@ -32,4 +33,22 @@ public interface WorkbenchServices {
 
     /** What computes the spectra, for the status bar. */
     EngineInfo engineInfo();
+
+    /**
+     * A task computing a quick approximate analysis (top-64 singular values by randomised
+     * subspace iteration, {@code Spectrum.approximate()} true) of {@code matrices}, streaming each
+     * to {@code sink}; exact results from {@link #analyze} are meant to replace them. Matrices
+     * whose exact spectrum is already cached are skipped. Not started; cancels between matrices.
+     * Nothing it computes is ever cached. Empty when this service has no quick pass (the
+     * default; also when the native library that the randomised SVD needs is unavailable).
+     */
+    default Optional<AbstractTask> quickAnalyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices,
+                                                AnalysisSink sink) {
+        return Optional.empty();
+    }
+
+    /** The on-disk spectrum cache, for the settings dialog; empty when this service caches nothing (the default). */
+    default Optional<CacheControl> cache() {
+        return Optional.empty();
+    }
 }

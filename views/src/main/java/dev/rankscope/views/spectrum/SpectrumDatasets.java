@@ -5,6 +5,7 @@ import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.views.service.QuickPreview;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
@@ -63,8 +64,9 @@ public final class SpectrumDatasets {
             scree.addSeries(sc);
             XYSeries cu = new XYSeries(key, false, true);
             double[] energy = RankMeasures.cumulativeEnergy(sigma);
+            double share = topKEnergyShare(a, sigma);
             for (int k = 0; k < energy.length; k++) {
-                cu.add(k + 1, energy[k], false);
+                cu.add(k + 1, energy[k] * share, false);
             }
             cumulative.addSeries(cu);
             double[] lambda = new double[sigma.length];
@@ -93,12 +95,13 @@ public final class SpectrumDatasets {
             esd.addSeries(h);
         }
         XYSeriesCollection tail = new XYSeriesCollection();
-        PowerLawFit pl = marked.powerLaw();
+        PowerLawFit pl = marked.spectrum().approximate() ? null : marked.powerLaw();   // no α from a top-k tail
         double[] sigma = marked.spectrum().sigma();
         if (pl != null && pl.xmin() > 0 && pl.alpha() > 1 && sigma.length > 0) {
             tail.addSeries(tailSeries(pl, sigma, "power law α = " + String.format(java.util.Locale.ROOT, "%.2f", pl.alpha())));
         }
-        List<Integer> crossings = marked.ranks().zeroMatrix() ? List.of()
+        // r90/r95/r99 of an approximate top-k are relative to those k values only: no markers for them
+        List<Integer> crossings = marked.ranks().zeroMatrix() || marked.spectrum().approximate() ? List.of()
                 : List.of(marked.ranks().rankAt90(), marked.ranks().rankAt95(), marked.ranks().rankAt99());
         return new SpectrumData(scree, cumulative, esd, tail, primaryKey, crossings,
                 pl == null ? Double.NaN : pl.alpha(), pl == null ? Double.NaN : pl.xmin(),
@@ -177,5 +180,23 @@ public final class SpectrumDatasets {
         }
         int m = a.fullRank();
         return m == 0 || sum == 0 ? Double.NaN : mp.bulkMax() * sum / m;
+    }
+
+    /**
+     * The fraction of ‖A‖²_F that the given σ carry: 1 for an exact spectrum; Σσ̂²/‖A‖²_F for a
+     * quick-preview top-k whose Frobenius norm came from the data, so its cumulative curve shows
+     * the energy captured by the top k rather than climbing to 100 %; 1 otherwise (then the curve
+     * is relative to the top k, as the "≈ approximate" label says).
+     */
+    static double topKEnergyShare(MatrixAnalysis a, double[] sigma) {
+        if (!QuickPreview.hasExactFrobenius(a)) {
+            return 1;
+        }
+        double top = 0;
+        for (double v : sigma) {
+            top += v * v;
+        }
+        double f = a.ranks().frobeniusNorm();
+        return f > 0 ? Math.min(1, top / (f * f)) : 1;
     }
 }

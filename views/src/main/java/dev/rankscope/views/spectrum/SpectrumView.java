@@ -10,6 +10,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -105,7 +106,20 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         toolbar.setPadding(new Insets(4, 8, 4, 8));
         toolbar.getStyleClass().add("view-toolbar");
         setTop(toolbar);
-        setCenter(new StackPane(all));
+        Label approximate = new Label();
+        approximate.setId("spectrum-approximate");
+        approximate.getStyleClass().add("approximate-note");
+        approximate.setStyle("-fx-background-color: rgba(255,196,0,0.85); -fx-text-fill: black; -fx-font-weight: bold;"
+                + " -fx-padding: 2 8 2 8; -fx-background-radius: 4;");
+        approximate.setMouseTransparent(true);
+        approximate.textProperty().bind(vm.approximateNoteProperty());
+        approximate.visibleProperty().bind(vm.approximateNoteProperty().isNotEmpty());
+        approximate.setTooltip(new Tooltip("Quick preview: top singular values by randomised subspace iteration; "
+                + "exact values replace them as they arrive"));
+        StackPane chartStack = new StackPane(all, approximate);
+        StackPane.setAlignment(approximate, Pos.TOP_CENTER);
+        StackPane.setMargin(approximate, new Insets(6, 0, 0, 0));
+        setCenter(chartStack);
 
         placeholder.textProperty().bind(vm.placeholderProperty());
         vm.dataProperty().addListener((o, a, b) -> show(b));

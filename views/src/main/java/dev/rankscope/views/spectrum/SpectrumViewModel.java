@@ -27,6 +27,7 @@ public final class SpectrumViewModel {
     private final LatestResultScheduler scheduler;
     private final ReadOnlyObjectWrapper<SpectrumData> data = new ReadOnlyObjectWrapper<>(SpectrumData.empty());
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper();
+    private final ReadOnlyStringWrapper approximateNote = new ReadOnlyStringWrapper("");
     private final BooleanProperty logX = new SimpleBooleanProperty(false);
 
     public SpectrumViewModel(WorkbenchViewModel workbench) {
@@ -52,6 +53,9 @@ public final class SpectrumViewModel {
             }
         }
         MatrixAnalysis primary = workbench.analysis(workbench.getCurrent());
+        int topK = ready.stream().filter(a -> a.spectrum().approximate()).mapToInt(a -> a.spectrum().sigma().length)
+                .max().orElse(0);
+        approximateNote.set(topK == 0 ? "" : "≈ approximate (top " + topK + ")");
         int waiting = selected.size() - ready.size();
         if (selected.isEmpty()) {
             placeholder.set("Select one or more matrices in the explorer (Ctrl+click to overlay several).");
@@ -81,6 +85,14 @@ public final class SpectrumViewModel {
     /** A hint shown over empty charts or under partial ones; "" when everything is drawn. */
     public ReadOnlyStringProperty placeholderProperty() {
         return placeholder.getReadOnlyProperty();
+    }
+
+    /**
+     * "≈ approximate (top k)" while any drawn spectrum is a quick-preview top-k estimate (its
+     * exact values are still computing), else "". The view shows it on the chart.
+     */
+    public ReadOnlyStringProperty approximateNoteProperty() {
+        return approximateNote.getReadOnlyProperty();
     }
 
     /** Logarithmic index axis on the scree and cumulative plots. */

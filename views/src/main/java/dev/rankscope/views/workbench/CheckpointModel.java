@@ -25,6 +25,7 @@ public final class CheckpointModel {
     private final Map<String, MatrixEntry> byId = new HashMap<>();
     private final IntegerProperty analysed = new SimpleIntegerProperty();
     private final IntegerProperty failed = new SimpleIntegerProperty();
+    private final IntegerProperty approximate = new SimpleIntegerProperty();
     private final StringProperty state = new SimpleStringProperty("opened");
     private final List<String> failures = new ArrayList<>();
 
@@ -61,6 +62,15 @@ public final class CheckpointModel {
         return analysed.get();
     }
 
+    /** Matrices currently shown with an approximate (quick-preview) analysis awaiting the exact one. */
+    public ReadOnlyIntegerProperty approximateProperty() {
+        return approximate;
+    }
+
+    public int getApproximate() {
+        return approximate.get();
+    }
+
     /** Matrices whose analysis failed. */
     public ReadOnlyIntegerProperty failedProperty() {
         return failed;
@@ -70,7 +80,7 @@ public final class CheckpointModel {
         return failed.get();
     }
 
-    /** "opened", "analysing", "analysed", "cancelled" or "stopped by an error". */
+    /** "opened", "quick preview", "analysing", "analysed", "cancelled" or "stopped by an error". */
     public ReadOnlyStringProperty stateProperty() {
         return state;
     }
@@ -86,6 +96,10 @@ public final class CheckpointModel {
 
     void markAnalysed(int count) {
         analysed.set(analysed.get() + count);
+    }
+
+    void markApproximate(int delta) {
+        approximate.set(approximate.get() + delta);
     }
 
     void markFailed(String message) {

@@ -7,6 +7,8 @@ import dev.rankscope.views.explorer.ExplorerViewModel;
 import dev.rankscope.views.layermap.LayerMapView;
 import dev.rankscope.views.layermap.LayerMapViewModel;
 import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.settings.SettingsView;
+import dev.rankscope.views.settings.SettingsViewModel;
 import dev.rankscope.views.service.WindowLayout;
 import dev.rankscope.views.spectrum.SpectrumView;
 import dev.rankscope.views.spectrum.SpectrumViewModel;
@@ -221,6 +223,7 @@ public final class WorkbenchView {
         vm.recentFiles().addListener((ListChangeListener<Path>) c -> rebuildRecent());
         MenuItem close = item("Close Checkpoint", new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN),
                 () -> vm.checkpointOf(vm.getCurrent()).ifPresent(vm::close));
+        close.setId("menu-close");
         MenuItem quit = item("Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN),
                 () -> {
                     if (root.getScene() != null && root.getScene().getWindow() instanceof Stage s) {
@@ -231,7 +234,10 @@ public final class WorkbenchView {
 
         MenuItem find = item("Find…", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), explorer::focusFilter);
         find.setId("menu-find");
-        Menu edit = new Menu("Edit", null, find);
+        MenuItem settingsItem = item("Settings…", new KeyCodeCombination(KeyCode.COMMA, KeyCombination.SHORTCUT_DOWN),
+                this::showSettings);
+        settingsItem.setId("menu-settings");
+        Menu edit = new Menu("Edit", null, find, new SeparatorMenuItem(), settingsItem);
 
         MenuItem next = item("Next Matrix", new KeyCodeCombination(KeyCode.DOWN, KeyCombination.ALT_DOWN), explorerVm::selectNext);
         next.setId("menu-next");
@@ -265,6 +271,12 @@ public final class WorkbenchView {
         MenuBar bar = new MenuBar(file, edit, navigate, view);
         bar.setId("menu-bar");
         return bar;
+    }
+
+    /** Edit ▸ Settings…: cache, quick preview, engine (a fresh window each time, measured afresh). */
+    private void showSettings() {
+        new SettingsView(new SettingsViewModel(vm, vm.spectrumCache()))
+                .show(root.getScene() == null ? null : root.getScene().getWindow());
     }
 
     private void rebuildRecent() {

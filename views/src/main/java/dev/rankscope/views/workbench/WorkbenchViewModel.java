@@ -9,9 +9,11 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
 import dev.rankscope.views.service.AnalysisSink;
+import dev.rankscope.views.service.CacheControl;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.views.service.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.service.WorkbenchServices;
@@ -48,6 +50,16 @@ import java.util.Optional;
  * its header on the work executor and shows the tree as soon as the header is parsed; the
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
+ *
+ * <p>Quick preview (issue #7): when {@link #quickPreviewProperty()} applies to a checkpoint
+ * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
+ * singular values, {@code Spectrum.approximate()}) runs first and its results fill
+ * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's
+ * approximate analysis as its exact one arrives. An approximate result never replaces an exact
+ * one. Cancelling the quick pass skips straight to the exact pass; cancelling the exact pass
+ * leaves the approximate values shown (still marked approximate); closing cancels both.
+ * {@link #matricesDoneProperty()} and {@link CheckpointModel#analysedProperty()} count exact
+ * results only.
  */
 public final class WorkbenchViewModel {
     private static final System.Logger LOG = System.getLogger(WorkbenchViewModel.class.getName());
@@ -72,6 +84,8 @@ public final class WorkbenchViewModel {
     private final ObservableList<TaskItemViewModel> tasksReadOnly = FXCollections.unmodifiableObservableList(tasks);
     private final ObjectProperty<Metric> metric = new SimpleObjectProperty<>(Metric.ERANK_RATIO);
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
+    private final ObjectProperty<QuickPreview> quickPreview = new SimpleObjectProperty<>(QuickPreview.LARGE_CHECKPOINTS);
+    private boolean shutDown;
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
     /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
     private final ObservableList<Path> recentFilesReadOnly = FXCollections.unmodifiableObservableList(recentFiles);
@@ -91,6 +105,8 @@ public final class WorkbenchViewModel {
         recentFiles.setAll(settings.recentFiles());
         theme.set(settings.theme());
         theme.addListener((o, a, b) -> settings.setTheme(b));
+        quickPreview.set(settings.quickPreview());
+        quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
         executors.work().execute(() -> {
             String description;
             try {
@@ -176,8 +192,77 @@ public final class WorkbenchViewModel {
             model.setState("analysed");
             return;
         }
+        if (quickPreview.get().appliesTo(model.matrices()) && startQuickPass(model)) {
+            return;
+        }
+        startExactPass(model);
+    }
+
+    /** Starts the quick pass; false when the services have none (the exact pass then starts at once). */
+    private boolean startQuickPass(CheckpointModel model) {
+        Optional<AbstractTask> quick;
+        try {
+            quick = services.quickAnalyze(model.opened(), model.matrices(), sink(model));
+        } catch (RankscopeException e) {
+            LOG.log(System.Logger.Level.WARNING, "no quick preview of " + model.displayName() + ": " + e.getMessage());
+            return false;
+        }
+        if (quick.isEmpty()) {
+            return false;
+        }
+        run(model, quick.get(), "quick preview", this::quickPassEnded);
+        return true;
+    }
+
+    private void quickPassEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
+        tasks.remove(item);
+        running.remove(model, item);
+        if (status == AbstractTask.Status.ERROR) {
+            // the preview is optional: the exact pass reports any real problem with the file
+            LOG.log(System.Logger.Level.WARNING, "quick preview of " + model.displayName() + " stopped", item.task().failure());
+        }
+        if (checkpoints.contains(model) && !shutDown) {
+            startExactPass(model);
+        }
+    }
+
+    private void startExactPass(CheckpointModel model) {
+        AnalysisSink sink = sink(model);
+        AbstractTask task;
+        try {
+            task = services.analyze(model.opened(), model.matrices(), sink);
+        } catch (RankscopeException e) {
+            model.setState("stopped by an error");
+            dialogs.showError("Cannot analyse " + model.displayName(), e.userMessage());
+            return;
+        }
+        run(model, task, "analysing", this::taskEnded);
+    }
+
+    /** What to do when one of a checkpoint's passes reaches a terminal state. */
+    @FunctionalInterface
+    private interface PassEnd {
+        void ended(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status);
+    }
+
+    /** Shows {@code task} in the task panel as {@code model}'s running pass and starts it on the task executor. */
+    private void run(CheckpointModel model, AbstractTask task, String state, PassEnd onEnd) {
+        TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
+        item.statusProperty().addListener((o, was, now) -> {
+            if (now.isTerminal()) {
+                onEnd.ended(model, item, now);
+            }
+        });
+        tasks.add(item);
+        running.put(model, item);
+        model.setState(state);
+        executors.tasks().execute(task);
+    }
+
+    /** A sink batching results (exact or approximate) of {@code model} onto the UI executor. */
+    private AnalysisSink sink(CheckpointModel model) {
         UiBatcher<Object> results = new UiBatcher<>(executors.ui(), batch -> applyResults(model, batch));
-        AnalysisSink sink = new AnalysisSink() {
+        return new AnalysisSink() {
             @Override
             public void onMatrix(MatrixAnalysis analysis) {
                 results.offer(analysis);
@@ -188,24 +273,6 @@ public final class WorkbenchViewModel {
                 results.offer(new Failure(ref, error.userMessage()));
             }
         };
-        AbstractTask task;
-        try {
-            task = services.analyze(model.opened(), model.matrices(), sink);
-        } catch (RankscopeException e) {
-            model.setState("stopped by an error");
-            dialogs.showError("Cannot analyse " + model.displayName(), e.userMessage());
-            return;
-        }
-        TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
-        item.statusProperty().addListener((o, was, now) -> {
-            if (now.isTerminal()) {
-                taskEnded(model, item, now);
-            }
-        });
-        tasks.add(item);
-        running.put(model, item);
-        model.setState("analysing");
-        executors.tasks().execute(task);
     }
 
     private record Failure(MatrixRef ref, String message) {
@@ -216,24 +283,38 @@ public final class WorkbenchViewModel {
             return; // closed meanwhile
         }
         int done = 0;
+        int approximate = 0;
         for (Object o : batch) {
             if (o instanceof MatrixAnalysis a) {
                 Optional<MatrixEntry> entry = model.entry(a.spectrum().ref().id());
-                if (entry.isPresent() && !analyses.containsKey(entry.get())) {
-                    analyses.put(entry.get(), a);
+                if (entry.isEmpty()) {
+                    continue;
+                }
+                MatrixAnalysis shown = analyses.get(entry.get());
+                if (a.spectrum().approximate()) {
+                    if (shown == null) {
+                        analyses.put(entry.get(), a);
+                        approximate++;
+                    }
+                } else if (shown == null || shown.spectrum().approximate()) {
+                    analyses.put(entry.get(), a);   // replaces the approximate preview
                     done++;
+                    if (shown != null) {
+                        approximate--;
+                    }
                 }
             } else if (o instanceof Failure f) {
                 model.markFailed(f.message());
             }
         }
+        model.markApproximate(approximate);
         model.markAnalysed(done);
         matricesDone.set(matricesDone.get() + done);
     }
 
     private void taskEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
         tasks.remove(item);
-        running.remove(model);
+        running.remove(model, item);
         switch (status) {
             case FINISHED -> {
                 model.setState("analysed");
@@ -294,10 +375,12 @@ public final class WorkbenchViewModel {
         select(keep, keep.isEmpty() ? null : keep.get(keep.size() - 1));
         int removed = 0;
         for (MatrixEntry e : model.matrices()) {
-            if (analyses.remove(e) != null) {
+            MatrixAnalysis a = analyses.remove(e);
+            if (a != null && !a.spectrum().approximate()) {
                 removed++;
             }
         }
+        running.remove(model);
         matricesDone.set(matricesDone.get() - removed);
         matricesTotal.set(matricesTotal.get() - model.matrices().size());
         statusMessage.set("Closed " + model.displayName());
@@ -306,6 +389,7 @@ public final class WorkbenchViewModel {
 
     /** Cancels every running task and releases every file; call when the window closes. */
     public void shutdown() {
+        shutDown = true;
         for (TaskItemViewModel t : List.copyOf(tasks)) {
             t.cancel();
         }
@@ -389,6 +473,11 @@ public final class WorkbenchViewModel {
         return theme;
     }
 
+    /** When to run the quick approximate pass before the exact one; persisted. Applies to checkpoints opened later. */
+    public ObjectProperty<QuickPreview> quickPreviewProperty() {
+        return quickPreview;
+    }
+
     /** Most recent first (File ▸ Open Recent); persisted through the settings store. */
     public ObservableList<Path> recentFiles() {
         return recentFilesReadOnly;
@@ -421,6 +510,11 @@ public final class WorkbenchViewModel {
     /** Dialogs shared with the feature ViewModels. */
     public DialogService dialogs() {
         return dialogs;
+    }
+
+    /** The on-disk spectrum cache of the services, for the settings window; empty when there is none. */
+    public Optional<CacheControl> spectrumCache() {
+        return services.cache();
     }
 
     /** Settings store shared with the window (layout). */

@@ -50,4 +50,25 @@ class PreferencesSettingsStoreTest {
         assertTrue(store.windowLayout().isEmpty());
         assertThrows(IllegalArgumentException.class, () -> new WindowLayout(0, 0, 0, 10, false, 0.2, 0.8));
     }
+
+    @Test
+    void quickPreviewEngineAndThreadsRoundTripWithDefaultsAndJunkTolerated() {
+        PreferencesSettingsStore store = new PreferencesSettingsStore(node);
+        assertEquals(QuickPreview.LARGE_CHECKPOINTS, store.quickPreview());
+        assertEquals(dev.rankscope.engine.linalg.Backends.Preference.AUTO, store.enginePreference());
+        assertEquals(0, store.workerThreads());
+        store.setQuickPreview(QuickPreview.OFF);
+        store.setEnginePreference(dev.rankscope.engine.linalg.Backends.Preference.JAVA);
+        store.setWorkerThreads(6);
+        PreferencesSettingsStore again = new PreferencesSettingsStore(node);
+        assertEquals(QuickPreview.OFF, again.quickPreview());
+        assertEquals(dev.rankscope.engine.linalg.Backends.Preference.JAVA, again.enginePreference());
+        assertEquals(6, again.workerThreads());
+        node.put("quickPreview", "SOMETIMES");
+        node.put("engine", "gpu");
+        node.putInt("workerThreads", -4);
+        assertEquals(QuickPreview.LARGE_CHECKPOINTS, again.quickPreview());
+        assertEquals(dev.rankscope.engine.linalg.Backends.Preference.AUTO, again.enginePreference());
+        assertEquals(0, again.workerThreads());
+    }
 }

@@ -1,15 +1,21 @@
 package dev.rankscope.views.testing;
 
+import dev.rankscope.analysis.Analyzer;
+import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.EngineInfo;
+import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.spectrum.Spectrum;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.views.service.AnalysisSink;
+import dev.rankscope.views.service.CacheControl;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
 import dev.rankscope.views.service.WorkbenchServices;
@@ -18,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -44,6 +51,15 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
     public volatile Set<String> failing = Set.of();
     public final List<Path> opened = new CopyOnWriteArrayList<>();
     public final List<AbstractTask> tasks = new CopyOnWriteArrayList<>();
+    /** When true, {@link #quickAnalyze} offers a quick pass of top-{@link #QUICK_K} approximate analyses. */
+    public volatile boolean quickPass;
+    public static final int QUICK_K = 8;
+    /** Quick-pass tasks created, in order. */
+    public final List<AbstractTask> quickTasks = new CopyOnWriteArrayList<>();
+    /** The sinks given to quick passes (tests may deliver late approximate results through them). */
+    public final List<AnalysisSink> quickSinks = new CopyOnWriteArrayList<>();
+    /** The spectrum cache the settings window shows; none when null. */
+    public volatile CacheControl cacheControl;
 
     @Override
     public OpenedCheckpoint open(Path path) {
@@ -126,5 +142,37 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
     @Override
     public EngineInfo engineInfo() {
         return new EngineInfo("java", "fake engine", "n/a", 1, "");
+    }
+
+    /** The approximate (top-{@link #QUICK_K}) analysis the fake quick pass sends for {@code e}. */
+    public static MatrixAnalysis approximate(MatrixEntry e) {
+        double[] top = java.util.Arrays.copyOf(sigma(e), Math.min(QUICK_K, e.fullRank()));
+        return Analyzer.analyze(e.name(), e.dtype(),
+                new Spectrum(e.ref(), top, SvdMethod.RANDOMIZED, Precision.F64, true, 0));
+    }
+
+    @Override
+    public Optional<CacheControl> cache() {
+        return Optional.ofNullable(cacheControl);
+    }
+
+    @Override
+    public Optional<AbstractTask> quickAnalyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices, AnalysisSink sink) {
+        if (!quickPass) {
+            return Optional.empty();
+        }
+        quickSinks.add(sink);
+        AbstractTask task = new AbstractTask("Quick preview of " + checkpoint.displayName()) {
+            @Override
+            protected void work() {
+                for (int i = 0; i < matrices.size(); i++) {
+                    checkCancelled();
+                    sink.onMatrix(approximate(matrices.get(i)));
+                    progress((i + 1.0) / matrices.size(), (i + 1) + " of " + matrices.size());
+                }
+            }
+        };
+        quickTasks.add(task);
+        return Optional.of(task);
     }
 }

@@ -1,0 +1,81 @@
+package dev.rankscope.views.service;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+
+import java.util.List;
+
+/**
+ * When the workbench runs the quick approximate pass (issue #7) before the exact one: a persisted
+ * setting ("Quick preview (approximate top-64)"). Pure, thread-safe.
+ *
+ * <p>The rule for {@link #LARGE_CHECKPOINTS}: the exact pass is estimated to take long when
+ * Σ m·n·min(m, n) over the checkpoint's matrices (the leading term of the SVD flop count, SPEC §3)
+ * reaches {@link #LARGE_WORK} = 5·10¹⁰, about twelve 1024×4096 matrices — several seconds even
+ * with native LAPACK, where the quick pass takes a fraction of that.
+ */
+public enum QuickPreview {
+    /** Only when the exact pass is estimated to be slow (the default). */
+    LARGE_CHECKPOINTS("For large checkpoints"),
+    /** For every checkpoint. */
+    ALWAYS("Always"),
+    /** Never: wait for the exact values. */
+    OFF("Off");
+
+    /** Σ m·n·min(m, n) from which a checkpoint counts as large. */
+    public static final double LARGE_WORK = 5e10;
+
+    /**
+     * Warning carried by quick-pass analyses whose Frobenius norm (hence stable rank and log-norm)
+     * was computed exactly from the matrix data rather than from the top-k values.
+     */
+    public static final String EXACT_FROBENIUS_NOTE =
+            "Frobenius norm, stable rank and log-norm computed from the full matrix data";
+
+    private final String label;
+
+    QuickPreview(String label) {
+        this.label = label;
+    }
+
+    /** Text for the settings dialog. */
+    public String label() {
+        return label;
+    }
+
+    /** Whether the quick pass should run before the exact pass of {@code matrices}. */
+    public boolean appliesTo(List<MatrixEntry> matrices) {
+        return switch (this) {
+            case ALWAYS -> true;
+            case OFF -> false;
+            case LARGE_CHECKPOINTS -> exactWork(matrices) >= LARGE_WORK;
+        };
+    }
+
+    /** Σ m·n·min(m, n) over {@code matrices}: a proxy for the exact pass's cost. */
+    public static double exactWork(List<MatrixEntry> matrices) {
+        double w = 0;
+        for (MatrixEntry e : matrices) {
+            w += (double) e.ref().rows() * e.ref().cols() * e.fullRank();
+        }
+        return w;
+    }
+
+    /** True when {@code a}'s spectrum is an approximate top-k (the views mark it "≈"). */
+    public static boolean isApproximate(MatrixAnalysis a) {
+        return a != null && a.spectrum().approximate();
+    }
+
+    /**
+     * True when {@code a} is approximate but its Frobenius-based metrics (‖A‖_F, stable rank,
+     * log-norm) were computed from the data, so the views may show them (marked "≈" since σ̂₁ is a
+     * lower bound).
+     */
+    public static boolean hasExactFrobenius(MatrixAnalysis a) {
+        return a != null && a.warnings().contains(EXACT_FROBENIUS_NOTE);
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.rankscope.views.journey;
+
+import dev.rankscope.engine.cache.FileIdentity;
+import dev.rankscope.engine.cache.SpectrumCache;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.linalg.SvdMethod;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.spectrum.Spectrum;
+import dev.rankscope.views.fx.FxDialogService;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.views.service.SpectrumCacheControl;
+import dev.rankscope.views.settings.SettingsViewModel;
+import dev.rankscope.views.testing.FakeWorkbenchServices;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Edit ▸ Settings… headless: the spectrum cache (a temporary folder with real entries, never the
+ * user's ~/.cache) shows its size, Clear asks first, and after confirming the size reads 0 B and
+ * the entries are gone; the quick-preview and engine choices persist through the settings store.
+ */
+@ExtendWith(ApplicationExtension.class)
+class SettingsJourneyTest {
+    @TempDir
+    static Path cacheRoot;
+
+    FakeWorkbenchServices services;
+    InMemorySettingsStore settings;
+    WorkbenchViewModel vm;
+    Path cacheDir;
+
+    @Start
+    void start(Stage stage) {
+        cacheDir = cacheRoot.resolve("spectra-" + System.nanoTime());
+        services = new FakeWorkbenchServices();
+        services.cacheControl = new SpectrumCacheControl(cacheDir);
+        settings = new InMemorySettingsStore();
+        vm = new WorkbenchViewModel(services, new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
+        WorkbenchView view = new WorkbenchView(vm);
+        view.install(stage);
+        stage.setWidth(1000);
+        stage.setHeight(700);
+        stage.show();
+    }
+
+    /** Writes three real cache entries. */
+    private void fillCache() throws Exception {
+        Path model = cacheRoot.resolve("model.bin");
+        Files.write(model, new byte[]{1, 2, 3});
+        FileIdentity id = FileIdentity.of(List.of(model));
+        SpectrumCache cache = new SpectrumCache(cacheDir, "test");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(cache.put(id, new Spectrum(MatrixRef.whole("w" + i, 4, 3), new double[]{3, 2, 1},
+                    SvdMethod.GESDD, Precision.F64, false, 1)));
+        }
+    }
+
+    private static long files(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void seeTheCacheSizeClearItAndChooseThePreview(FxRobot robot) throws Exception {
+        fillCache();
+        long bytes = new SpectrumCacheControl(cacheDir).sizeBytes();
+        assertTrue(bytes > 0);
+        robot.clickOn("Edit");
+        robot.clickOn("#menu-settings");
+        waitUntil(() -> robot.lookup("#settings-cache-size").tryQuery().isPresent());
+        Label size = robot.lookup("#settings-cache-size").queryAs(Label.class);
+        waitUntil(() -> SettingsViewModel.formatBytes(bytes).equals(size.getText()));
+        assertEquals(cacheDir.toString(), robot.lookup("#settings-cache-folder").queryAs(Label.class).getText());
+
+        robot.clickOn("#settings-clear-cache");
+        waitUntil(() -> robot.lookup("#settings-clear-question").query().isVisible());
+        robot.clickOn("#settings-clear-cancel");                    // changed my mind: nothing deleted
+        waitUntil(() -> !robot.lookup("#settings-clear-question").query().isVisible());
+        assertEquals(3, files(cacheDir));
+
+        robot.clickOn("#settings-clear-cache");
+        robot.clickOn("#settings-clear-confirm");
+        waitUntil(() -> "0 B".equals(size.getText()));
+        assertEquals(0, files(cacheDir));
+        assertFalse(robot.lookup("#settings-clear-question").query().isVisible());
+
+        @SuppressWarnings("unchecked")
+        ChoiceBox<QuickPreview> preview = robot.lookup("#settings-quick-preview").queryAs(ChoiceBox.class);
+        assertEquals(QuickPreview.LARGE_CHECKPOINTS, preview.getValue());
+        robot.interact(() -> preview.setValue(QuickPreview.OFF));
+        assertEquals(QuickPreview.OFF, settings.quickPreview());
+        assertEquals(QuickPreview.OFF, vm.quickPreviewProperty().get());
+        @SuppressWarnings("unchecked")
+        ChoiceBox<Backends.Preference> engine = robot.lookup("#settings-engine").queryAs(ChoiceBox.class);
+        robot.interact(() -> engine.setValue(Backends.Preference.JAVA));
+        assertEquals(Backends.Preference.JAVA, settings.enginePreference());
+        robot.clickOn("#settings-close");
+        waitUntil(() -> robot.lookup("#settings-cache-size").tryQuery().isEmpty());
+    }
+}

@@ -8,6 +8,7 @@ import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
@@ -133,6 +134,10 @@ public final class BudgetView implements WorkbenchTab {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
+        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        original.enableExport(exporter, "heatmap-original");
+        approximation.enableExport(exporter, "heatmap-rank-k");
+        residual.enableExport(exporter, "heatmap-residual");
         showPlan(vm.getPlan());
     }
 

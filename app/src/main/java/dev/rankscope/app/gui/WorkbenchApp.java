@@ -49,8 +49,11 @@ public final class WorkbenchApp extends Application {
         WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(engine, parallelism),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
-        view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
+        BudgetView budget = BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine)));
+        view.addTab(budget);
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
+        view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
+        view.reportExport().includeComparison(compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
         view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
                 getHostServices()::showDocument));
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget

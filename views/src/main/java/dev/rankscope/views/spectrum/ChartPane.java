@@ -65,7 +65,9 @@ public final class ChartPane extends BorderPane {
 
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
-        titleLabel.setMinWidth(Region.USE_PREF_SIZE);
+        // in a narrow pane the title elides (full text in its tooltip); the buttons never do
+        titleLabel.setMinWidth(0);
+        titleLabel.setTooltip(new Tooltip(title));
         readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");
         readout.setId(id + "-readout");
@@ -160,6 +162,7 @@ public final class ChartPane extends BorderPane {
         b.setTooltip(new Tooltip(tip));
         b.setOnAction(e -> action.run());
         b.setFocusTraversable(false);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         return b;
     }
 }

@@ -4,6 +4,7 @@ import dev.rankscope.views.charts.render.ChartSize;
 import dev.rankscope.views.charts.render.Picture;
 import dev.rankscope.views.charts.render.RasterPicture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.testing.ExportedFiles;
 import dev.rankscope.views.testing.FakeDialogService;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -16,8 +17,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,17 +35,6 @@ class PictureExporterTest {
         return ChartFactory.createXYLineChart("scree", "i", "σ", new XYSeriesCollection(s));
     }
 
-    /** The width and height attributes of the document's svg element (JFreeSVG writes e.g. {@code width='300.0'}). */
-    public static int[] svgSize(Path svg) throws Exception {
-        String text = Files.readString(svg);
-        Matcher m = Pattern.compile("<svg[^>]*?\\swidth=['\"]([\\d.]+)['\"][^>]*?\\sheight=['\"]([\\d.]+)['\"]").matcher(text);
-        assertTrue(m.find(), "svg element with width and height: " + text.substring(0, Math.min(300, text.length())));
-        double w = Double.parseDouble(m.group(1));
-        double h = Double.parseDouble(m.group(2));
-        assertEquals(Math.rint(w), w, "whole pixels");
-        return new int[]{(int) w, (int) h};
-    }
-
     @Test
     void aChartExportsAtTheChosenSizeThroughBothDialogs(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("scree.png");
@@ -63,8 +51,8 @@ class PictureExporterTest {
         dialogs.sizes.add(new ChartSize(3200, 2400));
         dialogs.answers.add(svg);
         exporter.export(PictureExporter.Format.SVG, "scree", new ChartSize(640, 480), () -> Picture.of(chart()));
-        assertEquals(3200, svgSize(svg)[0]);
-        assertEquals(2400, svgSize(svg)[1]);
+        assertEquals(3200, ExportedFiles.svgSize(svg)[0]);
+        assertEquals(2400, ExportedFiles.svgSize(svg)[1]);
         assertTrue(Files.readString(svg).startsWith("<?xml"), "a standalone SVG document");
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
@@ -100,8 +88,8 @@ class PictureExporterTest {
 
         Path svg = dir.resolve("heat.svg");
         exporter.exportTo(svg, PictureExporter.Format.SVG, new ChartSize(300, 200), heat);
-        assertEquals(300, svgSize(svg)[0]);
-        assertEquals(200, svgSize(svg)[1]);
+        assertEquals(300, ExportedFiles.svgSize(svg)[0]);
+        assertEquals(200, ExportedFiles.svgSize(svg)[1]);
         assertTrue(Files.readString(svg).contains("<image"), "the raster embedded once");
     }
 

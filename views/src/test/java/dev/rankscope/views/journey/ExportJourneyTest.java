@@ -1,0 +1,239 @@
+package dev.rankscope.views.journey;
+
+import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.synth.SampleCheckpoints;
+import dev.rankscope.views.budget.BudgetView;
+import dev.rankscope.views.budget.EngineBudgetServices;
+import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.views.compare.CompareView;
+import dev.rankscope.views.compare.EngineCompareServices;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.learn.LearnView;
+import dev.rankscope.views.learn.LearnViewModel;
+import dev.rankscope.views.report.HtmlReport;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.scene.Node;
+import javafx.scene.image.ImageView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless journeys (Monocle) over the whole window as the app wires it (Budget, Compare, Learn
+ * tabs) on the real engine and the generated sample, with a fake dialog service answering the size
+ * and save dialogs: File ▸ Export Report… writes the HTML report (with the Budget plan and the
+ * Compare intruder summary), and a chart or picture in each tab exports at a custom size.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ExportJourneyTest {
+    @TempDir
+    static Path samplesDir;
+    static SampleCheckpoints.Samples samples;
+
+    final FakeDialogService dialogs = new FakeDialogService();
+    WorkbenchViewModel vm;
+    WorkbenchView view;
+    BudgetView budget;
+    CompareView compare;
+
+    @BeforeAll
+    static void writeSamples() {
+        samples = SampleCheckpoints.writeAll(samplesDir);
+    }
+
+    @Start
+    void start(Stage stage) {
+        vm = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
+                new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        view = new WorkbenchView(vm);
+        budget = BudgetView.create(vm, new EngineBudgetServices(OjAlgoBackend::new));
+        view.addTab(budget);
+        compare = CompareView.install(view, vm, new EngineCompareServices(OjAlgoBackend::new));
+        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, OjAlgoBackend::new), dialogs, url -> { }));
+        view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
+        view.reportExport().includeComparison(compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+        view.install(stage);
+        stage.setWidth(1280);
+        stage.setHeight(800);
+        stage.show();
+    }
+
+    void openSampleAndWait(FxRobot robot) {
+        robot.interact(() -> vm.open(samples.base()));
+        waitUntil(() -> !vm.checkpoints().isEmpty()
+                && vm.matricesDoneProperty().get() == vm.checkpoints().get(0).matrices().size());
+    }
+
+    void selectTab(FxRobot robot, String title) {
+        // by the tab header's id: "Compare" is also the text of one of the Budget tab's inner tabs
+        robot.clickOn("#tab-" + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
+        waitUntil(() -> view.tabs().getSelectionModel().getSelectedItem().getText().equals(title));
+    }
+
+    /**
+     * Opens {@code node}'s context menu as a right-click does. Monocle's mouse sends no
+     * context-menu event, so the event a desktop platform sends on right-click is fired here.
+     */
+    static void openContextMenu(FxRobot robot, Node node) {
+        robot.moveTo(node);
+        robot.interact(() -> {
+            javafx.geometry.Bounds b = node.localToScreen(node.getLayoutBounds());
+            double x = node.getLayoutBounds().getWidth() / 2;
+            double y = node.getLayoutBounds().getHeight() / 2;
+            javafx.event.Event.fireEvent(node, new javafx.scene.input.ContextMenuEvent(
+                    javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED, x, y, b.getMinX() + x, b.getMinY() + y,
+                    false, new javafx.scene.input.PickResult(node, b.getMinX() + x, b.getMinY() + y)));
+        });
+    }
+
+    /** Saves the window under target/export-screens for a human to look at (layout at 1280×800). */
+    void snapshot(String name) {
+        try {
+            javafx.scene.image.WritableImage img = org.testfx.util.WaitForAsyncUtils
+                    .asyncFx(() -> view.root().snapshot(null, null)).get();
+            Path dir = Path.of("target", "export-screens");
+            Files.createDirectories(dir);
+            ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(name + ".png").toFile());
+        } catch (Exception e) {
+            throw new AssertionError("snapshot " + name, e);
+        }
+    }
+
+    static void assertPng(Path png, ChartSize size) {
+        waitUntil(() -> sizeOf(png) > 0);
+        try {
+            BufferedImage image = ImageIO.read(png.toFile());
+            assertEquals(size.width(), image.getWidth(), png.getFileName() + " width");
+            assertEquals(size.height(), image.getHeight(), png.getFileName() + " height");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void assertSvg(Path svg, ChartSize size) {
+        waitUntil(() -> sizeOf(svg) > 0);
+        try {
+            assertArrayEquals(new int[]{size.width(), size.height()}, dev.rankscope.views.testing.ExportedFiles.svgSize(svg), svg.toString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long sizeOf(Path p) {
+        return WorkbenchJourneyTest.sizeOf(p);
+    }
+
+    @Test
+    void exportTheReportFromTheFileMenuWithPlanAndComparison(FxRobot robot, @TempDir Path out) throws Exception {
+        openSampleAndWait(robot);
+        selectTab(robot, "Budget");
+        waitUntil(() -> budget.viewModel().getPlan() != null);
+
+        selectTab(robot, "Compare");
+        robot.interact(() -> compare.viewModel().tunedPathProperty().set(samples.lora()));
+        robot.clickOn("#compare-run");
+        waitUntil(() -> !compare.viewModel().runningProperty().get() && !compare.viewModel().rows().isEmpty());
+
+        Path report = out.resolve("tiny-report.html");
+        dialogs.answers.add(report);
+        robot.clickOn("File");
+        robot.clickOn("Export Report…");
+        waitUntil(() -> sizeOf(report) > 0 && view.reportExport().runningProperty().get() == null);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        String html = Files.readString(report);
+        assertTrue(html.contains("tiny-llama"), "names the model");
+        assertTrue(html.contains("<img") || html.contains("<svg"), "embedded charts");
+        assertTrue(html.contains("<section id=\"" + HtmlReport.PLAN_ID + "\""), "the Budget tab's plan");
+        assertTrue(html.contains("<section id=\"" + HtmlReport.INTRUDERS_ID + "\""), "the Compare tab's intruders");
+        assertTrue(html.contains("tiny-llama-lora"), "the compared adapter");
+    }
+
+    @Test
+    void aChartInEveryTabExportsAtACustomSize(FxRobot robot, @TempDir Path out) {
+        openSampleAndWait(robot);
+        robot.interact(() -> vm.select(vm.checkpoints().get(0).matrices().get(1)));
+
+        // Spectrum: header button, then the chart's context menu
+        ChartSize scree = new ChartSize(777, 333);
+        dialogs.sizes.add(scree);
+        dialogs.answers.add(out.resolve("scree.png"));
+        robot.clickOn("#scree-chart-png");
+        assertPng(out.resolve("scree.png"), scree);
+        ChartSize esd = new ChartSize(1600, 1200);
+        dialogs.sizes.add(esd);
+        dialogs.answers.add(out.resolve("esd.svg"));
+        openContextMenu(robot, robot.lookup("#esd-chart").query());
+        robot.clickOn("Export as SVG…");
+        assertSvg(out.resolve("esd.svg"), esd);
+
+        // Layer map (not a JFreeChart: drawn for the export)
+        selectTab(robot, "Layer map");
+        ChartSize map = new ChartSize(640, 1000);
+        dialogs.sizes.add(map);
+        dialogs.answers.add(out.resolve("map.png"));
+        robot.clickOn("#layermap-export");
+        robot.clickOn("Export as PNG…");
+        assertPng(out.resolve("map.png"), map);
+        dialogs.sizes.add(map);
+        dialogs.answers.add(out.resolve("map.svg"));
+        robot.clickOn("#layermap-export");
+        robot.clickOn("Export as SVG…");
+        assertSvg(out.resolve("map.svg"), map);
+
+        // Budget
+        selectTab(robot, "Budget");
+        waitUntil(() -> budget.viewModel().getPlan() != null);
+        snapshot("budget");
+        ChartSize ranks = new ChartSize(1111, 555);
+        dialogs.sizes.add(ranks);
+        dialogs.answers.add(out.resolve("ranks.svg"));
+        robot.clickOn("#budget-ranks-chart-svg");
+        assertSvg(out.resolve("ranks.svg"), ranks);
+
+        // Compare (an empty chart exports too)
+        selectTab(robot, "Compare");
+        snapshot("compare");
+        ChartSize bars = new ChartSize(900, 450);
+        dialogs.sizes.add(bars);
+        dialogs.answers.add(out.resolve("bars.png"));
+        robot.clickOn("#compare-bars-chart-png");
+        assertPng(out.resolve("bars.png"), bars);
+
+        // Learn: a chart and an image (right-click)
+        selectTab(robot, "Learn");
+        waitUntil(() -> robot.lookup("#learn-reconstruction").tryQuery().isPresent()
+                && robot.lookup("#learn-reconstruction").queryAs(ImageView.class).getImage() != null);
+        ChartSize sigma = new ChartSize(500, 700);
+        dialogs.sizes.add(sigma);
+        dialogs.answers.add(out.resolve("sigma.png"));
+        robot.clickOn("#learn-sigma-chart-png");
+        assertPng(out.resolve("sigma.png"), sigma);
+        ChartSize image = new ChartSize(300, 320);
+        dialogs.sizes.add(image);
+        dialogs.answers.add(out.resolve("reconstruction.png"));
+        Node reconstruction = robot.lookup("#learn-reconstruction").query();
+        openContextMenu(robot, reconstruction);
+        robot.clickOn("Export as PNG…");
+        assertPng(out.resolve("reconstruction.png"), image);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+}

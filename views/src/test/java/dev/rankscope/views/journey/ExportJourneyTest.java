@@ -167,73 +167,62 @@ class ExportJourneyTest {
         assertTrue(html.contains("tiny-llama-lora"), "the compared adapter");
     }
 
+    /**
+     * Answers the next size and save dialogs, runs {@code trigger} (the user's clicks), then checks
+     * the file: a PNG of exactly {@code size} pixels or an SVG with those width/height attributes.
+     */
+    void exportAndCheck(Path target, ChartSize size, Runnable trigger) {
+        dialogs.sizes.add(size);
+        dialogs.answers.add(target);
+        trigger.run();
+        if (target.getFileName().toString().endsWith(".png")) {
+            assertPng(target, size);
+        } else {
+            assertSvg(target, size);
+        }
+    }
+
     @Test
     void aChartInEveryTabExportsAtACustomSize(FxRobot robot, @TempDir Path out) {
         openSampleAndWait(robot);
         robot.interact(() -> vm.select(vm.checkpoints().get(0).matrices().get(1)));
 
         // Spectrum: header button, then the chart's context menu
-        ChartSize scree = new ChartSize(777, 333);
-        dialogs.sizes.add(scree);
-        dialogs.answers.add(out.resolve("scree.png"));
-        robot.clickOn("#scree-chart-png");
-        assertPng(out.resolve("scree.png"), scree);
-        ChartSize esd = new ChartSize(1600, 1200);
-        dialogs.sizes.add(esd);
-        dialogs.answers.add(out.resolve("esd.svg"));
-        openContextMenu(robot, robot.lookup("#esd-chart").query());
-        robot.clickOn("Export as SVG…");
-        assertSvg(out.resolve("esd.svg"), esd);
+        exportAndCheck(out.resolve("scree.png"), new ChartSize(777, 333), () -> robot.clickOn("#scree-chart-png"));
+        exportAndCheck(out.resolve("esd.svg"), new ChartSize(1600, 1200), () -> {
+            openContextMenu(robot, robot.lookup("#esd-chart").query());
+            robot.clickOn("Export as SVG…");
+        });
 
         // Layer map (not a JFreeChart: drawn for the export)
         selectTab(robot, "Layer map");
-        ChartSize map = new ChartSize(640, 1000);
-        dialogs.sizes.add(map);
-        dialogs.answers.add(out.resolve("map.png"));
-        robot.clickOn("#layermap-export");
-        robot.clickOn("Export as PNG…");
-        assertPng(out.resolve("map.png"), map);
-        dialogs.sizes.add(map);
-        dialogs.answers.add(out.resolve("map.svg"));
-        robot.clickOn("#layermap-export");
-        robot.clickOn("Export as SVG…");
-        assertSvg(out.resolve("map.svg"), map);
+        for (String format : new String[]{"PNG", "SVG"}) {
+            exportAndCheck(out.resolve("map." + format.toLowerCase(java.util.Locale.ROOT)), new ChartSize(640, 1000), () -> {
+                robot.clickOn("#layermap-export");
+                robot.clickOn("Export as " + format + "…");
+            });
+        }
 
-        // Budget
+        // Budget (its chart header at 1280×800 keeps its buttons)
         selectTab(robot, "Budget");
         waitUntil(() -> budget.viewModel().getPlan() != null);
         snapshot("budget");
-        ChartSize ranks = new ChartSize(1111, 555);
-        dialogs.sizes.add(ranks);
-        dialogs.answers.add(out.resolve("ranks.svg"));
-        robot.clickOn("#budget-ranks-chart-svg");
-        assertSvg(out.resolve("ranks.svg"), ranks);
+        exportAndCheck(out.resolve("ranks.svg"), new ChartSize(1111, 555), () -> robot.clickOn("#budget-ranks-chart-svg"));
 
         // Compare (an empty chart exports too)
         selectTab(robot, "Compare");
         snapshot("compare");
-        ChartSize bars = new ChartSize(900, 450);
-        dialogs.sizes.add(bars);
-        dialogs.answers.add(out.resolve("bars.png"));
-        robot.clickOn("#compare-bars-chart-png");
-        assertPng(out.resolve("bars.png"), bars);
+        exportAndCheck(out.resolve("bars.png"), new ChartSize(900, 450), () -> robot.clickOn("#compare-bars-chart-png"));
 
-        // Learn: a chart and an image (right-click)
+        // Learn: a chart, and an image through its context menu
         selectTab(robot, "Learn");
         waitUntil(() -> robot.lookup("#learn-reconstruction").tryQuery().isPresent()
                 && robot.lookup("#learn-reconstruction").queryAs(ImageView.class).getImage() != null);
-        ChartSize sigma = new ChartSize(500, 700);
-        dialogs.sizes.add(sigma);
-        dialogs.answers.add(out.resolve("sigma.png"));
-        robot.clickOn("#learn-sigma-chart-png");
-        assertPng(out.resolve("sigma.png"), sigma);
-        ChartSize image = new ChartSize(300, 320);
-        dialogs.sizes.add(image);
-        dialogs.answers.add(out.resolve("reconstruction.png"));
-        Node reconstruction = robot.lookup("#learn-reconstruction").query();
-        openContextMenu(robot, reconstruction);
-        robot.clickOn("Export as PNG…");
-        assertPng(out.resolve("reconstruction.png"), image);
+        exportAndCheck(out.resolve("sigma.png"), new ChartSize(500, 700), () -> robot.clickOn("#learn-sigma-chart-png"));
+        exportAndCheck(out.resolve("reconstruction.png"), new ChartSize(300, 320), () -> {
+            openContextMenu(robot, robot.lookup("#learn-reconstruction").query());
+            robot.clickOn("Export as PNG…");
+        });
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 }

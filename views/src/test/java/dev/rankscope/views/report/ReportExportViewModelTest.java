@@ -48,6 +48,19 @@ class ReportExportViewModelTest {
         return Files.write(dir.resolve("tiny.safetensors"), new byte[]{1, 2, 3});
     }
 
+    /**
+     * A workbench with the checkpoint open whose own analysis never ran (queued on {@code tasks},
+     * then dropped and cancelled): the session has no spectrum.
+     */
+    WorkbenchViewModel openedWithoutSpectra(ManualExecutor tasks) throws Exception {
+        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run));
+        wb.open(checkpointFile());
+        tasks.queue.clear();
+        wb.tasks().get(0).cancel();
+        assertEquals(0, wb.analyses().size());
+        return wb;
+    }
+
     static int matrices(FakeWorkbenchServices s) {
         return 2 + 7 * s.layers;
     }
@@ -84,13 +97,8 @@ class ReportExportViewModelTest {
     @Test
     void missingSpectraAreComputedAsATrackedTaskThenWritten() throws Exception {
         ManualExecutor tasks = new ManualExecutor();
-        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run));
+        WorkbenchViewModel wb = openedWithoutSpectra(tasks);
         ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
-        wb.open(checkpointFile());
-        // the workbench's analysis is queued, not run: the session has no spectrum yet
-        tasks.queue.clear();
-        wb.tasks().get(0).cancel();
-        assertEquals(0, wb.analyses().size());
 
         Path target = dir.resolve("report.html");
         ReportExportTask task = vm.exportTo(target).orElseThrow();
@@ -114,11 +122,8 @@ class ReportExportViewModelTest {
     @Test
     void cancellingWhileComputingWritesNothing() throws Exception {
         ManualExecutor tasks = new ManualExecutor();
-        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run));
+        WorkbenchViewModel wb = openedWithoutSpectra(tasks);
         ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
-        wb.open(checkpointFile());
-        tasks.queue.clear();
-        wb.tasks().get(0).cancel();
 
         Path target = dir.resolve("report.html");
         ReportExportTask task = vm.exportTo(target).orElseThrow();

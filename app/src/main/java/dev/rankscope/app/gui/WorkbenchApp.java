@@ -54,8 +54,10 @@ public final class WorkbenchApp extends Application {
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeComparison(compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
-        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
-                getHostServices()::showDocument));
+        LearnView learn = new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
+                getHostServices()::showDocument);
+        learn.bindTheme(vm.themeProperty());
+        view.addTab(learn);
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));

@@ -1,18 +1,10 @@
 package dev.rankscope.views.journey;
 
-import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.budget.BudgetView;
-import dev.rankscope.views.budget.EngineBudgetServices;
 import dev.rankscope.views.charts.render.ChartSize;
 import dev.rankscope.views.compare.CompareView;
-import dev.rankscope.views.compare.EngineCompareServices;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.learn.LearnView;
-import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.report.HtmlReport;
-import dev.rankscope.views.service.EngineWorkbenchServices;
-import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -50,6 +42,7 @@ class ExportJourneyTest {
     static SampleCheckpoints.Samples samples;
 
     final FakeDialogService dialogs = new FakeDialogService();
+    FullWorkbench window;
     WorkbenchViewModel vm;
     WorkbenchView view;
     BudgetView budget;
@@ -62,31 +55,19 @@ class ExportJourneyTest {
 
     @Start
     void start(Stage stage) {
-        vm = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
-                new InMemorySettingsStore(), WorkbenchExecutors.standard());
-        view = new WorkbenchView(vm);
-        budget = BudgetView.create(vm, new EngineBudgetServices(OjAlgoBackend::new));
-        view.addTab(budget);
-        compare = CompareView.install(view, vm, new EngineCompareServices(OjAlgoBackend::new));
-        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, OjAlgoBackend::new), dialogs, url -> { }));
-        view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
-        view.reportExport().includeComparison(compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
-        view.install(stage);
-        stage.setWidth(1280);
-        stage.setHeight(800);
-        stage.show();
+        window = new FullWorkbench(stage, dialogs);
+        vm = window.vm;
+        view = window.view;
+        budget = window.budget;
+        compare = window.compare;
     }
 
     void openSampleAndWait(FxRobot robot) {
-        robot.interact(() -> vm.open(samples.base()));
-        waitUntil(() -> !vm.checkpoints().isEmpty()
-                && vm.matricesDoneProperty().get() == vm.checkpoints().get(0).matrices().size());
+        window.openAndWait(robot, samples.base());
     }
 
     void selectTab(FxRobot robot, String title) {
-        // by the tab header's id: "Compare" is also the text of one of the Budget tab's inner tabs
-        robot.clickOn("#tab-" + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
-        waitUntil(() -> view.tabs().getSelectionModel().getSelectedItem().getText().equals(title));
+        window.selectTab(robot, title);
     }
 
     /**
@@ -224,5 +205,13 @@ class ExportJourneyTest {
             robot.clickOn("Export as PNG…");
         });
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+
+        // the Learn charts follow the dark theme
+        robot.interact(() -> vm.themeProperty().set(dev.rankscope.views.service.Theme.DARK));
+        org.jfree.chart.JFreeChart learnChart = robot.lookup("#learn-sigma-chart")
+                .queryAs(org.jfree.chart.fx.ChartViewer.class).getChart();
+        assertEquals(new java.awt.Color(0x2b, 0x2d, 0x30), learnChart.getBackgroundPaint());
+        robot.interact(() -> vm.themeProperty().set(dev.rankscope.views.service.Theme.LIGHT));
+        assertEquals(java.awt.Color.WHITE, learnChart.getBackgroundPaint());
     }
 }

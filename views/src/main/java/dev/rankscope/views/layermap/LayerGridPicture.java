@@ -52,7 +52,8 @@ public record LayerGridPicture(LayerGrid grid) implements Picture {
             double y = y0 + r * cellH;
             g.setColor(TEXT);
             String label = layer >= 0 ? "layer " + layer : "model";
-            g.drawString(label, (float) (x0 - pt / 2 - fm.stringWidth(label)), (float) (y + cellH / 2 + fm.getAscent() / 2.0 - 1));
+            g.drawString(label, (float) (x0 - pt / 2 - fm.stringWidth(label)),
+                    (float) (y + cellH / 2 + fm.getAscent() / 2.0 - 1));
             for (int c = 0; c < grid.columns().size(); c++) {
                 LayerGrid.Cell cell = grid.cell(layer, grid.columns().get(c));
                 if (cell == null) {
@@ -60,7 +61,8 @@ public record LayerGridPicture(LayerGrid grid) implements Picture {
                 }
                 Color fill = ColorScale.at(grid.normalised(cell.value()));
                 g.setColor(awt(fill));
-                g.fill(new RoundRectangle2D.Double(x0 + c * cellW + gap / 2, y + gap / 2, cellW - gap, cellH - gap, gap * 2, gap * 2));
+                g.fill(new RoundRectangle2D.Double(x0 + c * cellW + gap / 2, y + gap / 2, cellW - gap, cellH - gap,
+                        gap * 2, gap * 2));
                 if (!Double.isNaN(cell.value())) {
                     centred(g, fm, grid.metric().format(cell.value()), x0 + c * cellW + cellW / 2, y + cellH / 2,
                             ColorScale.prefersDarkText(fill) ? TEXT : java.awt.Color.WHITE);

@@ -91,15 +91,23 @@ public final class ReportExportViewModel {
     }
 
     /**
-     * Includes the Compare tab's result: its report summarised at its current (k, ε) when it has
-     * compared at least one matrix pair.
+     * Includes the Compare tab's result when the checkpoint reported on is one side of the pair
+     * (the base, as with {@code rankscope report --adapter}, or the tuned, as with {@code --base}):
+     * its report summarised at its current (k, ε), once at least one matrix pair is compared.
      */
-    public void includeComparison(ObservableValue<IntruderReport> report, ObservableValue<IntruderParameters> params) {
+    public void includeComparison(ObservableValue<Path> base, ObservableValue<Path> tuned,
+                                  ObservableValue<IntruderReport> report, ObservableValue<IntruderParameters> params) {
         comparisonSource = () -> {
             IntruderReport r = report.getValue();
             IntruderParameters p = params.getValue();
-            return r == null || p == null || r.matrices().isEmpty() ? null : IntruderSummary.of(r, p);
+            Path reported = checkpoint().map(c -> normal(c.opened().path())).orElse(null);
+            boolean side = reported != null && (reported.equals(normal(base.getValue())) || reported.equals(normal(tuned.getValue())));
+            return !side || r == null || p == null || r.matrices().isEmpty() ? null : IntruderSummary.of(r, p);
         };
+    }
+
+    private static Path normal(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize();
     }
 
     /** The checkpoint a report would describe: the selected matrix's, else the first open one. */

@@ -44,7 +44,8 @@ final class FullWorkbench {
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
-        view.reportExport().includeComparison(compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+        view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
+                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
         view.install(stage);
         stage.setWidth(1280);
         stage.setHeight(800);

@@ -2,20 +2,13 @@ package dev.rankscope.views.journey;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
-import dev.rankscope.engine.synth.SampleCheckpoints;
-import dev.rankscope.views.testing.FakeDialogService;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
-import java.nio.file.Path;
 
 import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,23 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * go to Budget, lower the kept-parameter budget with the slider, and the plan table shows smaller
  * ranks for the same matrices.
  */
-@ExtendWith(ApplicationExtension.class)
-class BudgetJourneyTest {
-    @TempDir
-    static Path samplesDir;
-    static SampleCheckpoints.Samples samples;
-
-    final FakeDialogService dialogs = new FakeDialogService();
-    FullWorkbench window;
-
-    @BeforeAll
-    static void writeSamples() {
-        samples = SampleCheckpoints.writeAll(samplesDir);
-    }
+class BudgetJourneyTest extends SampleJourney {
 
     @Start
     void start(Stage stage) {
-        window = new FullWorkbench(stage, dialogs);
+        show(stage);
     }
 
     static long keptParams(TableView<PlannedMatrix> table) {

@@ -1,22 +1,17 @@
 package dev.rankscope.views.journey;
 
-import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.budget.BudgetView;
 import dev.rankscope.views.charts.render.ChartSize;
 import dev.rankscope.views.compare.CompareView;
 import dev.rankscope.views.report.HtmlReport;
-import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.Node;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import javax.imageio.ImageIO;
@@ -35,27 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and save dialogs: File ▸ Export Report… writes the HTML report (with the Budget plan and the
  * Compare intruder summary), and a chart or picture in each tab exports at a custom size.
  */
-@ExtendWith(ApplicationExtension.class)
-class ExportJourneyTest {
-    @TempDir
-    static Path samplesDir;
-    static SampleCheckpoints.Samples samples;
-
-    final FakeDialogService dialogs = new FakeDialogService();
-    FullWorkbench window;
+class ExportJourneyTest extends SampleJourney {
     WorkbenchViewModel vm;
     WorkbenchView view;
     BudgetView budget;
     CompareView compare;
 
-    @BeforeAll
-    static void writeSamples() {
-        samples = SampleCheckpoints.writeAll(samplesDir);
-    }
-
     @Start
     void start(Stage stage) {
-        window = new FullWorkbench(stage, dialogs);
+        show(stage);
         vm = window.vm;
         view = window.view;
         budget = window.budget;

@@ -61,6 +61,19 @@ class ReportExportViewModelTest {
         return wb;
     }
 
+    /** An export started on a session without spectra; its tasks wait in {@code tasks}. */
+    record Pending(ManualExecutor tasks, WorkbenchViewModel workbench, ReportExportViewModel export,
+                   ReportExportTask task, Path target) {
+    }
+
+    Pending exportWithoutSpectra() throws Exception {
+        ManualExecutor tasks = new ManualExecutor();
+        WorkbenchViewModel wb = openedWithoutSpectra(tasks);
+        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
+        Path target = dir.resolve("report.html");
+        return new Pending(tasks, wb, vm, vm.exportTo(target).orElseThrow(), target);
+    }
+
     static int matrices(FakeWorkbenchServices s) {
         return 2 + 7 * s.layers;
     }
@@ -96,48 +109,40 @@ class ReportExportViewModelTest {
 
     @Test
     void missingSpectraAreComputedAsATrackedTaskThenWritten() throws Exception {
-        ManualExecutor tasks = new ManualExecutor();
-        WorkbenchViewModel wb = openedWithoutSpectra(tasks);
-        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
-
-        Path target = dir.resolve("report.html");
-        ReportExportTask task = vm.exportTo(target).orElseThrow();
-        assertEquals(matrices(services), task.request().missing().size());
-        assertTrue(wb.tasks().stream().anyMatch(t -> t.title().equals(task.title())), "shown in the task panel");
-        assertTrue(vm.disabledProperty().get(), "one export at a time");
+        Pending p = exportWithoutSpectra();
+        assertEquals(matrices(services), p.task().request().missing().size());
+        assertTrue(p.workbench().tasks().stream().anyMatch(t -> t.title().equals(p.task().title())),
+                "shown in the task panel");
+        assertTrue(p.export().disabledProperty().get(), "one export at a time");
         double[] lastFraction = {-1};
         boolean[] monotone = {true};
-        task.addListener(p -> {
-            monotone[0] &= p.fraction() >= lastFraction[0];
-            lastFraction[0] = p.fraction();
+        p.task().addListener(progress -> {
+            monotone[0] &= progress.fraction() >= lastFraction[0];
+            lastFraction[0] = progress.fraction();
         });
-        tasks.runAll();
-        assertEquals(AbstractTask.Status.FINISHED, task.status());
-        assertEquals(matrices(services), task.computed());
+        p.tasks().runAll();
+        assertEquals(AbstractTask.Status.FINISHED, p.task().status());
+        assertEquals(matrices(services), p.task().computed());
         assertTrue(monotone[0], "progress never goes back");
-        assertTrue(Files.readString(target).contains("lm_head.weight"));
+        assertTrue(Files.readString(p.target()).contains("lm_head.weight"));
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 
     @Test
     void cancellingWhileComputingWritesNothing() throws Exception {
-        ManualExecutor tasks = new ManualExecutor();
-        WorkbenchViewModel wb = openedWithoutSpectra(tasks);
-        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
-
-        Path target = dir.resolve("report.html");
-        ReportExportTask task = vm.exportTo(target).orElseThrow();
+        Pending p = exportWithoutSpectra();
         services.beforeMatrix = i -> {
             if (i == 5) {
-                wb.tasks().stream().filter(t -> t.title().equals(task.title())).findFirst().orElseThrow().cancel();
+                p.workbench().tasks().stream().filter(t -> t.title().equals(p.task().title())).findFirst()
+                        .orElseThrow().cancel();
             }
         };
-        tasks.runAll();
-        assertEquals(AbstractTask.Status.CANCELLED, task.status());
-        assertTrue(task.computed() <= 5, "the inner analysis stopped at the next matrix: " + task.computed());
-        assertFalse(Files.exists(target));
+        p.tasks().runAll();
+        assertEquals(AbstractTask.Status.CANCELLED, p.task().status());
+        assertTrue(p.task().computed() <= 5, "the inner analysis stopped at the next matrix: " + p.task().computed());
+        assertFalse(Files.exists(p.target()));
         assertTrue(dialogs.errors.isEmpty(), "cancelling is not an error");
-        assertFalse(vm.disabledProperty().get(), "can export again");
+        assertFalse(p.export().disabledProperty().get(), "can export again");
     }
 
     @Test

@@ -58,10 +58,16 @@ public final class WorkbenchApp extends Application {
                 new EngineWorkbenchServices(() -> Backends.select(engine), parallelism, cacheDir),
                 new FxDialogService(() -> stage), settings, WorkbenchExecutors.standard());
         WorkbenchView view = new WorkbenchView(vm);
-        view.addTab(BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine))));
+        BudgetView budget = BudgetView.create(vm, new EngineBudgetServices(() -> Backends.select(engine)));
+        view.addTab(budget);
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
-        view.addTab(new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
-                getHostServices()::showDocument));
+        view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
+        view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
+                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+        LearnView learn = new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
+                getHostServices()::showDocument);
+        learn.bindTheme(vm.themeProperty());
+        view.addTab(learn);
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));

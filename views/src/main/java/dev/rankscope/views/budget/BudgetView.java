@@ -8,6 +8,8 @@ import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
@@ -84,8 +86,9 @@ public final class BudgetView implements WorkbenchTab {
         root.setId("budget-view");
         ScrollPane controls = new ScrollPane(controls());
         controls.setFitToWidth(true);
-        controls.setMinWidth(300);
-        controls.setPrefWidth(320);
+        // narrow enough that the results keep room at 1280×800 with the explorer and details open
+        controls.setMinWidth(260);
+        controls.setPrefWidth(280);
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         ChartPane ranksPane = new ChartPane("budget-ranks-chart", "Kept rank vs full rank", ranksChart,
@@ -133,6 +136,10 @@ public final class BudgetView implements WorkbenchTab {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
+        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        original.enableExport(exporter, "heatmap-original");
+        approximation.enableExport(exporter, "heatmap-rank-k");
+        residual.enableExport(exporter, "heatmap-residual");
         showPlan(vm.getPlan());
     }
 
@@ -383,6 +390,7 @@ public final class BudgetView implements WorkbenchTab {
             }
         });
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        ReadableColumns.apply(table);
         return table;
     }
 
@@ -396,6 +404,7 @@ public final class BudgetView implements WorkbenchTab {
         compareTable.getColumns().add(entryCol("Σ E/‖W‖²", e -> String.format(Locale.ROOT, "%.4f",
                 e.normalisedDiscardedEnergy())));
         compareTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        ReadableColumns.apply(compareTable);
         compareTable.setPrefHeight(130);
         compareTable.setPlaceholder(hint("Tick strategies under Compare (left) to see them side by side"));
         VBox box = new VBox(4, compareTable, chart);

@@ -1,5 +1,6 @@
 package dev.rankscope.views.budget;
 
+import dev.rankscope.views.charts.PictureExporter;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
@@ -20,6 +21,7 @@ public final class HeatmapView extends VBox {
 
     public HeatmapView(String id, String title) {
         setId(id);
+        image.setId(id + "-image");
         caption.setText(title);
         image.setFitWidth(SIDE);
         image.setFitHeight(SIDE);
@@ -28,6 +30,14 @@ public final class HeatmapView extends VBox {
         setAlignment(Pos.TOP_CENTER);
         setSpacing(4);
         getChildren().addAll(caption, image);
+    }
+
+    /**
+     * Adds "Export as PNG/SVG…" to the heatmap's context menu: the cells at a chosen size, with
+     * the caption. FX thread only.
+     */
+    public void enableExport(PictureExporter exporter, String fileStem) {
+        exporter.install(image, fileStem, () -> PictureExporter.raster(image.getImage(), caption.getText()));
     }
 
     /** Shows {@code values} (row-major rows×cols) at colour scale ±{@code scale}; null clears. */

@@ -2,6 +2,7 @@ package dev.rankscope.views.compare;
 
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import dev.rankscope.views.fx.ReadableColumns;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
@@ -42,6 +43,7 @@ final class CompareTableView extends BorderPane {
         table.getColumns().add(number("ΔW erank", CompareRow::deltaEffectiveRank, "%.3f", 75));
         table.getColumns().add(number("ΔW srank", CompareRow::deltaStableRank, "%.3f", 75));
         table.getColumns().add(number("spec dist", CompareRow::spectralDistance, "%.4g", 75));
+        ReadableColumns.apply(table);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null && b.result() != vm.selectedProperty().get()) {
                 vm.select(b.result());

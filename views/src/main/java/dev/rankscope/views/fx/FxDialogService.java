@@ -1,7 +1,17 @@
 package dev.rankscope.views.fx;
 
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.charts.ChartSizeForm;
+import dev.rankscope.views.charts.render.ChartSize;
 import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
 import javafx.scene.control.ButtonType;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
@@ -80,6 +90,61 @@ public final class FxDialogService implements DialogService {
             fc.setInitialDirectory(lastFolder);
         }
         return remember(fc.showSaveDialog(owner.get()));
+    }
+
+    /**
+     * A modal form: width and height fields prefilled with {@code onScreen}, one button per
+     * {@link ChartSizeForm#PRESETS preset} and "On screen", a line saying why the typed size is
+     * invalid; Export is disabled until it is valid.
+     */
+    @Override
+    public Optional<ChartSize> chooseChartSize(String title, ChartSize onScreen) {
+        ChartSizeForm form = new ChartSizeForm(onScreen);
+        Dialog<ChartSize> dialog = new Dialog<>();
+        dialog.setTitle(title);
+        dialog.setHeaderText(title);
+        DialogPane pane = dialog.getDialogPane();
+        pane.setId("chart-size-dialog");
+        ButtonType export = new ButtonType("Export", ButtonBar.ButtonData.OK_DONE);
+        pane.getButtonTypes().setAll(export, ButtonType.CANCEL);
+        TextField width = new TextField();
+        width.setId("chart-size-width");
+        width.setPrefColumnCount(6);
+        width.textProperty().bindBidirectional(form.widthProperty());
+        TextField height = new TextField();
+        height.setId("chart-size-height");
+        height.setPrefColumnCount(6);
+        height.textProperty().bindBidirectional(form.heightProperty());
+        FlowPane presets = new FlowPane(6, 6);
+        Button screen = new Button("On screen (" + onScreen.width() + "×" + onScreen.height() + ")");
+        screen.setOnAction(e -> form.apply(onScreen));
+        presets.getChildren().add(screen);
+        for (ChartSize p : ChartSizeForm.PRESETS) {
+            Button b = new Button(p.width() + "×" + p.height());
+            b.setOnAction(e -> form.apply(p));
+            presets.getChildren().add(b);
+        }
+        Label error = new Label();
+        error.setId("chart-size-error");
+        error.setWrapText(true);
+        error.textProperty().bind(form.errorProperty());
+        error.setStyle("-fx-text-fill: #b00020;");
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(8);
+        grid.addRow(0, new Label("Width (px)"), width);
+        grid.addRow(1, new Label("Height (px)"), height);
+        grid.add(presets, 0, 2, 2, 1);
+        grid.add(error, 0, 3, 2, 1);
+        pane.setContent(grid);
+        pane.lookupButton(export).disableProperty().bind(form.sizeProperty().isNull());
+        dialog.setResultConverter(b -> b == export ? form.size().orElse(null) : null);
+        Window w = owner.get();
+        if (w != null) {
+            dialog.initOwner(w);
+            pane.getStylesheets().setAll(w.getScene().getStylesheets());
+        }
+        return dialog.showAndWait();
     }
 
     private Optional<Path> remember(File f) {

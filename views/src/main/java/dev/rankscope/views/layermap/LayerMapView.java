@@ -10,7 +10,9 @@ import javafx.geometry.HPos;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import dev.rankscope.views.charts.PictureExporter;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
@@ -56,7 +58,13 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         checkpoint.setPromptText("no checkpoint open");
         Label metricLabel = new Label("Colour by");
         Label cpLabel = new Label("Checkpoint");
-        HBox toolbar = new HBox(8, metricLabel, metric, cpLabel, checkpoint);
+        PictureExporter exporter = new PictureExporter(vm.workbench().dialogs(), vm.workbench().executors());
+        MenuButton export = new MenuButton("Export");
+        export.setId("layermap-export");
+        export.getItems().setAll(exporter.menuItems("layermap", "layer-map", () -> PictureExporter.onScreen(grid),
+                () -> new LayerGridPicture(vm.getGrid())));
+        export.setTooltip(new Tooltip("Export the layer map as PNG or SVG at a chosen size"));
+        HBox toolbar = new HBox(8, metricLabel, metric, cpLabel, checkpoint, export);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.setPadding(new Insets(4, 8, 4, 8));
         toolbar.getStyleClass().add("view-toolbar");
@@ -70,6 +78,7 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         ScrollPane scroll = new ScrollPane(grid);
         scroll.setFitToWidth(false);
         scroll.getStyleClass().add("layermap-scroll");
+        exporter.install(grid, "layer-map", () -> new LayerGridPicture(vm.getGrid()));
 
         Rectangle bar = new Rectangle(220, 12, ColorScale.gradient());
         legendTitle.getStyleClass().add("legend-title");

@@ -1,6 +1,7 @@
 package dev.rankscope.views.learn;
 
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
@@ -50,6 +51,9 @@ public final class IntruderDemoView extends BorderPane {
                             Consumer<String> openUrl) {
         this.vm = vm;
         setId("learn-intruders");
+        heat.setId("learn-heatmap");
+        new PictureExporter(dialogs, executors).install(heat, "intruder-overlap",
+                () -> PictureExporter.raster(heat.getImage(), "|U_tᵀU₀|"));
         setTop(LearnPanels.header("learn-intruders", "LoRA and intruders",
                 "Fine-tuning with a low-rank update can add a new, large singular direction that has nothing in common "
                         + "with the pre-trained ones: an intruder dimension. Compare each of the top k fine-tuned singular "

@@ -5,10 +5,16 @@ import dev.rankscope.views.workbench.WorkbenchTab;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.ListView;
+import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.ChartTheme;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,6 +30,9 @@ public final class LearnView implements WorkbenchTab {
     private final BorderPane root = new BorderPane();
     private final ListView<LearnViewModel.Panel> selector = new ListView<>();
     private final Map<LearnViewModel.Panel, Node> panels = new EnumMap<>(LearnViewModel.Panel.class);
+    /** The built panels' content (inside their scroll panes), whose charts follow the theme. */
+    private final List<Node> contents = new ArrayList<>();
+    private Theme theme = Theme.LIGHT;
 
     /**
      * @param openUrl opens a paper's URL (the app passes HostServices::showDocument); the citation text is
@@ -54,7 +63,12 @@ public final class LearnView implements WorkbenchTab {
         if (selector.getSelectionModel().getSelectedItem() != panel) {
             selector.getSelectionModel().select(panel);
         }
-        root.setCenter(panels.computeIfAbsent(panel, p -> scroll(build(p))));
+        root.setCenter(panels.computeIfAbsent(panel, p -> {
+            Node content = build(p);
+            themeCharts(content);
+            contents.add(content);
+            return scroll(content);
+        }));
     }
 
     private Node build(LearnViewModel.Panel panel) {
@@ -77,6 +91,28 @@ public final class LearnView implements WorkbenchTab {
         sp.setFitToWidth(true);
         sp.setFitToHeight(true);
         return sp;
+    }
+
+    /**
+     * Makes the panels' charts follow the workbench theme ({@link ChartTheme}: background, grid,
+     * axis text), now and on every change, including panels built later. FX thread only.
+     */
+    public void bindTheme(ObservableValue<Theme> themeProperty) {
+        applyTheme(themeProperty.getValue());
+        themeProperty.addListener((o, a, b) -> applyTheme(b));
+    }
+
+    private void applyTheme(Theme newTheme) {
+        theme = newTheme == null ? Theme.LIGHT : newTheme;
+        contents.forEach(this::themeCharts);
+    }
+
+    private void themeCharts(Node content) {
+        for (Node n : content.lookupAll(".chart-pane")) {
+            if (n instanceof ChartPane pane) {
+                ChartTheme.apply(pane.chart(), theme);
+            }
+        }
     }
 
     /** Selects a panel (as the selector does). */

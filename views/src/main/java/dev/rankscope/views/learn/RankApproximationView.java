@@ -1,6 +1,7 @@
 package dev.rankscope.views.learn;
 
 import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
@@ -58,6 +59,11 @@ public final class RankApproximationView extends BorderPane {
                                  DialogService dialogs, WorkbenchExecutors executors, Consumer<String> openUrl) {
         this.vm = vm;
         setId("learn-rank-k");
+        PictureExporter exporter = new PictureExporter(dialogs, executors);
+        exporter.install(original, "rank-k-original", () -> PictureExporter.raster(original.getImage(), "original A"));
+        exporter.install(reconstruction, "rank-k-reconstruction",
+                () -> PictureExporter.raster(reconstruction.getImage(), "rank-k approximation A_k"));
+        exporter.install(residual, "rank-k-residual", () -> PictureExporter.raster(residual.getImage(), "residual A − A_k"));
         setTop(LearnPanels.header("learn-rank-k", "Rank-k approximation",
                 "Every matrix is a sum of rank-one layers σᵢ·uᵢ·vᵢᵀ, ordered by importance. Keeping the first k "
                         + "gives the best rank-k approximation there is (Eckart-Young): the error is exactly the energy "

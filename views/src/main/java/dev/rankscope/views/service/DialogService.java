@@ -29,4 +29,17 @@ public interface DialogService {
      * @param extension     extension without the dot ({@code png}, {@code svg}, {@code csv})
      */
     Optional<Path> chooseSaveFile(String title, String suggestedName, String extension);
+
+    /**
+     * Lets the user choose the pixel size of an exported chart, starting from {@code onScreen}
+     * (the chart's current size); empty when cancelled. The default, for headless use, accepts
+     * {@code onScreen} without asking; the FX implementation shows a width/height form with presets.
+     *
+     * @param title    dialog title ("Export chart as PNG")
+     * @param onScreen the prefilled size, already valid
+     */
+    default Optional<dev.rankscope.views.charts.render.ChartSize> chooseChartSize(String title,
+            dev.rankscope.views.charts.render.ChartSize onScreen) {
+        return Optional.of(onScreen);
+    }
 }

@@ -1,11 +1,16 @@
 package dev.rankscope.views.spectrum;
 
+import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.views.charts.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -17,18 +22,8 @@ import org.jfree.chart.fx.interaction.ChartMouseEventFX;
 import org.jfree.chart.fx.interaction.ChartMouseListenerFX;
 import org.jfree.chart.fx.interaction.PanHandlerFX;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.svg.SVGGraphics2D;
 
-import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
@@ -36,23 +31,21 @@ import java.util.function.DoubleFunction;
 /**
  * One interactive chart: a JFreeChart-FX {@link ChartViewer} under a header with the title, a
  * crosshair read-out of the data coordinates under the mouse, Reset (auto range) and export to
- * PNG and SVG. Drag zooms, Ctrl- or Alt-drag pans, the wheel zooms. Export renders on the FX
+ * PNG and SVG at a chosen size (header buttons and the context menu, through {@link PictureExporter}). Drag zooms, Ctrl- or Alt-drag pans, the wheel zooms. Export renders on the FX
  * thread (the chart is not thread-safe) and writes the file on the work executor.
  */
 public final class ChartPane extends BorderPane {
     private final ChartViewer viewer;
     private final Label readout = new Label();
     private final String fileStem;
-    private final DialogService dialogs;
-    private final WorkbenchExecutors executors;
+    private final PictureExporter exporter;
     private DoubleFunction<String> xFormat = v -> String.format(Locale.ROOT, "%.4g", v);
     private DoubleFunction<String> yFormat = v -> String.format(Locale.ROOT, "%.4g", v);
 
     public ChartPane(String id, String title, JFreeChart chart, String fileStem, DialogService dialogs,
                      WorkbenchExecutors executors) {
         this.fileStem = fileStem;
-        this.dialogs = dialogs;
-        this.executors = executors;
+        this.exporter = new PictureExporter(dialogs, executors);
         getStyleClass().add("chart-pane");
         viewer = new ChartViewer(chart);
         viewer.setId(id);
@@ -72,7 +65,9 @@ public final class ChartPane extends BorderPane {
 
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
-        titleLabel.setMinWidth(Region.USE_PREF_SIZE);
+        // in a narrow pane the title elides (full text in its tooltip); the buttons never do
+        titleLabel.setMinWidth(0);
+        titleLabel.setTooltip(new Tooltip(title));
         readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");
         readout.setId(id + "-readout");
@@ -80,13 +75,22 @@ public final class ChartPane extends BorderPane {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Button reset = small("Reset", "Reset zoom and pan (auto range)", this::resetZoom);
         reset.setId(id + "-reset");
-        Button png = small("PNG", "Export this chart as PNG", () -> export("png"));
-        Button svg = small("SVG", "Export this chart as SVG", () -> export("svg"));
+        Button png = small("PNG", "Export this chart as PNG at a chosen size", () -> export(PictureExporter.Format.PNG));
+        png.setId(id + "-png");
+        Button svg = small("SVG", "Export this chart as SVG at a chosen size", () -> export(PictureExporter.Format.SVG));
+        svg.setId(id + "-svg");
         HBox header = new HBox(8, titleLabel, readout, spacer, reset, png, svg);
         header.setAlignment(Pos.CENTER_LEFT);
         header.setPadding(new Insets(2, 6, 2, 6));
         header.getStyleClass().add("chart-header");
         setTop(header);
+        // JFreeChart's own menu exports at screen size straight to disk; ours asks the size and
+        // writes through the atomic writer
+        MenuItem resetItem = new MenuItem("Reset zoom");
+        resetItem.setOnAction(e -> resetZoom());
+        viewer.getContextMenu().getItems().setAll(exporter.menuItems(id, fileStem, () -> PictureExporter.onScreen(viewer),
+                () -> Picture.of(viewer.getChart())));
+        viewer.getContextMenu().getItems().addAll(new SeparatorMenuItem(), resetItem);
         setCenter(viewer);
         Tooltip.install(viewer, new Tooltip("Drag: zoom · Ctrl/Alt-drag: pan · wheel: zoom · Reset: auto range"));
     }
@@ -134,47 +138,22 @@ public final class ChartPane extends BorderPane {
         readout.setText("x = " + xFormat.apply(x) + ",  y = " + yFormat.apply(y));
     }
 
-    private void export(String extension) {
-        dialogs.chooseSaveFile("Export chart as " + extension.toUpperCase(Locale.ROOT), fileStem + "." + extension, extension)
-                .ifPresent(target -> exportTo(target, extension));
+    /** Asks for a size and a file and exports the chart (PNG/SVG buttons, context menu). */
+    public void export(PictureExporter.Format format) {
+        exporter.export(format, fileStem, PictureExporter.onScreen(viewer), () -> Picture.of(viewer.getChart()));
     }
 
     /**
-     * Renders the chart at its on-screen size (at least 800×500) on the FX thread and writes it
-     * to {@code target} on the work executor. Errors become one dialog naming the file.
+     * Renders the chart at its on-screen size on the FX thread and writes it to {@code target}
+     * ({@code "png"} or {@code "svg"}) on the work executor. Errors become one dialog naming the file.
      */
     public void exportTo(Path target, String extension) {
-        int w = Math.max(800, (int) viewer.getWidth());
-        int h = Math.max(500, (int) viewer.getHeight());
-        byte[] bytes;
-        if (extension.equals("svg")) {
-            SVGGraphics2D g = new SVGGraphics2D(w, h);
-            viewer.getChart().draw(g, new Rectangle(w, h));
-            bytes = g.getSVGDocument().getBytes(StandardCharsets.UTF_8);
-        } else {
-            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-            Graphics2D g = img.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            viewer.getChart().draw(g, new Rectangle(w, h));
-            g.dispose();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                ImageIO.write(img, "png", out);
-            } catch (IOException e) {
-                dialogs.showError("Cannot export the chart", target.getFileName() + ": " + e.getMessage());
-                return;
-            }
-            bytes = out.toByteArray();
-        }
-        byte[] data = bytes;
-        executors.work().execute(() -> {
-            try {
-                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target, data);
-            } catch (dev.rankscope.engine.RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export the chart",
-                        target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
-            }
-        });
+        exportTo(target, PictureExporter.Format.valueOf(extension.toUpperCase(Locale.ROOT)), PictureExporter.onScreen(viewer));
+    }
+
+    /** Renders the chart at {@code size} (FX thread) and writes it to {@code target} on the work executor. */
+    public void exportTo(Path target, PictureExporter.Format format, ChartSize size) {
+        exporter.exportTo(target, format, size, Picture.of(viewer.getChart()));
     }
 
     private static Button small(String text, String tip, Runnable action) {
@@ -183,6 +162,7 @@ public final class ChartPane extends BorderPane {
         b.setTooltip(new Tooltip(tip));
         b.setOnAction(e -> action.run());
         b.setFocusTraversable(false);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         return b;
     }
 }

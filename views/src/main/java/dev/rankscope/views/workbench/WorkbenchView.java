@@ -6,6 +6,7 @@ import dev.rankscope.views.explorer.ExplorerView;
 import dev.rankscope.views.explorer.ExplorerViewModel;
 import dev.rankscope.views.layermap.LayerMapView;
 import dev.rankscope.views.layermap.LayerMapViewModel;
+import dev.rankscope.views.report.ReportExportViewModel;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.settings.SettingsView;
 import dev.rankscope.views.settings.SettingsViewModel;
@@ -52,7 +53,9 @@ import java.util.Objects;
  * the task panel and status bar at the bottom. Also owns the window-level behaviour: shortcuts,
  * drag and drop, theme and persisted layout. FX thread only.
  *
- * <p>Shortcuts: Ctrl+O open file, Ctrl+Shift+O open folder, Ctrl+F find (focus the filter),
+ * <p>File ▸ Export Report… writes the HTML report of the open checkpoint ({@link ReportExportViewModel}).
+ *
+ * <p>Shortcuts: Ctrl+O open file, Ctrl+Shift+O open folder, Ctrl+Shift+E export report, Ctrl+F find (focus the filter),
  * Alt+↓ / Alt+↑ (also F3 / Shift+F3) next / previous matrix, Ctrl+W close checkpoint, Ctrl+Q quit.
  */
 public final class WorkbenchView {
@@ -70,10 +73,12 @@ public final class WorkbenchView {
     private final MetricsTableView table;
     private final StatusBarView statusBar;
     private final Menu recentMenu = new Menu("Open Recent");
+    private final ReportExportViewModel reportExport;
 
     public WorkbenchView(WorkbenchViewModel vm) {
         this.vm = Objects.requireNonNull(vm);
         root.setId("workbench");
+        reportExport = new ReportExportViewModel(vm);
         explorerVm = new ExplorerViewModel(vm);
         explorer = new ExplorerView(explorerVm);
         spectrum = new SpectrumView(new SpectrumViewModel(vm), vm);
@@ -140,6 +145,11 @@ public final class WorkbenchView {
 
     public MetricsTableView table() {
         return table;
+    }
+
+    /** File ▸ Export report…'s ViewModel (tabs contribute the plan and the intruder summary to it). */
+    public ReportExportViewModel reportExport() {
+        return reportExport;
     }
 
     /**
@@ -230,7 +240,12 @@ public final class WorkbenchView {
                         s.close();
                     }
                 });
-        Menu file = new Menu("File", null, open, openFolder, recentMenu, close, new SeparatorMenuItem(), quit);
+        MenuItem exportReport = item("Export Report…", new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN), reportExport::export);
+        exportReport.setId("menu-export-report");
+        exportReport.disableProperty().bind(reportExport.disabledProperty());
+        Menu file = new Menu("File", null, open, openFolder, recentMenu, close, new SeparatorMenuItem(), exportReport,
+                new SeparatorMenuItem(), quit);
 
         MenuItem find = item("Find…", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), explorer::focusFilter);
         find.setId("menu-find");

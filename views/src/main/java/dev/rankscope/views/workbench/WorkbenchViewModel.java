@@ -507,6 +507,11 @@ public final class WorkbenchViewModel {
         return executors;
     }
 
+    /** The engine port, for feature ViewModels that compute more (report export's missing spectra). */
+    public WorkbenchServices services() {
+        return services;
+    }
+
     /** Dialogs shared with the feature ViewModels. */
     public DialogService dialogs() {
         return dialogs;

@@ -6,7 +6,6 @@ import org.jfree.svg.SVGGraphics2D;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,12 +29,20 @@ public final class ChartExport {
      * background paint, and RGB encodes faster and smaller than ARGB.
      */
     public static byte[] png(JFreeChart chart, ChartSize size) {
+        return png(Picture.of(chart), size);
+    }
+
+    /**
+     * The picture drawn into a {@code width×height} RGB image (so the PNG is exactly that many
+     * pixels), encoded as PNG. The picture paints its own background.
+     */
+    public static byte[] png(Picture picture, ChartSize size) {
         BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            chart.draw(g, new Rectangle2D.Double(0, 0, size.width(), size.height()));
+            picture.draw(g, size);
         } finally {
             g.dispose();
         }
@@ -55,9 +62,23 @@ public final class ChartExport {
      * from {@code size}.
      */
     public static String svg(JFreeChart chart, ChartSize size) {
+        return svg(Picture.of(chart), size);
+    }
+
+    /** The picture as a standalone SVG element with {@code width}/{@code height} from {@code size}. */
+    public static String svg(Picture picture, ChartSize size) {
         SVGGraphics2D g = new SVGGraphics2D(size.width(), size.height());
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        chart.draw(g, new Rectangle2D.Double(0, 0, size.width(), size.height()));
+        picture.draw(g, size);
         return g.getSVGElement();
+    }
+
+    /**
+     * The picture as an {@code .svg} file: the XML prolog and the SVG element, UTF-8 encoded, as
+     * written by chart export.
+     */
+    public static byte[] svgDocument(Picture picture, ChartSize size) {
+        return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg(picture, size))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,137 @@
+package dev.rankscope.views.charts;
+
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.views.charts.render.ChartExport;
+import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.views.charts.render.Picture;
+import dev.rankscope.views.charts.render.RasterPicture;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.DialogService;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The one export action every chart and picture in the workbench uses (issue 9: "every chart
+ * exports to PNG and SVG at a chosen size"): asks for the size (prefilled with the on-screen
+ * size, see {@link DialogService#chooseChartSize}) and the file, draws the {@link Picture} on the
+ * FX thread (a chart on screen is not thread-safe) through {@link ChartExport}, and writes the
+ * bytes on the work executor through {@link AtomicFileWriter}. A failure shows one dialog naming
+ * the file.
+ *
+ * <p>FX thread only.
+ */
+public final class PictureExporter {
+    /** Size used when a picture has not been laid out yet. */
+    public static final ChartSize DEFAULT_SIZE = new ChartSize(800, 600);
+
+    /** The two export formats. */
+    public enum Format {
+        PNG, SVG;
+
+        /** File extension without the dot. */
+        public String extension() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final DialogService dialogs;
+    private final WorkbenchExecutors executors;
+
+    public PictureExporter(DialogService dialogs, WorkbenchExecutors executors) {
+        this.dialogs = Objects.requireNonNull(dialogs);
+        this.executors = Objects.requireNonNull(executors);
+    }
+
+    /**
+     * Asks for the size and the file, then exports; does nothing when either dialog is cancelled.
+     *
+     * @param fileStem suggested file name without extension
+     * @param onScreen the prefilled size
+     * @param picture  what to draw; null (nothing shown yet) explains that there is nothing to export
+     */
+    public void export(Format format, String fileStem, ChartSize onScreen, Supplier<Picture> picture) {
+        String what = "Export as " + format.name();
+        Picture p = picture.get();
+        if (p == null) {
+            dialogs.showError(what, "There is nothing to export yet: this picture is empty.");
+            return;
+        }
+        dialogs.chooseChartSize(what, onScreen)
+                .ifPresent(size -> dialogs.chooseSaveFile(what, fileStem + "." + format.extension(), format.extension())
+                        .ifPresent(target -> exportTo(target, format, size, p)));
+    }
+
+    /**
+     * Draws {@code picture} at {@code size} now (FX thread) and writes it to {@code target} on the
+     * work executor: a PNG of exactly {@code size} pixels, or an SVG document whose {@code width} and
+     * {@code height} attributes are {@code size}.
+     */
+    public void exportTo(Path target, Format format, ChartSize size, Picture picture) {
+        byte[] bytes = format == Format.PNG ? ChartExport.png(picture, size) : ChartExport.svgDocument(picture, size);
+        executors.work().execute(() -> {
+            try {
+                AtomicFileWriter.unprotected().writeBytes(target, bytes);
+            } catch (RankscopeException e) {
+                executors.ui().execute(() -> dialogs.showError("Cannot export the picture", e.userMessage()));
+            }
+        });
+    }
+
+    /** "Export as PNG…" and "Export as SVG…" items for a context menu. */
+    public List<MenuItem> menuItems(String idPrefix, String fileStem, Supplier<ChartSize> onScreen,
+                                    Supplier<Picture> picture) {
+        return java.util.Arrays.stream(Format.values()).map(f -> {
+            MenuItem item = new MenuItem("Export as " + f.name() + "…");
+            item.setId(idPrefix + "-export-" + f.extension());
+            item.setOnAction(e -> export(f, fileStem, onScreen.get(), picture));
+            return item;
+        }).toList();
+    }
+
+    /**
+     * Gives {@code node} a context menu with the export items; the prefilled size is the node's
+     * laid-out size. Returns the menu (ids {@code <node id>-export-png}/{@code -svg}).
+     */
+    public ContextMenu install(Node node, String fileStem, Supplier<Picture> picture) {
+        ContextMenu menu = new ContextMenu();
+        menu.getItems().setAll(menuItems(node.getId() == null ? "picture" : node.getId(), fileStem,
+                () -> onScreen(node), picture));
+        node.setOnContextMenuRequested(e -> {
+            menu.show(node, e.getScreenX(), e.getScreenY());
+            e.consume();
+        });
+        return menu;
+    }
+
+    /** {@code node}'s laid-out size as a valid chart size ({@link #DEFAULT_SIZE} before layout). */
+    public static ChartSize onScreen(Node node) {
+        Bounds b = node.getLayoutBounds();
+        return ChartSizeForm.fit(b.getWidth(), b.getHeight(), DEFAULT_SIZE);
+    }
+
+    /**
+     * A picture of a JavaFX image (a heatmap whose pixels are cells), scaled without smoothing,
+     * under {@code caption}. Reads the pixels now (FX thread); null when there is no image yet.
+     */
+    public static Picture raster(Image image, String caption) {
+        if (image == null || image.getPixelReader() == null) {
+            return null;
+        }
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        int[] argb = new int[w * h];
+        image.getPixelReader().getPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
+        return new RasterPicture(argb, w, h, caption);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.rankscope.views.report;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.intruders.IntruderReport;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.views.workbench.CheckpointModel;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ObservableValue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * File ▸ Export report… (issue 9): writes the same self-contained HTML report as
+ * {@code rankscope report} for the open checkpoint (the one holding the selected matrix, else the
+ * first opened), from the spectra the session already computed; the missing ones are computed by a
+ * {@link ReportExportTask} shown in the task panel with progress and Cancel. The report includes
+ * the Budget tab's plan and the Compare tab's intruder summary when those tabs have one (wired with
+ * {@link #includePlan} and {@link #includeComparison}). The file is written through an
+ * {@link AtomicFileWriter} that refuses the checkpoint's own files; every failure is one dialog.
+ *
+ * <p>FX thread only; the work runs on the workbench's task executor.
+ */
+public final class ReportExportViewModel {
+    private final WorkbenchViewModel workbench;
+    private final Clock clock;
+    private final ReadOnlyObjectWrapper<ReportExportTask> running = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<Path> lastWritten = new ReadOnlyObjectWrapper<>();
+    private final BooleanBinding disabled;
+    private Supplier<Plan> planSource = () -> null;
+    private Supplier<IntruderSummary> comparisonSource = () -> null;
+
+    public ReportExportViewModel(WorkbenchViewModel workbench) {
+        this(workbench, Clock.systemUTC());
+    }
+
+    /** With an explicit clock (the report's "generated" time), for tests. */
+    public ReportExportViewModel(WorkbenchViewModel workbench, Clock clock) {
+        this.workbench = Objects.requireNonNull(workbench);
+        this.clock = Objects.requireNonNull(clock);
+        disabled = Bindings.isEmpty(workbench.checkpoints()).or(running.isNotNull());
+    }
+
+    /** True while nothing is open or an export runs (binds the menu item). */
+    public BooleanBinding disabledProperty() {
+        return disabled;
+    }
+
+    /** The export in progress, or null. */
+    public ReadOnlyObjectProperty<ReportExportTask> runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** The last report written by this session, or null. */
+    public ReadOnlyObjectProperty<Path> lastWrittenProperty() {
+        return lastWritten.getReadOnlyProperty();
+    }
+
+    /** Where the plan to summarise comes from; the supplier may return null (no plan). */
+    public void setPlanSource(Supplier<Plan> source) {
+        planSource = source == null ? () -> null : source;
+    }
+
+    /**
+     * Includes the Budget tab's plan when it was made for the checkpoint being reported on.
+     *
+     * @param planned the checkpoint the plan is for
+     * @param plan    the current plan, null when none
+     */
+    public void includePlan(ObservableValue<CheckpointModel> planned, ObservableValue<Plan> plan) {
+        setPlanSource(() -> planned.getValue() != null && checkpoint().orElse(null) == planned.getValue()
+                ? plan.getValue() : null);
+    }
+
+    /**
+     * Includes the Compare tab's result when the checkpoint reported on is one side of the pair
+     * (the base, as with {@code rankscope report --adapter}, or the tuned, as with {@code --base}):
+     * its report summarised at its current (k, ε), once at least one matrix pair is compared.
+     */
+    public void includeComparison(ObservableValue<Path> base, ObservableValue<Path> tuned,
+                                  ObservableValue<IntruderReport> report, ObservableValue<IntruderParameters> params) {
+        comparisonSource = () -> {
+            IntruderReport r = report.getValue();
+            IntruderParameters p = params.getValue();
+            Path reported = checkpoint().map(c -> normal(c.opened().path())).orElse(null);
+            boolean side = reported != null && (reported.equals(normal(base.getValue())) || reported.equals(normal(tuned.getValue())));
+            return !side || r == null || p == null || r.matrices().isEmpty() ? null : IntruderSummary.of(r, p);
+        };
+    }
+
+    private static Path normal(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize();
+    }
+
+    /** The checkpoint a report would describe: the selected matrix's, else the first open one. */
+    public Optional<CheckpointModel> checkpoint() {
+        Optional<CheckpointModel> selected = workbench.checkpointOf(workbench.getCurrent());
+        return selected.isPresent() ? selected : workbench.checkpoints().stream().findFirst();
+    }
+
+    /** Asks where to save (suggesting {@code <checkpoint>-report.html}), then {@link #exportTo}. */
+    public void export() {
+        Optional<CheckpointModel> cp = checkpoint();
+        if (cp.isEmpty() || running.get() != null) {
+            return;
+        }
+        workbench.dialogs().chooseSaveFile("Export report", stem(cp.get().displayName()) + "-report.html", "html")
+                .ifPresent(this::exportTo);
+    }
+
+    /**
+     * Starts the export of the current checkpoint's report to {@code target}. Refuses at once (one
+     * dialog, nothing written) when {@code target} is one of the checkpoint's files or inside its
+     * folder. Returns the started task, empty when nothing is open, an export already runs, or refused.
+     */
+    public Optional<ReportExportTask> exportTo(Path target) {
+        Optional<CheckpointModel> found = checkpoint();
+        if (found.isEmpty() || running.get() != null) {
+            return Optional.empty();
+        }
+        CheckpointModel cp = found.get();
+        AtomicFileWriter writer = new AtomicFileWriter(protectedInputs(cp));
+        try {
+            writer.checkAllowed(target);
+        } catch (RankscopeException e) {
+            workbench.dialogs().showError("Cannot export the report", e.userMessage());
+            return Optional.empty();
+        }
+        Map<MatrixEntry, MatrixAnalysis> known = new LinkedHashMap<>();
+        for (MatrixEntry e : cp.matrices()) {
+            MatrixAnalysis a = workbench.analysis(e);
+            if (a != null) {
+                known.put(e, a);
+            }
+        }
+        ReportExportTask.Request request = new ReportExportTask.Request(cp.opened(), known, List.of(), planSource.get(),
+                comparisonSource.get(), target, writer, ChartSize.REPORT);
+        ReportExportTask task = new ReportExportTask(request, workbench.services(), clock);
+        workbench.track(task).statusProperty().addListener((o, was, now) -> {
+            if (now.isTerminal()) {
+                ended(task, now);
+            }
+        });
+        running.set(task);
+        workbench.executors().tasks().execute(task);
+        return Optional.of(task);
+    }
+
+    private void ended(ReportExportTask task, AbstractTask.Status status) {
+        if (running.get() == task) {
+            running.set(null);
+        }
+        Path target = task.request().target();
+        String name = target.getFileName() == null ? target.toString() : target.getFileName().toString();
+        switch (status) {
+            case FINISHED -> lastWritten.set(target);
+            case CANCELLED -> {
+                // nothing written: the file is only replaced after rendering completes
+            }
+            default -> {
+                Throwable t = task.failure();
+                String message = t instanceof RankscopeException re ? re.userMessage()
+                        : name + ": the report could not be written (" + (t == null ? "unknown error"
+                        : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())) + ")";
+                if (t != null && !(t instanceof RankscopeException)) {
+                    System.getLogger(ReportExportViewModel.class.getName())
+                            .log(System.Logger.Level.ERROR, "report export to " + target + " failed", t);
+                }
+                workbench.dialogs().showError("Cannot export the report", message);
+            }
+        }
+    }
+
+    /** The checkpoint's path and its files (shards), which the report must never replace. */
+    static List<Path> protectedInputs(CheckpointModel cp) {
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(cp.opened().path());
+        if (cp.opened().handle() instanceof TensorSource source) {
+            inputs.addAll(source.files());
+        }
+        return inputs;
+    }
+
+    private static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

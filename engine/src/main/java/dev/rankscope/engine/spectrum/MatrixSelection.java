@@ -1,0 +1,135 @@
+package dev.rankscope.engine.spectrum;
+
+import java.util.Arrays;
+
+/**
+ * A sub-matrix of a stored matrix, by row and column indices (SPEC §7: fused QKV split, attention
+ * per-head views). The base matrix is B (baseRows × baseCols) in (out, in) orientation, i.e.
+ * after any transposition its {@link MatrixRef} declares; the selected matrix is
+ * A[i][j] = B[rowIndex(i)][colIndex(j)]. Indices keep their given order (a q part of a
+ * per-head-interleaved NeoX {@code query_key_value} is the rows 0..d-1, 3d..4d-1, … in order), so
+ * A is exactly the block a modelling code's {@code view}/{@code split} produces. A null index
+ * array means "every row/column in order". Immutable (arrays are copied in and out); equality is
+ * by value.
+ */
+public final class MatrixSelection {
+    private final int baseRows;
+    private final int baseCols;
+    private final int[] rows;
+    private final int[] cols;
+
+    /**
+     * @param baseRows rows of the base matrix (out)
+     * @param baseCols columns of the base matrix (in)
+     * @param rows     selected base rows in order, or null for all
+     * @param cols     selected base columns in order, or null for all
+     * @throws IllegalArgumentException when an index is out of range or a selection is empty
+     */
+    public MatrixSelection(int baseRows, int baseCols, int[] rows, int[] cols) {
+        if (baseRows <= 0 || baseCols <= 0) {
+            throw new IllegalArgumentException("base shape must be positive: " + baseRows + "×" + baseCols);
+        }
+        this.baseRows = baseRows;
+        this.baseCols = baseCols;
+        this.rows = check(rows, baseRows, "row");
+        this.cols = check(cols, baseCols, "column");
+    }
+
+    /** Rows {@code [from, from+count)} of a base matrix, every column. */
+    public static MatrixSelection rowBlock(int baseRows, int baseCols, int from, int count) {
+        return new MatrixSelection(baseRows, baseCols, range(from, count), null);
+    }
+
+    /** Columns {@code [from, from+count)} of a base matrix, every row. */
+    public static MatrixSelection colBlock(int baseRows, int baseCols, int from, int count) {
+        return new MatrixSelection(baseRows, baseCols, null, range(from, count));
+    }
+
+    /** The indices {@code from, from+1, …, from+count-1}. */
+    public static int[] range(int from, int count) {
+        int[] r = new int[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    private static int[] check(int[] idx, int bound, String what) {
+        if (idx == null) {
+            return null;
+        }
+        if (idx.length == 0) {
+            throw new IllegalArgumentException("empty " + what + " selection");
+        }
+        for (int i : idx) {
+            if (i < 0 || i >= bound) {
+                throw new IllegalArgumentException(what + " index " + i + " outside 0.." + (bound - 1));
+            }
+        }
+        return idx.clone();
+    }
+
+    public int baseRows() {
+        return baseRows;
+    }
+
+    public int baseCols() {
+        return baseCols;
+    }
+
+    /** Rows of the selected matrix. */
+    public int rowCount() {
+        return rows == null ? baseRows : rows.length;
+    }
+
+    /** Columns of the selected matrix. */
+    public int colCount() {
+        return cols == null ? baseCols : cols.length;
+    }
+
+    /** Base row of selected row {@code i}. */
+    public int rowIndex(int i) {
+        return rows == null ? i : rows[i];
+    }
+
+    /** Base column of selected column {@code j}. */
+    public int colIndex(int j) {
+        return cols == null ? j : cols[j];
+    }
+
+    /** True when every column is selected in order. */
+    public boolean allCols() {
+        return cols == null;
+    }
+
+    /** True when every row is selected in order. */
+    public boolean allRows() {
+        return rows == null;
+    }
+
+    /** Selected base rows (a copy), or null for all. */
+    public int[] rows() {
+        return rows == null ? null : rows.clone();
+    }
+
+    /** Selected base columns (a copy), or null for all. */
+    public int[] cols() {
+        return cols == null ? null : cols.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MatrixSelection s && s.baseRows == baseRows && s.baseCols == baseCols
+                && Arrays.equals(s.rows, rows) && Arrays.equals(s.cols, cols);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * baseRows + baseCols) + Arrays.hashCode(rows)) + Arrays.hashCode(cols);
+    }
+
+    @Override
+    public String toString() {
+        return "MatrixSelection[" + rowCount() + "×" + colCount() + " of " + baseRows + "×" + baseCols + "]";
+    }
+}

@@ -4,6 +4,7 @@ import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.AnalyzeTask;
 import dev.rankscope.analysis.CachedAnalysis;
+import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.AnalysisTable;
@@ -40,6 +41,11 @@ import java.util.regex.PatternSyntaxException;
 /**
  * {@code rankscope analyze CHECKPOINT}: the spectrum and every SPEC §1–2 metric of each matrix,
  * printed as a table, optionally exported as JSON and CSV. Progress goes to stderr.
+ *
+ * <p>Matrices are listed by {@link MatrixListing} (SPEC §7): GPT-2 Conv1D weights read as
+ * (out, in), fused QKV projections are followed by their q/k/v parts when {@code config.json}
+ * (or GGUF metadata) gives the head counts, and {@code --per-head} adds per-head blocks. The
+ * model facts used and anything that could not be split are reported on stderr.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Compute the singular spectrum and rank metrics of every weight matrix.")
@@ -56,6 +62,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only matrices whose name contains a match.")
     String filter;
+
+    @Option(names = "--per-head", description = "Also analyse each attention head: row blocks of q/k/v and "
+            + "column blocks of o (needs head counts from config.json or GGUF metadata).")
+    boolean perHead;
 
     @picocli.CommandLine.Mixin
     AnalysisOptions options = new AnalysisOptions();
@@ -85,7 +95,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (csv != null) {
                 writer.checkAllowed(csv);
             }
-            AnalysisRun.Outcome outcome = run.run(source, id -> pattern == null || pattern.matcher(id).find(), err);
+            MatrixListing listing = MatrixListing.of(source, perHead);
+            if (!options.quiet && !listing.config().isEmpty()) {
+                err.println("rankscope: model: " + listing.config().describe() + " (" + listing.config().source() + ")");
+            }
+            for (String note : listing.notes()) {
+                if (!options.quiet || note.startsWith("per-head")) {
+                    err.println("rankscope: note: " + note);
+                }
+            }
+            AnalysisRun.Outcome outcome = run.run(source, listing.matrices(),
+                    id -> pattern == null || pattern.matcher(id).find(), err);
             CheckpointAnalysis analysis = outcome.analysis();
             for (String line : AnalysisTable.lines(analysis)) {
                 out.println(line);

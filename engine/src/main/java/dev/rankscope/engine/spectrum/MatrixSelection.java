@@ -128,8 +128,30 @@ public final class MatrixSelection {
         return 31 * (31 * (31 * baseRows + baseCols) + Arrays.hashCode(rows)) + Arrays.hashCode(cols);
     }
 
+    /**
+     * Exact and deterministic (the spectrum cache keys refs by their text): the base shape and
+     * the selected indices as runs, e.g. {@code MatrixSelection[24×8 rows 0-7,16-23 cols all]}.
+     */
     @Override
     public String toString() {
-        return "MatrixSelection[" + rowCount() + "×" + colCount() + " of " + baseRows + "×" + baseCols + "]";
+        return "MatrixSelection[" + baseRows + "×" + baseCols + " rows " + runs(rows) + " cols " + runs(cols) + "]";
+    }
+
+    private static String runs(int[] idx) {
+        if (idx == null) {
+            return "all";
+        }
+        StringBuilder sb = new StringBuilder();
+        int start = 0;
+        for (int i = 1; i <= idx.length; i++) {
+            if (i == idx.length || idx[i] != idx[i - 1] + 1) {
+                sb.append(sb.length() == 0 ? "" : ",").append(idx[start]);
+                if (i - 1 > start) {
+                    sb.append('-').append(idx[i - 1]);
+                }
+                start = i;
+            }
+        }
+        return sb.toString();
     }
 }

@@ -103,5 +103,9 @@ class MatrixSelectionReadTest {
         assertTrue(p.isPart());
         assertFalse(w.isPart());
         assertEquals(p, w.part("w#x", MatrixSelection.rowBlock(8, 4, 2, 3)), "equal by value");
+        assertEquals("MatrixSelection[8×4 rows 2-4 cols all]", p.selection().toString());
+        assertEquals("MatrixSelection[8×4 rows 7,1-3,5 cols 0]",
+                new MatrixSelection(8, 4, new int[]{7, 1, 2, 3, 5}, new int[]{0}).toString(),
+                "the text names every index (the spectrum cache keys refs by it)");
     }
 }

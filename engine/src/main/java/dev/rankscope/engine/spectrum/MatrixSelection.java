@@ -137,7 +137,8 @@ public final class MatrixSelection {
         return "MatrixSelection[" + baseRows + "×" + baseCols + " rows " + runs(rows) + " cols " + runs(cols) + "]";
     }
 
-    private static String runs(int[] idx) {
+    /** Indices as runs of consecutive values ({@code "0-7,16-23"}), or {@code "all"} for null. */
+    public static String runs(int[] idx) {
         if (idx == null) {
             return "all";
         }

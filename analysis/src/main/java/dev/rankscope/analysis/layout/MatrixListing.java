@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  *       H for q and K for k/v), and each O matrix by column blocks of d columns (H heads).
  *       Matrices whose size does not match the head counts (DeepSeek's low-rank q_a_proj, …)
  *       get no views.</li>
+ *   <li><b>Conv kernels</b> (out, in, kh, kw) with kh·kw ≥ 2 are listed reshaped (out, in·kh·kw)
+ *       or, with {@link ConvMode#POOLED}, as one pooled ref of kh·kw out × in slices
+ *       ({@link MatrixRef#pooledConv}); same id either way.</li>
  * </ol>
  * Pure function of its inputs; the result is immutable.
  *
@@ -59,8 +62,13 @@ public record MatrixListing(List<MatrixRef> matrices, List<String> notes, ModelC
 
     /** The listing of an opened checkpoint with its own model facts ({@link ModelConfig#of}). */
     public static MatrixListing of(TensorSource source, boolean perHead) {
+        return of(source, perHead, ConvMode.RESHAPE);
+    }
+
+    /** The listing of an opened checkpoint with its own model facts and a conv mode. */
+    public static MatrixListing of(TensorSource source, boolean perHead, ConvMode conv) {
         ModelConfig config = ModelConfig.of(source);
-        return of(source.tensors(), config, source.metadata().containsKey("general.architecture"), perHead);
+        return of(source.tensors(), config, source.metadata().containsKey("general.architecture"), perHead, conv);
     }
 
     /**
@@ -70,6 +78,18 @@ public record MatrixListing(List<MatrixRef> matrices, List<String> notes, ModelC
      * @param perHead add per-head views of attention matrices
      */
     public static MatrixListing of(List<TensorInfo> tensors, ModelConfig config, boolean gguf, boolean perHead) {
+        return of(tensors, config, gguf, perHead, ConvMode.RESHAPE);
+    }
+
+    /** As {@link #of(List, ModelConfig, boolean, boolean)}, listing conv kernels as {@code conv} says. */
+    public static MatrixListing of(List<TensorInfo> tensors, ModelConfig config, boolean gguf, boolean perHead,
+                                   ConvMode conv) {
+        Map<String, TensorInfo> kernels = new LinkedHashMap<>();
+        for (TensorInfo t : tensors) {
+            if (t.rank() == 4 && t.dim(2) * t.dim(3) >= 2) {
+                kernels.put(t.name(), t);
+            }
+        }
         boolean conv1d = isGpt2Conv1D(tensors, config);
         Map<String, Integer> reasons = new LinkedHashMap<>();
         List<MatrixRef> out = new ArrayList<>();
@@ -79,6 +99,11 @@ public record MatrixListing(List<MatrixRef> matrices, List<String> notes, ModelC
         }
         for (MatrixRef found : MatrixExtractor.matrices(tensors)) {
             MatrixRef ref = found;
+            TensorInfo kernel = kernels.get(ref.tensor());
+            if (conv == ConvMode.POOLED && kernel != null && ref.slice() < 0) {
+                int k = (int) (kernel.dim(2) * kernel.dim(3));
+                ref = MatrixRef.pooledConv(ref.tensor(), (int) kernel.dim(0), (int) kernel.dim(1), k);
+            }
             if (conv1d && ref.slice() < 0 && GPT2_CONV1D.matcher(ref.tensor()).find()) {
                 ref = new MatrixRef(ref.id(), ref.tensor(), -1, ref.cols(), ref.rows(), true);
             }

@@ -62,6 +62,9 @@ import java.util.Locale;
  * whether it is stored (in, out) (GPT-2 Conv1D); a name with {@code #q}/{@code #k}/{@code #v}/
  * {@code #headN} is a sub-matrix of that tensor (SPEC §7). Files without these two fields
  * (written before they existed) read as tensor = name without its slice/part suffix, not transposed.
+ * A conv kernel analysed as a pooled ESD (SPEC §7) also has {@code "conv":"pooled"} and
+ * {@code "conv_slices":K}; its shape is one out × in slice and sigma holds K·min(out, in) values.
+ * Conv kernels without these fields were reshaped to (out, in·kh·kw).
  *
  * <p>Reading restores every field; what the file does not store is rebuilt: the power-law fit's
  * σ_α, tail count, log α-norm and verdict from σ, α and xmin ({@link PowerLaw#describe}); null
@@ -169,6 +172,10 @@ public final class AnalysisJson {
         g.writeStringField("name", m.name().id());
         g.writeStringField("tensor", sp.ref().tensor());
         g.writeBooleanField("transposed", sp.ref().transposed());
+        if (sp.ref().isPooled()) {
+            g.writeStringField("conv", "pooled");
+            g.writeNumberField("conv_slices", sp.ref().selection().poolSlices());
+        }
         if (m.name().hasLayer()) {
             g.writeNumberField("layer", m.name().layer());
         } else {
@@ -353,7 +360,9 @@ public final class AnalysisJson {
             String tensor = m.hasNonNull("tensor") ? m.get("tensor").asText()
                     : whole.contains("[") && whole.endsWith("]") ? whole.substring(0, whole.lastIndexOf('[')) : whole;
             boolean transposed = m.hasNonNull("transposed") && m.get("transposed").asBoolean();
-            MatrixRef ref = new MatrixRef(id, tensor, NameParser.sliceIndex(whole), rows, cols, transposed);
+            MatrixRef ref = "pooled".equals(m.path("conv").asText()) && m.path("conv_slices").asInt() >= 2
+                    ? MatrixRef.pooledConv(tensor, rows, cols, m.path("conv_slices").asInt())
+                    : new MatrixRef(id, tensor, NameParser.sliceIndex(whole), rows, cols, transposed);
             Spectrum spectrum = new Spectrum(ref, sigma, method, precision, approximate, 0);
 
             JsonNode energy = object(m, "rank_at_energy");

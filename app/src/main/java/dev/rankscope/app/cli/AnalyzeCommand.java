@@ -4,6 +4,7 @@ import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.AnalyzeTask;
 import dev.rankscope.analysis.CachedAnalysis;
+import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
@@ -67,6 +68,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             + "column blocks of o (needs head counts from config.json or GGUF metadata).")
     boolean perHead;
 
+    @Option(names = "--conv", paramLabel = "MODE", defaultValue = "reshape",
+            description = "Conv kernels (out, in, kh, kw): reshape to (out, in·kh·kw), or pooled: the ESD of the "
+                    + "kh·kw out×in slices pooled (WeightWatcher style). Default: ${DEFAULT-VALUE}.")
+    String conv;
+
     @picocli.CommandLine.Mixin
     AnalysisOptions options = new AnalysisOptions();
 
@@ -84,6 +90,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Precision precision = CliOptions.precision(dtype);
         SvdBackend backend = options.backend();
         Pattern pattern = compile(filter);
+        ConvMode convMode;
+        try {
+            convMode = ConvMode.parse(conv);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--conv " + e.getMessage().replace("conv mode ", ""));
+        }
 
         AnalysisRun run = options.run(backend, precision);
 
@@ -95,7 +107,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (csv != null) {
                 writer.checkAllowed(csv);
             }
-            MatrixListing listing = MatrixListing.of(source, perHead);
+            MatrixListing listing = MatrixListing.of(source, perHead, convMode);
+            if (!options.quiet && source.tensors().stream().anyMatch(t -> t.rank() == 4)) {
+                err.println("rankscope: conv kernels: " + (convMode == ConvMode.POOLED
+                        ? "pooled ESD of the kh·kw out×in slices" : "reshaped to (out, in·kh·kw)"));
+            }
             if (!options.quiet && !listing.config().isEmpty()) {
                 err.println("rankscope: model: " + listing.config().describe() + " (" + listing.config().source() + ")");
             }

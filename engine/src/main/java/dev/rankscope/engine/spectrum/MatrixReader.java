@@ -24,6 +24,10 @@ public final class MatrixReader {
                     "matrix " + ref.id() + " (" + ref.shapeString() + ") is too large to load at once");
         }
         long first = ref.slice() < 0 ? 0 : ref.slice() * ref.baseNumel();
+        if (ref.isPooled()) {
+            throw new CheckpointFormatException(source.path(), CheckpointFormatException.Category.IO,
+                    "matrix " + ref.id() + " is a pooled set of conv slices, not one matrix; read its slices (MatrixRef.pooledSlice)");
+        }
         if (ref.selection() != null) {
             return readPart(source, ref, first);
         }

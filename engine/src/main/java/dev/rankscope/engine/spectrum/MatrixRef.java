@@ -48,6 +48,30 @@ public record MatrixRef(String id, String tensor, int slice, int rows, int cols,
         return new MatrixRef(partId, tensor, slice, selection.rowCount(), selection.colCount(), transposed, selection);
     }
 
+    /**
+     * The conv kernel {@code tensor} (out, in, kh, kw) as kh·kw pooled out × in slices (SPEC §7,
+     * WeightWatcher style): one spectrum of kh·kw·min(out, in) values.
+     */
+    public static MatrixRef pooledConv(String tensor, int out, int in, int kernelPositions) {
+        return new MatrixRef(tensor, tensor, -1, out, in, false,
+                MatrixSelection.pooledConv(out, in * kernelPositions, kernelPositions));
+    }
+
+    /** True when this ref stands for pooled conv slices ({@link #pooledConv}). */
+    public boolean isPooled() {
+        return selection != null && selection.pooled();
+    }
+
+    /** Slice {@code s} of a pooled ref, as a plain sub-matrix ref (id {@code <id>#slice<s>}). */
+    public MatrixRef pooledSlice(int s) {
+        return part(id + "#slice" + s, selection.slice(s));
+    }
+
+    /** Singular values a full (exact) spectrum of this ref has: min(m, n), times kh·kw when pooled. */
+    public int sigmaCount() {
+        return minDim() * (selection == null ? 1 : selection.poolSlices());
+    }
+
     /** True when this is a sub-matrix of a stored matrix. */
     public boolean isPart() {
         return selection != null;

@@ -11,12 +11,19 @@ import java.util.Arrays;
  * A is exactly the block a modelling code's {@code view}/{@code split} produces. A null index
  * array means "every row/column in order". Immutable (arrays are copied in and out); equality is
  * by value.
+ *
+ * <p><b>Pooled conv slices</b> ({@link #pooledConv}, SPEC §7 "kh·kw slices pooled into one ESD",
+ * WeightWatcher style): for a conv kernel (out, in, kh, kw) reshaped to B = (out, in·K), K = kh·kw,
+ * the K matrices A_s[o][i] = B[o][i·K + s] (s = 0 … K−1) are each out × in; their singular values
+ * are pooled into one spectrum of K·min(out, in) values. Such a selection stands for all K
+ * slices: {@link #rowCount()} × {@link #colCount()} is one slice, {@link #slice(int)} gives each.
  */
 public final class MatrixSelection {
     private final int baseRows;
     private final int baseCols;
     private final int[] rows;
     private final int[] cols;
+    private final int poolSlices;
 
     /**
      * @param baseRows rows of the base matrix (out)
@@ -33,6 +40,52 @@ public final class MatrixSelection {
         this.baseCols = baseCols;
         this.rows = check(rows, baseRows, "row");
         this.cols = check(cols, baseCols, "column");
+        this.poolSlices = 1;
+    }
+
+    private MatrixSelection(int out, int inTimesK, int k) {
+        if (out <= 0 || k < 2 || inTimesK <= 0 || inTimesK % k != 0) {
+            throw new IllegalArgumentException("cannot pool " + k + " slices of a " + out + "×" + inTimesK + " matrix");
+        }
+        this.baseRows = out;
+        this.baseCols = inTimesK;
+        this.rows = null;
+        this.cols = null;
+        this.poolSlices = k;
+    }
+
+    /**
+     * The K = kh·kw slices (out × in) of a conv kernel reshaped to (out, in·K), pooled (see class doc).
+     *
+     * @param out      kernel output channels
+     * @param inTimesK in·kh·kw
+     * @param k        kh·kw ≥ 2
+     */
+    public static MatrixSelection pooledConv(int out, int inTimesK, int k) {
+        return new MatrixSelection(out, inTimesK, k);
+    }
+
+    /** Slices whose spectra are pooled: K for {@link #pooledConv}, else 1. */
+    public int poolSlices() {
+        return poolSlices;
+    }
+
+    /** True for a {@link #pooledConv} selection. */
+    public boolean pooled() {
+        return poolSlices > 1;
+    }
+
+    /** Slice {@code s} (0 ≤ s < K) of a pooled selection as a plain column selection: columns s, s+K, s+2K, … */
+    public MatrixSelection slice(int s) {
+        if (!pooled() || s < 0 || s >= poolSlices) {
+            throw new IllegalArgumentException("no pooled slice " + s + " in " + this);
+        }
+        int in = baseCols / poolSlices;
+        int[] c = new int[in];
+        for (int i = 0; i < in; i++) {
+            c[i] = i * poolSlices + s;
+        }
+        return new MatrixSelection(baseRows, baseCols, null, c);
     }
 
     /** Rows {@code [from, from+count)} of a base matrix, every column. */
@@ -84,7 +137,7 @@ public final class MatrixSelection {
 
     /** Columns of the selected matrix. */
     public int colCount() {
-        return cols == null ? baseCols : cols.length;
+        return cols == null ? baseCols / poolSlices : cols.length;
     }
 
     /** Base row of selected row {@code i}. */
@@ -120,12 +173,12 @@ public final class MatrixSelection {
     @Override
     public boolean equals(Object o) {
         return o instanceof MatrixSelection s && s.baseRows == baseRows && s.baseCols == baseCols
-                && Arrays.equals(s.rows, rows) && Arrays.equals(s.cols, cols);
+                && s.poolSlices == poolSlices && Arrays.equals(s.rows, rows) && Arrays.equals(s.cols, cols);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * baseRows + baseCols) + Arrays.hashCode(rows)) + Arrays.hashCode(cols);
+        return 31 * (31 * (31 * (31 * baseRows + baseCols) + poolSlices) + Arrays.hashCode(rows)) + Arrays.hashCode(cols);
     }
 
     /**
@@ -134,6 +187,9 @@ public final class MatrixSelection {
      */
     @Override
     public String toString() {
+        if (pooled()) {
+            return "MatrixSelection[" + baseRows + "×" + baseCols + " pooled " + poolSlices + " conv slices]";
+        }
         return "MatrixSelection[" + baseRows + "×" + baseCols + " rows " + runs(rows) + " cols " + runs(cols) + "]";
     }
 

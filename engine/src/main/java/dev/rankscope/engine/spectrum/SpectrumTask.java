@@ -4,11 +4,13 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.NativeBackend;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -211,7 +213,9 @@ public class SpectrumTask extends AbstractTask {
         long t0 = System.nanoTime();
         try {
             SvdResult r;
-            if (precision == Precision.F64 && backend instanceof NativeBackend nb
+            if (ref.isPooled()) {
+                r = pooledValues(ref);
+            } else if (precision == Precision.F64 && backend instanceof NativeBackend nb
                     && nb.gramPolicy().tries(ref.minDim())) {
                 // Gram without a full copy (peak O(p² + block)); dgesdd in memory only when the
                 // error estimate rejects it — never a second Gram attempt.
@@ -230,5 +234,31 @@ public class SpectrumTask extends AbstractTask {
             listener.onFailure(ref, new RankscopeException("not enough memory for matrix " + ref.id()
                     + " (" + ref.shapeString() + ")", e.toString(), e));
         }
+    }
+
+    /**
+     * Pooled ESD of a conv kernel (SPEC §7, WeightWatcher style): σ of each of the kh·kw out × in
+     * slices, concatenated and sorted descending. The method reported is the first slice's.
+     */
+    private SvdResult pooledValues(MatrixRef ref) {
+        int k = ref.selection().poolSlices();
+        double[] all = new double[ref.sigmaCount()];
+        int at = 0;
+        SvdMethod method = null;
+        for (int s = 0; s < k; s++) {
+            SvdResult one = backend.singularValues(MatrixReader.read(source, ref.pooledSlice(s)), tolerance, precision);
+            double[] sigma = one.sigma();
+            System.arraycopy(sigma, 0, all, at, sigma.length);
+            at += sigma.length;
+            method = method == null ? one.method() : method;
+        }
+        double[] pooled = Arrays.copyOf(all, at);
+        Arrays.sort(pooled);
+        for (int i = 0, j = pooled.length - 1; i < j; i++, j--) {
+            double t = pooled[i];
+            pooled[i] = pooled[j];
+            pooled[j] = t;
+        }
+        return new SvdResult(pooled, null, null, method);
     }
 }

@@ -90,6 +90,45 @@ class MatrixSelectionReadTest {
     }
 
     @Test
+    void pooledConvSpectrumIsTheSortedUnionOfTheSliceSpectra() {
+        int out = 5;
+        int in = 3;
+        int kh = 2;
+        int kw = 2;
+        java.util.Random rnd = new java.util.Random(5);
+        double[] kernel = new double[out * in * kh * kw];
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] = rnd.nextGaussian();
+        }
+        CountingTensorSource src = new CountingTensorSource().add("conv.weight", kernel, out, in, kh, kw);
+        MatrixRef pooled = MatrixRef.pooledConv("conv.weight", out, in, kh * kw);
+        assertEquals("5×3", pooled.shapeString(), "one slice's shape");
+        assertEquals(12, pooled.sigmaCount());
+        assertThrows(dev.rankscope.engine.tensor.CheckpointFormatException.class, () -> MatrixReader.read(src, pooled));
+        double[] expected = new double[12];
+        NativeBackend ref = new NativeBackend(NativeBackend.GramPolicy.NEVER);
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                double[] slice = new double[out * in];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        slice[o * in + i] = kernel[((o * in + i) * kh + y) * kw + x];   // W[o, i, y, x]
+                    }
+                }
+                System.arraycopy(ref.gesddValues(new Matrix(out, in, slice)).sigma(), 0, expected, (y * kw + x) * 3, 3);
+            }
+        }
+        java.util.Arrays.sort(expected);
+        SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
+        new SpectrumTask(src, List.of(pooled), new NativeBackend(), Precision.F64, 1, c).run();
+        double[] got = c.spectra.get("conv.weight").sigma();
+        assertEquals(12, got.length);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(expected[11 - i], got[i], 1e-12 * expected[11], "pooled σ[" + i + "], descending");
+        }
+    }
+
+    @Test
     void refsValidateTheirSelection() {
         MatrixRef w = MatrixRef.whole("w", 8, 4);
         assertThrows(IllegalArgumentException.class, () -> new MatrixSelection(8, 4, new int[]{8}, null));

@@ -198,6 +198,21 @@ class MatrixListingTest {
     }
 
     @Test
+    void convKernelsReshapedByDefaultPooledOnRequest() {
+        List<TensorInfo> tensors = List.of(t("conv1.weight", 16, 8, 3, 3), t("proj.weight", 16, 8, 1, 1));
+        Map<String, MatrixRef> reshaped = byId(MatrixListing.of(tensors, ModelConfig.none("x"), false, false));
+        assertEquals("16×72", reshaped.get("conv1.weight").shapeString());
+        assertFalse(reshaped.get("conv1.weight").isPooled());
+        Map<String, MatrixRef> pooled = byId(MatrixListing.of(tensors, ModelConfig.none("x"), false, false, ConvMode.POOLED));
+        MatrixRef c = pooled.get("conv1.weight");
+        assertTrue(c.isPooled());
+        assertEquals("16×8", c.shapeString());
+        assertEquals(72, c.sigmaCount());
+        assertFalse(pooled.get("proj.weight").isPooled(), "a 1×1 kernel has one slice: nothing to pool");
+        assertEquals(ConvMode.POOLED, ConvMode.parse(" Pooled "));
+    }
+
+    @Test
     void perHeadWithoutHeadCountsSaysSo() {
         MatrixListing l = MatrixListing.of(List.of(t("model.layers.0.self_attn.q_proj.weight", 8, 8)),
                 ModelConfig.none("no config.json next to model.safetensors"), false, true);

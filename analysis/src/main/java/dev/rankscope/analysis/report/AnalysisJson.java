@@ -62,6 +62,8 @@ import java.util.Locale;
  * whether it is stored (in, out) (GPT-2 Conv1D); a name with {@code #q}/{@code #k}/{@code #v}/
  * {@code #headN} is a sub-matrix of that tensor (SPEC §7). Files without these two fields
  * (written before they existed) read as tensor = name without its slice/part suffix, not transposed.
+ * Sub-matrices also carry {@code "part"}: {@code q}/{@code k}/{@code v} (fused QKV split),
+ * {@code headN} or {@code q#headN} (per-head views, {@code analyze --per-head}).
  * A conv kernel analysed as a pooled ESD (SPEC §7) also has {@code "conv":"pooled"} and
  * {@code "conv_slices":K}; its shape is one out × in slice and sigma holds K·min(out, in) values.
  * Conv kernels without these fields were reshaped to (out, in·kh·kw).
@@ -172,6 +174,10 @@ public final class AnalysisJson {
         g.writeStringField("name", m.name().id());
         g.writeStringField("tensor", sp.ref().tensor());
         g.writeBooleanField("transposed", sp.ref().transposed());
+        int hash = m.name().id().indexOf(NameParser.PART);
+        if (hash >= 0) {
+            g.writeStringField("part", m.name().id().substring(hash + 1));   // q, k, v, head3, q#head1
+        }
         if (sp.ref().isPooled()) {
             g.writeStringField("conv", "pooled");
             g.writeNumberField("conv_slices", sp.ref().selection().poolSlices());

@@ -105,6 +105,8 @@ class Gpt2AnalyzeCliTest {
         assertEquals(0, k.get("layer").asInt());
         assertEquals(C_ATTN, k.get("tensor").asText());
         assertTrue(k.get("transposed").asBoolean());
+        assertEquals("k", k.get("part").asText());
+        assertFalse(byName.get(C_ATTN).has("part"), "the fused matrix is whole");
         double[] expected = sigmaOfOutRows(C_ATTN, D, 3 * D, D, D);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], k.get("sigma").get(i).asDouble(), 1e-9 * expected[0], "σ[" + i + "] of the k rows");

@@ -54,14 +54,17 @@ public final class Analyzer {
         MatrixRef ref = spectrum.ref();
         double[] sigma = spectrum.sigma();
         checkSpectrum(ref, sigma, spectrum.approximate());
-        int m = ref.rows();
-        int n = ref.cols();
+        // a pooled conv ESD (SPEC §7) is the spectrum of the block-diagonal diag(A_1 … A_K) of its
+        // K out×in slices: (K·out) × (K·in), same aspect ratio Q as one slice
+        int pool = ref.isPooled() ? ref.selection().poolSlices() : 1;
+        int m = ref.rows() * pool;
+        int n = ref.cols() * pool;
         List<String> warnings = new ArrayList<>();
         if (dtype.isQuantized()) {
             warnings.add("spectrum of dequantised weights (stored as " + dtype + ")");
         }
         if (spectrum.approximate()) {
-            warnings.add("approximate spectrum: top " + sigma.length + " of " + ref.minDim()
+            warnings.add("approximate spectrum: top " + sigma.length + " of " + ref.sigmaCount()
                     + " singular values only; ranks, norms and α describe those values, no MP fit");
         }
         RankMetrics ranks = params.numpyTolerance()
@@ -96,7 +99,7 @@ public final class Analyzer {
 
     private static void checkSpectrum(MatrixRef ref, double[] sigma, boolean approximate) {
         String problem = null;
-        if (approximate ? sigma.length > ref.minDim() : sigma.length != ref.minDim()) {
+        if (approximate ? sigma.length > ref.sigmaCount() : sigma.length != ref.sigmaCount()) {
             problem = sigma.length + " singular values for a " + ref.shapeString() + " matrix";
         } else {
             for (int i = 0; i < sigma.length && problem == null; i++) {

@@ -36,8 +36,8 @@ public record MatrixAnalysis(MatrixName name, DType dtype, Spectrum spectrum, Ra
         return spectrum.ref().cols();
     }
 
-    /** p = min(m, n). */
+    /** p = min(m, n); for a pooled conv ESD K·min(out, in), the rank of the block-diagonal of its K slices (SPEC §7). */
     public int fullRank() {
-        return spectrum.ref().minDim();
+        return spectrum.ref().sigmaCount();
     }
 }

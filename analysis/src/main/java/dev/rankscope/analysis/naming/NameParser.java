@@ -42,6 +42,13 @@ import java.util.regex.Pattern;
  * {@code feed_forward}) except directly under a {@code transformer.h.N} block, where they are
  * Qwen-1's up/gate (its down projection is {@code c_proj}). DeepSeek's low-rank
  * {@code q_a_proj}/{@code q_b_proj} count as Q; its fused {@code kv_*} projections are OTHER. Anything unrecognised is OTHER, still with its layer.
+ *
+ * <p><b>Sub-matrices.</b> An id may end in {@code #part} suffixes naming a sub-matrix of the
+ * tensor (SPEC §7): {@code #q}/{@code #k}/{@code #v} for the parts of a fused QKV projection, which
+ * are Q/K/V, and {@code #headN} for one attention head, which keeps the type of what it is cut
+ * from ({@code q_proj.weight#head3} is Q, {@code c_attn.weight#k#head0} is K). Layer and stack come
+ * from the tensor name; the module name is the tensor's with the suffixes appended
+ * ({@code transformer.h.0.attn.c_attn#q}), so parts never share a PEFT key with their tensor.
  */
 public final class NameParser {
 
@@ -76,9 +83,35 @@ public final class NameParser {
      * @return the parsed name; never null (unknown names give OTHER)
      */
     public static MatrixName parse(String matrixId) {
-        String moduleName = moduleName(matrixId);
+        int hash = matrixId.indexOf(PART);
+        String tensorId = hash < 0 ? matrixId : matrixId.substring(0, hash);
+        String moduleName = moduleName(tensorId);
         String[] segments = moduleName.split("\\.");
-        return new MatrixName(matrixId, layerIndex(segments), classify(moduleName, segments), moduleName);
+        ModuleType type = classify(moduleName, segments);
+        if (hash < 0) {
+            return new MatrixName(matrixId, layerIndex(segments), type, moduleName);
+        }
+        String suffix = matrixId.substring(hash);
+        for (String part : suffix.substring(1).split(PART)) {
+            switch (part) {
+                case "q" -> type = ModuleType.Q;
+                case "k" -> type = ModuleType.K;
+                case "v" -> type = ModuleType.V;
+                default -> {
+                    // #headN and other views keep the type of what they are cut from
+                }
+            }
+        }
+        return new MatrixName(matrixId, layerIndex(segments), type, moduleName + suffix);
+    }
+
+    /** Separator of sub-matrix suffixes in a matrix id ({@code tensor#q}, {@code tensor#head3}). */
+    public static final String PART = "#";
+
+    /** The id without its {@code #part} suffixes (the matrix it is a part of); the id itself when whole. */
+    public static String wholeId(String matrixId) {
+        int hash = matrixId.indexOf(PART);
+        return hash < 0 ? matrixId : matrixId.substring(0, hash);
     }
 
     /**

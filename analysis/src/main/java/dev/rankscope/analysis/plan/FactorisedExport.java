@@ -35,6 +35,15 @@ import java.util.function.Function;
  * exact decode/re-encode in its own dtype). {@code __metadata__} holds {@code "format": "pt"} and
  * the plan JSON under {@value #PLAN_METADATA_KEY}.
  *
+ * <p><b>Orientation.</b> Factors are always written for the tensor as stored: m×n is the stored
+ * shape. A plan lists matrices in (out, in) orientation (SPEC §7), which for weights stored
+ * (in, out) — GPT-2 Conv1D {@code c_attn}/{@code c_proj}/{@code c_fc} — is the transpose of the
+ * stored shape; such a plan is accepted and the stored (in, out) matrix is factorised, so
+ * {@code U} is in×k, {@code V} is k×out and U·V reproduces the stored tensor, as a Conv1D layer
+ * multiplies it. Rank, kept parameters and relative error do not depend on the orientation
+ * (σ(Wᵀ) = σ(W)). Data-aware factors (an input transform) need the (out, in) orientation and are
+ * refused for transposed storage.
+ *
  * <p>Streaming: tensors are written in checkpoint order; one SVD is held at a time (computed for
  * the U tensor, reused for V, then dropped). The file goes through {@link AtomicFileWriter}, which
  * also refuses to overwrite the source checkpoint. Afterwards the output is re-read and, per
@@ -110,12 +119,16 @@ public final class FactorisedExport {
                         rawFile.get(t.name()), sink));
                 continue;
             }
-            int m = pm.rows();
-            int n = pm.cols();
+            int m = (int) t.dim(0);   // stored orientation (see class doc)
+            int n = (int) t.dim(1);
             int k = pm.rank();
             Matrix transform = inputTransforms.apply(t.name());
+            if (transform != null && (m != pm.rows() || n != pm.cols())) {
+                throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "tensor '" + t.name()
+                        + "' is stored transposed (" + t.shapeString() + "); data-aware factors need it stored (out, in)");
+            }
             writer.add(factorName(t.name(), 'U'), params.factorDType(), new long[] {m, k}, sink -> {
-                SvdResult r = decompose(source, pm, svd, transform);
+                SvdResult r = decompose(source, pm, m, n, svd, transform);
                 current[0] = r;
                 double[] row = new double[k];
                 for (int i = 0; i < m; i++) {
@@ -161,9 +174,11 @@ public final class FactorisedExport {
             TensorInfo t = source.find(pm.id()).orElseThrow(() -> new PlanFileException(source.path(),
                     PlanFileException.Kind.NOT_EXPORTABLE, "has no tensor '" + pm.id()
                     + "' that the plan factorises (was the plan made for another checkpoint?)"));
-            if (t.rank() != 2 || t.dim(0) != pm.rows() || t.dim(1) != pm.cols()) {
+            boolean stored = t.rank() == 2 && t.dim(0) == pm.rows() && t.dim(1) == pm.cols();
+            boolean transposed = t.rank() == 2 && t.dim(0) == pm.cols() && t.dim(1) == pm.rows();
+            if (!stored && !transposed) {
                 throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "tensor '" + pm.id()
-                        + "' has shape " + t.shapeString() + " but the plan expects " + pm.rows() + "×" + pm.cols());
+                        + "' has shape " + t.shapeString() + " but the plan expects " + pm.rows() + "×" + pm.cols() + " (or its transpose)");
             }
             factorised.put(pm.id(), pm);
         }
@@ -190,9 +205,10 @@ public final class FactorisedExport {
         return false;
     }
 
-    private static SvdResult decompose(TensorSource source, PlannedMatrix pm, Function<Matrix, SvdResult> svd,
-                                       Matrix transform) {
-        Matrix w = new Matrix(pm.rows(), pm.cols(), source.readDouble(pm.id()));
+    /** SVD of the stored m×n matrix (times the transform, which only (out, in) storage gets). */
+    private static SvdResult decompose(TensorSource source, PlannedMatrix pm, int m, int n,
+                                       Function<Matrix, SvdResult> svd, Matrix transform) {
+        Matrix w = new Matrix(m, n, source.readDouble(pm.id()));
         if (transform != null) {
             if (transform.rows() != pm.cols() || transform.cols() != pm.cols()) {
                 throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "the input transform for '"
@@ -201,11 +217,11 @@ public final class FactorisedExport {
             w = DataAwareSpectra.multiply(w, transform);
         }
         SvdResult r = svd.apply(w);
-        int p = Math.min(pm.rows(), pm.cols());
-        if (r.u() == null || r.vt() == null || r.size() < pm.rank() || r.u().rows() != pm.rows()
-                || r.vt().cols() != pm.cols() || r.u().cols() < pm.rank() || r.vt().rows() < pm.rank()) {
+        int p = Math.min(m, n);
+        if (r.u() == null || r.vt() == null || r.size() < pm.rank() || r.u().rows() != m
+                || r.vt().cols() != n || r.u().cols() < pm.rank() || r.vt().rows() < pm.rank()) {
             throw new LinalgException("The SVD of " + pm.id() + " did not return singular vectors of the expected size.",
-                    "expected U " + pm.rows() + "x" + p + ", Vt " + p + "x" + pm.cols() + ", got "
+                    "expected U " + m + "x" + p + ", Vt " + p + "x" + n + ", got "
                             + (r.u() == null ? "none" : r.u().rows() + "x" + r.u().cols()) + " / "
                             + (r.vt() == null ? "none" : r.vt().rows() + "x" + r.vt().cols()));
         }
@@ -310,7 +326,7 @@ public final class FactorisedExport {
             }
             double measured = relativeError(original.readDouble(t.name()),
                     factorised.readDouble(factorName(t.name(), 'U')), factorised.readDouble(factorName(t.name(), 'V')),
-                    pm.rows(), pm.rank(), pm.cols(), inputTransforms.apply(t.name()));
+                    (int) t.dim(0), pm.rank(), (int) t.dim(1), inputTransforms.apply(t.name()));
             checks.add(new FactorisedExportResult.FactorCheck(t.name(), pm.rank(), pm.relativeError(), measured,
                     Math.abs(measured - pm.relativeError()) <= tolerance));
         }

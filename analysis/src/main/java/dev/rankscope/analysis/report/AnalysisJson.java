@@ -44,7 +44,7 @@ import java.util.Locale;
  *  "source":{"path","format","header_sha256","tensor_count","matrix_count"},
  *  "engine":{"backend","library","core","threads","note"},
  *  "created":"2026-01-01T00:00:00Z",
- *  "matrices":[{"name","layer","module","shape":[m,n],"dtype","method","precision","approximate",
+ *  "matrices":[{"name","tensor","transposed","layer","module","shape":[m,n],"dtype","method","precision","approximate",
  *    "sigma":[all, descending],"effective_rank","energy_effective_rank","stable_rank",
  *    "numerical_rank","rank_at_energy":{"0.9","0.95","0.99"},"spectral_entropy",
  *    "alpha","alpha_weighted","xmin","ks_distance",
@@ -58,7 +58,15 @@ import java.util.Locale;
  * fields are null when there is no fit and {@code mp} is null when there is no MP estimate;
  * {@code dtype} is the safetensors/ggml name, {@code method} {@link SvdMethod#id()},
  * {@code precision} {@link Precision#id()}. Doubles are written with full (round-trip)
- * precision.
+ * precision. {@code tensor} is the stored tensor a matrix is read from and {@code transposed}
+ * whether it is stored (in, out) (GPT-2 Conv1D); a name with {@code #q}/{@code #k}/{@code #v}/
+ * {@code #headN} is a sub-matrix of that tensor (SPEC §7). Files without these two fields
+ * (written before they existed) read as tensor = name without its slice/part suffix, not transposed.
+ * Sub-matrices also carry {@code "part"}: {@code q}/{@code k}/{@code v} (fused QKV split),
+ * {@code headN} or {@code q#headN} (per-head views, {@code analyze --per-head}).
+ * A conv kernel analysed as a pooled ESD (SPEC §7) also has {@code "conv":"pooled"} and
+ * {@code "conv_slices":K}; its shape is one out × in slice and sigma holds K·min(out, in) values.
+ * Conv kernels without these fields were reshaped to (out, in·kh·kw).
  *
  * <p>Reading restores every field; what the file does not store is rebuilt: the power-law fit's
  * σ_α, tail count, log α-norm and verdict from σ, α and xmin ({@link PowerLaw#describe}); null
@@ -164,6 +172,16 @@ public final class AnalysisJson {
         RankMetrics r = m.ranks();
         g.writeStartObject();
         g.writeStringField("name", m.name().id());
+        g.writeStringField("tensor", sp.ref().tensor());
+        g.writeBooleanField("transposed", sp.ref().transposed());
+        int hash = m.name().id().indexOf(NameParser.PART);
+        if (hash >= 0) {
+            g.writeStringField("part", m.name().id().substring(hash + 1));   // q, k, v, head3, q#head1
+        }
+        if (sp.ref().isPooled()) {
+            g.writeStringField("conv", "pooled");
+            g.writeNumberField("conv_slices", sp.ref().selection().poolSlices());
+        }
         if (m.name().hasLayer()) {
             g.writeNumberField("layer", m.name().layer());
         } else {
@@ -344,8 +362,13 @@ public final class AnalysisJson {
                 }
                 sigma[i] = sig.get(i).asDouble();
             }
-            String tensor = id.contains("[") && id.endsWith("]") ? id.substring(0, id.lastIndexOf('[')) : id;
-            MatrixRef ref = new MatrixRef(id, tensor, NameParser.sliceIndex(id), rows, cols, false);
+            String whole = NameParser.wholeId(id);
+            String tensor = m.hasNonNull("tensor") ? m.get("tensor").asText()
+                    : whole.contains("[") && whole.endsWith("]") ? whole.substring(0, whole.lastIndexOf('[')) : whole;
+            boolean transposed = m.hasNonNull("transposed") && m.get("transposed").asBoolean();
+            MatrixRef ref = "pooled".equals(m.path("conv").asText()) && m.path("conv_slices").asInt() >= 2
+                    ? MatrixRef.pooledConv(tensor, rows, cols, m.path("conv_slices").asInt())
+                    : new MatrixRef(id, tensor, NameParser.sliceIndex(whole), rows, cols, transposed);
             Spectrum spectrum = new Spectrum(ref, sigma, method, precision, approximate, 0);
 
             JsonNode energy = object(m, "rank_at_energy");

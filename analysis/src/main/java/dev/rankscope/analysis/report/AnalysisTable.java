@@ -2,6 +2,7 @@ package dev.rankscope.analysis.report;
 
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.RankMetrics;
+import dev.rankscope.analysis.naming.NameParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Locale;
 /**
  * A plain-text, fixed-width table of analysed matrices for the CLI: one line per matrix with
  * name, layer, type, shape, dtype, σ₁ ({@code sigma1}), effective rank, stable rank, numerical rank,
- * r90/r95/r99, α and MP spikes, then a rule and a totals line (matrix count, parameters, mean
+ * r90/r95/r99, α and MP spikes, then a rule and a totals line (matrix count, parameters — of whole
+ * matrices only, not of their {@code #part} views (SPEC §7 QKV split, per-head); a pooled conv
+ * kernel shows its slice shape with "(K pooled)" and counts all its out·in·K weights — mean
  * effective rank / stable rank / α over matrices that have them, total MP spikes). MP spike
  * counts from the quick estimate carry a {@code q} suffix (SPEC §2 labelling). Numbers use
  * {@link Locale#ROOT}; absent values print as {@code -}. Pure functions returning lines without
@@ -53,7 +56,8 @@ public final class AnalysisTable {
                 a.name().id(),
                 a.name().hasLayer() ? Integer.toString(a.name().layer()) : "-",
                 a.name().module().label(),
-                a.rows() + "x" + a.cols(),
+                a.rows() + "x" + a.cols() + (a.spectrum().ref().isPooled()
+                        ? " (" + a.spectrum().ref().selection().poolSlices() + " pooled)" : ""),
                 a.dtype().name(),
                 sci(r.spectralNorm()),
                 fixed(r.effectiveRank(), 1),
@@ -64,7 +68,11 @@ public final class AnalysisTable {
                 Integer.toString(r.rankAt99()),
                 a.powerLaw() == null ? "-" : fixed(a.powerLaw().alpha(), 2),
                 a.mp() == null ? "-" : a.mp().numSpikes() + (a.mp().quick() ? "q" : "")});
-            params += (long) a.rows() * a.cols();
+            if (a.spectrum().ref().isPooled()) {
+                params += a.spectrum().ref().baseNumel();   // all kh·kw slices of the kernel
+            } else if (!a.name().id().contains(NameParser.PART)) {
+                params += (long) a.rows() * a.cols();   // parts (#q, #head3) are views of a counted matrix
+            }
             if (!r.zeroMatrix()) {
                 erankSum += r.effectiveRank();
                 stableSum += r.stableRank();

@@ -180,4 +180,17 @@ class NameParserTest {
         assertEquals(NameParser.Stack.DECODER, NameParser.stackOf("model.decoder.layers.1.encoder_attn.q_proj"));
         assertEquals(NameParser.Stack.NONE, NameParser.stackOf("model.layers.1.self_attn.q_proj"));
     }
+
+    @Test
+    void subMatrixSuffixesKeepLayerAndGiveQkvTypes() {
+        MatrixName q = NameParser.parse("transformer.h.7.attn.c_attn.weight#q");
+        assertEquals(ModuleType.Q, q.module());
+        assertEquals(7, q.layer());
+        assertEquals("transformer.h.7.attn.c_attn#q", q.moduleName(), "never the fused tensor's PEFT key");
+        assertEquals(ModuleType.V, NameParser.parse("gpt_neox.layers.2.attention.query_key_value.weight#v#head5").module());
+        assertEquals(ModuleType.O, NameParser.parse("model.layers.3.self_attn.o_proj.weight#head0").module());
+        assertEquals(ModuleType.QKV, NameParser.parse("transformer.h.7.attn.c_attn.weight").module());
+        assertEquals("transformer.h.7.attn.c_attn.weight", NameParser.wholeId("transformer.h.7.attn.c_attn.weight#k#head1"));
+        assertEquals("experts[3]", NameParser.wholeId("experts[3]"));
+    }
 }

@@ -207,6 +207,36 @@ class FactorisedExportTest {
     }
 
     @Test
+    void conv1DPlannedAsOutInIsFactorisedInItsStoredOrientation(@TempDir Path dir) {
+        // GPT-2 Conv1D: stored (in = 16, out = 40); plans list it (out, in) = 40×16 (SPEC §7)
+        String name = "transformer.h.0.mlp.c_fc.weight";
+        double[] stored = values(new Random(3), new long[] {16, 40});
+        SafetensorsWriter w = new SafetensorsWriter();
+        w.add(name, DType.F32, new long[] {16, 40}, sink -> sink.put(stored));
+        Path model = dir.resolve("gpt2.safetensors");
+        w.write(model, AtomicFileWriter.unprotected());
+        try (TensorSource src = Checkpoints.open(model)) {
+            double[] sigma = SVD.singularValues(new Matrix(16, 40, src.readDouble(name)).transpose(),
+                    SvdBackend.Tolerance.DEFAULT).sigma();
+            Plan plan = Allocator.plan(List.of(AllocationInput.of(name, "transformer.h.0.mlp.c_fc", 0, ModuleType.UP, 40, 16,
+                    sigma)), Budget.keptFraction(0.4), Scope.defaults(), Constraints.defaults(),
+                    GlobalOptimalParameters.defaults()).withSource(new PlanSource(model.toString(), "", 1));
+            PlannedMatrix pm = plan.matrices().get(0);
+            assertTrue(pm.factorised());
+            assertEquals(40, pm.rows());
+            Path out = dir.resolve("f.safetensors");
+            FactorisedExportResult res = FactorisedExport.export(plan, src, out, SVD, FactorisedExportParameters.defaults(),
+                    AtomicFileWriter.unprotected(), SafetensorsWriter.Progress.NONE);
+            assertTrue(res.verified(), res.toString());
+            try (TensorSource o = Checkpoints.open(out)) {
+                assertArrayEquals(new long[] {16, pm.rank()}, o.require("transformer.h.0.mlp.c_fc.U.weight").shape(),
+                        "U is in×k: U·V reproduces the stored (in, out) tensor");
+                assertArrayEquals(new long[] {pm.rank(), 40}, o.require("transformer.h.0.mlp.c_fc.V.weight").shape());
+            }
+        }
+    }
+
+    @Test
     void relativeErrorOfExactFactorsIsZero() {
         double[] u = {1, 0, 0, 1, 1, 1};          // 3×2
         double[] v = {1, 2, 3, 4};                // 2×2

@@ -41,7 +41,7 @@ class AnalysisJsonTest {
         assertEquals(List.of("backend", "library", "core", "threads", "note"), keys(root.get("engine")));
         assertEquals("2026-11-23T09:00:00Z", root.get("created").asText());
         JsonNode m = root.get("matrices").get(0);
-        assertEquals(List.of("name", "layer", "module", "shape", "dtype", "method", "precision", "approximate", "sigma",
+        assertEquals(List.of("name", "tensor", "transposed", "layer", "module", "shape", "dtype", "method", "precision", "approximate", "sigma",
                 "effective_rank", "energy_effective_rank", "stable_rank", "numerical_rank", "rank_at_energy",
                 "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "mp", "spectral_norm",
                 "frobenius_norm", "nuclear_norm", "condition_number", "log_norm", "log_spectral_norm", "warnings"), keys(m));

@@ -45,9 +45,16 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
     record Outcome(CheckpointAnalysis analysis, int selected, double seconds) {
     }
 
-    /** Analyses the matrices of {@code source} whose id passes {@code keep}. */
+    /** Analyses the whole stored matrices of {@code source} ({@link MatrixExtractor}) whose id passes {@code keep}. */
     Outcome run(TensorSource source, Predicate<String> keep, PrintWriter err) {
-        List<MatrixRef> all = MatrixExtractor.matrices(source.tensors());
+        return run(source, MatrixExtractor.matrices(source.tensors()), keep, err);
+    }
+
+    /**
+     * Analyses those of {@code all} (every matrix listed for {@code source}, e.g. a
+     * {@code MatrixListing} with fused-QKV parts) whose id passes {@code keep}.
+     */
+    Outcome run(TensorSource source, List<MatrixRef> all, Predicate<String> keep, PrintWriter err) {
         List<MatrixRef> refs = all.stream().filter(r -> keep.test(r.id())).toList();
         if (!quiet) {
             err.println("rankscope: " + source.path().getFileName() + " (" + source.format() + "): "

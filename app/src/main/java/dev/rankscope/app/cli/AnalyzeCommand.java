@@ -4,6 +4,8 @@ import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.AnalyzeTask;
 import dev.rankscope.analysis.CachedAnalysis;
+import dev.rankscope.analysis.layout.ConvMode;
+import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.AnalysisTable;
@@ -40,6 +42,11 @@ import java.util.regex.PatternSyntaxException;
 /**
  * {@code rankscope analyze CHECKPOINT}: the spectrum and every SPEC §1–2 metric of each matrix,
  * printed as a table, optionally exported as JSON and CSV. Progress goes to stderr.
+ *
+ * <p>Matrices are listed by {@link MatrixListing} (SPEC §7): GPT-2 Conv1D weights read as
+ * (out, in), fused QKV projections are followed by their q/k/v parts when {@code config.json}
+ * (or GGUF metadata) gives the head counts, and {@code --per-head} adds per-head blocks. The
+ * model facts used and anything that could not be split are reported on stderr.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Compute the singular spectrum and rank metrics of every weight matrix.")
@@ -56,6 +63,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only matrices whose name contains a match.")
     String filter;
+
+    @Option(names = "--per-head", description = "Also analyse each attention head: row blocks of q/k/v and "
+            + "column blocks of o (needs head counts from config.json or GGUF metadata).")
+    boolean perHead;
+
+    @Option(names = "--conv", paramLabel = "MODE", defaultValue = "reshape",
+            description = "Conv kernels (out, in, kh, kw): reshape to (out, in·kh·kw), or pooled: the ESD of the "
+                    + "kh·kw out×in slices pooled (WeightWatcher style). Default: ${DEFAULT-VALUE}.")
+    String conv;
 
     @picocli.CommandLine.Mixin
     AnalysisOptions options = new AnalysisOptions();
@@ -74,6 +90,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Precision precision = CliOptions.precision(dtype);
         SvdBackend backend = options.backend();
         Pattern pattern = compile(filter);
+        ConvMode convMode;
+        try {
+            convMode = ConvMode.parse(conv);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--conv " + e.getMessage().replace("conv mode ", ""));
+        }
 
         AnalysisRun run = options.run(backend, precision);
 
@@ -85,7 +107,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (csv != null) {
                 writer.checkAllowed(csv);
             }
-            AnalysisRun.Outcome outcome = run.run(source, id -> pattern == null || pattern.matcher(id).find(), err);
+            MatrixListing listing = MatrixListing.of(source, perHead, convMode);
+            if (!options.quiet && source.tensors().stream().anyMatch(t -> t.rank() == 4)) {
+                err.println("rankscope: conv kernels: " + (convMode == ConvMode.POOLED
+                        ? "pooled ESD of the kh·kw out×in slices" : "reshaped to (out, in·kh·kw)"));
+            }
+            if (!options.quiet && !listing.config().isEmpty()) {
+                err.println("rankscope: model: " + listing.config().describe() + " (" + listing.config().source() + ")");
+            }
+            for (String note : listing.notes()) {
+                if (!options.quiet || note.startsWith("per-head")) {
+                    err.println("rankscope: note: " + note);
+                }
+            }
+            AnalysisRun.Outcome outcome = run.run(source, listing.matrices(),
+                    id -> pattern == null || pattern.matcher(id).find(), err);
             CheckpointAnalysis analysis = outcome.analysis();
             for (String line : AnalysisTable.lines(analysis)) {
                 out.println(line);

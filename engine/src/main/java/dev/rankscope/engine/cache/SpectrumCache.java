@@ -75,7 +75,7 @@ public final class SpectrumCache {
             SvdMethod method = SvdMethod.valueOf(in.readUTF());
             long millis = in.readLong();
             int n = in.readInt();
-            if (n < 0 || n > ref.minDim()) {
+            if (n < 0 || n > ref.sigmaCount()) {
                 throw new IOException("bad length " + n);
             }
             double[] sigma = new double[n];

@@ -4,11 +4,13 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.NativeBackend;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -230,7 +232,9 @@ public class SpectrumTask extends AbstractTask {
         long t0 = System.nanoTime();
         try {
             SvdResult r;
-            if (precision == Precision.F64 && backend instanceof NativeBackend nb
+            if (ref.isPooled()) {
+                r = pooledValues(ref);
+            } else if (precision == Precision.F64 && backend instanceof NativeBackend nb
                     && nb.gramPolicy().tries(ref.minDim())) {
                 // Gram without a full copy (peak O(p² + block)); dgesdd in memory only when the
                 // error estimate rejects it — never a second Gram attempt.
@@ -241,11 +245,7 @@ public class SpectrumTask extends AbstractTask {
                         : withMemory(ref, MemoryBudget.Need.inMemoryNative(ref, precision, false),
                                 () -> nb.gesddValues(MatrixReader.read(source, ref)));
             } else {
-                MemoryBudget.Need need = backend instanceof NativeBackend nb
-                        ? MemoryBudget.Need.inMemoryNative(ref, precision,
-                                precision == Precision.F64 && nb.gramPolicy().tries(ref.minDim()))
-                        : MemoryBudget.Need.onHeap(ref);
-                r = withMemory(ref, need, () -> backend.singularValues(MatrixReader.read(source, ref), tolerance, precision));
+                r = inMemory(ref);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             listener.onSpectrum(new Spectrum(ref, r.sigma(), r.method(), precision, false, ms));
@@ -259,6 +259,15 @@ public class SpectrumTask extends AbstractTask {
         }
     }
 
+    /** The matrix read whole and decomposed by the backend, after claiming its memory. */
+    private SvdResult inMemory(MatrixRef ref) {
+        MemoryBudget.Need need = backend instanceof NativeBackend nb
+                ? MemoryBudget.Need.inMemoryNative(ref, precision,
+                        precision == Precision.F64 && nb.gramPolicy().tries(ref.minDim()))
+                : MemoryBudget.Need.onHeap(ref);
+        return withMemory(ref, need, () -> backend.singularValues(MatrixReader.read(source, ref), tolerance, precision));
+    }
+
     private <T> T withMemory(MatrixRef ref, MemoryBudget.Need need, java.util.function.Supplier<T> step) {
         MemoryBudget budget = memory != null ? memory : MemoryBudget.fromRuntime();
         budget.acquire(ref, need, this::isCancelled);
@@ -267,5 +276,31 @@ public class SpectrumTask extends AbstractTask {
         } finally {
             budget.release(need);
         }
+    }
+
+    /**
+     * Pooled ESD of a conv kernel (SPEC §7, WeightWatcher style): σ of each of the kh·kw out × in
+     * slices, concatenated and sorted descending. The method reported is the first slice's.
+     */
+    private SvdResult pooledValues(MatrixRef ref) {
+        int k = ref.selection().poolSlices();
+        double[] all = new double[ref.sigmaCount()];
+        int at = 0;
+        SvdMethod method = null;
+        for (int s = 0; s < k; s++) {
+            SvdResult one = inMemory(ref.pooledSlice(s));
+            double[] sigma = one.sigma();
+            System.arraycopy(sigma, 0, all, at, sigma.length);
+            at += sigma.length;
+            method = method == null ? one.method() : method;
+        }
+        double[] pooled = Arrays.copyOf(all, at);
+        Arrays.sort(pooled);
+        for (int i = 0, j = pooled.length - 1; i < j; i++, j--) {
+            double t = pooled[i];
+            pooled[i] = pooled[j];
+            pooled[j] = t;
+        }
+        return new SvdResult(pooled, null, null, method);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * 16·m·n of a float64 copy plus its off-heap twin (4096×11008: 134 MB + 2·32 MB vs 721 MB).
  *
  * <p>The stored tensor is S (r×c, C order): S = A, or S = Aᵀ when the ref is transposed; σ(S) =
- * σ(A). The result is returned only when the Gram error estimate meets the tolerance (SPEC: σ
+ * σ(A). Sub-matrix refs ({@link MatrixRef#isPart()}) are not streamed (empty). The result is returned only when the Gram error estimate meets the tolerance (SPEC: σ
  * agree with dgesdd to the tolerance); otherwise {@link Optional#empty()} and the caller
  * computes the matrix in memory with dgesdd. Stateless; thread-safe when the source is.
  */
@@ -34,9 +34,12 @@ public final class StreamingGram {
      */
     public static Optional<SvdResult> tryValues(TensorSource source, MatrixRef ref, SvdBackend.Tolerance tolerance,
                                                 int blockElements) {
+        if (ref.isPart()) {
+            return Optional.empty();    // sub-matrices are read with MatrixReader (rows of the stored layout)
+        }
         int r = ref.transposed() ? ref.cols() : ref.rows();
         int c = ref.transposed() ? ref.rows() : ref.cols();
-        long first = ref.slice() < 0 ? 0 : ref.slice() * ref.numel();
+        long first = ref.slice() < 0 ? 0 : ref.slice() * ref.baseNumel();
         int capacity = Math.max(blockElements, Math.max(r, c));
         try (GramAccumulator acc = new GramAccumulator(r, c, capacity)) {
             int unit = acc.unitsPerBlock();

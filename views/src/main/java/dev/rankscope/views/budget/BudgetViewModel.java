@@ -239,8 +239,8 @@ public final class BudgetViewModel {
         int approximate = 0;
         for (MatrixEntry e : cp.matrices()) {
             MatrixAnalysis a = workbench.analysis(e);
-            if (a == null) {
-                continue;
+            if (a == null || e.ref().isPart()) {
+                continue;   // parts (#q/#k/#v) are views of a matrix already budgeted
             }
             if (a.spectrum().approximate()) {
                 approximate++;

@@ -4,6 +4,8 @@ import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMetrics;
+import dev.rankscope.engine.config.ModelConfig;
+import dev.rankscope.engine.spectrum.MatrixSelection;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.service.OpenedCheckpoint;
@@ -68,6 +70,20 @@ public final class DetailsViewModel {
         out.add(new DetailItem(m, "parameters", Long.toString(e.ref().numel()), "m·n"));
         if (e.ref().slice() >= 0) {
             out.add(new DetailItem(m, "slice", e.ref().tensor() + " [" + e.ref().slice() + "]", "Expert slice of a 3-D tensor (SPEC §7)"));
+        }
+        if (e.ref().transposed()) {
+            out.add(new DetailItem(m, "stored as", e.ref().baseCols() + " × " + e.ref().baseRows() + " (in, out)",
+                    "Stored transposed (GPT-2 Conv1D); read as (out, in) — σ are unchanged (SPEC §7)"));
+        }
+        if (e.ref().isPart()) {
+            out.add(new DetailItem(m, "part of", e.ref().tensor() + " (" + e.ref().baseRows() + " × " + e.ref().baseCols() + ")",
+                    "A row/column block of the stored matrix: a q/k/v part of a fused QKV projection or one attention head (SPEC §7)"));
+            out.add(new DetailItem(m, "rows taken", describe(e.ref().selection().rows(), e.ref().baseRows()),
+                    "Rows of the (out, in) matrix, in order"));
+            if (!e.ref().selection().allCols()) {
+                out.add(new DetailItem(m, "columns taken", describe(e.ref().selection().cols(), e.ref().baseCols()),
+                        "Columns of the (out, in) matrix, in order"));
+            }
         }
         if (analysis == null) {
             out.add(new DetailItem("Spectrum", "status", "computing…", "The analysis of this matrix has not arrived yet"));
@@ -142,6 +158,17 @@ public final class DetailsViewModel {
             out.add(new DetailItem(c, "format", checkpoint.format(), "Container format"));
             out.add(new DetailItem(c, "tensors", Integer.toString(checkpoint.tensors().size()), "All tensors, analysable or not"));
             out.add(new DetailItem(c, "matrices", Integer.toString(checkpoint.matrices().size()), "Analysable matrices (SPEC §7)"));
+            ModelConfig model = checkpoint.model();
+            String a = "Model";
+            if (model.isEmpty()) {
+                out.add(new DetailItem(a, "config", model.note(), "Architecture facts come from config.json next to the checkpoint, or GGUF metadata"));
+            } else {
+                out.add(new DetailItem(a, "architecture", model.describe(), "From " + model.source()));
+                model.facts().forEach((key, value) -> out.add(new DetailItem(a, key, value, "From " + model.source())));
+            }
+            for (String note : checkpoint.notes()) {
+                out.add(new DetailItem(a, "note", note, "What the matrix listing could not do (SPEC §7)"));
+            }
         }
     }
 
@@ -160,6 +187,11 @@ public final class DetailsViewModel {
         return validWhenApproximate
                 ? new DetailItem(category, name, "≈ " + Metric.formatValue(value), description + " (approximate: quick preview)")
                 : new DetailItem(category, name, PENDING, description);
+    }
+
+    /** Indices as runs ("0-7,16-23 of 24"), or "all n". */
+    private static String describe(int[] idx, int n) {
+        return idx == null ? "all " + n : MatrixSelection.runs(idx) + " of " + n;
     }
 
     private static DetailItem num(String category, String name, double value, String description) {

@@ -2,6 +2,7 @@ package dev.rankscope.views.explorer;
 
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
@@ -132,10 +133,15 @@ public final class ExplorerView extends VBox {
                     List<MatrixEntry> entries = cp.getValue().get(layer);
                     TreeItem<Object> layerItem = new TreeItem<>(new LayerGroup(cp.getKey(), layer, entries.size()));
                     layerItem.setExpanded(filtering || layers.size() <= 2);
+                    Map<String, TreeItem<Object>> byId = new HashMap<>();
                     for (MatrixEntry e : entries) {
                         TreeItem<Object> leaf = new TreeItem<>(e);
                         leaves.put(e, leaf);
-                        layerItem.getChildren().add(leaf);
+                        byId.put(e.id(), leaf);
+                        // a part (tensor#q, tensor#q#head1) hangs under the matrix it is cut from, when that is shown
+                        int cut = e.id().lastIndexOf(NameParser.PART);
+                        TreeItem<Object> parent = cut < 0 ? null : byId.get(e.id().substring(0, cut));
+                        (parent == null ? layerItem : parent).getChildren().add(leaf);
                     }
                     cpItem.getChildren().add(layerItem);
                 }

@@ -3,13 +3,13 @@ package dev.rankscope.views.service;
 import dev.rankscope.analysis.AnalysisListener;
 import dev.rankscope.analysis.AnalyzeTask;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.spectrum.MatrixExtractor;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.task.AbstractTask;
@@ -33,8 +33,9 @@ import java.util.function.Supplier;
 
 /**
  * {@link WorkbenchServices} over the real engine and analysis: checkpoints open through
- * {@link Checkpoints#open} (header only), matrices come from {@link MatrixExtractor} (SPEC §7)
- * named by {@link NameParser}, and analyses run as an {@link AnalyzeTask} in float64 on the SVD
+ * {@link Checkpoints#open} (header only), matrices come from {@link MatrixListing} (SPEC §7: shape
+ * rules of {@link dev.rankscope.engine.spectrum.MatrixExtractor}, GPT-2 Conv1D read as (out, in),
+ * fused QKV followed by its q/k/v parts when config.json gives head counts) named by {@link NameParser}, and analyses run as an {@link AnalyzeTask} in float64 on the SVD
  * backend {@link Backends#select} chose. The backend is created on first use (loading native
  * OpenBLAS can take a moment) and shared by all checkpoints; it is thread-safe.
  *
@@ -108,7 +109,8 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             for (TensorInfo t : tensors) {
                 dtypes.put(t.name(), t.dtype());
             }
-            List<MatrixRef> refs = MatrixExtractor.matrices(tensors);
+            MatrixListing listing = MatrixListing.of(source, false);
+            List<MatrixRef> refs = listing.matrices();
             List<MatrixName> names = NameParser.parseAll(refs.stream().map(MatrixRef::id).toList());
             Map<String, MatrixName> byId = new HashMap<>();
             for (MatrixName n : names) {
@@ -118,7 +120,8 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             for (MatrixRef r : refs) {
                 entries.add(new MatrixEntry(path, r, byId.get(r.id()), dtypes.get(r.tensor())));
             }
-            return new OpenedCheckpoint(path, source.format(), tensors, entries, source.metadata(), source);
+            return new OpenedCheckpoint(path, source.format(), tensors, entries, source.metadata(), source,
+                    listing.config(), listing.notes());
         } catch (RuntimeException e) {
             source.close();
             throw e;

@@ -180,7 +180,8 @@ public final class WorkbenchViewModel {
         recentFiles.setAll(recent);
         settings.setRecentFiles(recent);
         statusMessage.set("Opened " + opened.displayName() + ": " + opened.tensors().size() + " tensors, "
-                + opened.matrices().size() + " matrices (" + opened.format() + ")");
+                + opened.matrices().size() + " matrices (" + opened.format() + ")"
+                + (opened.notes().isEmpty() ? "" : "; " + opened.notes().get(0)));
         if (current.get() == null && !opened.matrices().isEmpty()) {
             select(opened.matrices().get(0));
         }

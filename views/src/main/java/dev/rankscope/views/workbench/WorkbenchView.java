@@ -158,7 +158,11 @@ public final class WorkbenchView {
      */
     public Scene install(Stage stage) {
         WindowLayout layout = vm.settings().windowLayout().orElse(WindowLayout.defaults());
-        Scene scene = new Scene(root, layout.width(), layout.height());
+        // Never larger than the screen (a 1280×800 laptop must see the whole window, menu bar included).
+        javafx.geometry.Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        double width = Math.min(layout.width(), screen.getWidth());
+        double height = Math.min(layout.height(), screen.getHeight());
+        Scene scene = new Scene(root, width, height);
         applyTheme(scene, vm.themeProperty().get());
         vm.themeProperty().addListener((o, a, b) -> applyTheme(scene, b));
         stage.setScene(scene);
@@ -166,6 +170,9 @@ public final class WorkbenchView {
         if (Double.isFinite(layout.x()) && Double.isFinite(layout.y()) && onSomeScreen(layout)) {
             stage.setX(layout.x());
             stage.setY(layout.y());
+        } else if (width < layout.width() || height < layout.height()) {
+            stage.setX(screen.getMinX());
+            stage.setY(screen.getMinY());
         }
         stage.setMaximized(layout.maximized());
         try (InputStream icon = WorkbenchView.class.getResourceAsStream(THEME_ROOT + "icons/rankscope-64.png")) {

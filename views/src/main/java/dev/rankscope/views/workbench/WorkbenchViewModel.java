@@ -319,13 +319,15 @@ public final class WorkbenchViewModel {
         switch (status) {
             case FINISHED -> {
                 model.setState("analysed");
-                statusMessage.set("Analysed " + model.displayName() + ": " + model.getAnalysed() + " of "
-                        + model.matrices().size() + " matrices");
+                // The task item may observe FINISHED before the last results batch is applied (its
+                // status is read live): count on the next UI turn, after batches already queued.
+                executors.ui().execute(() -> statusMessage.set("Analysed " + model.displayName() + ": "
+                        + model.getAnalysed() + " of " + model.matrices().size() + " matrices"));
             }
             case CANCELLED -> {
                 model.setState("cancelled");
-                statusMessage.set("Cancelled analysis of " + model.displayName() + " after " + model.getAnalysed()
-                        + " of " + model.matrices().size() + " matrices");
+                executors.ui().execute(() -> statusMessage.set("Cancelled analysis of " + model.displayName() + " after "
+                        + model.getAnalysed() + " of " + model.matrices().size() + " matrices"));
             }
             default -> {
                 model.setState("stopped by an error");

@@ -142,6 +142,13 @@ final class ModelBench {
                     if (numpyLimit > 0) {
                         args.addAll(List.of("--limit", Integer.toString(numpyLimit)));
                     }
+                    Path ourSigma;
+                    try {
+                        ourSigma = writeSigma(collector, cacheDir);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    args.addAll(List.of("--compare", ourSigma.toString()));
                     err.println("rankscope bench: running numpy svd(compute_uv=False) f64 over the same matrices...");
                     Optional<JsonNode> np = NumpyReference.run("numpy_model.py", args, 600);
                     final int matrixCount = refs.size();
@@ -151,6 +158,11 @@ final class ModelBench {
                         int npCount = j.get("matrices").asInt();
                         double perMatrixOurs = ourWall / matrixCount;
                         out.printf("numpy f64 svd         %.1f s over %d matrices (numpy %s)%n", npWall, npCount, j.get("numpy").asText());
+                        if (j.has("compared")) {
+                            out.printf("accuracy vs numpy     %d matrices compared: max relative deviation %.2e (σ ≥ 1e-3·σ₁),"
+                                    + " max |Δσ|/σ₁ %.2e%n", j.get("compared").asInt(), j.get("max_rel_dev").asDouble(),
+                                    j.get("max_abs_dev").asDouble());
+                        }
                         if (npCount == matrixCount) {
                             out.printf("speed-up vs numpy     %.2fx (same %d matrices)%n", npWall / ourWall, matrixCount);
                         } else {
@@ -165,11 +177,27 @@ final class ModelBench {
         } finally {
             try {
                 cache.clear();
+                Files.deleteIfExists(cacheDir.resolve("our-sigma.json"));
                 Files.deleteIfExists(cacheDir);
             } catch (IOException ignored) {
                 // a temporary cache left behind is harmless
             }
         }
+    }
+
+    /** Our σ per matrix as a JSON object (name → descending σ) in {@code dir}, for the numpy script. */
+    private static Path writeSigma(AnalysisCollector collector, Path dir) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode root = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        for (var a : collector.analyses()) {
+            var arr = root.putArray(a.spectrum().ref().id());
+            for (double v : a.spectrum().sigma()) {
+                arr.add(v);
+            }
+        }
+        Path file = dir.resolve("our-sigma.json");
+        dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(root));
+        return file;
     }
 
     /** VmHWM from /proc/self/status (Linux), the process's peak resident set. */

@@ -38,6 +38,10 @@ import java.util.Map;
  * follows selections made elsewhere. FX thread only.
  */
 public final class ExplorerView extends VBox {
+
+    /** Prefixes that only wrap the model ({@code model.} in Llama-style, {@code transformer.} in GPT-2-style names). */
+    private static final List<String> ROOT_WRAPPERS = List.of("model.", "transformer.");
+
     private final ExplorerViewModel vm;
     private final WorkbenchViewModel workbench;
     private final TextField filter = new TextField();
@@ -288,9 +292,7 @@ public final class ExplorerView extends VBox {
                 setTooltip(null);
             } else if (item instanceof MatrixEntry e) {
                 getStyleClass().add("matrix-row");
-                String mn = e.name().moduleName();
-                int dot = mn.lastIndexOf('.');
-                String shortName = dot >= 0 && e.name().hasLayer() ? mn.substring(dot + 1) : mn;
+                String shortName = rowName(e);
                 if (e.ref().slice() >= 0) {
                     shortName += "[" + e.ref().slice() + "]";
                 }
@@ -308,5 +310,25 @@ public final class ExplorerView extends VBox {
             fitWidth();
             setGraphic(row);
         }
+    }
+
+    /**
+     * The name shown in a matrix row: the last component inside a layer ({@code q_proj}); outside
+     * the blocks the module name without the wrapper prefix every Hugging Face causal LM carries
+     * ({@code model.embed_tokens} shows as {@code embed_tokens}), so it is not cut to "model…" in
+     * a narrow explorer. The tooltip keeps the full tensor name.
+     */
+    static String rowName(MatrixEntry e) {
+        String mn = e.name().moduleName();
+        int dot = mn.lastIndexOf('.');
+        if (e.name().hasLayer()) {
+            return dot >= 0 ? mn.substring(dot + 1) : mn;
+        }
+        for (String wrapper : ROOT_WRAPPERS) {
+            if (mn.startsWith(wrapper) && mn.length() > wrapper.length()) {
+                return mn.substring(wrapper.length());
+            }
+        }
+        return mn;
     }
 }

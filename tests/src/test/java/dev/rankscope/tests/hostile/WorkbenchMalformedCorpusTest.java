@@ -1,0 +1,86 @@
+package dev.rankscope.tests.hostile;
+
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 8, the UI half of the malformed-file corpus: every case the CLI must refuse
+ * ({@link CliHostileTest}) is opened in the workbench — the same ViewModel, services and engine
+ * the window uses, on the calling thread — and must produce exactly one error dialog that names
+ * the file and carries no stack trace, exception class or "internal error"; a pickle payload must
+ * never run. Whether the problem shows at open (header) or while analysing (data) does not matter
+ * to the user, so either dialog counts.
+ */
+class WorkbenchMalformedCorpusTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.rankscope.tests.hostile.CliHostileTest#malformedCheckpoints")
+    void malformedFileGivesOneCleanDialog(MalformedCorpus.Case c, @TempDir Path dir) throws Exception {
+        Path path = c.fixture().create(dir);
+        InMemorySettingsStore settings = new InMemorySettingsStore();
+        settings.setQuickPreview(QuickPreview.OFF);
+        EngineWorkbenchServices services = new EngineWorkbenchServices(
+                () -> Backends.select(Backends.Preference.JAVA), 1, dir.resolve("cache"));
+        RecordingDialogs dialogs = new RecordingDialogs();
+        WorkbenchViewModel vm = new WorkbenchViewModel(services, dialogs, settings, WorkbenchExecutors.sameThread());
+        try {
+            vm.open(path);
+        } finally {
+            vm.shutdown();
+        }
+
+        assertEquals(1, dialogs.errors.size(), c.id() + ": error dialogs " + dialogs.errors);
+        String[] shown = dialogs.errors.get(0);
+        String text = shown[0] + "\n" + shown[1];
+        String named = c.namedFile() != null ? c.namedFile() : path.getFileName().toString();
+        assertTrue(text.contains(named), c.id() + ": the dialog must name " + named + ": " + text);
+        assertFalse(text.contains("\tat ") || text.contains("at dev.") || text.contains("at java."),
+                c.id() + ": stack trace in the dialog: " + text);
+        assertFalse(text.contains("Exception") || text.contains("internal error") || text.contains("unexpected error"),
+                c.id() + ": " + text);
+        assertFalse(Files.exists(dir.resolve(MalformedCorpus.MARKER)), c.id() + ": a pickle payload ran");
+    }
+
+    /** Records error dialogs; every other dialog answers "cancelled". */
+    private static final class RecordingDialogs implements DialogService {
+        final List<String[]> errors = new ArrayList<>();
+
+        @Override
+        public void showError(String title, String message) {
+            errors.add(new String[] {title, message});
+        }
+
+        @Override
+        public Optional<Path> chooseCheckpointFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Path> chooseCheckpointFolder() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Path> chooseSaveFile(String title, String suggestedName, String extension) {
+            return Optional.empty();
+        }
+    }
+}

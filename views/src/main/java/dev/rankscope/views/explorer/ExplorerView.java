@@ -254,10 +254,14 @@ public final class ExplorerView extends VBox {
             badge.setMinWidth(Region.USE_PREF_SIZE);
         }
 
-        /** Fits the row to the visible width so shape, dtype and badge stay in view (the name truncates). */
+        /**
+         * Fits the row to the visible width so shape, dtype and badge stay in view (the name
+         * truncates): the tree width less 18 px of disclosure indent per level, the cell padding
+         * (8 px) and room for a vertical scroll bar (14 px), shown or not.
+         */
         private void fitWidth() {
             int level = getTreeView().getTreeItemLevel(getTreeItem());
-            double width = getTreeView().getWidth() - 18 * Math.max(0, level) - 44;
+            double width = getTreeView().getWidth() - 18 * Math.max(0, level) - 22;
             row.setPrefWidth(Math.max(120, width));
             row.setMaxWidth(Math.max(120, width));
         }

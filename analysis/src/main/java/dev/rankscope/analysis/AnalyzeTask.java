@@ -115,16 +115,7 @@ public class AnalyzeTask extends AbstractTask {
         checkCancelled();
         switch (spectra.status()) {
             case CANCELLED -> throw new CancelledException();
-            case ERROR -> {
-                Throwable t = spectra.failure();
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw new IllegalStateException(t);
-            }
+            case ERROR -> spectra.rethrowFailure();
             default -> {
                 // FINISHED
             }

@@ -92,7 +92,8 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
             if (!quiet) {
                 task.addListener(new ProgressPrinter(err, todo.size()));
             }
-            CliTasks.run(task);
+            task.run();
+            task.rethrowFailure();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         CheckpointAnalysis analysis = new CheckpointAnalysis(

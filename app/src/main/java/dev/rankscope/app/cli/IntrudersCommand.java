@@ -171,7 +171,8 @@ public final class IntrudersCommand implements Callable<Integer> {
                     + " Java heap; raise it with -Xmx or expect 'not enough memory' for the largest matrices");
         }
         err.flush();
-        CliTasks.run(task);
+        task.run();
+        task.rethrowFailure();
         IntruderReport report = task.report();
         MatrixFailures failures = MatrixFailures.ofIntruders(report);
         failures.print(err);

@@ -166,7 +166,8 @@ public final class ReportCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "rankscope: intruders [%d/%d] %s%n", done[0], total, r.name().id());
             }
         });
-        CliTasks.run(task);
+        task.run();
+        task.rethrowFailure();
         return task.report();
     }
 

@@ -44,7 +44,6 @@ class FailedMatricesCliTest {
 
     /** A safetensors file with a 3×4 matrix and, when {@code withBig}, a 32×32 one (F32). */
     private Path checkpoint(boolean withSmall, boolean withBig) {
-        StringBuilder header = new StringBuilder();
         List<String> entries = new java.util.ArrayList<>();
         int offset = 0;
         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
@@ -65,8 +64,8 @@ class FailedMatricesCliTest {
             entries.add(SafetensorsFixtures.entry(BIG, "F32", new long[] {32, 32}, offset, offset + 4096));
             data.writeBytes(SafetensorsFixtures.f32(values));
         }
-        header.append(SafetensorsFixtures.header(entries.toArray(String[]::new)));
-        return SafetensorsFixtures.write(tmp.resolve("model.safetensors"), header.toString(), data.toByteArray());
+        return SafetensorsFixtures.write(tmp.resolve("model.safetensors"),
+                SafetensorsFixtures.header(entries.toArray(String[]::new)), data.toByteArray());
     }
 
     private CommandLine command(Object command) {
@@ -77,14 +76,31 @@ class FailedMatricesCliTest {
         return cl;
     }
 
+    /**
+     * Runs an analysing command on the 3×4 + 32×32 checkpoint with {@link #TINY} (Java engine, no
+     * cache), asserts exit code 1 and the one stderr line naming the refused matrix, and returns it.
+     */
+    private String runRefusingTheBigMatrix(Object command, AnalysisOptions options, String... extra) {
+        options.memory = TINY;
+        List<String> args = new java.util.ArrayList<>(List.of(checkpoint(true, true).toString(), "--no-cache", "--engine", "java"));
+        args.addAll(List.of(extra));
+        assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, command(command).execute(args.toArray(String[]::new)), err.toString());
+        return onlyLineNaming(BIG);
+    }
+
     private CommandLine analyze() {
         AnalyzeCommand command = new AnalyzeCommand();
         command.options.memory = TINY;
         return command(command);
     }
 
-    private List<String> errLinesNaming(String id) {
-        return err.toString().lines().filter(l -> l.contains(id)).toList();
+    /** The one stderr line that names {@code id}, asserting there is exactly one and it names it once. */
+    private String onlyLineNaming(String id) {
+        List<String> lines = err.toString().lines().filter(l -> l.contains(id)).toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertEquals(1, occurrences(lines.get(0), id), "the id stands once in the line: " + lines.get(0));
+        assertTrue(lines.get(0).startsWith("rankscope: failed: "), lines.get(0));
+        return lines.get(0);
     }
 
     private static int occurrences(String text, String part) {
@@ -97,17 +113,11 @@ class FailedMatricesCliTest {
 
     @Test
     void analyzeNamesTheRefusedMatrixOnceWritesTheOthersAndExitsOne() throws Exception {
-        Path file = checkpoint(true, true);
+        AnalyzeCommand command = new AnalyzeCommand();
         Path json = tmp.resolve("analysis.json");
         Path csv = tmp.resolve("analysis.csv");
-        int code = analyze().execute(file.toString(), "--no-cache", "--engine", "java",
-                "--json", json.toString(), "--csv", csv.toString());
-
-        assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, code, err.toString());
-        List<String> failed = errLinesNaming(BIG);
-        assertEquals(1, failed.size(), err.toString());
-        assertEquals(1, occurrences(failed.get(0), BIG), "the id stands once in the line: " + failed.get(0));
-        assertTrue(failed.get(0).startsWith("rankscope: failed: ") && failed.get(0).contains("needs about"), failed.get(0));
+        String failed = runRefusingTheBigMatrix(command, command.options, "--json", json.toString(), "--csv", csv.toString());
+        assertTrue(failed.contains("needs about"), "the watchdog's reason: " + failed);
         assertFalse(err.toString().contains("internal error"), err.toString());
         assertTrue(out.toString().lines().anyMatch(l -> l.startsWith(SMALL)), out.toString());
         assertTrue(err.toString().contains("rankscope: wrote " + json), err.toString());
@@ -125,16 +135,15 @@ class FailedMatricesCliTest {
     void quietAnalyzePrintsOnlyTheFailure() {
         int code = analyze().execute(checkpoint(true, true).toString(), "--no-cache", "--engine", "java", "--quiet");
         assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, code, err.toString());
-        List<String> lines = err.toString().lines().toList();
-        assertEquals(1, lines.size(), err.toString());
-        assertEquals(1, occurrences(lines.get(0), BIG), lines.get(0));
+        onlyLineNaming(BIG);
+        assertEquals(1, err.toString().lines().count(), err.toString());
     }
 
     @Test
     void analyzeWithoutAnyAnalysedMatrixExitsTwo() {
         int code = analyze().execute(checkpoint(false, true).toString(), "--no-cache", "--engine", "java", "--quiet");
         assertEquals(RankscopeCli.EXIT_BAD_INPUT, code, err.toString());
-        assertEquals(1, errLinesNaming(BIG).size(), err.toString());
+        onlyLineNaming(BIG);
     }
 
     @Test
@@ -147,14 +156,8 @@ class FailedMatricesCliTest {
     @Test
     void planLeavesTheRefusedMatrixOutAndExitsOne() throws Exception {
         PlanCommand command = new PlanCommand();
-        command.options.memory = TINY;
         Path json = tmp.resolve("plan.json");
-        int code = command(command).execute(checkpoint(true, true).toString(), "--no-cache", "--engine", "java",
-                "--keep", "1", "--json", json.toString());
-        assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, code, err.toString());
-        List<String> failed = errLinesNaming(BIG);
-        assertEquals(1, failed.size(), err.toString());
-        assertEquals(1, occurrences(failed.get(0), BIG), failed.get(0));
+        runRefusingTheBigMatrix(command, command.options, "--keep", "1", "--json", json.toString());
         assertTrue(Files.exists(json), err.toString());
         assertTrue(Files.readString(json).contains(SMALL));
         assertFalse(Files.readString(json).contains(BIG));
@@ -163,14 +166,8 @@ class FailedMatricesCliTest {
     @Test
     void reportListsTheRefusedMatrixOnceAndExitsOne() throws Exception {
         ReportCommand command = new ReportCommand();
-        command.options.memory = TINY;
         Path html = tmp.resolve("report.html");
-        int code = command(command).execute(checkpoint(true, true).toString(), "--no-cache", "--engine", "java",
-                "--out", html.toString());
-        assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, code, err.toString());
-        List<String> failed = errLinesNaming(BIG);
-        assertEquals(1, failed.size(), err.toString());
-        assertEquals(1, occurrences(failed.get(0), BIG), failed.get(0));
+        runRefusingTheBigMatrix(command, command.options, "--out", html.toString());
         assertTrue(Files.readString(html).contains(SMALL), "the report holds the analysed matrix");
     }
 
@@ -195,9 +192,8 @@ class FailedMatricesCliTest {
                 p -> null, engine -> new OjAlgoBackend(), NameParser::parse));
         int code = command(command).execute("--base", "base", "--tuned", "tuned", "--k", "1");
         assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, code, err.toString());
-        List<String> failed = errLinesNaming(v);
-        assertEquals(1, failed.size(), err.toString());
-        assertTrue(failed.get(0).startsWith("rankscope: failed: " + v + ": ") && failed.get(0).contains("NaN"), failed.get(0));
+        String failed = onlyLineNaming(v);
+        assertTrue(failed.startsWith("rankscope: failed: " + v + ": ") && failed.contains("NaN"), failed);
         assertTrue(out.toString().contains("total: 0 intruders in 1 matrices"), out.toString());
         assertTrue(out.toString().contains("failed: " + v), out.toString());
     }

@@ -5,6 +5,7 @@ import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.MemoryBudget;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.spectrum.Spectrum;
 import dev.rankscope.engine.spectrum.SpectrumListener;
@@ -49,6 +50,18 @@ public class AnalyzeTask extends AbstractTask {
      */
     public AnalyzeTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
                        int parallelism, AnalysisParameters params, AnalysisListener listener) {
+        this(source, refs, backend, precision, parallelism, params, null, listener);
+    }
+
+    /**
+     * As {@link #AnalyzeTask(TensorSource, List, SvdBackend, Precision, int, AnalysisParameters, AnalysisListener)},
+     * with the memory admission control of the spectrum task ({@link MemoryBudget}; a matrix whose
+     * need exceeds it becomes that matrix's failure).
+     *
+     * @param memory budget shared by the workers, or null for {@link MemoryBudget#fromRuntime()} when the task starts
+     */
+    public AnalyzeTask(TensorSource source, List<MatrixRef> refs, SvdBackend backend, Precision precision,
+                       int parallelism, AnalysisParameters params, MemoryBudget memory, AnalysisListener listener) {
         super("Analysis of " + source.path().getFileName());
         Map<String, MatrixName> names = new HashMap<>();
         for (MatrixName n : NameParser.parseAll(refs.stream().map(MatrixRef::id).toList())) {
@@ -75,7 +88,8 @@ public class AnalyzeTask extends AbstractTask {
                 listener.onFailure(ref, error);
             }
         };
-        this.spectra = new SpectrumTask(source, refs, backend, precision, parallelism, bridge);
+        this.spectra = new SpectrumTask(source, refs, backend, precision, parallelism, SvdBackend.Tolerance.DEFAULT,
+                memory, bridge);
         spectra.addListener(p -> {
             if (!p.status().isTerminal() || p.status() == Status.FINISHED) {
                 progress(p.fraction(), p.message());
@@ -101,16 +115,7 @@ public class AnalyzeTask extends AbstractTask {
         checkCancelled();
         switch (spectra.status()) {
             case CANCELLED -> throw new CancelledException();
-            case ERROR -> {
-                Throwable t = spectra.failure();
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw new IllegalStateException(t);
-            }
+            case ERROR -> spectra.rethrowFailure();
             default -> {
                 // FINISHED
             }

@@ -2,6 +2,7 @@ package dev.rankscope.app.cli;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.MemoryBudget;
 import dev.rankscope.engine.spectrum.Precision;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,12 @@ final class AnalysisOptions {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    /**
+     * Memory admission control for the spectra; null (always, outside tests) takes the runtime's
+     * when the analysis starts. Not an option: tests set it to make a matrix fail on purpose.
+     */
+    MemoryBudget memory;
+
     /** The backend the user chose (native falls back to Java with a note). */
     SvdBackend backend() {
         return Backends.select(CliOptions.engine(engine));
@@ -32,6 +39,6 @@ final class AnalysisOptions {
 
     /** The shared open-analyse-with-cache pipeline configured by these options. */
     AnalysisRun run(SvdBackend backend, Precision precision) {
-        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet);
+        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet, memory);
     }
 }

@@ -1,40 +1,21 @@
 package dev.rankscope.app.cli;
 
-import dev.rankscope.analysis.AnalysisCollector;
-import dev.rankscope.analysis.AnalysisParameters;
-import dev.rankscope.analysis.AnalyzeTask;
-import dev.rankscope.analysis.CachedAnalysis;
 import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.AnalysisTable;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
-import dev.rankscope.analysis.report.SourceInfo;
-import dev.rankscope.engine.cache.FileIdentity;
-import dev.rankscope.engine.cache.SpectrumCache;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.io.HeaderDigest;
-import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.spectrum.MatrixExtractor;
-import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.spectrum.Precision;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -47,9 +28,15 @@ import java.util.regex.PatternSyntaxException;
  * (out, in), fused QKV projections are followed by their q/k/v parts when {@code config.json}
  * (or GGUF metadata) gives the head counts, and {@code --per-head} adds per-head blocks. The
  * model facts used and anything that could not be split are reported on stderr.
+ *
+ * <p>A matrix that cannot be analysed (NaN/Inf weights, more memory than the process may use, …)
+ * is named once on stderr with its reason and listed as failed in the table and the JSON; the
+ * others are analysed and exported, and the exit code is 1 ({@link MatrixFailures}).
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = "Compute the singular spectrum and rank metrics of every weight matrix.")
+        description = "Compute the singular spectrum and rank metrics of every weight matrix.",
+        exitCodeListHeading = RankscopeCli.EXIT_HEADING,
+        exitCodeList = {RankscopeCli.EXIT_0, RankscopeCli.EXIT_1, RankscopeCli.EXIT_2})
 public final class AnalyzeCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint file, folder, or sharded index.")
@@ -100,13 +87,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         AnalysisRun run = options.run(backend, precision);
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
-            AtomicFileWriter writer = new AtomicFileWriter(source.files());
-            if (json != null) {
-                writer.checkAllowed(json);
-            }
-            if (csv != null) {
-                writer.checkAllowed(csv);
-            }
+            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv);
             MatrixListing listing = MatrixListing.of(source, perHead, convMode);
             if (!options.quiet && source.tensors().stream().anyMatch(t -> t.rank() == 4)) {
                 err.println("rankscope: conv kernels: " + (convMode == ConvMode.POOLED
@@ -126,31 +107,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
             for (String line : AnalysisTable.lines(analysis)) {
                 out.println(line);
             }
-            for (String failure : analysis.failures()) {
-                err.println("rankscope: " + failure);
-            }
             if (!options.quiet) {
                 err.printf("rankscope: %d matrices in %.2f s%n", analysis.matrices().size(), outcome.seconds());
             }
             if (json != null) {
-                writer.writeBytes(json, AnalysisJson.toJson(analysis).getBytes(StandardCharsets.UTF_8));
-                if (!options.quiet) {
-                    err.println("rankscope: wrote " + json);
-                }
+                outputs.writeText(json, AnalysisJson.toJson(analysis));
             }
             if (csv != null) {
-                StringWriter sw = new StringWriter();
-                try {
-                    AnalysisCsv.write(analysis, sw);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                writer.writeBytes(csv, sw.toString().getBytes(StandardCharsets.UTF_8));
-                if (!options.quiet) {
-                    err.println("rankscope: wrote " + csv);
-                }
+                AnalysisCsv.write(analysis, csv, outputs.writer());
+                outputs.wrote(csv);
             }
-            return outcome.selected() == 0 || !analysis.matrices().isEmpty() ? 0 : RankscopeCli.EXIT_BAD_INPUT;
+            return outcome.exitCode();
         }
     }
 

@@ -16,7 +16,6 @@ import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
 import dev.rankscope.engine.peft.PeftAdapter;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import picocli.CommandLine;
@@ -42,10 +41,14 @@ import java.util.function.Function;
  * the per-pair memory estimate on stderr; optionally writes the JSON/CSV of {@link IntruderExport}
  * and, with {@code --mitigate FILE}, a merged checkpoint with intruder directions scaled by
  * {@code --lambda} ({@link MitigatedCheckpoint}). Bad input ends with one line on stderr and exit 2.
+ * A pair that cannot be compared is listed as failed in the table and named once on stderr; the
+ * others are compared and exported, and the exit code is 1 ({@link MatrixFailures}).
  */
 @Command(name = "intruders", mixinStandardHelpOptions = true,
         description = {"Find intruder dimensions (Shuttleworth et al. 2024): top singular vectors of a fine-tuned",
-            "matrix that match no singular vector of the base (max |cosine| < epsilon)."})
+            "matrix that match no singular vector of the base (max |cosine| < epsilon)."},
+        exitCodeListHeading = RankscopeCli.EXIT_HEADING,
+        exitCodeList = {RankscopeCli.EXIT_0, RankscopeCli.EXIT_1, RankscopeCli.EXIT_2})
 public final class IntrudersCommand implements Callable<Integer> {
 
     /** The outside world the command needs; replaced in tests. */
@@ -169,14 +172,10 @@ public final class IntrudersCommand implements Callable<Integer> {
         }
         err.flush();
         task.run();
-        if (task.status() == AbstractTask.Status.ERROR) {
-            Throwable f = task.failure();
-            if (f instanceof RuntimeException re) {
-                throw re;
-            }
-            throw (Error) f;
-        }
+        task.rethrowFailure();
         IntruderReport report = task.report();
+        MatrixFailures failures = MatrixFailures.ofIntruders(report);
+        failures.print(err);
         printTable(report, params, out);
         if (json != null) {
             IntruderExport.writeJson(report, params, json);
@@ -194,7 +193,7 @@ public final class IntrudersCommand implements Callable<Integer> {
             err.println("wrote " + mitigate + " (" + written.scaledRanks().size() + " matrices with intruder directions scaled by "
                     + lambda + ")");
         }
-        return 0;
+        return failures.exitCode();
     }
 
     private void printTable(IntruderReport report, IntruderParameters params, PrintWriter out) {

@@ -24,7 +24,6 @@ import dev.rankscope.analysis.plan.PlanCsv;
 import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.analysis.plan.PlanSources;
 import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixExtractor;
 import dev.rankscope.engine.spectrum.MatrixReader;
@@ -54,10 +53,18 @@ import java.util.concurrent.Callable;
  * per-matrix table and totals, and writes the SPEC §5 exports: plan JSON, CSV, PEFT
  * {@code adapter_config.json} and factorised safetensors (streamed, verified by re-reading).
  * {@code --compare s1,s2,…} prints the side-by-side comparison at the same budget instead.
+ * Matrices that cannot be analysed are named once on stderr and left out of the plan; the run
+ * then ends with exit code 1 ({@link MatrixFailures}), as it does when the factorised export
+ * fails its verification.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Allocate layer-wise ranks under a parameter budget and export the plan.")
+        description = "Allocate layer-wise ranks under a parameter budget and export the plan.",
+        exitCodeListHeading = RankscopeCli.EXIT_HEADING,
+        exitCodeList = {RankscopeCli.EXIT_0, PlanCommand.EXIT_1, RankscopeCli.EXIT_2})
 public final class PlanCommand implements Callable<Integer> {
+
+    /** Exit code 1 in the help: failed matrices (left out of the plan) or a failed factorised verification. */
+    static final String EXIT_1 = RankscopeCli.EXIT_1 + "; or the --factorized file failed its verification";
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint file, folder, or sharded index.")
     Path checkpoint;
@@ -159,24 +166,17 @@ public final class PlanCommand implements Callable<Integer> {
         }
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
-            AtomicFileWriter files = new AtomicFileWriter(source.files());
-            for (Path p : new Path[] {json, csv, peft, factorized}) {
-                if (p != null) {
-                    files.checkAllowed(p);
-                }
-            }
+            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv, peft, factorized);
+            AtomicFileWriter files = outputs.writer();
             AnalysisRun run = options.run(backend, Precision.F64);
             AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
-            for (String failure : outcome.analysis().failures()) {
-                err.println("rankscope: " + failure);
-            }
             List<AllocationInput> inputs = inputs(outcome.analysis().matrices(), source, backend, err);
             if (compare != null) {
                 StrategyComparison cmp = StrategyComparison.compare(inputs, budget, scope, constraints, strategies);
                 for (String line : comparisonLines(cmp)) {
                     out.println(line);
                 }
-                return 0;
+                return outcome.exitCode();
             }
             Plan plan = Allocator.plan(inputs, budget, scope, constraints, strategies.get(0))
                     .withSource(PlanSources.of(source))
@@ -189,15 +189,15 @@ public final class PlanCommand implements Callable<Integer> {
             }
             if (json != null) {
                 PlanJson.write(plan, json, files);
-                wrote(err, json);
+                outputs.wrote(json);
             }
             if (csv != null) {
                 PlanCsv.write(plan, csv, files);
-                wrote(err, csv);
+                outputs.wrote(csv);
             }
             if (peft != null) {
                 PeftAdapterConfig.write(plan, PeftParameters.defaults(), peft, files);
-                wrote(err, peft);
+                outputs.wrote(peft);
             }
             if (factorized != null) {
                 FactorisedExportResult r = FactorisedExport.export(plan, source, factorized, backend,
@@ -214,16 +214,10 @@ public final class PlanCommand implements Callable<Integer> {
                 if (!r.verified()) {
                     err.println("rankscope: " + factorized.getFileName() + ": verification failed"
                             + (r.copyMismatches().isEmpty() ? "" : "; dense tensors changed: " + r.copyMismatches()));
-                    return 1;
+                    return MatrixFailures.worst(outcome.exitCode(), 1);
                 }
             }
-            return 0;
-        }
-    }
-
-    private void wrote(PrintWriter err, Path p) {
-        if (!options.quiet) {
-            err.println("rankscope: wrote " + p);
+            return outcome.exitCode();
         }
     }
 

@@ -15,8 +15,22 @@ import java.io.PrintWriter;
                 BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class RankscopeCli implements Runnable {
 
-    /** Exit code for bad input (unreadable or malformed file, bad option values). */
+    /** Exit code for bad input (unreadable or malformed file, bad option values), or when no selected matrix could be analysed. */
     public static final int EXIT_BAD_INPUT = 2;
+
+    /**
+     * Exit code for a run that finished but could not analyse some matrices (each named once on
+     * stderr with its reason; the outputs hold the others). Also an internal error's code.
+     */
+    public static final int EXIT_FAILED_MATRICES = 1;
+
+    /** {@code exitCodeList} entries of the commands that analyse matrices (see {@link MatrixFailures}). */
+    static final String EXIT_HEADING = "%nExit codes:%n";
+    static final String EXIT_0 = "0:every selected matrix was analysed and the outputs were written";
+    static final String EXIT_1 = "1:finished, but some matrices failed: each is named once on stderr with its reason, "
+            + "and the outputs hold the others (also: an internal error)";
+    static final String EXIT_2 = "2:bad input or usage (one line on stderr naming the file or option), "
+            + "or not one selected matrix could be analysed";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -3,17 +3,15 @@ package dev.rankscope.app.cli;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.intruders.IntruderAnalyzer;
 import dev.rankscope.analysis.intruders.IntruderParameters;
+import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.analysis.intruders.IntruderTask;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.plan.PlanJson;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
 import dev.rankscope.engine.peft.PeftAdapter;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
@@ -39,10 +37,14 @@ import java.util.concurrent.Callable;
  * {@code rankscope report CHECKPOINT --out report.html}: analyses every matrix (with the spectrum
  * cache, like {@code analyze}) and writes one self-contained HTML report ({@link HtmlReport}) with
  * charts rendered headless. Optionally summarises a rank plan ({@code --plan}) and an intruder
- * comparison with a base checkpoint or a PEFT adapter. Never writes over an input.
+ * comparison with a base checkpoint or a PEFT adapter. Never writes over an input. Matrices (or
+ * compared pairs) that cannot be analysed are named once on stderr and listed in the report; the
+ * run then ends with exit code 1 ({@link MatrixFailures}).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Write a self-contained HTML report: summary, metrics, layer map, notable spectra, provenance.")
+        description = "Write a self-contained HTML report: summary, metrics, layer map, notable spectra, provenance.",
+        exitCodeListHeading = RankscopeCli.EXIT_HEADING,
+        exitCodeList = {RankscopeCli.EXIT_0, RankscopeCli.EXIT_1, RankscopeCli.EXIT_2})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint file, folder, or sharded index.")
@@ -104,42 +106,40 @@ public final class ReportCommand implements Callable<Integer> {
         Plan planned = plan == null ? null : PlanJson.read(plan);
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
-            AtomicFileWriter writer = new AtomicFileWriter(protectedInputs(source));
-            writer.checkAllowed(out);
+            OutputFiles outputs = OutputFiles.protecting(protectedInputs(source), err, options.quiet, out);
             AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
-            for (String failure : outcome.analysis().failures()) {
-                err.println("rankscope: " + failure);
-            }
             long totalParameters = 0;
             for (TensorInfo t : source.tensors()) {
                 totalParameters += t.numel();
             }
-            IntruderSummary intruders = compare(source, backend, intruderParams, err);
+            IntruderReport compared = compare(source, backend, err);
+            MatrixFailures comparisonFailures = compared == null ? MatrixFailures.NONE : MatrixFailures.ofIntruders(compared);
+            comparisonFailures.print(err);
+            IntruderSummary intruders = compared == null ? null : IntruderSummary.of(compared, intruderParams);
             String version = ToolInfo.rankscope(backend.info().describe()).version();
             ReportInput input = new ReportInput(outcome.analysis(), source.metadata(), ModelConfigFacts.near(checkpoint),
                     totalParameters, planned, intruders, version, Instant.now(), size);
-            HtmlReport.write(input, out, writer);
+            HtmlReport.write(input, out, outputs.writer());
             if (!options.quiet) {
                 err.printf("rankscope: %d matrices in %.2f s; wrote %s%n", outcome.analysis().matrices().size(),
                         outcome.seconds(), out);
             }
-            return outcome.selected() == 0 || !outcome.analysis().matrices().isEmpty() ? 0 : RankscopeCli.EXIT_BAD_INPUT;
+            return MatrixFailures.worst(outcome.exitCode(), comparisonFailures.exitCode());
         }
     }
 
     /**
-     * The intruder summary (SPEC §3) for {@code --base} (CHECKPOINT is the fine-tune of that base)
+     * The intruder comparison (SPEC §3) for {@code --base} (CHECKPOINT is the fine-tune of that base)
      * or {@code --adapter} (the adapter merged onto CHECKPOINT; only the matrices it changes are
      * compared), or null without either.
      */
-    private IntruderSummary compare(TensorSource checkpointSource, SvdBackend backend, IntruderParameters params,
-                                    PrintWriter err) {
+    private IntruderReport compare(TensorSource checkpointSource, SvdBackend backend, PrintWriter err) {
         if (comparison == null) {
             return null;
         }
         if (comparison.base != null) {
             try (TensorSource baseSource = Checkpoints.open(comparison.base)) {
-                return compare(baseSource, checkpointSource, Pairing.of(baseSource, checkpointSource), backend, params, err);
+                return compare(baseSource, checkpointSource, Pairing.of(baseSource, checkpointSource), backend, err);
             }
         }
         try (PeftAdapter adapter = PeftAdapter.open(comparison.adapter);
@@ -148,12 +148,12 @@ public final class ReportCommand implements Callable<Integer> {
                 adapter.notes().forEach(n -> err.println("rankscope: note: " + n));
             }
             Pairing pairing = Pairing.of(checkpointSource, merged).filter(pair -> merged.isChanged(pair.tuned().tensor()));
-            return compare(checkpointSource, merged, pairing, backend, params, err);
+            return compare(checkpointSource, merged, pairing, backend, err);
         }
     }
 
-    private IntruderSummary compare(TensorSource base, TensorSource tuned, Pairing pairing, SvdBackend backend,
-                                    IntruderParameters params, PrintWriter err) {
+    private IntruderReport compare(TensorSource base, TensorSource tuned, Pairing pairing, SvdBackend backend,
+                                   PrintWriter err) {
         if (pairing.pairs().isEmpty()) {
             throw new CliOptions.BadOptionException(base.path().getFileName() + " and " + tuned.path().getFileName()
                     + " have no matrices in common (same names and shapes) to compare");
@@ -167,10 +167,8 @@ public final class ReportCommand implements Callable<Integer> {
             }
         });
         task.run();
-        if (task.status() == AbstractTask.Status.ERROR) {
-            throw task.failure() instanceof RuntimeException re ? re : new IllegalStateException(task.failure());
-        }
-        return IntruderSummary.of(task.report(), params);
+        task.rethrowFailure();
+        return task.report();
     }
 
     private IntruderParameters intruderParameters() {

@@ -61,6 +61,25 @@ public abstract class AbstractTask implements Runnable {
         return failure;
     }
 
+    /**
+     * Rethrows the failure that ended this task in {@link Status#ERROR}, as it was thrown (a
+     * {@link RuntimeException} or an {@link Error}); does nothing in any other state. For callers
+     * that run a task on their own thread and leave its failure to their own error boundary.
+     */
+    public void rethrowFailure() {
+        Throwable f = failure;
+        if (status.get() != Status.ERROR || f == null) {
+            return;
+        }
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(f);
+    }
+
     public void addListener(Consumer<Progress> listener) {
         listeners.add(listener);
     }

@@ -99,21 +99,6 @@ public class AnalyzeTask extends AbstractTask {
         checkCancelled();
         spectra.run();
         checkCancelled();
-        switch (spectra.status()) {
-            case CANCELLED -> throw new CancelledException();
-            case ERROR -> {
-                Throwable t = spectra.failure();
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error e) {
-                    throw e;
-                }
-                throw new IllegalStateException(t);
-            }
-            default -> {
-                // FINISHED
-            }
-        }
+        rethrowOutcome(spectra);
     }
 }

@@ -109,6 +109,31 @@ public abstract class AbstractTask implements Runnable {
         }
     }
 
+    /**
+     * Ends the calling task's {@link #work()} the way {@code sub}, a task it ran on the same
+     * thread, ended: throws {@link CancelledException} when {@code sub} was cancelled, rethrows
+     * its {@link #failure()} when it failed ({@link RuntimeException} and {@link Error} as they
+     * are, anything else wrapped in an {@link IllegalStateException}), and returns otherwise.
+     */
+    protected static void rethrowOutcome(AbstractTask sub) {
+        switch (sub.status()) {
+            case CANCELLED -> throw new CancelledException();
+            case ERROR -> {
+                Throwable t = sub.failure();
+                if (t instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(t);
+            }
+            default -> {
+                // FINISHED (or not run): nothing to pass on
+            }
+        }
+    }
+
     protected void progress(double fraction, String message) {
         this.fraction = Math.max(0, Math.min(1, fraction));
         this.message = message;

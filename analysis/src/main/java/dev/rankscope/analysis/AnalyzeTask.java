@@ -113,12 +113,6 @@ public class AnalyzeTask extends AbstractTask {
         checkCancelled();
         spectra.run();
         checkCancelled();
-        switch (spectra.status()) {
-            case CANCELLED -> throw new CancelledException();
-            case ERROR -> spectra.rethrowFailure();
-            default -> {
-                // FINISHED
-            }
-        }
+        rethrowOutcome(spectra);
     }
 }

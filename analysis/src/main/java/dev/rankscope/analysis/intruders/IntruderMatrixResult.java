@@ -34,17 +34,21 @@ public record IntruderMatrixResult(MatrixName name, int rows, int cols, double[]
                                    double spectralDistance, boolean identical) {
 
     /**
-     * The intruders of one matrix at given (k, ε).
+     * The intruders of one matrix at given (k, ε). Immutable: arrays are copied in and out.
      *
      * @param ranks     1-based ranks j of the intruding tuned vectors (ascending)
      * @param sigma     σ_j(W_t) of each intruder
-     * @param maxCosine c_j of each intruder
+     * @param maxCosine c_j of each intruder (&lt; ε)
+     * @throws IllegalArgumentException when the three arrays differ in length
      */
     public record Intruders(int[] ranks, double[] sigma, double[] maxCosine) {
         public Intruders {
             ranks = ranks.clone();
             sigma = sigma.clone();
             maxCosine = maxCosine.clone();
+            if (ranks.length != sigma.length || ranks.length != maxCosine.length) {
+                throw new IllegalArgumentException("ranks, sigma and maxCosine must have the same length");
+            }
         }
 
         public int count() {

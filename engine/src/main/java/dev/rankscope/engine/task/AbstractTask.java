@@ -128,6 +128,22 @@ public abstract class AbstractTask implements Runnable {
         }
     }
 
+    /**
+     * Ends the calling task's {@link #work()} the way {@code sub}, a task it ran on the same
+     * thread, ended: throws {@link CancelledException} when {@code sub} was cancelled, rethrows
+     * its {@link #failure()} when it failed ({@link RuntimeException} and {@link Error} as they
+     * are, anything else wrapped in an {@link IllegalStateException}), and returns otherwise.
+     */
+    protected static void rethrowOutcome(AbstractTask sub) {
+        switch (sub.status()) {
+            case CANCELLED -> throw new CancelledException();
+            case ERROR -> sub.rethrowFailure();
+            default -> {
+                // FINISHED (or not run): nothing to pass on
+            }
+        }
+    }
+
     protected void progress(double fraction, String message) {
         this.fraction = Math.max(0, Math.min(1, fraction));
         this.message = message;

@@ -15,12 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
+import static dev.rankscope.engine.testing.ResourceProbes.bufferPools;
+import static dev.rankscope.engine.testing.ResourceProbes.openFds;
+import static dev.rankscope.engine.testing.ResourceProbes.usedHeapAfterGc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,42 +90,5 @@ class OpenCloseCycleTest {
                     NpyBytes.npy(1, NpyBytes.f32Dict("(" + N + ", " + N + ")"), Bytes.f32s(values))).toArray());
             default -> throw new IllegalArgumentException(format);
         };
-    }
-
-    /** Used heap after repeated full collections, until two readings agree within 64 KB. */
-    static long usedHeapAfterGc() {
-        long previous = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (Math.abs(previous - used) < 64 * 1024) {
-                return used;
-            }
-            previous = used;
-        }
-        return previous;
-    }
-
-    /** Entries of /proc/self/fd (Linux; the CI platform). */
-    static long openFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
-    }
-
-    /** {count, bytes} summed over the direct and mapped buffer pools. */
-    static long[] bufferPools() {
-        long count = 0;
-        long bytes = 0;
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            count += pool.getCount();
-            bytes += pool.getMemoryUsed();
-        }
-        return new long[] {count, bytes};
     }
 }

@@ -307,9 +307,9 @@ public final class HtmlReport {
                 html.append("<tr><td class=\"name\">").append(esc(m.name())).append("</td>");
                 num(m.shape());
                 num(Integer.toString(m.count()));
-                num(join(m.ranks()));
-                num(join(m.sigma(), "%.4g"));
-                num(join(m.maxCosine(), "%.3f"));
+                num(join(m.intruders().ranks()));
+                num(join(m.intruders().sigma(), "%.4g"));
+                num(join(m.intruders().maxCosine(), "%.3f"));
                 num(fixed(m.spectralDistance(), 4));
                 html.append("</tr>\n");
             }

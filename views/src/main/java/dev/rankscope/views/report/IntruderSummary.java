@@ -36,43 +36,24 @@ public record IntruderSummary(String base, String tuned, int k, double epsilon, 
                               List<MatrixIntruders> matrices, List<String> notes) {
 
     /**
+     * One matrix with intruders, as the report lists it.
+     *
      * @param name              matrix id
      * @param shape             {@code m×n}
-     * @param ranks             1-based ranks j of the intruding fine-tuned vectors
-     * @param sigma             σ_j(W_t) of each intruder
-     * @param maxCosine         c_j of each intruder (&lt; ε)
+     * @param intruders         ranks j, σ_j(W_t) and c_j (&lt; ε) of its intruders (SPEC §3)
      * @param spectralDistance  ‖σ_t − σ₀‖₂/‖σ₀‖₂, NaN when unknown
      */
-    public record MatrixIntruders(String name, String shape, int[] ranks, double[] sigma, double[] maxCosine,
+    public record MatrixIntruders(String name, String shape, IntruderMatrixResult.Intruders intruders,
                                   double spectralDistance) {
         public MatrixIntruders {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(shape, "shape");
-            ranks = ranks.clone();
-            sigma = sigma.clone();
-            maxCosine = maxCosine.clone();
-            if (ranks.length != sigma.length || ranks.length != maxCosine.length) {
-                throw new IllegalArgumentException(name + ": ranks, sigma and maxCosine must have the same length");
-            }
+            Objects.requireNonNull(intruders, "intruders");
         }
 
+        /** Number of intruders. */
         public int count() {
-            return ranks.length;
-        }
-
-        @Override
-        public int[] ranks() {
-            return ranks.clone();
-        }
-
-        @Override
-        public double[] sigma() {
-            return sigma.clone();
-        }
-
-        @Override
-        public double[] maxCosine() {
-            return maxCosine.clone();
+            return intruders.count();
         }
     }
 
@@ -103,8 +84,7 @@ public record IntruderSummary(String base, String tuned, int k, double epsilon, 
         for (IntruderMatrixResult r : report.matrices()) {
             IntruderMatrixResult.Intruders in = r.intruders(params);
             if (in.count() > 0) {
-                rows.add(new MatrixIntruders(r.name().id(), r.shapeString(), in.ranks(), in.sigma(), in.maxCosine(),
-                        r.spectralDistance()));
+                rows.add(new MatrixIntruders(r.name().id(), r.shapeString(), in, r.spectralDistance()));
             }
         }
         rows.sort(Comparator.comparingInt(MatrixIntruders::count).reversed());

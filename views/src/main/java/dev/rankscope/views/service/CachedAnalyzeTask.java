@@ -76,18 +76,6 @@ final class CachedAnalyzeTask extends AbstractTask {
         }
         t.run();
         checkCancelled();
-        if (t.status() == Status.CANCELLED) {
-            throw new CancelledException();
-        }
-        if (t.status() == Status.ERROR) {
-            Throwable f = t.failure();
-            if (f instanceof RuntimeException re) {
-                throw re;
-            }
-            if (f instanceof Error e) {
-                throw e;
-            }
-            throw new IllegalStateException(f);
-        }
+        rethrowOutcome(t);
     }
 }

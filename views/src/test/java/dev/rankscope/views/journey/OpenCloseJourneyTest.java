@@ -2,6 +2,7 @@ package dev.rankscope.views.journey;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.synth.SyntheticModel;
+import dev.rankscope.engine.testing.ResourceProbes;
 import dev.rankscope.views.budget.BudgetView;
 import dev.rankscope.views.budget.EngineBudgetServices;
 import dev.rankscope.views.compare.CompareView;
@@ -104,15 +105,15 @@ class OpenCloseJourneyTest {
             closed.add(new WeakReference<>(opened.handle()));
             cp.set(null);
             if (cycle == WARM_UP) {
-                heapAtWarmUp = OpenCloseCyclesTest.usedHeapAfterGc();
-                fdAtWarmUp = OpenCloseCyclesTest.openFds();
+                heapAtWarmUp = ResourceProbes.usedHeapAfterGc();
+                fdAtWarmUp = ResourceProbes.openFds();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Thread.sleep(300);                       // let background work superseded by the last close finish
         robot.interact(() -> { });
-        long heapAtEnd = OpenCloseCyclesTest.usedHeapAfterGc();
-        long fdAtEnd = OpenCloseCyclesTest.openFds();
+        long heapAtEnd = ResourceProbes.usedHeapAfterGc();
+        long fdAtEnd = ResourceProbes.openFds();
         long reachable = closed.stream().filter(r -> r.get() != null).count();
         long growth = heapAtEnd - heapAtWarmUp;
         System.err.printf("window open/close x%d (%.1f s): heap after GC %d KB at cycle %d -> %d KB (growth %d KB, "

@@ -10,6 +10,7 @@ import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.UniformParamsParameters;
+import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
 import dev.rankscope.analysis.report.SourceInfo;
@@ -114,7 +115,7 @@ class HtmlReportTest {
         perLayer.put(1, new EnumMap<>(Map.of(ModuleType.Q, 1)));
         return new IntruderSummary(samples.base().toString(), samples.lora().toString(), 10, 0.5, 8, perLayer,
                 List.of(new IntruderSummary.MatrixIntruders("model.layers.1.self_attn.q_proj.weight", "128×128",
-                        new int[]{1}, new double[]{4.2}, new double[]{0.31}, 0.12)),
+                        new IntruderMatrixResult.Intruders(new int[]{1}, new double[]{4.2}, new double[]{0.31}), 0.12)),
                 List.of("2 tensors only in the base"));
     }
 

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
+import static dev.rankscope.engine.testing.ResourceProbes.bufferPools;
+import static dev.rankscope.engine.testing.ResourceProbes.openFds;
+import static dev.rankscope.engine.testing.ResourceProbes.usedHeapAfterGc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,43 +188,6 @@ public class OpenCloseCyclesTest {
         }
         assertTrue(offHeapAtEnd <= offHeapAtWarmUp + OFF_HEAP_GROWTH_BOUND,
                 "JavaCPP off-heap " + offHeapAtWarmUp + " -> " + offHeapAtEnd + " B");
-    }
-
-    /** Used heap after repeated full collections, until two readings agree within 64 KB. */
-    public static long usedHeapAfterGc() {
-        long previous = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (Math.abs(previous - used) < 64 * 1024) {
-                return used;
-            }
-            previous = used;
-        }
-        return previous;
-    }
-
-    /** Entries of /proc/self/fd (Linux; the CI platform). */
-    public static long openFds() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
-    }
-
-    /** {count, bytes} summed over the direct and mapped buffer pools. */
-    static long[] bufferPools() {
-        long count = 0;
-        long bytes = 0;
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            count += pool.getCount();
-            bytes += pool.getMemoryUsed();
-        }
-        return new long[] {count, bytes};
     }
 
     /** Bytes JavaCPP has allocated off-heap and not yet freed (0 without the native library). */

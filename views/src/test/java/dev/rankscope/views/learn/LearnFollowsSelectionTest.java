@@ -1,15 +1,9 @@
 package dev.rankscope.views.learn;
 
-import dev.rankscope.engine.linalg.EngineInfo;
-import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.linalg.OjAlgoBackend;
-import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.testing.CountingSvdBackend;
 import dev.rankscope.views.testing.ManualExecutor;
 import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,30 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * selection wins over a stale one.
  */
 class LearnFollowsSelectionTest {
-    /** Counts decompositions (each comparison makes exactly one: the Gaussian side, the layer's σ being given). */
-    static final class CountingBackend implements SvdBackend {
-        final SvdBackend delegate = new OjAlgoBackend();
-        final AtomicInteger calls = new AtomicInteger();
-
-        @Override
-        public EngineInfo info() {
-            return delegate.info();
-        }
-
-        @Override
-        public SvdResult singularValues(Matrix a, Tolerance tolerance) {
-            calls.incrementAndGet();
-            return delegate.singularValues(a, tolerance);
-        }
-
-        @Override
-        public SvdResult svd(Matrix a) {
-            calls.incrementAndGet();
-            return delegate.svd(a);
-        }
-    }
-
-    final CountingBackend backend = new CountingBackend();
+    /** Each comparison makes exactly one decomposition (the Gaussian side; the layer's σ is given). */
+    final CountingSvdBackend backend = new CountingSvdBackend();
     final ManualExecutor work = new ManualExecutor();
     final LearnViewModel vm = new LearnViewModel(() -> backend, new WorkbenchExecutors(work, work, Runnable::run));
 

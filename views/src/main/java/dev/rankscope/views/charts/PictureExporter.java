@@ -15,19 +15,21 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelFormat;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The one export action every chart and picture in the workbench uses (issue 9: "every chart
  * exports to PNG and SVG at a chosen size"): asks for the size (prefilled with the on-screen
  * size, see {@link DialogService#chooseChartSize}) and the file, draws the {@link Picture} on the
- * FX thread (a chart on screen is not thread-safe) through {@link ChartExport}, and writes the
- * bytes on the work executor through {@link AtomicFileWriter}. A failure shows one dialog naming
- * the file.
+ * FX thread (a chart on screen is not thread-safe) through {@link ChartExport}, then encodes the
+ * drawn image (PNG) and writes the bytes on the work executor through {@link AtomicFileWriter}, so
+ * a large PNG never stalls the UI. A failure shows one dialog naming the file.
  *
  * <p>FX thread only.
  */
@@ -45,12 +47,24 @@ public final class PictureExporter {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(PictureExporter.class.getName());
+
     private final DialogService dialogs;
     private final WorkbenchExecutors executors;
+    private final Function<BufferedImage, byte[]> pngEncoder;
 
+    /**
+     * @param executors work: encodes and writes the files; ui: shows failures
+     */
     public PictureExporter(DialogService dialogs, WorkbenchExecutors executors) {
+        this(dialogs, executors, ChartExport::encodePng);
+    }
+
+    /** With a PNG encoder of one's own (tests observe which thread encodes). */
+    PictureExporter(DialogService dialogs, WorkbenchExecutors executors, Function<BufferedImage, byte[]> pngEncoder) {
         this.dialogs = Objects.requireNonNull(dialogs);
         this.executors = Objects.requireNonNull(executors);
+        this.pngEncoder = Objects.requireNonNull(pngEncoder);
     }
 
     /**
@@ -73,17 +87,32 @@ public final class PictureExporter {
     }
 
     /**
-     * Draws {@code picture} at {@code size} now (FX thread) and writes it to {@code target} on the
-     * work executor: a PNG of exactly {@code size} pixels, or an SVG document whose {@code width} and
-     * {@code height} attributes are {@code size}.
+     * Draws {@code picture} at {@code size} now, on the calling thread (the FX thread: a chart on
+     * screen must not be drawn elsewhere), then encodes that snapshot and writes it to {@code target}
+     * on the work executor: a PNG of exactly {@code size} pixels, or an SVG document whose
+     * {@code width} and {@code height} attributes are {@code size}. A failure to encode or write is
+     * one dialog naming the file, shown on the UI executor.
      */
     public void exportTo(Path target, Format format, ChartSize size, Picture picture) {
-        byte[] bytes = format == Format.PNG ? ChartExport.png(picture, size) : ChartExport.svgDocument(picture, size);
+        Supplier<byte[]> encode;
+        if (format == Format.PNG) {
+            BufferedImage image = ChartExport.render(picture, size);
+            encode = () -> pngEncoder.apply(image);
+        } else {
+            String svg = ChartExport.svg(picture, size);
+            encode = () -> ChartExport.svgDocument(svg);
+        }
         executors.work().execute(() -> {
             try {
-                AtomicFileWriter.unprotected().writeBytes(target, bytes);
+                AtomicFileWriter.unprotected().writeBytes(target, encode.get());
             } catch (RankscopeException e) {
                 executors.ui().execute(() -> dialogs.showError("Cannot export the picture", e.userMessage()));
+            } catch (RuntimeException e) {
+                // Task boundary: an unexpected encoder failure is logged once and shown as one sentence.
+                LOG.log(System.Logger.Level.ERROR, "exporting " + target + " failed", e);
+                String name = target.getFileName() == null ? target.toString() : target.getFileName().toString();
+                executors.ui().execute(() -> dialogs.showError("Cannot export the picture",
+                        name + ": the picture could not be encoded (" + e.getClass().getSimpleName() + ")"));
             }
         });
     }

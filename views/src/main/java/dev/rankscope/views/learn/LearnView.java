@@ -8,6 +8,7 @@ import javafx.scene.control.ListView;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.beans.value.ObservableValue;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
@@ -75,12 +76,8 @@ public final class LearnView implements WorkbenchTab {
         return switch (panel) {
             case RANK_K -> new RankApproximationView(vm.rankApproximation(), vm.selectedLayerProperty(), dialogs,
                     vm.executors(), openUrl);
-            case RANDOM_VS_TRAINED -> {
-                RandomVsTrainedView v = new RandomVsTrainedView(vm.randomVsTrained(), vm.selectedLayerProperty(),
-                        dialogs, vm.executors(), openUrl);
-                vm.randomVsTrained().setLayer(vm.selectedLayerProperty().get());
-                yield v;
-            }
+            case RANDOM_VS_TRAINED -> new RandomVsTrainedView(vm.randomVsTrained(), vm.selectedLayerProperty(),
+                    dialogs, vm.executors(), openUrl);
             case EFFECTIVE_RANK -> new EffectiveRankView(vm.effectiveRank(), openUrl);
             case INTRUDERS -> new IntruderDemoView(vm.intruders(), dialogs, vm.executors(), openUrl);
         };
@@ -123,6 +120,12 @@ public final class LearnView implements WorkbenchTab {
     /** The panel currently shown. */
     public Node currentPanel() {
         return panels.get(vm.panelProperty().get());
+    }
+
+    /** Computes for the selection only while the Learn tab is the workbench's selected tab. */
+    @Override
+    public void bindShown(ObservableBooleanValue shown) {
+        vm.shownProperty().bind(shown);
     }
 
     @Override

@@ -7,8 +7,10 @@ import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 
 import java.util.Objects;
@@ -17,6 +19,14 @@ import java.util.function.Supplier;
 /**
  * The Learn tab: four teaching panels (rank-k approximation, random vs trained, effective rank,
  * LoRA intruders), each with its own ViewModel, and the selected checkpoint matrix they may use.
+ *
+ * <p>Following the selection: the Random vs trained panel recomputes its comparison for the
+ * selected matrix (an SVD of a Gaussian matrix of the layer's shape, plus the layer's own SVD when
+ * the workbench has no spectrum yet: a fraction of a second or more) only while it is on screen,
+ * that is while {@link #shownProperty()} is true and it is the current {@link #panelProperty()}
+ * panel. Selections made while it is hidden cost nothing; when it comes on screen it computes once
+ * for the selection of that moment (if it has not already). A selection change while hidden drops
+ * any comparison still in flight, so a later selection always wins.
  *
  * <p>Threading: FX thread only; the panels run their numerical work on {@link #executors()}.
  */
@@ -47,6 +57,10 @@ public final class LearnViewModel {
     private final WorkbenchExecutors executors;
     private final ObjectProperty<SelectedLayer> selectedLayer = new SimpleObjectProperty<>();
     private final ObjectProperty<Panel> panel = new SimpleObjectProperty<>(Panel.RANK_K);
+    private final BooleanProperty shown = new SimpleBooleanProperty(true);
+    /** Whether the random-vs-trained comparison was requested for {@link #comparedLayer} (and not dropped since). */
+    private boolean compared;
+    private SelectedLayer comparedLayer;
     private final RankApproximationViewModel rankApproximation;
     private final RandomVsTrainedViewModel randomVsTrained;
     private final EffectiveRankViewModel effectiveRank;
@@ -63,7 +77,29 @@ public final class LearnViewModel {
         randomVsTrained = new RandomVsTrainedViewModel(lazy, executors);
         effectiveRank = new EffectiveRankViewModel();
         intruders = new IntruderDemoViewModel(lazy, executors);
-        selectedLayer.addListener((obs, o, n) -> randomVsTrained.setLayer(n));
+        selectedLayer.addListener((obs, o, n) -> {
+            if (!followsSelection() && compared) {
+                randomVsTrained.dropPending();   // a result for an older selection is stale
+                compared = false;
+            }
+            compareIfShown();
+        });
+        panel.addListener((obs, o, n) -> compareIfShown());
+        shown.addListener((obs, o, n) -> compareIfShown());
+    }
+
+    /** True while the Random vs trained panel is on screen (the only panel that follows the selection by itself). */
+    private boolean followsSelection() {
+        return shown.get() && panel.get() == Panel.RANDOM_VS_TRAINED;
+    }
+
+    private void compareIfShown() {
+        SelectedLayer layer = selectedLayer.get();
+        if (followsSelection() && !(compared && layer == comparedLayer)) {
+            compared = true;
+            comparedLayer = layer;
+            randomVsTrained.setLayer(layer);
+        }
     }
 
     /** Follows the workbench's current matrix (reading its entries through the open checkpoint). */
@@ -107,6 +143,15 @@ public final class LearnViewModel {
 
     public ObjectProperty<Panel> panelProperty() {
         return panel;
+    }
+
+    /**
+     * Whether the Learn tab is on screen (true by default, for a Learn view shown on its own; the
+     * workbench binds it to the tab's selection through {@link LearnView#bindShown}). While false,
+     * nothing is computed for selection changes. FX thread only.
+     */
+    public BooleanProperty shownProperty() {
+        return shown;
     }
 
     public RankApproximationViewModel rankApproximation() {

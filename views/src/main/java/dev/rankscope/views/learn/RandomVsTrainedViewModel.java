@@ -74,6 +74,14 @@ public final class RandomVsTrainedViewModel {
         }, e -> status.set("Could not compute the comparison: " + e.getMessage()));
     }
 
+    /**
+     * Drops the comparison in flight (its result will not be published); the last published one stays
+     * shown. For a caller whose input changed while it does not want a new comparison yet.
+     */
+    public void dropPending() {
+        scheduler.invalidate();
+    }
+
     /** A new Gaussian draw for the random side. */
     public void reroll(SelectedLayer layer) {
         seed++;

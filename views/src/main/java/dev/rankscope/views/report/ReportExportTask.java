@@ -26,9 +26,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * File ▸ Export report…: computes the spectra the session does not have yet (only those), then
+ * File ▸ Export report…: waits for the workbench's running analysis of the checkpoint (if any) to
+ * end, computes the spectra the session still does not have (only those), then
  * renders the same self-contained HTML as {@code rankscope report} ({@link HtmlReport}) and writes
  * it atomically. Progress: 0…0.8 while computing (one step per matrix), then rendering. Cancels
  * between matrices (the inner analysis task is cancelled with this one) and before rendering;
@@ -51,11 +57,15 @@ public final class ReportExportTask extends AbstractTask {
      * @param target     the HTML file
      * @param writer     refuses the checkpoint's own files (and other protected inputs)
      * @param chartSize  size of each spectrum chart
+     * @param settled    the session's analyses once the workbench's own running analysis of the checkpoint
+     *                   has ended (they override {@code known}); the export waits for it before computing
+     *                   anything, so no matrix is computed twice. Null: nothing runs (nothing to wait for)
      */
     public record Request(OpenedCheckpoint checkpoint, Map<MatrixEntry, MatrixAnalysis> known, List<String> failures,
                           Plan plan, IntruderSummary comparison, Path target, AtomicFileWriter writer,
-                          ChartSize chartSize) {
+                          ChartSize chartSize, Future<Map<MatrixEntry, MatrixAnalysis>> settled) {
         public Request {
+            settled = settled == null ? CompletableFuture.completedFuture(Map.of()) : settled;
             Objects.requireNonNull(checkpoint, "checkpoint");
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(writer, "writer");
@@ -98,7 +108,8 @@ public final class ReportExportTask extends AbstractTask {
         Map<String, MatrixAnalysis> byId = new LinkedHashMap<>();
         request.known().forEach((e, a) -> byId.put(e.id(), a));
         List<String> failures = new ArrayList<>(request.failures());
-        List<MatrixEntry> missing = request.missing();
+        awaitSettled().forEach((e, a) -> byId.put(e.id(), a));
+        List<MatrixEntry> missing = cp.matrices().stream().filter(e -> !byId.containsKey(e.id())).toList();
         if (!missing.isEmpty()) {
             compute(cp, missing, byId, failures);
         }
@@ -126,6 +137,27 @@ public final class ReportExportTask extends AbstractTask {
         checkCancelled();
         progress(0.95, "Writing " + request.target().getFileName());
         request.writer().writeBytes(request.target(), html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Waits (cancellably) until the workbench's own analysis of the checkpoint has ended; its analyses. */
+    private Map<MatrixEntry, MatrixAnalysis> awaitSettled() {
+        Future<Map<MatrixEntry, MatrixAnalysis>> settled = request.settled();
+        if (!settled.isDone()) {
+            progress(0, "Waiting for the running analysis of " + request.checkpoint().displayName());
+        }
+        while (true) {
+            checkCancelled();
+            try {
+                return settled.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still analysing: check for Cancel and wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the session's analyses could not be read", e.getCause());
+            }
+        }
     }
 
     private void compute(OpenedCheckpoint cp, List<MatrixEntry> missing, Map<String, MatrixAnalysis> byId,

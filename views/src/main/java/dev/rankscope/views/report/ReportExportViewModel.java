@@ -26,12 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * File ▸ Export report… (issue 9): writes the same self-contained HTML report as
  * {@code rankscope report} for the open checkpoint (the one holding the selected matrix, else the
- * first opened), from the spectra the session already computed; the missing ones are computed by a
+ * first opened), from the spectra the session already computed (waiting for the workbench's own
+ * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a
  * {@link ReportExportTask} shown in the task panel with progress and Cancel. The report includes
  * the Budget tab's plan and the Compare tab's intruder summary when those tabs have one (wired with
  * {@link #includePlan} and {@link #includeComparison}). The file is written through an
@@ -144,15 +146,12 @@ public final class ReportExportViewModel {
             workbench.dialogs().showError("Cannot export the report", e.userMessage());
             return Optional.empty();
         }
-        Map<MatrixEntry, MatrixAnalysis> known = new LinkedHashMap<>();
-        for (MatrixEntry e : cp.matrices()) {
-            MatrixAnalysis a = workbench.analysis(e);
-            if (a != null) {
-                known.put(e, a);
-            }
-        }
+        Map<MatrixEntry, MatrixAnalysis> known = analysesOf(cp);
+        // Spectra the workbench is computing right now are awaited, not computed a second time.
+        CompletableFuture<Map<MatrixEntry, MatrixAnalysis>> settled = new CompletableFuture<>();
+        workbench.analysisSettled(cp).thenRun(() -> settled.complete(analysesOf(cp)));
         ReportExportTask.Request request = new ReportExportTask.Request(cp.opened(), known, List.of(), planSource.get(),
-                comparisonSource.get(), target, writer, ChartSize.REPORT);
+                comparisonSource.get(), target, writer, ChartSize.REPORT, settled);
         ReportExportTask task = new ReportExportTask(request, workbench.services(), clock);
         workbench.track(task).statusProperty().addListener((o, was, now) -> {
             if (now.isTerminal()) {
@@ -162,6 +161,18 @@ public final class ReportExportViewModel {
         running.set(task);
         workbench.executors().tasks().execute(task);
         return Optional.of(task);
+    }
+
+    /** The session's analyses of {@code cp}'s matrices, in checkpoint order. FX thread. */
+    private Map<MatrixEntry, MatrixAnalysis> analysesOf(CheckpointModel cp) {
+        Map<MatrixEntry, MatrixAnalysis> known = new LinkedHashMap<>();
+        for (MatrixEntry e : cp.matrices()) {
+            MatrixAnalysis a = workbench.analysis(e);
+            if (a != null) {
+                known.put(e, a);
+            }
+        }
+        return known;
     }
 
     private void ended(ReportExportTask task, AbstractTask.Status status) {

@@ -32,7 +32,7 @@ import java.util.function.DoubleFunction;
  * One interactive chart: a JFreeChart-FX {@link ChartViewer} under a header with the title, a
  * crosshair read-out of the data coordinates under the mouse, Reset (auto range) and export to
  * PNG and SVG at a chosen size (header buttons and the context menu, through {@link PictureExporter}). Drag zooms, Ctrl- or Alt-drag pans, the wheel zooms. Export renders on the FX
- * thread (the chart is not thread-safe) and writes the file on the work executor.
+ * thread (the chart is not thread-safe) and encodes and writes the file on the work executor.
  */
 public final class ChartPane extends BorderPane {
     private final ChartViewer viewer;

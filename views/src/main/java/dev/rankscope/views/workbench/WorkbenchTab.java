@@ -1,5 +1,6 @@
 package dev.rankscope.views.workbench;
 
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.Node;
 
 /**
@@ -12,4 +13,11 @@ public interface WorkbenchTab {
 
     /** The tab's content node. */
     Node content();
+
+    /**
+     * Called once by {@link WorkbenchView#addTab} with whether this tab is the selected one, for
+     * tabs that compute only while on screen. FX thread only. Default: ignored.
+     */
+    default void bindShown(ObservableBooleanValue shown) {
+    }
 }

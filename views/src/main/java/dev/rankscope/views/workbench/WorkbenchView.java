@@ -113,6 +113,7 @@ public final class WorkbenchView {
         Tab tab = new Tab(view.title(), view.content());
         tab.setId("tab-" + view.title().toLowerCase(java.util.Locale.ROOT).replace(' ', '-'));
         tabs.getTabs().add(tab);
+        view.bindShown(tab.selectedProperty());
         return tab;
     }
 

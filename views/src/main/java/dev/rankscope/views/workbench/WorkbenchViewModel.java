@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The workbench's shared state: open checkpoints, the analyses streamed in so far, the matrix
@@ -95,6 +96,8 @@ public final class WorkbenchViewModel {
     private final IntegerProperty matricesDone = new SimpleIntegerProperty();
     private final List<Path> opening = new ArrayList<>();
     private final Map<CheckpointModel, TaskItemViewModel> running = new HashMap<>();
+    /** Completed once a checkpoint has no pass running any more (see {@link #analysisSettled}). */
+    private final Map<CheckpointModel, CompletableFuture<Void>> settling = new HashMap<>();
 
     public WorkbenchViewModel(WorkbenchServices services, DialogService dialogs, SettingsStore settings,
                               WorkbenchExecutors executors) {
@@ -225,6 +228,32 @@ public final class WorkbenchViewModel {
         if (checkpoints.contains(model) && !shutDown) {
             startExactPass(model);
         }
+        settleIfIdle(model);
+    }
+
+    /**
+     * Completes, on the UI executor, once no analysis pass (quick or exact) of {@code model} runs any
+     * more and every result it streamed has been applied to {@link #analyses()}: at once when none
+     * runs. For feature ViewModels that need the session's spectra and must not compute them a second
+     * time while the workbench is computing them (report export). FX thread only.
+     */
+    public CompletableFuture<Void> analysisSettled(CheckpointModel model) {
+        if (!running.containsKey(model)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return settling.computeIfAbsent(model, m -> new CompletableFuture<>());
+    }
+
+    /** On the next UI turn (after result batches already queued), completes the waiters if no pass of {@code model} runs. */
+    private void settleIfIdle(CheckpointModel model) {
+        executors.ui().execute(() -> {
+            if (!running.containsKey(model)) {
+                CompletableFuture<Void> waiters = settling.remove(model);
+                if (waiters != null) {
+                    waiters.complete(null);
+                }
+            }
+        });
     }
 
     private void startExactPass(CheckpointModel model) {
@@ -316,6 +345,7 @@ public final class WorkbenchViewModel {
     private void taskEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
         tasks.remove(item);
         running.remove(model, item);
+        settleIfIdle(model);
         switch (status) {
             case FINISHED -> {
                 model.setState("analysed");
@@ -384,6 +414,7 @@ public final class WorkbenchViewModel {
             }
         }
         running.remove(model);
+        settleIfIdle(model);
         matricesDone.set(matricesDone.get() - removed);
         matricesTotal.set(matricesTotal.get() - model.matrices().size());
         statusMessage.set("Closed " + model.displayName());

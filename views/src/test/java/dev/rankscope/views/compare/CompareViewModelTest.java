@@ -1,5 +1,7 @@
 package dev.rankscope.views.compare;
 
+import dev.rankscope.views.testing.CountingSvdBackend;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;

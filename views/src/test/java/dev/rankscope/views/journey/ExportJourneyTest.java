@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -178,8 +179,10 @@ class ExportJourneyTest extends SampleJourney {
         snapshot("compare");
         exportAndCheck(out.resolve("bars.png"), new ChartSize(900, 450), () -> robot.clickOn("#compare-bars-chart-png"));
 
-        // Learn: a chart, and an image through its context menu
+        // Learn: a chart, and an image through its context menu; the tab knows when it is on screen
+        assertFalse(window.learnVm.shownProperty().get(), "Learn is not the selected tab yet");
         selectTab(robot, "Learn");
+        assertTrue(window.learnVm.shownProperty().get(), "selecting the tab shows Learn");
         waitUntil(() -> robot.lookup("#learn-reconstruction").tryQuery().isPresent()
                 && robot.lookup("#learn-reconstruction").queryAs(ImageView.class).getImage() != null);
         exportAndCheck(out.resolve("sigma.png"), new ChartSize(500, 700), () -> robot.clickOn("#learn-sigma-chart-png"));

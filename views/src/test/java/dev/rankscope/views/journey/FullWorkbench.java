@@ -32,6 +32,7 @@ final class FullWorkbench {
     final BudgetView budget;
     final CompareView compare;
     final LearnView learn;
+    final LearnViewModel learnVm;
 
     FullWorkbench(Stage stage, DialogService dialogs) {
         vm = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
@@ -40,7 +41,8 @@ final class FullWorkbench {
         budget = BudgetView.create(vm, new EngineBudgetServices(OjAlgoBackend::new));
         view.addTab(budget);
         compare = CompareView.install(view, vm, new EngineCompareServices(OjAlgoBackend::new));
-        learn = new LearnView(LearnViewModel.forWorkbench(vm, OjAlgoBackend::new), dialogs, url -> { });
+        learnVm = LearnViewModel.forWorkbench(vm, OjAlgoBackend::new);
+        learn = new LearnView(learnVm, dialogs, url -> { });
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());

@@ -129,6 +129,70 @@ class ReportExportViewModelTest {
     }
 
     @Test
+    void anExportDuringTheAnalysisWaitsForItInsteadOfComputingAgain() throws Exception {
+        ManualExecutor tasks = new ManualExecutor();
+        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run));
+        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
+        Path target = dir.resolve("during.html");
+        java.util.List<Integer> analysed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReportExportTask[] export = new ReportExportTask[1];
+        services.beforeMatrix = i -> {
+            analysed.add(i);
+            if (i == 5) {   // File ▸ Export Report while the workbench has 5 of the spectra
+                assertEquals(5, wb.analyses().size());
+                export[0] = vm.exportTo(target).orElseThrow();
+            }
+        };
+        wb.open(checkpointFile());
+        tasks.runAll();   // the workbench's analysis, then the export
+        assertEquals(AbstractTask.Status.FINISHED, export[0].status());
+        assertEquals(1, services.tasks.size(), "no second analysis task");
+        assertEquals(0, export[0].computed(), "every spectrum came from the workbench");
+        assertEquals(matrices(services), analysed.size(), "each matrix computed once");
+        assertTrue(Files.readString(target).contains("lm_head.weight"));
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
+    @Test
+    void anExportWaitingForTheAnalysisStopsWhenCancelledAndAnExportAfterItComputesNothing() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        java.util.concurrent.ExecutorService fx = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            services.gate = new java.util.concurrent.Semaphore(3);
+            WorkbenchViewModel wb = fx.submit(() -> workbench(new WorkbenchExecutors(fx, pool, fx))).get();
+            ReportExportViewModel vm = fx.submit(() -> new ReportExportViewModel(wb, CLOCK)).get();
+            Path file = checkpointFile();
+            fx.submit(() -> wb.open(file)).get();
+            ReportExportTask waiting = fx.submit(() -> vm.exportTo(dir.resolve("a.html")).orElseThrow()).get();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!waiting.message().startsWith("Waiting") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("Waiting for the running analysis of tiny.safetensors", waiting.message());
+            waiting.cancel();
+            while (!waiting.status().isTerminal() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(AbstractTask.Status.CANCELLED, waiting.status());
+            services.gate.release(1000);
+            while (fx.submit(() -> wb.matricesDoneProperty().get()).get() < matrices(services) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            ReportExportTask after = fx.submit(() -> vm.exportTo(dir.resolve("b.html")).orElseThrow()).get();
+            while (!after.status().isTerminal() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(AbstractTask.Status.FINISHED, after.status());
+            assertEquals(0, after.computed());
+            assertEquals(1, services.tasks.size(), "only the workbench's own analysis ever ran");
+        } finally {
+            services.gate = null;
+            pool.shutdownNow();
+            fx.shutdownNow();
+        }
+    }
+
+    @Test
     void cancellingWhileComputingWritesNothing() throws Exception {
         Pending p = exportWithoutSpectra();
         services.beforeMatrix = i -> {

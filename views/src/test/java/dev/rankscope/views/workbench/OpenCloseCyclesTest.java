@@ -78,8 +78,8 @@ public class OpenCloseCyclesTest {
     }
 
     /**
-     * The same with the Learn tab's ViewModel attached too, over fewer cycles: Learn recomputes its
-     * random-vs-trained comparison (an SVD of a Gaussian matrix of the layer's shape, default
+     * The same with the Learn tab's ViewModel attached too (shown, on its Random vs trained panel),
+     * over fewer cycles: Learn recomputes its random-vs-trained comparison (an SVD of a Gaussian matrix of the layer's shape, default
      * 256×512, plus an MP grid fit) on every selection change, about 0.25 s per cycle here.
      */
     @Test
@@ -104,6 +104,9 @@ public class OpenCloseCyclesTest {
         BudgetViewModel budget = new BudgetViewModel(vm, new EngineBudgetServices(() -> Backends.select(Backends.Preference.AUTO)),
                 Debouncer.immediate());
         LearnViewModel learn = withLearn ? LearnViewModel.forWorkbench(vm, () -> Backends.select(Backends.Preference.AUTO)) : null;
+        if (learn != null) {
+            learn.panelProperty().set(LearnViewModel.Panel.RANDOM_VS_TRAINED);   // on screen: follows the selection
+        }
 
         List<WeakReference<Object>> closed = new ArrayList<>();
         long heapAtWarmUp = 0;

@@ -34,9 +34,19 @@ public final class ChartExport {
 
     /**
      * The picture drawn into a {@code width×height} RGB image (so the PNG is exactly that many
-     * pixels), encoded as PNG. The picture paints its own background.
+     * pixels), encoded as PNG. The picture paints its own background. Same as
+     * {@code encodePng(render(picture, size))}.
      */
     public static byte[] png(Picture picture, ChartSize size) {
+        return encodePng(render(picture, size));
+    }
+
+    /**
+     * The picture drawn into a new {@code width×height} RGB image (anti-aliased shapes and text).
+     * Runs on whichever thread may draw the picture (a chart shown on screen: the FX thread); the
+     * returned image is the caller's own, so it can be encoded on another thread.
+     */
+    public static BufferedImage render(Picture picture, ChartSize size) {
         BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -46,6 +56,11 @@ public final class ChartExport {
         } finally {
             g.dispose();
         }
+        return image;
+    }
+
+    /** {@code image} encoded as PNG bytes; does not modify the image; any thread (not the FX thread for big images). */
+    public static byte[] encodePng(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
         try {
             ChartUtils.writeBufferedImageAsPNG(out, image);
@@ -78,7 +93,12 @@ public final class ChartExport {
      * written by chart export.
      */
     public static byte[] svgDocument(Picture picture, ChartSize size) {
-        return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg(picture, size))
+        return svgDocument(svg(picture, size));
+    }
+
+    /** An SVG element from {@link #svg(Picture, ChartSize)} as an {@code .svg} file: XML prolog added, UTF-8. Any thread. */
+    public static byte[] svgDocument(String svgElement) {
+        return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svgElement)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package dev.rankscope.views.compare;
+package dev.rankscope.views.testing;
 
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.Matrix;
@@ -9,9 +9,9 @@ import dev.rankscope.engine.linalg.SvdResult;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The production pure-Java backend, counting every decomposition it is asked for. Thread-safe. */
-final class CountingSvdBackend implements SvdBackend {
+public final class CountingSvdBackend implements SvdBackend {
     private final SvdBackend delegate = new OjAlgoBackend();
-    final AtomicInteger calls = new AtomicInteger();
+    public final AtomicInteger calls = new AtomicInteger();
 
     @Override
     public EngineInfo info() {

@@ -9,6 +9,11 @@ public enum SvdMethod {
     GESDD("gesdd"),
     /** Gram matrix ({@code dsyrk}) + symmetric eigensolver ({@code dsyevd}); squares the condition number. */
     GRAM("gram-syevd"),
+    /**
+     * Gram path whose smallest values were resolved by a Rayleigh–Ritz refinement of the bottom
+     * eigenspace with an a-posteriori bound ({@link GramRefinement}).
+     */
+    GRAM_REFINED("gram-syevd+rr"),
     /** ojAlgo's pure-Java SVD. */
     OJALGO("ojalgo-svd"),
     /** Randomised subspace iteration for the top-k values only; approximate. */

@@ -30,8 +30,10 @@ import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
  * <ul>
  *   <li>values, float64: {@code dgesdd} jobz='N' — or, when the {@link GramPolicy} allows it,
  *       the Gram path: {@code dsyrk} on the smaller side (AᵀA when n ≤ m, else AAᵀ),
- *       {@code dsyevd} jobz='N', σ = √max(λ, 0). The Gram result is kept only when
- *       {@link GramErrorBound} says every σ meets the tolerance; otherwise {@code dgesdd} runs
+ *       {@code dsytrd} + {@code dsterf} (= {@code dsyevd} jobz='N'), σ = √max(λ, 0). The Gram result is kept only when
+ *       {@link GramErrorBound} says every σ meets the tolerance; when it fails only for tiny σ
+ *       (absolute region), a {@link GramRefinement} (Rayleigh–Ritz on the bottom eigenspace,
+ *       a-posteriori bound) may resolve them ({@link SvdMethod#GRAM_REFINED}); otherwise {@code dgesdd} runs
  *       on the same buffer and the result says {@link SvdMethod#GESDD}. Accuracy is never
  *       traded silently: {@link SvdResult#method()} is the path whose numbers are returned.</li>
  *   <li>values, float32: {@code sgesdd} jobz='N' on the input rounded to float32.</li>

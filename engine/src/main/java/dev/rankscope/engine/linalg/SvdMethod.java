@@ -25,6 +25,14 @@ public enum SvdMethod {
         this.id = id;
     }
 
+    /**
+     * True for the Gram paths ({@link #GRAM}, {@link #GRAM_REFINED}): cost modelled by the Gram
+     * flop count (the refinement adds O(p·k·(m+n)) for k ≪ p), accuracy by {@link GramErrorBound}.
+     */
+    public boolean gramBased() {
+        return this == GRAM || this == GRAM_REFINED;
+    }
+
     /** Stable identifier used in JSON. */
     public String id() {
         return id;

@@ -44,8 +44,10 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
  *
  * <p>The split k: at least enough of the smallest to cover every failing σ, at most
  * min(p/4, 256), only over σ̂ &lt; smallCut·σ₁ and small enough that the extra buffers
- * (V, W: p×k; B: max(m,n)×k doubles) stay below the Gram's 8·p² bytes (the Gram buffer itself
- * is freed before they are allocated); among those, the smallest k whose predicted gap
+ * (V, W: p×k; B and its dgesdd copy: max(m,n)×k doubles) stay below the Gram's 8·p² bytes:
+ * W and B are allocated on the first block, after the caller freed the Gram buffer, so only V
+ * (8·p·k bytes) overlaps the Gram and the path stays within the memory the Gram path claims
+ * (MemoryBudget.Need.streamedGram / inMemoryNative) plus V; among those, the smallest k whose predicted gap
  * λ̂_k − δλ − λ̂_{k−1} is at least half the largest one (the bound moves by ≤ 2× while the cost
  * grows linearly in k: on a 1024² matrix with log-spaced σ the largest gap is at k = 256,
  * which made the refinement cost more than the Gram itself).
@@ -64,7 +66,8 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
  *
  * <p>Not thread-safe; one per matrix; feed the blocks in the same order as the Gram was built
  * ({@link #addRows} or {@link #addColumns}, starting at row/column 0), then {@link #finish}.
- * Owns off-heap V, W, B until {@link #close()}.
+ * Owns off-heap V, W, B until {@link #close()}. The caller frees the Gram buffer after
+ * {@link #prepare} and before the first block.
  */
 public final class GramRefinement implements AutoCloseable {
     /** Most eigenvalues refined. */
@@ -82,8 +85,8 @@ public final class GramRefinement implements AutoCloseable {
     private final double lambdaCut;
     private final SvdBackend.Tolerance tolerance;
     private final DoublePointer v;
-    private final DoublePointer w;
-    private final DoublePointer b;
+    private DoublePointer w;
+    private DoublePointer b;
     private int fed;
     private boolean closed;
 
@@ -101,19 +104,16 @@ public final class GramRefinement implements AutoCloseable {
         this.lambdaCut = lambdaCut;
         this.tolerance = tolerance;
         this.v = v;
-        DoublePointer ww = null;
-        try {
-            ww = NativeBackend.allocate((long) p * k);
-            this.b = NativeBackend.allocate((long) outer * k);
-        } catch (LinalgException ex) {
-            v.close();
-            if (ww != null) {
-                ww.close();
-            }
-            throw ex;
+    }
+
+    /** W (zeroed) and B, allocated on the first block: by then the caller has freed the Gram buffer. */
+    private void allocateProducts() {
+        if (w != null) {
+            return;
         }
-        this.w = ww;
+        w = NativeBackend.allocate((long) p * k);
         w.fill(0);
+        b = NativeBackend.allocate((long) outer * k);
     }
 
     /** k, the number of refined (smallest) values. */
@@ -163,7 +163,8 @@ public final class GramRefinement implements AutoCloseable {
             }
         }
         long outer = Math.max(rows, cols);
-        long memCap = (long) p * p / (2L * p + outer);
+        // V, W (p×k), B and its dgesdd copy (max(m,n)×k) within the Gram's p² doubles.
+        long memCap = (long) p * p / (2L * p + 2L * outer);
         int kMax = (int) Math.min(Math.min(Math.min(p / 4, MAX_K), small), Math.min(memCap, p - 1));
         if (kMin == 0 || kMin > kMax) {
             return Optional.empty();
@@ -234,6 +235,7 @@ public final class GramRefinement implements AutoCloseable {
      */
     public void addRows(DoublePointer block, int count) {
         requireOpen(true, count, rows);
+        allocateProducts();
         // S_b row-major count×c == column-major c×count (ld c)
         DoublePointer bRows = b.getPointer(fed);
         cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, count, k, cols, 1.0, block, cols, v, p, 0.0, bRows, rows);
@@ -248,6 +250,7 @@ public final class GramRefinement implements AutoCloseable {
      */
     public void addColumns(DoublePointer block, int width, int ld) {
         requireOpen(false, width, cols);
+        allocateProducts();
         // S_P row-major r×w (ld) == column-major w×r (ld)
         DoublePointer bRows = b.getPointer(fed);
         cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, width, k, rows, 1.0, block, ld, v, p, 0.0, bRows, cols);
@@ -295,18 +298,17 @@ public final class GramRefinement implements AutoCloseable {
         try (DoublePointer h = NativeBackend.allocate((long) k * k)) {
             cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, k, k, outer, 1.0, b, outer, b, outer, 0.0, h, k);
             cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, p, k, k, -1.0, v, p, h, k, 1.0, w, p);
-            double[] res = new double[p * k];
-            w.get(res);
+            java.nio.DoubleBuffer res = w.position(0).limit((long) p * k).asBuffer();
             double scale = 0;
-            for (double x : res) {
-                scale = Math.max(scale, Math.abs(x));
+            for (int i = 0; i < res.capacity(); i++) {
+                scale = Math.max(scale, Math.abs(res.get(i)));
             }
             if (scale == 0) {
                 return 0;
             }
             double sum = 0;
-            for (double x : res) {
-                double y = x / scale;
+            for (int i = 0; i < res.capacity(); i++) {
+                double y = res.get(i) / scale;
                 sum += y * y;
             }
             return scale * Math.sqrt(sum);
@@ -374,8 +376,10 @@ public final class GramRefinement implements AutoCloseable {
         if (!closed) {
             closed = true;
             v.close();
-            w.close();
-            b.close();
+            if (w != null) {
+                w.close();
+                b.close();
+            }
         }
     }
 }

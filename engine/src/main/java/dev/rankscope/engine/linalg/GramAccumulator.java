@@ -20,8 +20,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
  *       [c0, c0+w), packed row-major r×w).</li>
  * </ul>
  * σ(S) = σ(Sᵀ), so a matrix stored transposed needs no special handling for its values.
- * {@link #finish} runs {@code dsyevd} and the {@link GramErrorBound} check, like the in-memory
+ * {@link #finish} runs {@code dsytrd} + {@code dsterf} (= {@code dsyevd} jobz='N') and the {@link GramErrorBound} check, like the in-memory
  * Gram path; the caller falls back to a full {@code dgesdd} when the estimate rejects.
+ * {@link #finishRefinable} instead keeps the Householder reflectors long enough to set up a
+ * {@link GramRefinement} when only tiny σ fail; the caller then replays the same blocks once
+ * ({@link #replayRows}/{@link #replayColumns}) and calls {@link #finishRefinement}.
  *
  * <p>Not thread-safe (one accumulator per matrix); close it (try-with-resources) to free the
  * off-heap buffers. Blocks are copied, never modified.

@@ -235,12 +235,7 @@ public final class GramRefinement implements AutoCloseable {
      */
     public void addRows(DoublePointer block, int count) {
         requireOpen(true, count, rows);
-        allocateProducts();
-        // S_b row-major count×c == column-major c×count (ld c)
-        DoublePointer bRows = b.getPointer(fed);
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, count, k, cols, 1.0, block, cols, v, p, 0.0, bRows, rows);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, cols, k, count, 1.0, block, cols, bRows, rows, 1.0, w, p);
-        fed += count;
+        accumulate(block, count, cols, true);
     }
 
     /**
@@ -250,12 +245,22 @@ public final class GramRefinement implements AutoCloseable {
      */
     public void addColumns(DoublePointer block, int width, int ld) {
         requireOpen(false, width, cols);
+        accumulate(block, width, ld, false);
+    }
+
+    /**
+     * The block read column-major with leading dimension {@code ld} is X = S_bᵀ (p×u) for a row
+     * block, X = S_Pᵀ (u×p) for a panel: the next u rows of B are XᵀV resp. XV, and W += X·B_u
+     * resp. Xᵀ·B_u.
+     */
+    private void accumulate(DoublePointer block, int units, int ld, boolean rowBlock) {
         allocateProducts();
-        // S_P row-major r×w (ld) == column-major w×r (ld)
+        int toB = rowBlock ? CblasTrans : CblasNoTrans;
+        int toW = rowBlock ? CblasNoTrans : CblasTrans;
         DoublePointer bRows = b.getPointer(fed);
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, width, k, rows, 1.0, block, ld, v, p, 0.0, bRows, cols);
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, rows, k, width, 1.0, block, ld, bRows, cols, 1.0, w, p);
-        fed += width;
+        cblas_dgemm(CblasColMajor, toB, CblasNoTrans, units, k, p, 1.0, block, ld, v, p, 0.0, bRows, outer);
+        cblas_dgemm(CblasColMajor, toW, CblasNoTrans, p, k, units, 1.0, block, ld, bRows, outer, 1.0, w, p);
+        fed += units;
     }
 
     /**

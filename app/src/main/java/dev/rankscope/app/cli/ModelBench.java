@@ -110,7 +110,7 @@ final class ModelBench {
             for (var a : collector.analyses()) {
                 var ref = a.spectrum().ref();
                 SvdBenchmark.Shape s = new SvdBenchmark.Shape(ref.rows(), ref.cols());
-                flops += a.spectrum().method() == SvdMethod.GRAM ? SvdBenchmark.gramFlops(s) : SvdBenchmark.svdValuesFlops(s);
+                flops += a.spectrum().method().gramBased() ? SvdBenchmark.gramFlops(s) : SvdBenchmark.svdValuesFlops(s);
                 methods.merge(a.spectrum().method(), 1, Integer::sum);
             }
             long r0 = System.nanoTime();

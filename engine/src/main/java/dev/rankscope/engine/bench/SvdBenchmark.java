@@ -200,7 +200,7 @@ public final class SvdBenchmark {
                         + String.format(Locale.ROOT, " (worst ratio %.3g)", outcome[0].bound().worstRatio());
                 emit.accept(result(shape, Path.NATIVE_GRAM_RAW_F64, rawHolder[0], gramFlops, GRAM_MODEL, reference, threads, verdict));
                 Timed auto = time(() -> nativeBackend.singularValues(a, tol), cancelled);
-                boolean gram = auto.result.method() == dev.rankscope.engine.linalg.SvdMethod.GRAM;
+                boolean gram = auto.result.method().gramBased();
                 emit.accept(result(shape, Path.NATIVE_AUTO_F64, auto, gram ? gramFlops : svdFlops,
                         gram ? GRAM_MODEL : SVD_MODEL, reference, threads, ""));
                 Timed f32 = time(() -> nativeBackend.singularValues(a, tol, Precision.F32), cancelled);

@@ -20,8 +20,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
  *       [c0, c0+w), packed row-major r×w).</li>
  * </ul>
  * σ(S) = σ(Sᵀ), so a matrix stored transposed needs no special handling for its values.
- * {@link #finish} runs {@code dsyevd} and the {@link GramErrorBound} check, like the in-memory
+ * {@link #finish} runs {@code dsytrd} + {@code dsterf} (= {@code dsyevd} jobz='N') and the {@link GramErrorBound} check, like the in-memory
  * Gram path; the caller falls back to a full {@code dgesdd} when the estimate rejects.
+ * {@link #finishRefinable} instead keeps the Householder reflectors long enough to set up a
+ * {@link GramRefinement} when only tiny σ fail; the caller then replays the same blocks once
+ * ({@link #replayRows}/{@link #replayColumns}) and calls {@link #finishRefinement}.
  *
  * <p>Not thread-safe (one accumulator per matrix); close it (try-with-resources) to free the
  * off-heap buffers. Blocks are copied, never modified.
@@ -37,6 +40,8 @@ public final class GramAccumulator implements AutoCloseable {
     private long fed;
     private boolean started;
     private boolean closed;
+    private boolean gramClosed;
+    private GramRefinement refinement;
 
     /**
      * @param rows          r, stored rows
@@ -130,10 +135,80 @@ public final class GramAccumulator implements AutoCloseable {
         if (fed != expected) {
             throw new IllegalStateException("fed " + fed + " of " + expected + (byRows ? " rows" : " columns"));
         }
-        try (DoublePointer w = NativeBackend.allocate(dim)) {
-            return NativeBackend.eigenToSigma(gram, w, dim, Math.max(rows, cols), tolerance);
+        try {
+            return NativeBackend.eigenToSigma(gram, dim, Math.max(rows, cols), tolerance);
         } finally {
             close();
+        }
+    }
+
+    /**
+     * Like {@link #finish}, but when the estimate rejects the result and a {@link GramRefinement}
+     * can resolve the failing tiny σ, returns it (the Gram buffer is freed first): the caller
+     * replays every block in the same order with {@link #replayRows}/{@link #replayColumns}
+     * and calls {@link #finishRefinement}. Empty when the result was accepted (use
+     * {@link GramRefinementStep#outcome()}) or no refinement applies.
+     */
+    public GramRefinementStep finishRefinable(SvdBackend.Tolerance tolerance) {
+        requireOpen();
+        long expected = byRows ? rows : cols;
+        if (fed != expected) {
+            throw new IllegalStateException("fed " + fed + " of " + expected + (byRows ? " rows" : " columns"));
+        }
+        NativeBackend.GramOutcome outcome;
+        try (TridiagonalEigen eig = TridiagonalEigen.reduce(gram, dim)) {
+            outcome = NativeBackend.outcome(eig.lambda, dim, Math.max(rows, cols), tolerance);
+            if (!outcome.bound().accepted()) {
+                refinement = GramRefinement.prepare(gram, eig, outcome, rows, cols, tolerance).orElse(null);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        gram.close();
+        gramClosed = true;
+        if (refinement == null) {
+            close();
+        }
+        return new GramRefinementStep(outcome, refinement != null);
+    }
+
+    /**
+     * The plain Gram outcome and whether a refinement pass is pending.
+     *
+     * @param outcome   σ̂ and the {@link GramErrorBound}
+     * @param refining  true when the caller must replay the blocks and call {@link #finishRefinement}
+     */
+    public record GramRefinementStep(NativeBackend.GramOutcome outcome, boolean refining) {
+    }
+
+    /** Replays {@code count} stored rows (as {@link #addRows}) into the pending refinement. */
+    public void replayRows(double[] data, int count) {
+        requireRefining();
+        load(data, count * cols);
+        refinement.addRows(block, count);
+    }
+
+    /** Replays a column panel (as {@link #addColumns}) into the pending refinement. */
+    public void replayColumns(double[] data, int width) {
+        requireRefining();
+        load(data, width * rows);
+        refinement.addColumns(block, width, width);
+    }
+
+    /** σ descending from the refinement when every value meets the tolerance, else empty. Closes. */
+    public java.util.Optional<double[]> finishRefinement() {
+        requireRefining();
+        try {
+            return refinement.finish();
+        } finally {
+            close();
+        }
+    }
+
+    private void requireRefining() {
+        if (closed || refinement == null) {
+            throw new IllegalStateException("no refinement pending");
         }
     }
 
@@ -141,8 +216,13 @@ public final class GramAccumulator implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            gram.close();
+            if (!gramClosed) {
+                gram.close();
+            }
             block.close();
+            if (refinement != null) {
+                refinement.close();
+            }
         }
     }
 
@@ -150,7 +230,7 @@ public final class GramAccumulator implements AutoCloseable {
         if (count > blockCapacity || count > data.length) {
             throw new IllegalArgumentException(count + " elements exceed the block capacity " + blockCapacity);
         }
-        DoubleBuffer b = block.asBuffer();
+        DoubleBuffer b = block.position(0).asBuffer();
         b.put(data, 0, count);
     }
 

@@ -65,14 +65,29 @@ public record GramErrorBound(double[] errorBound, double eigenvalueError, boolea
             double lo = Math.sqrt(Math.max(s * s - dl, 0));
             double e = s + lo > 0 ? Math.min(sqrtDl, dl / (s + lo)) : sqrtDl;
             err[i] = e;
-            boolean mayBeLarge = s + e >= tolerance.smallCut() * s1;
-            double limit = mayBeLarge ? tolerance.relative() * lo : tolerance.absolute() * s1;
-            double ratio = e == 0 ? 0 : (limit > 0 ? e / limit : Double.POSITIVE_INFINITY);
+            double ratio = ratio(s, e, lo, s1, tolerance);
             if (ratio > worstRatio) {
                 worstRatio = ratio;
                 worst = i;
             }
         }
         return new GramErrorBound(err, dl, worstRatio <= 1, worst, worstRatio);
+    }
+
+    /**
+     * The tolerance rule shared by every Gram-based acceptance (this class and
+     * {@link GramRefinement}): error / limit, where the limit is {@code relative·lower} when the
+     * value may lie at or above {@code smallCut·σ₁} ({@code sigma + error ≥ smallCut·sigma1}) and
+     * {@code absolute·σ₁} below. A ratio ≤ 1 meets the tolerance.
+     *
+     * @param sigma  the computed value
+     * @param error  its absolute error bound (≥ 0)
+     * @param lower  a lower bound on the true value (used by the relative limit)
+     * @param sigma1 σ₁, the largest computed value
+     */
+    static double ratio(double sigma, double error, double lower, double sigma1, SvdBackend.Tolerance tolerance) {
+        boolean mayBeLarge = sigma + error >= tolerance.smallCut() * sigma1;
+        double limit = mayBeLarge ? tolerance.relative() * lower : tolerance.absolute() * sigma1;
+        return error == 0 ? 0 : (limit > 0 ? error / limit : Double.POSITIVE_INFINITY);
     }
 }

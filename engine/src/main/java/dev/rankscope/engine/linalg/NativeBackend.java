@@ -30,8 +30,10 @@ import static org.bytedeco.openblas.global.openblas.cblas_dsyrk;
  * <ul>
  *   <li>values, float64: {@code dgesdd} jobz='N' — or, when the {@link GramPolicy} allows it,
  *       the Gram path: {@code dsyrk} on the smaller side (AᵀA when n ≤ m, else AAᵀ),
- *       {@code dsyevd} jobz='N', σ = √max(λ, 0). The Gram result is kept only when
- *       {@link GramErrorBound} says every σ meets the tolerance; otherwise {@code dgesdd} runs
+ *       {@code dsytrd} + {@code dsterf} (= {@code dsyevd} jobz='N'), σ = √max(λ, 0). The Gram result is kept only when
+ *       {@link GramErrorBound} says every σ meets the tolerance; when it fails only for tiny σ
+ *       (absolute region), a {@link GramRefinement} (Rayleigh–Ritz on the bottom eigenspace,
+ *       a-posteriori bound) may resolve them ({@link SvdMethod#GRAM_REFINED}); otherwise {@code dgesdd} runs
  *       on the same buffer and the result says {@link SvdMethod#GESDD}. Accuracy is never
  *       traded silently: {@link SvdResult#method()} is the path whose numbers are returned.</li>
  *   <li>values, float32: {@code sgesdd} jobz='N' on the input rounded to float32.</li>
@@ -151,9 +153,9 @@ public final class NativeBackend implements SvdBackend {
         int p = a.minDim();
         try (DoublePointer buf = offHeapCopy(a)) {
             if (gramPolicy.tries(p)) {
-                GramOutcome g = gram(buf, a.rows(), a.cols(), tolerance);
-                if (g.bound().accepted()) {
-                    return new SvdResult(g.sigma, null, null, SvdMethod.GRAM);
+                SvdResult g = gramOrRefined(buf, a.rows(), a.cols(), tolerance);
+                if (g != null) {
+                    return g;
                 }
                 // Repair: the bound says the Gram path is not accurate enough for this matrix.
             }
@@ -258,32 +260,83 @@ public final class NativeBackend implements SvdBackend {
         }
     }
 
-    /** Gram of the smaller side with dsyrk, eigenvalues with dsyevd; leaves {@code buf} intact. */
+    /** Gram of the smaller side with dsyrk, eigenvalues with dsytrd + dsterf; leaves {@code buf} intact. */
     private static GramOutcome gram(DoublePointer buf, int m, int n, Tolerance tolerance) {
         int p = Math.min(m, n);
-        try (DoublePointer g = allocate((long) p * p); DoublePointer w = allocate(p)) {
-            if (n <= m) {
-                // B = Aᵀ (n×m, ld n): AᵀA = B·Bᵀ
-                cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, m, 1.0, buf, n, 0.0, g, n);
-            } else {
-                // AAᵀ = Bᵀ·B (m×m)
-                cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, m, n, 1.0, buf, n, 0.0, g, m);
+        try (DoublePointer g = allocate((long) p * p)) {
+            syrk(buf, m, n, g);
+            return eigenToSigma(g, p, Math.max(m, n), tolerance);
+        }
+    }
+
+    /**
+     * The Gram result when the bound accepts it ({@link SvdMethod#GRAM}); else, when
+     * {@link GramRefinement} resolves the failing tiny σ, the refined result
+     * ({@link SvdMethod#GRAM_REFINED}); else null (the caller runs dgesdd). Leaves {@code buf} intact.
+     */
+    private static SvdResult gramOrRefined(DoublePointer buf, int m, int n, Tolerance tolerance) {
+        int p = Math.min(m, n);
+        java.util.Optional<GramRefinement> refinement;
+        try (DoublePointer g = allocate((long) p * p)) {
+            syrk(buf, m, n, g);
+            try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
+                GramOutcome outcome = outcome(eig.lambda, p, Math.max(m, n), tolerance);
+                if (outcome.bound().accepted()) {
+                    return new SvdResult(outcome.sigma, null, null, SvdMethod.GRAM);
+                }
+                refinement = GramRefinement.prepare(g, eig, outcome, m, n, tolerance);
             }
-            return eigenToSigma(g, w, p, Math.max(m, n), tolerance);
+        }
+        if (refinement.isEmpty()) {
+            return null;
+        }
+        try (GramRefinement r = refinement.get()) {
+            if (r.byRows()) {
+                r.addRows(buf, m);
+            } else {
+                r.addColumns(buf, n, n);
+            }
+            return r.finish().map(s -> new SvdResult(s, null, null, SvdMethod.GRAM_REFINED)).orElse(null);
+        }
+    }
+
+    /** Upper triangle of AᵀA (n ≤ m) or AAᵀ into {@code g} (ld p), A row-major m×n in {@code buf}. */
+    private static void syrk(DoublePointer buf, int m, int n, DoublePointer g) {
+        if (n <= m) {
+            // B = Aᵀ (n×m, ld n): AᵀA = B·Bᵀ
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, m, 1.0, buf, n, 0.0, g, n);
+        } else {
+            // AAᵀ = Bᵀ·B (m×m)
+            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, m, n, 1.0, buf, n, 0.0, g, m);
         }
     }
 
     /**
      * Eigenvalues of the p×p Gram in {@code g} (upper triangle, column-major; destroyed) → σ
      * descending with the error estimate. Shared by the in-memory and streaming Gram paths.
+     * {@code dsytrd} + {@code dsterf}: the two halves of {@code dsyevd} jobz='N', same numbers.
      */
-    static GramOutcome eigenToSigma(DoublePointer g, DoublePointer w, int p, long innerDim, Tolerance tolerance) {
-        int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'N', (byte) 'U', p, g, p, w);
-        if (info != 0) {
-            throw lapackError("dsyevd", info, "Gram " + p + "x" + p);
+    static GramOutcome eigenToSigma(DoublePointer g, int p, long innerDim, Tolerance tolerance) {
+        try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
+            return outcome(eig.lambda, p, innerDim, tolerance);
         }
-        double[] lambda = new double[p];
-        w.get(lambda);
+    }
+
+    /** dsyevd jobz='N' on {@code g} (destroyed): λ ascending. Reference for tests of {@link TridiagonalEigen}. */
+    static double[] dsyevdValues(DoublePointer g, int p) {
+        try (DoublePointer w = allocate(p)) {
+            int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, (byte) 'N', (byte) 'U', p, g, p, w);
+            if (info != 0) {
+                throw lapackError("dsyevd", info, "Gram " + p + "x" + p);
+            }
+            double[] lambda = new double[p];
+            w.get(lambda);
+            return lambda;
+        }
+    }
+
+    /** λ̂ ascending → σ̂ descending with the {@link GramErrorBound}. */
+    static GramOutcome outcome(double[] lambda, int p, long innerDim, Tolerance tolerance) {
         double[] sigma = new double[p];
         for (int i = 0; i < p; i++) {
             sigma[i] = Math.sqrt(Math.max(lambda[p - 1 - i], 0));   // ascending λ → descending σ

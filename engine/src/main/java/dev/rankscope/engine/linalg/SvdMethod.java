@@ -9,6 +9,11 @@ public enum SvdMethod {
     GESDD("gesdd"),
     /** Gram matrix ({@code dsyrk}) + symmetric eigensolver ({@code dsyevd}); squares the condition number. */
     GRAM("gram-syevd"),
+    /**
+     * Gram path whose smallest values were resolved by a Rayleigh–Ritz refinement of the bottom
+     * eigenspace with an a-posteriori bound ({@link GramRefinement}).
+     */
+    GRAM_REFINED("gram-syevd+rr"),
     /** ojAlgo's pure-Java SVD. */
     OJALGO("ojalgo-svd"),
     /** Randomised subspace iteration for the top-k values only; approximate. */
@@ -18,6 +23,14 @@ public enum SvdMethod {
 
     SvdMethod(String id) {
         this.id = id;
+    }
+
+    /**
+     * True for the Gram paths ({@link #GRAM}, {@link #GRAM_REFINED}): cost modelled by the Gram
+     * flop count (the refinement adds O(p·k·(m+n)) for k ≪ p), accuracy by {@link GramErrorBound}.
+     */
+    public boolean gramBased() {
+        return this == GRAM || this == GRAM_REFINED;
     }
 
     /** Stable identifier used in JSON. */

@@ -96,6 +96,51 @@ class StreamingGramTest {
         assertEquals(400L * 300, src.elementsRead.get(), "read once, by the stream only");
     }
 
+    /** σ₁ = 1, log-spaced to 1e-4, then 1e-7, 3e-8, 1e-9: the plain Gram rejects, the refinement resolves them. */
+    private static double[] plantedTiny(int p) {
+        double[] s = SyntheticMatrices.logSpectrum(p - 3, 1, 1e-4);
+        double[] out = java.util.Arrays.copyOf(s, p);
+        out[p - 3] = 1e-7;
+        out[p - 2] = 3e-8;
+        out[p - 1] = 1e-9;
+        return out;
+    }
+
+    private void assertStreamedRefinementMatchesInMemory(int r, int c, int blockElements, long seed) {
+        Matrix a = SyntheticMatrices.withSpectrum(r, c, plantedTiny(Math.min(r, c)), seed);
+        NativeBackend inMemory = new NativeBackend(NativeBackend.GramPolicy.ALWAYS);
+        assertTrue(!inMemory.gramValues(a, TOL).bound().accepted(), "plain Gram must reject");
+        SvdResult mem = inMemory.singularValues(a, TOL);
+        assertEquals(SvdMethod.GRAM_REFINED, mem.method());
+        CountingTensorSource src = new CountingTensorSource().add("w", a.data(), r, c);
+        Optional<SvdResult> streamed = StreamingGram.tryValues(src, MatrixRef.whole("w", r, c), TOL, blockElements);
+        assertTrue(streamed.isPresent(), r + "x" + c + " streamed refinement rejected");
+        assertEquals(SvdMethod.GRAM_REFINED, streamed.get().method());
+        assertMatchesGesdd(a, streamed.get().sigma());
+        double[] s = streamed.get().sigma();
+        double[] m = mem.sigma();
+        for (int i = 0; i < s.length; i++) {
+            assertTrue(Math.abs(s[i] - m[i]) <= 1e-9 * m[0], "σ[" + i + "] streamed " + s[i] + " vs in-memory " + m[i]);
+        }
+        assertEquals(2L * r * c, src.elementsRead.get(), "two passes: Gram, then B = S·V");
+        assertTrue(src.largestRead.get() <= blockElements, "never more than one block at a time");
+    }
+
+    @Test
+    void streamedRefinementByRowBlocks() {
+        assertStreamedRefinementMatchesInMemory(600, 300, 300 * 64, 21);
+    }
+
+    @Test
+    void streamedRefinementByColumnPanels() {
+        assertStreamedRefinementMatchesInMemory(300, 600, 300 * 70, 22);
+    }
+
+    @Test
+    void streamedRefinementSquare() {
+        assertStreamedRefinementMatchesInMemory(400, 400, 400 * 48, 23);
+    }
+
     @Test
     void nonFiniteBlockRejected() {
         double[] d = SyntheticMatrices.gaussian(50, 20, 7).data();

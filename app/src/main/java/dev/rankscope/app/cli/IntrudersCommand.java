@@ -11,7 +11,6 @@ import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.MergedTensorSource;
@@ -155,6 +154,11 @@ public final class IntrudersCommand implements Callable<Integer> {
                     + " have no matrices in common (same names and shapes" + (include == null ? "" : ", matching --include")
                     + ") to compare");
         }
+        List<Path> inputs = new java.util.ArrayList<>(baseSource.files());
+        inputs.addAll(tunedSource.files());
+        inputs.add(base);
+        inputs.add(tuned.adapter != null ? tuned.adapter : tuned.checkpoint);
+        OutputFiles outputs = OutputFiles.protecting(inputs, err, false, json, csv, mitigate);
         SvdBackend backend = environment.backends().apply(engineChoice);
         int total = pairing.pairs().size();
         int[] done = {0};
@@ -178,17 +182,14 @@ public final class IntrudersCommand implements Callable<Integer> {
         failures.print(err);
         printTable(report, params, out);
         if (json != null) {
-            IntruderExport.writeJson(report, params, json);
-            err.println("wrote " + json);
+            outputs.writeText(json, IntruderExport.toJson(report, params));
         }
         if (csv != null) {
-            IntruderExport.writeCsv(report, params, csv);
-            err.println("wrote " + csv);
+            outputs.writeText(csv, IntruderExport.toCsv(report, params));
         }
         if (mitigate != null) {
-            List<Path> inputs = List.of(base, tuned.adapter != null ? tuned.adapter : tuned.checkpoint);
             MitigatedCheckpoint.Result written = MitigatedCheckpoint.write(baseSource, tunedSource, params, lambda,
-                    backend, mitigate, new AtomicFileWriter(inputs),
+                    backend, mitigate, outputs.writer(),
                     (index, count, tensor) -> err.printf(Locale.ROOT, "mitigate [%d/%d] %s%n", index + 1, count, tensor.name()));
             err.println("wrote " + mitigate + " (" + written.scaledRanks().size() + " matrices with intruder directions scaled by "
                     + lambda + ")");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +49,20 @@ class IntrudersSamplesTest {
 
     private int run(String... args) {
         return RankscopeCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void jsonOrCsvOntoAnInputIsRefusedAndTheInputStaysAsItWas() throws Exception {
+        Path shard = java.nio.file.Files.list(finetuned).filter(f -> f.toString().endsWith(".safetensors"))
+                .findFirst().orElseThrow();
+        byte[] before = java.nio.file.Files.readAllBytes(shard);
+        assertEquals(RankscopeCli.EXIT_BAD_INPUT, run("intruders", "--base", base.toString(), "--tuned",
+                finetuned.toString(), "--engine", "java", "--json", shard.toString()), err.toString());
+        assertEquals(RankscopeCli.EXIT_BAD_INPUT, run("intruders", "--base", base.toString(), "--tuned",
+                finetuned.toString(), "--engine", "java", "--csv", shard.toString()), err.toString());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(shard));
+        assertTrue(err.toString().contains(shard.getFileName().toString()), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
     }
 
     @Test

@@ -9,9 +9,9 @@ import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.compare.CompareViewModel;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,35 +38,14 @@ class CompareMatchesCliTest {
                 "--k", "7", "--epsilon", "0.8", "--json", json.toString());
         assertEquals(0, code, err.toString());
 
-        List<String> errors = new ArrayList<>();
-        DialogService dialogs = new DialogService() {
-            @Override
-            public void showError(String title, String message) {
-                errors.add(message);
-            }
-
-            @Override
-            public Optional<Path> chooseCheckpointFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> chooseCheckpointFolder() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> chooseSaveFile(String title, String suggestedName, String extension) {
-                return Optional.empty();
-            }
-        };
+        FakeDialogService dialogs = new FakeDialogService();
         WorkbenchViewModel workbench = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
                 new InMemorySettingsStore(), WorkbenchExecutors.sameThread());
         CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(OjAlgoBackend::new));
         vm.compare(s.base(), s.lora());
         vm.kProperty().set(7);
         vm.epsilonProperty().set(0.8);
-        assertTrue(errors.isEmpty(), errors.toString());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
 
         ObjectMapper mapper = new ObjectMapper();
         JsonNode cli = mapper.readTree(json.toFile());

@@ -2,10 +2,10 @@ package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.service.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,9 +13,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,7 +36,7 @@ class WorkbenchMalformedCorpusTest {
         settings.setQuickPreview(QuickPreview.OFF);
         EngineWorkbenchServices services = new EngineWorkbenchServices(
                 () -> Backends.select(Backends.Preference.JAVA), 1, dir.resolve("cache"));
-        RecordingDialogs dialogs = new RecordingDialogs();
+        FakeDialogService dialogs = new FakeDialogService();
         WorkbenchViewModel vm = new WorkbenchViewModel(services, dialogs, settings, WorkbenchExecutors.sameThread());
         try {
             vm.open(path);
@@ -48,8 +45,8 @@ class WorkbenchMalformedCorpusTest {
         }
 
         assertEquals(1, dialogs.errors.size(), c.id() + ": error dialogs " + dialogs.errors);
-        String[] shown = dialogs.errors.get(0);
-        String text = shown[0] + "\n" + shown[1];
+        FakeDialogService.Shown shown = dialogs.errors.get(0);
+        String text = shown.title() + "\n" + shown.message();
         String named = c.namedFile() != null ? c.namedFile() : path.getFileName().toString();
         assertTrue(text.contains(named), c.id() + ": the dialog must name " + named + ": " + text);
         assertFalse(text.contains("\tat ") || text.contains("at dev.") || text.contains("at java."),
@@ -57,30 +54,5 @@ class WorkbenchMalformedCorpusTest {
         assertFalse(text.contains("Exception") || text.contains("internal error") || text.contains("unexpected error"),
                 c.id() + ": " + text);
         assertFalse(Files.exists(dir.resolve(MalformedCorpus.MARKER)), c.id() + ": a pickle payload ran");
-    }
-
-    /** Records error dialogs; every other dialog answers "cancelled". */
-    private static final class RecordingDialogs implements DialogService {
-        final List<String[]> errors = new ArrayList<>();
-
-        @Override
-        public void showError(String title, String message) {
-            errors.add(new String[] {title, message});
-        }
-
-        @Override
-        public Optional<Path> chooseCheckpointFile() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseCheckpointFolder() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Path> chooseSaveFile(String title, String suggestedName, String extension) {
-            return Optional.empty();
-        }
     }
 }

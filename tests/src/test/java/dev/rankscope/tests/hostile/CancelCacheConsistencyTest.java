@@ -132,7 +132,11 @@ class CancelCacheConsistencyTest {
                 }
             };
             List<MatrixRef> misses = CachedSpectra.replayHits(cache, identity, refs, Precision.F64, gather);
-            new SpectrumTask(source, misses, reference, Precision.F64, 2, CachedSpectra.storing(cache, identity, gather)).run();
+            SpectrumTask last = new SpectrumTask(source, misses, reference, Precision.F64, 2,
+                    CachedSpectra.storing(cache, identity, gather));
+            last.run();
+            assertEquals(AbstractTask.Status.FINISHED, last.status(), () -> "final run: " + last.failure()
+                    + " (interrupted: " + Thread.currentThread().isInterrupted() + ", misses " + misses.size() + ")");
             assertEquals(MATRICES, got.size());
             for (MatrixRef ref : refs) {
                 assertArrayEquals(fresh.get(ref.id()), got.get(ref.id()), ref.id());

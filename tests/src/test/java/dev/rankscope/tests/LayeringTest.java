@@ -10,8 +10,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
- * Enforces the module direction app → views → analysis → engine (STYLE.md "Layers") on the
- * production classes of every module.
+ * Enforces the module direction app → views → application → (analysis, runtime) → engine
+ * (STYLE.md "Layers") on the production classes of every module.
  */
 @AnalyzeClasses(packages = "dev.rankscope",
         importOptions = {ImportOption.DoNotIncludeTests.class, LayeringTest.NoTestJars.class})
@@ -33,13 +33,23 @@ class LayeringTest {
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers().withOptionalLayers(true)
             .layer("app").definedBy("dev.rankscope.app..")
             .layer("views").definedBy("dev.rankscope.views..")
+            .layer("application").definedBy("dev.rankscope.application..")
             .layer("analysis").definedBy("dev.rankscope.analysis..")
+            .layer("runtime").definedBy("dev.rankscope.runtime..")
             .layer("engine").definedBy("dev.rankscope.engine..")
             .whereLayer("app").mayNotBeAccessedByAnyLayer()
             .whereLayer("views").mayOnlyBeAccessedByLayers("app")
-            .whereLayer("analysis").mayOnlyBeAccessedByLayers("views", "app")
-            .because("dependencies point one way, app → views → analysis → engine, so the engine and "
-                    + "analysis stay usable from the CLI and batch mode");
+            .whereLayer("application").mayOnlyBeAccessedByLayers("views", "app")
+            .whereLayer("analysis").mayOnlyBeAccessedByLayers("application", "views", "app")
+            .whereLayer("runtime").mayOnlyBeAccessedByLayers("application", "views", "app")
+            .because("dependencies point one way, app → views → application → (analysis, runtime) → engine, "
+                    + "so every use case is one headless job that the CLI, the workbench and batch/Spark runs share");
+
+    @ArchTest
+    static final ArchRule analysisAndRuntimeIndependent = noClasses().that().resideInAPackage("dev.rankscope.analysis..")
+            .should().dependOnClassesThat().resideInAPackage("dev.rankscope.runtime..")
+            .because("analysis is pure functions over weights and spectra; running a model is the runtime's "
+                    + "job, and the application layer joins the two");
 
     @ArchTest
     static final ArchRule noJavaFxInEngine = noClasses().that().resideInAPackage("dev.rankscope.engine..")
@@ -52,8 +62,15 @@ class LayeringTest {
             .because("analysis is pure functions over engine results, shared by the CLI and the workbench");
 
     @ArchTest
+    static final ArchRule noJavaFxInRuntimeOrApplication = noClasses().that()
+            .resideInAnyPackage("dev.rankscope.runtime..", "dev.rankscope.application..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
+            .because("the model runtime and the jobs run headless: the CLI, batch runs and Spark executors have no display");
+
+    @ArchTest
     static final ArchRule noSystemOutBelowApp = noClasses().that().resideInAnyPackage(
-                    "dev.rankscope.engine..", "dev.rankscope.analysis..", "dev.rankscope.views..")
+                    "dev.rankscope.engine..", "dev.rankscope.analysis..", "dev.rankscope.runtime..",
+                    "dev.rankscope.application..", "dev.rankscope.views..")
             .should().accessField(System.class, "out")
             .because("only the CLI prints; lower layers report through results, listeners and exceptions");
 }

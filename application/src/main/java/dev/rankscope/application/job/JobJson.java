@@ -1,0 +1,71 @@
+package dev.rankscope.application.job;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one Jackson configuration for job parameters, results and their JSON exports: records map
+ * by their component names, non-finite doubles (NaN, ±∞) are written as {@code null} (JSON has no
+ * such numbers), unknown properties are refused on reading. Thread-safe.
+ */
+public final class JobJson {
+    private static final ObjectMapper MAPPER = create();
+
+    private JobJson() {
+    }
+
+    /** The shared mapper (thread-safe for reading and writing; do not reconfigure it). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** {@code value} as pretty-printed JSON. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads {@code json} as a {@code type}; malformed JSON or a failing validation throws IllegalArgumentException. */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("not valid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static ObjectMapper create() {
+        SimpleModule nonFinite = new SimpleModule("rankscope-non-finite");
+        JsonSerializer<Double> doubles = new JsonSerializer<>() {
+            @Override
+            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                if (v == null || !Double.isFinite(v)) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(v);
+                }
+            }
+        };
+        nonFinite.addSerializer(Double.class, doubles);
+        nonFinite.addSerializer(double.class, doubles);
+        return new ObjectMapper()
+                .registerModule(nonFinite)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

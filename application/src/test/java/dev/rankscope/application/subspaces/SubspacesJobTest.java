@@ -115,6 +115,36 @@ class SubspacesJobTest {
     }
 
     @Test
+    void expertsOfFusedTensorsAndOfNamedExpertsAreGroupedPerLayer() {
+        Random rnd = new Random(8);
+        SafetensorsWriter w = new SafetensorsWriter();
+        double[] fused = new double[4 * 16 * 32];
+        for (int i = 0; i < fused.length; i++) {
+            fused[i] = rnd.nextGaussian();
+        }
+        w.add("model.layers.0.mlp.experts.gate_up_proj", DType.F32, new long[]{4, 16, 32}, s -> s.put(fused, 0, fused.length));
+        for (int e = 0; e < 3; e++) {
+            double[] x = new double[16 * 32];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextGaussian();
+            }
+            w.add("model.layers.1.block_sparse_moe.experts." + e + ".w1.weight", DType.F32, new long[]{16, 32},
+                    s -> s.put(x, 0, x.length));
+        }
+        Path file = tmp.resolve("moe.safetensors");
+        w.write(file, AtomicFileWriter.unprotected());
+        SubspacesResult r = new SubspacesJob().task(new SubspacesParameters(file, "experts", 4, 0.9,
+                SubspacesParameters.Sides.RIGHT, SubspacesParameters.Grouping.parse("experts"), 0.1, 4,
+                Backends.Preference.AUTO)).runHere();
+        assertEquals(7, r.matrices().size());
+        assertEquals(6 + 3, r.pairs().size(), "pairs within each layer's experts only");
+        assertEquals(2, r.groups().size());
+        assertEquals(4, r.groups().get(0).joint().ids().size());
+        assertEquals(3, r.groups().get(1).joint().ids().size());
+        assertTrue(r.pairs().stream().noneMatch(p -> p.a().contains("layers.0") != p.b().contains("layers.0")));
+    }
+
+    @Test
     void badRequestsAreOneSentenceEach() {
         Path ckpt = plantedCheckpoint(tmp);
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,

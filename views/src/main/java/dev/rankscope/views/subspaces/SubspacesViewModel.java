@@ -119,6 +119,11 @@ public final class SubspacesViewModel {
                 status.set(pr.message());
             }
         }));
+        task.addNoteListener(n -> ui.execute(() -> {
+            if (current == task) {
+                status.set(n);
+            }
+        }));
         track.accept(task);
         work.execute(() -> {
             task.run();

@@ -93,6 +93,17 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         side.setId("subspaces-side");
         side.getItems().addAll(Side.LEFT, Side.RIGHT);
         side.valueProperty().bindBidirectional(vm.sideProperty());
+        side.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Side v) {
+                return v == null ? "" : v.label() + (v == Side.LEFT ? " (column spaces, U)" : " (row spaces, V)");
+            }
+
+            @Override
+            public Side fromString(String s) {
+                return s.startsWith("left") ? Side.LEFT : Side.RIGHT;
+            }
+        });
         heatmapCaption.setWrapText(true);
         heatmapCaption.setMaxWidth(HEATMAP_SIDE);
         VBox left = new VBox(6, new HBox(6, new Label("Side"), side), heatmapCaption, new StackPane(heatmap));
@@ -101,7 +112,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         curve = ChartFactory.createXYLineChart(null, "i", "cos θᵢ", new XYSeriesCollection(cosines),
                 PlotOrientation.VERTICAL, false, true, false);
         curve.getXYPlot().getRangeAxis().setRange(0, 1.02);
-        ChartPane curvePane = new ChartPane("subspaces-angles", "Principal angles of the chosen pair", curve,
+        ChartPane curvePane = new ChartPane("subspaces-angles", "Principal angles", curve,
                 "principal-angles", dialogs, executors);
 
         SplitPane centre = new SplitPane(left, curvePane);
@@ -109,8 +120,9 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         groupTable.setId("subspaces-groups");
         groupTable.setPlaceholder(new Label("Groups appear here (choose adjacent:N, experts or kv)."));
         groupTable.getColumns().addAll(List.of(
-                column("Group", g -> g.joint().ids().size() <= 3 ? String.join(", ", g.joint().ids())
-                        : g.joint().ids().get(0) + " … " + g.joint().ids().get(g.joint().ids().size() - 1)
+                column("Group", g -> g.joint().ids().size() <= 3
+                        ? String.join(", ", g.joint().ids().stream().map(SubspacesView::shortName).toList())
+                        : shortName(g.joint().ids().get(0)) + " … " + shortName(g.joint().ids().get(g.joint().ids().size() - 1))
                         + " (" + g.joint().ids().size() + ")"),
                 column("Stacked", g -> g.joint().stacking().label()),
                 column("Shared rank", g -> Integer.toString(g.joint().sharedRank())),
@@ -119,6 +131,8 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
                 column("Dense", g -> String.format(Locale.ROOT, "%,d", g.joint().denseParams())),
                 column("Saved", g -> saved(g.joint()))));
         groupTable.setPrefHeight(180);
+        groupTable.getColumns().get(0).setPrefWidth(300);
+        groupTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         SplitPane vertical = new SplitPane(centre, groupTable);
         vertical.setOrientation(Orientation.VERTICAL);
         vertical.setDividerPositions(0.72);
@@ -128,6 +142,12 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         vm.resultProperty().addListener((o, a, r) -> refresh());
         vm.sideProperty().addListener((o, a, b) -> refresh());
         vm.selectedPairProperty().addListener((o, a, p) -> showPair(p));
+    }
+
+    /** A matrix id without the {@code model.} wrapper and the {@code .weight} suffix, for captions and cells. */
+    static String shortName(String id) {
+        String s = id.startsWith("model.") ? id.substring("model.".length()) : id;
+        return s.endsWith(".weight") ? s.substring(0, s.length() - ".weight".length()) : s;
     }
 
     private static String saved(JointDecomposition.Result j) {
@@ -247,7 +267,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         }
         heatmap.setImage(img);
         heatmapCaption.setText(String.format(Locale.ROOT, "Overlap ‖UₐᵀU_b‖²/k of the %s singular subspaces, %d matrices "
-                + "(%s … %s); white 0, dark red 1. Click a cell.", s.label(), n, axis.get(0), axis.get(n - 1)));
+                + "(%s … %s); white 0, dark red 1. Click a cell.", s.label(), n, shortName(axis.get(0)), shortName(axis.get(n - 1))));
     }
 
     /** Sequential white → dark red for overlap in [0, 1]; grey where not compared. */
@@ -269,7 +289,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         for (int i = 0; i < c.length; i++) {
             cosines.add(i + 1, c[i]);
         }
-        curve.setTitle(String.format(Locale.ROOT, "%s vs %s (%s, k = %d, overlap %.3f)", p.a(), p.b(), p.side().label(),
+        curve.setTitle(String.format(Locale.ROOT, "%s vs %s (%s, k = %d, overlap %.3f)", shortName(p.a()), shortName(p.b()), p.side().label(),
                 p.k(), p.overlap()));
         curve.getTitle().setFont(curve.getTitle().getFont().deriveFont(11f));
     }

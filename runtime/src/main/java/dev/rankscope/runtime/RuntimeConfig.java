@@ -163,6 +163,13 @@ public record RuntimeConfig(String modelType, Architecture architecture, int voc
             return v.asDouble();
         }
 
+        double requiredReal(String key) {
+            if (!node.hasNonNull(key)) {
+                throw new ModelRuntimeException(where + " has no " + key + ".");
+            }
+            return real(key, Double.NaN);
+        }
+
         String text(String key, String fallback) {
             JsonNode v = node.get(key);
             return v == null || v.isNull() ? fallback : v.asText().toLowerCase(Locale.ROOT);
@@ -187,8 +194,8 @@ public record RuntimeConfig(String modelType, Architecture architecture, int voc
             }
             Keys sk = new Keys(s, where + " rope_scaling");
             return switch (type) {
-                case RopeScaling.LINEAR -> new RopeScaling(type, sk.real("factor", Double.NaN), Double.NaN, Double.NaN, -1);
-                case RopeScaling.LLAMA3 -> new RopeScaling(type, sk.real("factor", Double.NaN),
+                case RopeScaling.LINEAR -> new RopeScaling(type, sk.requiredReal("factor"), Double.NaN, Double.NaN, -1);
+                case RopeScaling.LLAMA3 -> new RopeScaling(type, sk.requiredReal("factor"),
                         sk.real("low_freq_factor", 1.0), sk.real("high_freq_factor", 4.0),
                         sk.required("original_max_position_embeddings"));
                 default -> throw new ModelRuntimeException("Unsupported rope_scaling type '" + type + "' in " + where

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rankscope.engine.bench.SvdBenchmark;
 import dev.rankscope.engine.linalg.NativeBackend;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.synth.ModelShape;
+import dev.rankscope.runtime.ForwardBench;
+import dev.rankscope.runtime.ForwardMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +24,7 @@ import java.util.concurrent.Callable;
  * analyses a whole synthetic checkpoint instead ({@link ModelBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint).")
+        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint; with --forward, the model runtime's forward pass).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", paramLabel = "MxN,...", defaultValue = "1024x1024,1024x2816",
@@ -47,6 +51,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --model: time numpy on only the first N matrices (0 = all).")
     int numpyLimit;
 
+    @Option(names = "--forward",
+            description = "Time the model runtime's forward pass on a synthetic causal LM (--model preset, default tinyllama) "
+                    + "next to the engine's sgemm in the same run.")
+    boolean forward;
+
+    @Option(names = "--seq-len", defaultValue = "512", description = "With --forward: tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    int seqLen;
+
+    @Option(names = "--sequences", defaultValue = "1", description = "With --forward: sequences per batch. Default: ${DEFAULT-VALUE}.")
+    int sequences;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (repeat < 1) {
             throw new CliOptions.BadOptionException("--repeat must be at least 1");
+        }
+        if (forward) {
+            return forwardBench();
         }
         if (model != null) {
             return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit,
@@ -98,6 +116,31 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        return 0;
+    }
+
+    /** {@code --forward}: {@link ForwardBench} on a synthetic checkpoint (generated once). */
+    private int forwardBench() {
+        if (seqLen < 2 || sequences < 1) {
+            throw new CliOptions.BadOptionException("--seq-len must be at least 2 and --sequences at least 1");
+        }
+        ModelShape shape;
+        try {
+            shape = ModelShape.preset(model == null ? "tinyllama" : model);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = ModelBench.syntheticCheckpoint(shape, err);
+        ForwardBench.Result r = ForwardBench.run(new ForwardBench.Parameters(dir, seqLen, sequences, repeat), ForwardMonitor.NONE);
+        out.printf("model          %s (synthetic BF16, %s)%n", shape.name(), dir);
+        out.printf("BLAS           %s%n", r.blas());
+        out.printf("forward        %d tokens, %.1f GFLOP in %.2f s (median of %d) = %.1f GFLOP/s%n",
+                r.tokens(), r.forwardGflop(), r.forwardSeconds(), repeat, r.forwardGflops());
+        out.printf("sgemm          %s: %.1f GFLOP/s%n", r.sgemmShape(), r.sgemmGflops());
+        out.printf("efficiency     %.0f %% of sgemm (goal ≥ 50 %%)%n", 100 * r.efficiency());
+        out.printf("peak RSS       %s%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB");
         return 0;
     }
 

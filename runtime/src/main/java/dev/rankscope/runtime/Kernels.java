@@ -11,6 +11,8 @@ final class Kernels {
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    /** Largest attention score block (floats, 16 MB): long sequences are processed in query-row blocks. */
+    static final int SCORE_BLOCK_FLOATS = 1 << 22;
 
     private Kernels() {
     }
@@ -205,10 +207,17 @@ final class Kernels {
      * head {@code g = h / (heads/kvHeads)} (GQA). {@code q} is tokens × heads·d, {@code k} and
      * {@code v} tokens × kvHeads·d. Causal masks future positions; a sliding window w > 0 also
      * masks keys with {@code i − j ≥ w}. Softmax subtracts the row maximum and sums in float64.
-     * The heads of one key/value group are stacked into one matmul.
+     * The heads of one key/value group are stacked into one matmul, split into query-row blocks so
+     * the score matrix stays within {@link #SCORE_BLOCK_FLOATS}.
      */
     static FloatMatrix attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, Batch batch, int heads, int kvHeads,
                                  int d, boolean causal, int slidingWindow) {
+        return attention(q, k, v, batch, heads, kvHeads, d, causal, slidingWindow, SCORE_BLOCK_FLOATS);
+    }
+
+    /** {@link #attention} with a given score block size (tests use small ones). */
+    static FloatMatrix attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, Batch batch, int heads, int kvHeads,
+                                 int d, boolean causal, int slidingWindow, int scoreBlockFloats) {
         int group = heads / kvHeads;
         FloatMatrix out = FloatMatrix.zeros(q.rows(), heads * d);
         float scale = (float) (1 / Math.sqrt(d));
@@ -218,17 +227,33 @@ final class Kernels {
             float[] kh = new float[len * d];
             float[] vh = new float[len * d];
             float[] qg = new float[group * len * d];
-            float[] scores = new float[group * len * len];
             float[] ctx = new float[group * len * d];
+            int stacked = group * len;
+            int blockRows = Math.max(1, Math.min(stacked, scoreBlockFloats / len));
+            float[] qBlock = new float[blockRows * d];
+            float[] scores = new float[blockRows * len];
+            float[] ctxBlock = new float[blockRows * d];
             for (int g = 0; g < kvHeads; g++) {
                 slice(k, start, len, g * d, d, kh, 0);
                 slice(v, start, len, g * d, d, vh, 0);
                 for (int j = 0; j < group; j++) {
                     slice(q, start, len, (g * group + j) * d, d, qg, j * len * d);
                 }
-                FloatGemm.multiply(false, true, group * len, len, d, scale, qg, d, kh, d, 0f, scores, len);
-                softmaxRows(scores, group * len, len, causal, slidingWindow);
-                FloatGemm.multiply(false, false, group * len, d, len, 1f, scores, len, vh, d, 0f, ctx, d);
+                // the group's heads stacked (group·len rows), in row blocks that bound the score matrix
+                for (int r0 = 0; r0 < stacked; r0 += blockRows) {
+                    int rows = Math.min(blockRows, stacked - r0);
+                    float[] qb = rows == stacked ? qg : qBlock;
+                    if (qb != qg) {
+                        System.arraycopy(qg, r0 * d, qBlock, 0, rows * d);
+                    }
+                    float[] cb = rows == stacked ? ctx : ctxBlock;
+                    FloatGemm.multiply(false, true, rows, len, d, scale, qb, d, kh, d, 0f, scores, len);
+                    softmaxRows(scores, r0, rows, len, causal, slidingWindow);
+                    FloatGemm.multiply(false, false, rows, d, len, 1f, scores, len, vh, d, 0f, cb, d);
+                    if (cb != ctx) {
+                        System.arraycopy(ctxBlock, 0, ctx, r0 * d, rows * d);
+                    }
+                }
                 for (int j = 0; j < group; j++) {
                     int h = g * group + j;
                     for (int i = 0; i < len; i++) {
@@ -246,10 +271,13 @@ final class Kernels {
         }
     }
 
-    /** Row-wise softmax of {@code rows × len} scores; row r attends as query position {@code r % len}. */
-    private static void softmaxRows(float[] a, int rows, int len, boolean causal, int window) {
+    /**
+     * Row-wise softmax of {@code rows × len} scores; local row r is stacked row {@code firstRow + r}
+     * and attends as query position {@code (firstRow + r) % len}.
+     */
+    private static void softmaxRows(float[] a, int firstRow, int rows, int len, boolean causal, int window) {
         for (int r = 0; r < rows; r++) {
-            int i = r % len;
+            int i = (firstRow + r) % len;
             int off = r * len;
             int hi = causal ? i : len - 1;
             int lo = window > 0 ? Math.max(0, i - window + 1) : 0;

@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sequences", defaultValue = "1", description = "With --forward: sequences per batch. Default: ${DEFAULT-VALUE}.")
     int sequences;
 
+    @Option(names = "--layers", defaultValue = "0",
+            description = "With --forward: keep only the first N layers of the preset's shape (per-layer peak memory of a "
+                    + "large model without generating all of it; 0 = all). Default: ${DEFAULT-VALUE}.")
+    int layers;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -130,6 +135,13 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
         }
+        if (layers < 0) {
+            throw new CliOptions.BadOptionException("--layers must be at least 0");
+        }
+        if (layers > 0 && layers < shape.layers()) {
+            shape = new ModelShape(shape.name() + "-" + layers + "layers", layers, shape.hidden(), shape.intermediate(),
+                    shape.heads(), shape.kvHeads(), shape.vocab(), shape.tiedEmbeddings());
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = ModelBench.syntheticCheckpoint(shape, err);
@@ -140,7 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
                 r.tokens(), r.forwardGflop(), r.forwardSeconds(), repeat, r.forwardGflops());
         out.printf("sgemm          %s: %.1f GFLOP/s%n", r.sgemmShape(), r.sgemmGflops());
         out.printf("efficiency     %.0f %% of sgemm (goal ≥ 50 %%)%n", 100 * r.efficiency());
-        out.printf("peak RSS       %s%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB");
+        out.printf("peak RSS       %s (max heap %d MB)%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB",
+                Runtime.getRuntime().maxMemory() >> 20);
         return 0;
     }
 

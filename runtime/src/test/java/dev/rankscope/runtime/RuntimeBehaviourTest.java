@@ -216,8 +216,13 @@ class RuntimeBehaviourTest {
     }
 
     @Test
-    void longTextsAreNotTruncated() throws IOException {
-        try (ModelFolder f = ModelFolder.open(copyOf("llama-spec"))) {
+    void longTextsAreNotTruncatedEvenWhenTokenizerJsonAsksForIt() throws IOException {
+        Path dir = copyOf("llama-spec");
+        Path tok = dir.resolve("tokenizer.json");
+        Files.writeString(tok, Files.readString(tok).replace("\"truncation\": null",
+                "\"truncation\": {\"direction\": \"Right\", \"max_length\": 5, \"strategy\": \"LongestFirst\", \"stride\": 0}"));
+        assertTrue(Files.readString(tok).contains("\"max_length\": 5"));
+        try (ModelFolder f = ModelFolder.open(dir)) {
             String text = String.join(" ", java.util.Collections.nCopies(700, "water"));
             int[] ids = f.tokenizer().encode(text, true);
             assertEquals(701, ids.length, "<s> plus 700 words");

@@ -89,15 +89,7 @@ final class ModelBench {
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
         }
-        Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
-        Path marker = dir.resolve("config.json");
-        if (!Files.exists(marker)) {
-            int shards = (int) Math.max(2, (shape.parameterCount() * 2 + 999_999_999L) / 1_000_000_000L);
-            err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
-            long g0 = System.nanoTime();
-            SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
-            err.printf("rankscope bench: generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);
-        }
+        Path dir = syntheticCheckpoint(shape, err);
         SvdBackend backend = Backends.select(Backends.Preference.AUTO);
         Path cacheDir;
         try {
@@ -234,6 +226,23 @@ final class ModelBench {
         dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
                 new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(root));
         return file;
+    }
+
+    /**
+     * The synthetic BF16 checkpoint of {@code shape} in the cache folder's {@code bench/} sibling,
+     * generated on first use (sharded, with config.json); shared by the SVD and forward benchmarks.
+     */
+    static Path syntheticCheckpoint(ModelShape shape, PrintWriter err) {
+        Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
+        Path marker = dir.resolve("config.json");
+        if (!Files.exists(marker)) {
+            int shards = (int) Math.max(2, (shape.parameterCount() * 2 + 999_999_999L) / 1_000_000_000L);
+            err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
+            long g0 = System.nanoTime();
+            SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
+            err.printf("rankscope bench: generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);
+        }
+        return dir;
     }
 
     /** VmHWM from /proc/self/status (Linux), the process's peak resident set. */

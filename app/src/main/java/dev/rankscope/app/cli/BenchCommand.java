@@ -158,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.println(crossover == null ? "two-stage faster at none of these sizes"
                 : "two-stage faster from n = " + crossover + " among these sizes; the engine switches at n ≥ "
                 + dev.rankscope.engine.linalg.KernelTimer.twoStageFrom() + " (-Drankscope.twoStageFrom=N to change)");
+        return 0;
+    }
+
     /** {@code --forward}: {@link ForwardBench} on a synthetic checkpoint (generated once). */
     private int forwardBench() {
         if (seqLen < 2 || sequences < 1) {

@@ -68,7 +68,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * State of the Budget tab (issue 5, SPEC §4–5): strategy and its parameters, budget, scope and
+ * State of the Budget tab (SPEC §4–5): strategy and its parameters, budget, scope and
  * constraints as properties; the plan, the strategy comparison and the reconstruction preview as
  * read-only results.
  *

@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One self-contained HTML report of a checkpoint analysis (issue 9 "Reports"): model summary,
+ * One self-contained HTML report of a checkpoint analysis (the workbench's and the CLI's reports): model summary,
  * the metrics table (the CLI's columns), the layer map, spectra of notable matrices
  * ({@link NotableMatrices}), the intruder summary when a comparison is given (SPEC §3), the plan
  * summary when a plan is given (SPEC §4–5) and a provenance footer (header SHA-256, tool version,

@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * File ▸ Export report… (issue 9): writes the same self-contained HTML report as
+ * File ▸ Export report…: writes the same self-contained HTML report as
  * {@code rankscope report} for the open checkpoint (the one holding the selected matrix, else the
  * first opened), from the spectra the session already computed (waiting for the workbench's own
  * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The settings dialog's view of the on-disk spectrum cache (issue #7: "size shown and clearable
- * in settings"): where it is, how big, and clearing it. A port so tests fake it or point it at a
+ * The settings dialog's view of the on-disk spectrum cache (its size shown and clearable in
+ * the settings): where it is, how big, and clearing it. A port so tests fake it or point it at a
  * temporary folder. Methods touch the disk: call them off the FX thread.
  */
 public interface CacheControl {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The workbench's quick approximate pass (issue #7): for each matrix, the top
+ * The workbench's quick approximate pass: for each matrix, the top
  * {@value #TOP_K} singular values by randomised subspace iteration ({@link RandomizedSvd},
  * Halko–Martinsson–Tropp Alg. 4.4, fixed seed {@value #SEED}, {@value #POWER_ITERATIONS} power
  * iterations, oversampling {@value #OVERSAMPLE}), analysed with {@link Analyzer} as an

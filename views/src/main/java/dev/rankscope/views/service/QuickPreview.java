@@ -5,7 +5,7 @@ import dev.rankscope.analysis.MatrixAnalysis;
 import java.util.List;
 
 /**
- * When the workbench runs the quick approximate pass (issue #7) before the exact one: a persisted
+ * When the workbench runs the quick approximate pass before the exact one: a persisted
  * setting ("Quick preview (approximate top-64)"). Pure, thread-safe.
  *
  * <p>The rule for {@link #LARGE_CHECKPOINTS}: the exact pass is estimated to take long when

@@ -24,7 +24,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear, issue #7), the quick-preview
+ * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear), the quick-preview
  * mode, and the engine and worker-thread choices for the next start, all persisted through the
  * workbench's {@link SettingsStore} as soon as they change.
  *

@@ -52,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
  *
- * <p>Quick preview (issue #7): when {@link #quickPreviewProperty()} applies to a checkpoint
+ * <p>Quick preview : when {@link #quickPreviewProperty()} applies to a checkpoint
  * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
  * singular values, {@code Spectrum.approximate()}) runs first and its results fill
  * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's

@@ -2,10 +2,10 @@ package dev.rankscope.views.charts;
 
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.views.charts.render.ChartExport;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
-import dev.rankscope.views.charts.render.RasterPicture;
+import dev.rankscope.application.render.ChartExport;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
+import dev.rankscope.application.render.RasterPicture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Bounds;

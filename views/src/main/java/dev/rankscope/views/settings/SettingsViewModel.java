@@ -2,8 +2,8 @@ package dev.rankscope.views.settings;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.model.ByteSizes;
-import dev.rankscope.views.service.CacheControl;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.CacheControl;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;

@@ -1,12 +1,8 @@
 package dev.rankscope.app.cli;
 
 import dev.rankscope.application.subspaces.SubspacesJob;
-import dev.rankscope.application.subspaces.SubspacesJson;
 import dev.rankscope.application.subspaces.SubspacesParameters;
 import dev.rankscope.application.subspaces.SubspacesResult;
-import dev.rankscope.application.job.JobTask;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.TensorSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -85,32 +81,19 @@ public final class SubspacesCommand implements Callable<Integer> {
         SubspacesParameters parameters;
         try {
             parameters = new SubspacesParameters(checkpoint, module, k, energy, SubspacesParameters.Sides.parse(side),
-                    SubspacesParameters.Grouping.parse(groups), targetError, maxGroup, CliOptions.engine(engine));
+                    SubspacesParameters.Grouping.parse(groups), targetError, maxGroup, CliOptions.engine(engine), json, csv);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
-        List<Path> inputs = new java.util.ArrayList<>();
-        try (TensorSource source = Checkpoints.open(checkpoint)) {
-            inputs.addAll(source.files());
-        }
-        inputs.add(checkpoint);
-        OutputFiles outputs = OutputFiles.protecting(inputs, err, quiet, json, csv);
-        JobTask<SubspacesResult> task = new SubspacesJob().task(parameters);
-        if (!quiet) {
-            task.addNoteListener(n -> err.println("rankscope: " + n));
-        }
         SubspacesResult result;
         try {
-            result = task.runHere();
+            result = CliJobs.run(new SubspacesJob().task(parameters), err, quiet);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(checkpoint.getFileName() + ": " + e.getMessage());
         }
         print(result, out);
-        if (json != null) {
-            outputs.writeText(json, SubspacesJson.toJson(result));
-        }
-        if (csv != null) {
-            outputs.writeText(csv, SubspacesJson.pairsCsv(result));
+        if (!quiet) {
+            result.written().forEach(f -> err.println("rankscope: wrote " + f));
         }
         return 0;
     }

@@ -14,7 +14,9 @@ import dev.rankscope.analysis.subspace.SingularBasis;
 import dev.rankscope.analysis.subspace.Stacking;
 import dev.rankscope.application.job.Job;
 import dev.rankscope.application.job.JobTask;
+import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.HeaderDigest;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
@@ -82,6 +84,9 @@ public final class SubspacesJob implements Job<SubspacesParameters, SubspacesRes
         protected SubspacesResult compute() {
             SvdBackend backend = Backends.select(p.engine());
             try (TensorSource source = Checkpoints.open(p.checkpoint())) {
+                List<java.nio.file.Path> inputs = new ArrayList<>(ProtectedInputs.of(source));
+                inputs.add(p.checkpoint());
+                AtomicFileWriter files = ProtectedInputs.checked(inputs, p.json(), p.csv());
                 List<MatrixRef> refs = select(MatrixListing.of(source, false).matrices());
                 long memory = memoryEstimate(refs);
                 long limit = (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
@@ -118,8 +123,18 @@ public final class SubspacesJob implements Job<SubspacesParameters, SubspacesRes
                 SourceInfo info = new SourceInfo(source.path().toString(), source.format(), HeaderDigest.sha256(source),
                         source.tensors().size(), refs.size());
                 notes.forEach(this::note);
-                return new SubspacesResult(info, p, refs.stream().map(MatrixRef::id).toList(), pairs, groups, suggestion,
-                        memory, notes);
+                SubspacesResult result = new SubspacesResult(info, p, refs.stream().map(MatrixRef::id).toList(), pairs,
+                        groups, suggestion, memory, notes, List.of());
+                List<java.nio.file.Path> written = new ArrayList<>();
+                if (p.json() != null) {
+                    files.writeBytes(p.json(), SubspacesJson.toJson(result).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    written.add(p.json());
+                }
+                if (p.csv() != null) {
+                    files.writeBytes(p.csv(), SubspacesJson.pairsCsv(result).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    written.add(p.csv());
+                }
+                return new SubspacesResult(info, p, result.matrices(), pairs, groups, suggestion, memory, notes, written);
             }
         }
 

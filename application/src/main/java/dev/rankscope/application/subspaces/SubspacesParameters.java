@@ -20,10 +20,18 @@ import java.util.Locale;
  * @param targetError  relative Frobenius error ε at which shared and separate bases are compared
  * @param maxGroupSize the largest group the adjacent-layer suggestion may form
  * @param engine       the SVD engine preference
+ * @param json         where to write the JSON ({@link SubspacesJson}), or null
+ * @param csv          where to write the pair CSV, or null
  */
 public record SubspacesParameters(Path checkpoint, String module, Integer k, double energy, Sides sides,
                                   Grouping grouping, double targetError, int maxGroupSize,
-                                  Backends.Preference engine) implements JobParameters {
+                                  Backends.Preference engine, Path json, Path csv) implements JobParameters {
+
+    /** Parameters that write nothing (the workbench exports on demand). */
+    public SubspacesParameters(Path checkpoint, String module, Integer k, double energy, Sides sides,
+                               Grouping grouping, double targetError, int maxGroupSize, Backends.Preference engine) {
+        this(checkpoint, module, k, energy, sides, grouping, targetError, maxGroupSize, engine, null, null);
+    }
 
     /** The default energy threshold for k. */
     public static final double DEFAULT_ENERGY = 0.9;

@@ -17,11 +17,13 @@ import java.util.List;
  * @param suggestion    the greedy adjacent-layer grouping (only for adjacent groups; else null)
  * @param memoryBytes   the memory estimate of the singular bases held during the run
  * @param notes         what was skipped and why (one line each)
+ * @param written       the files written, in order
  */
 public record SubspacesResult(SourceInfo source, SubspacesParameters parameters, List<String> matrices,
                               List<Pair> pairs, List<Group> groups, Suggestion suggestion, long memoryBytes,
-                              List<String> notes) {
+                              List<String> notes, List<java.nio.file.Path> written) {
     public SubspacesResult {
+        written = List.copyOf(written);
         matrices = List.copyOf(matrices);
         pairs = List.copyOf(pairs);
         groups = List.copyOf(groups);

@@ -398,10 +398,11 @@ public final class AnalysisJson {
                 if (!mpNode.isObject()) {
                     throw fail(w, "is not an object");
                 }
-                mp = new MarchenkoPasturFit(num(mpNode, "q", Double.NaN), num(mpNode, "s", Double.NaN),
+                mp = new MarchenkoPasturFit(bool(mpNode, "quick", w) ? MarchenkoPasturFit.Method.QUICK
+                        : MarchenkoPasturFit.Method.WEIGHTWATCHER, num(mpNode, "q", Double.NaN), num(mpNode, "s", Double.NaN),
                         num(mpNode, "bulk_min", Double.NaN), num(mpNode, "bulk_max", Double.NaN),
                         num(mpNode, "tw", Double.NaN), integer(mpNode, "num_spikes", w),
-                        num(mpNode, "softrank", Double.NaN), bool(mpNode, "quick", w));
+                        num(mpNode, "softrank", Double.NaN), Double.NaN, false);
             }
             List<String> warnings = new ArrayList<>();
             for (JsonNode w : array(m, "warnings", where)) {

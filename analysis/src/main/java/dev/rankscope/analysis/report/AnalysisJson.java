@@ -47,15 +47,23 @@ import java.util.Locale;
  *  "matrices":[{"name","tensor","transposed","layer","module","shape":[m,n],"dtype","method","precision","approximate",
  *    "sigma":[all, descending],"effective_rank","energy_effective_rank","stable_rank",
  *    "numerical_rank","rank_at_energy":{"0.9","0.95","0.99"},"spectral_entropy",
- *    "alpha","alpha_weighted","xmin","ks_distance",
- *    "mp":{"q","s","bulk_min","bulk_max","tw","num_spikes","softrank","quick"},
+ *    "alpha","alpha_weighted","xmin","ks_distance","sigma_alpha","num_pl_spikes","log_alpha_norm","verdict",
+ *    "mp":{"method","degenerate","q","s","scale","bulk_min_mean1","bulk_max_mean1","bulk_min_lambda",
+ *          "bulk_max_lambda","tw","num_spikes","softrank","quick"},
  *    "spectral_norm","frobenius_norm","nuclear_norm","condition_number","log_norm",
  *    "log_spectral_norm","warnings":[...]}],
  *  "failures":[...]}
  * </pre>
  * Conventions: NaN and ±∞ are written as {@code null} (condition number ∞, log norms −∞ of a
  * zero matrix, undefined entropy); {@code layer} is null outside the blocks; the power-law
- * fields are null when there is no fit and {@code mp} is null when there is no MP estimate;
+ * fields are null when there is no fit (also below {@code min_evals}, SPEC §2) and {@code mp} is
+ * null when there is no MP estimate; {@code verdict} is "over-trained", "under-trained" or "";
+ * {@code mp.method} is {@code ww} (WeightWatcher's fit), {@code grid} (SPEC-literal grid) or
+ * {@code quick}; {@code mp.degenerate} flags a WeightWatcher fit whose every grid candidate was
+ * rejected; {@code bulk_*_mean1} are on the axis rescaled to mean eigenvalue 1, {@code bulk_*_lambda}
+ * on the λ = σ² axis (WeightWatcher's {@code bulk_min}/{@code bulk_max}), {@code scale} is
+ * WeightWatcher's {@code W_scale} (λ_mean1 = scale²·λ). Files written before these fields
+ * existed read with {@code bulk_min}/{@code bulk_max} as the mean-1 values and method {@code grid};
  * {@code dtype} is the safetensors/ggml name, {@code method} {@link SvdMethod#id()},
  * {@code precision} {@link Precision#id()}. Doubles are written with full (round-trip)
  * precision. {@code tensor} is the stored tensor a matrix is read from and {@code transposed}
@@ -216,15 +224,30 @@ public final class AnalysisJson {
         number(g, "alpha_weighted", pl == null ? Double.NaN : pl.alphaWeighted());
         number(g, "xmin", pl == null ? Double.NaN : pl.xmin());
         number(g, "ks_distance", pl == null ? Double.NaN : pl.ksDistance());
+        number(g, "sigma_alpha", pl == null ? Double.NaN : pl.sigmaAlpha());
+        if (pl == null) {
+            g.writeNullField("num_pl_spikes");
+            g.writeNullField("log_alpha_norm");
+            g.writeNullField("verdict");
+        } else {
+            g.writeNumberField("num_pl_spikes", pl.numTail());
+            number(g, "log_alpha_norm", pl.logAlphaNorm());
+            g.writeStringField("verdict", pl.verdict());
+        }
         MarchenkoPasturFit mp = m.mp();
         if (mp == null) {
             g.writeNullField("mp");
         } else {
             g.writeObjectFieldStart("mp");
+            g.writeStringField("method", mp.method().label());
+            g.writeBooleanField("degenerate", mp.degenerate());
             number(g, "q", mp.q());
             number(g, "s", mp.sigma());
-            number(g, "bulk_min", mp.bulkMin());
-            number(g, "bulk_max", mp.bulkMax());
+            number(g, "scale", mp.scale());
+            number(g, "bulk_min_mean1", mp.bulkMin());
+            number(g, "bulk_max_mean1", mp.bulkMax());
+            number(g, "bulk_min_lambda", mp.bulkMinEigenvalue());
+            number(g, "bulk_max_lambda", mp.bulkMaxEigenvalue());
             number(g, "tw", mp.tracyWidom());
             g.writeNumberField("num_spikes", mp.numSpikes());
             number(g, "softrank", mp.softRank());
@@ -398,11 +421,19 @@ public final class AnalysisJson {
                 if (!mpNode.isObject()) {
                     throw fail(w, "is not an object");
                 }
-                mp = new MarchenkoPasturFit(bool(mpNode, "quick", w) ? MarchenkoPasturFit.Method.QUICK
-                        : MarchenkoPasturFit.Method.WEIGHTWATCHER, num(mpNode, "q", Double.NaN), num(mpNode, "s", Double.NaN),
-                        num(mpNode, "bulk_min", Double.NaN), num(mpNode, "bulk_max", Double.NaN),
+                // files written before "method" existed came from the SPEC-literal grid fit
+                MarchenkoPasturFit.Method fitMethod = mpNode.hasNonNull("method")
+                        ? MarchenkoPasturFit.Method.ofLabel(mpNode.get("method").asText())
+                        : bool(mpNode, "quick", w) ? MarchenkoPasturFit.Method.QUICK : MarchenkoPasturFit.Method.GRID;
+                if (fitMethod == null) {
+                    throw fail(w + ".method", "unknown MP method " + mpNode.get("method"));
+                }
+                boolean degenerate = mpNode.hasNonNull("degenerate") && bool(mpNode, "degenerate", w);
+                String mean1 = mpNode.has("bulk_max_mean1") ? "_mean1" : "";   // "bulk_min"/"bulk_max" before
+                mp = new MarchenkoPasturFit(fitMethod, num(mpNode, "q", Double.NaN), num(mpNode, "s", Double.NaN),
+                        num(mpNode, "bulk_min" + mean1, Double.NaN), num(mpNode, "bulk_max" + mean1, Double.NaN),
                         num(mpNode, "tw", Double.NaN), integer(mpNode, "num_spikes", w),
-                        num(mpNode, "softrank", Double.NaN), Double.NaN, false);
+                        num(mpNode, "softrank", Double.NaN), num(mpNode, "scale", Double.NaN), degenerate);
             }
             List<String> warnings = new ArrayList<>();
             for (JsonNode w : array(m, "warnings", where)) {

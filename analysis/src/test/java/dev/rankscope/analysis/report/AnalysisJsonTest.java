@@ -3,6 +3,8 @@ package dev.rankscope.analysis.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
+import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.engine.io.CheckpointWriteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +45,21 @@ class AnalysisJsonTest {
         JsonNode m = root.get("matrices").get(0);
         assertEquals(List.of("name", "tensor", "transposed", "layer", "module", "shape", "dtype", "method", "precision", "approximate", "sigma",
                 "effective_rank", "energy_effective_rank", "stable_rank", "numerical_rank", "rank_at_energy",
-                "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "mp", "spectral_norm",
+                "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "sigma_alpha", "num_pl_spikes",
+                "log_alpha_norm", "verdict", "mp", "spectral_norm",
                 "frobenius_norm", "nuclear_norm", "condition_number", "log_norm", "log_spectral_norm", "warnings"), keys(m));
         assertEquals(List.of("0.9", "0.95", "0.99"), keys(m.get("rank_at_energy")));
-        assertEquals(List.of("q", "s", "bulk_min", "bulk_max", "tw", "num_spikes", "softrank", "quick"), keys(m.get("mp")));
+        assertEquals(List.of("method", "degenerate", "q", "s", "scale", "bulk_min_mean1", "bulk_max_mean1",
+                "bulk_min_lambda", "bulk_max_lambda", "tw", "num_spikes", "softrank", "quick"), keys(m.get("mp")));
+        assertEquals("ww", m.get("mp").get("method").asText());
+        MarchenkoPasturFit fit = a.matrices().get(0).mp();
+        assertEquals(fit.bulkMax() / (fit.scale() * fit.scale()), m.get("mp").get("bulk_max_lambda").asDouble(), 0);
+        assertEquals(fit.bulkMax(), m.get("mp").get("bulk_max_mean1").asDouble(), 0);
+        PowerLawFit pl = a.matrices().get(0).powerLaw();
+        assertEquals(pl.sigmaAlpha(), m.get("sigma_alpha").asDouble(), 0);
+        assertEquals(pl.numTail(), m.get("num_pl_spikes").asInt());
+        assertEquals(pl.logAlphaNorm(), m.get("log_alpha_norm").asDouble(), 0);
+        assertEquals(pl.verdict(), m.get("verdict").asText());
         assertEquals("model.layers.0.self_attn.q_proj.weight", m.get("name").asText());
         assertEquals(0, m.get("layer").asInt());
         assertEquals("q", m.get("module").asText());

@@ -39,9 +39,10 @@ import java.util.function.Predicate;
  * @param useCache    read and write the spectrum cache
  * @param quiet       print nothing on stderr but the failed matrices
  * @param memory      memory admission control for the spectra, or null for the runtime's ({@link MemoryBudget#fromRuntime()})
+ * @param parameters  metric options (MP fit mode, min_evals)
  */
 record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boolean useCache, boolean quiet,
-                   MemoryBudget memory) {
+                   MemoryBudget memory, AnalysisParameters parameters) {
 
     /**
      * @param analysis the result (every selected matrix that could be analysed, failures listed)
@@ -81,13 +82,13 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
             cache = new SpectrumCache(SpectrumCache.defaultDir(), CliOptions.engineVersion(backend));
             identity = identity(source);
             todo = CachedAnalysis.replayHits(cache, identity, source, all, refs, precision,
-                    AnalysisParameters.DEFAULT, collector);
+                    parameters, collector);
             if (!quiet && todo.size() < refs.size()) {
                 err.println("rankscope: " + (refs.size() - todo.size()) + " spectra from the cache");
             }
         }
         if (!todo.isEmpty()) {
-            AnalyzeTask task = new AnalyzeTask(source, todo, backend, precision, parallelism, AnalysisParameters.DEFAULT, memory,
+            AnalyzeTask task = new AnalyzeTask(source, todo, backend, precision, parallelism, parameters, memory,
                     cache == null ? collector : CachedAnalysis.storing(cache, identity, collector));
             if (!quiet) {
                 task.addListener(new ProgressPrinter(err, todo.size()));

@@ -3,6 +3,7 @@ package dev.rankscope.app.cli;
 import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
+import dev.rankscope.analysis.report.WeightWatcherCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.AnalysisTable;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
@@ -48,6 +49,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one CSV row per matrix.")
     Path csv;
 
+    @Option(names = "--ww-csv", paramLabel = "FILE", description = "Write WeightWatcher 0.7.5.5's details table "
+            + "(its column names, order and units) as CSV.")
+    Path wwCsv;
+
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only matrices whose name contains a match.")
     String filter;
 
@@ -87,7 +92,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         AnalysisRun run = options.run(backend, precision);
 
         try (TensorSource source = Checkpoints.open(checkpoint)) {
-            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv);
+            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv, wwCsv);
             MatrixListing listing = MatrixListing.of(source, perHead, convMode);
             if (!options.quiet && source.tensors().stream().anyMatch(t -> t.rank() == 4)) {
                 err.println("rankscope: conv kernels: " + (convMode == ConvMode.POOLED
@@ -116,6 +121,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (csv != null) {
                 AnalysisCsv.write(analysis, csv, outputs.writer());
                 outputs.wrote(csv);
+            }
+            if (wwCsv != null) {
+                WeightWatcherCsv.write(analysis, wwCsv, outputs.writer());
+                outputs.wrote(wwCsv);
             }
             return outcome.exitCode();
         }

@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,6 +137,37 @@ class AnalysisJsonTest {
         Path csv = dir.resolve("out/analysis.csv");
         AnalysisCsv.write(ofModel, csv);
         assertEquals(AnalysisCsv.lines(a.matrices()), List.of(Files.readString(csv).split("\r\n")));
+    }
+
+    @Test
+    void readsFilesWrittenBeforeTheMpMethodAndAxesWereNamed() throws Exception {
+        CheckpointAnalysis a = ReportFixtures.checkpoint();
+        MarchenkoPasturFit fit = a.matrices().get(0).mp();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(AnalysisJson.toJson(a));
+        com.fasterxml.jackson.databind.node.ObjectNode mp =
+                (com.fasterxml.jackson.databind.node.ObjectNode) root.get("matrices").get(0).get("mp");
+        for (String gone : List.of("method", "degenerate", "scale", "bulk_min_mean1", "bulk_max_mean1",
+                "bulk_min_lambda", "bulk_max_lambda")) {
+            mp.remove(gone);
+        }
+        mp.put("bulk_min", fit.bulkMin());
+        mp.put("bulk_max", fit.bulkMax());
+        MarchenkoPasturFit old = AnalysisJson.read(new StringReader(root.toString()), "old.json").matrices().get(0).mp();
+        assertEquals(MarchenkoPasturFit.Method.GRID, old.method(), "older files came from the grid fit");
+        assertEquals(fit.bulkMax(), old.bulkMax(), 0);
+        assertEquals(fit.bulkMin(), old.bulkMin(), 0);
+        assertFalse(old.degenerate());
+
+        mp.put("method", "exact");
+        AnalysisFormatException e = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(root.toString()), "new.json"));
+        assertEquals("new.json: \"matrices[0].mp.method\" unknown MP method \"exact\"", e.userMessage());
+        mp.put("method", "ww");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("matrices").get(0)).put("numerical_rank", "many");
+        AnalysisFormatException e2 = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(root.toString()), "new.json"));
+        assertTrue(e2.userMessage().startsWith("new.json: \"matrices[0].numerical_rank\" has the wrong type"), e2.userMessage());
     }
 
     @Test

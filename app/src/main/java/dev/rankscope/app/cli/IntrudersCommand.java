@@ -126,6 +126,9 @@ public final class IntrudersCommand implements Callable<Integer> {
         Backends.Preference engineChoice = CliOptions.engine(engine);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        base = CliOptions.checkpointPath(base);
+        tuned.checkpoint = tuned.checkpoint == null ? null : CliOptions.checkpointPath(tuned.checkpoint);
+        tuned.adapter = tuned.adapter == null ? null : CliOptions.checkpointPath(tuned.adapter);
         try (TensorSource baseSource = environment.checkpoints().apply(base)) {
             if (tuned.adapter != null) {
                 try (PeftAdapter adapter = environment.adapters().apply(tuned.adapter);

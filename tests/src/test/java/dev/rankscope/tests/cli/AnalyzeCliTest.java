@@ -75,6 +75,15 @@ class AnalyzeCliTest {
     }
 
     @Test
+    void anHfReferenceAbsentFromTheCacheIsOneLineAndExit2() {
+        CliRun run = CliRun.of("analyze", "hf:rankscope-tests/no-such-model-4f2a", "--no-cache", "--quiet");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().strip().startsWith("rankscope: hf:rankscope-tests/no-such-model-4f2a: rankscope-tests/no-such-model-4f2a "
+                + "is not in the Hugging Face cache"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
     void shardedCopyGivesTheSameTableAsTheSingleFile() {
         CliRun single = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet");
         CliRun index = CliRun.of("analyze", sample("tiny-llama-sharded/model.safetensors.index.json").toString(), "--no-cache", "--quiet");

@@ -111,6 +111,29 @@ public final class MetricsTableViewModel {
         });
     }
 
+    /**
+     * Writes {@code rows} (in the order shown) as WeightWatcher 0.7.5.5's {@code details} table
+     * ({@link dev.rankscope.analysis.report.WeightWatcherCsv}: its columns, order and units) to
+     * {@code target} on the work executor; failure is one dialog naming the file.
+     */
+    public void exportWeightWatcherCsv(List<MetricsRow> rowsInViewOrder, Path target) {
+        List<MatrixAnalysis> snapshot = rowsInViewOrder.stream().map(MetricsRow::analysis).toList();
+        workbench.executors().work().execute(() -> {
+            try {
+                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
+                        toWeightWatcherCsv(snapshot).getBytes(StandardCharsets.UTF_8));
+            } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
+                workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
+                        target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
+            }
+        });
+    }
+
+    /** The WeightWatcher-format CSV text of {@code analyses} (CRLF line ends). Pure. */
+    public static String toWeightWatcherCsv(List<MatrixAnalysis> analyses) {
+        return String.join("\r\n", dev.rankscope.analysis.report.WeightWatcherCsv.lines(analyses)) + "\r\n";
+    }
+
     private static List<String> headers() {
         List<String> h = new ArrayList<>();
         h.add("checkpoint");

@@ -100,10 +100,15 @@ public final class MetricsTableViewModel {
      */
     public void exportCsv(List<MetricsRow> rowsInViewOrder, Path target) {
         List<MetricsRow> snapshot = List.copyOf(rowsInViewOrder);
+        writeOnWorker(target, () -> toCsv(snapshot));
+    }
+
+    /** Writes the text {@code content} makes to {@code target} on the work executor; failure is one dialog. */
+    private void writeOnWorker(Path target, java.util.function.Supplier<String> content) {
         workbench.executors().work().execute(() -> {
             try {
                 dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
-                        toCsv(snapshot).getBytes(StandardCharsets.UTF_8));
+                        content.get().getBytes(StandardCharsets.UTF_8));
             } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
                 workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
                         target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
@@ -118,15 +123,7 @@ public final class MetricsTableViewModel {
      */
     public void exportWeightWatcherCsv(List<MetricsRow> rowsInViewOrder, Path target) {
         List<MatrixAnalysis> snapshot = rowsInViewOrder.stream().map(MetricsRow::analysis).toList();
-        workbench.executors().work().execute(() -> {
-            try {
-                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
-                        toWeightWatcherCsv(snapshot).getBytes(StandardCharsets.UTF_8));
-            } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
-                workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
-                        target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
-            }
-        });
+        writeOnWorker(target, () -> toWeightWatcherCsv(snapshot));
     }
 
     /** The WeightWatcher-format CSV text of {@code analyses} (CRLF line ends). Pure. */

@@ -1,10 +1,9 @@
 package dev.rankscope.app.cli;
 
-import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.spectrum.MemoryBudget;
-import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.analysis.AnalysisParameters;
+import dev.rankscope.application.analyze.AnalyzeJob;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.spectrum.MemoryBudget;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -46,22 +45,23 @@ final class AnalysisOptions {
      */
     MemoryBudget memory;
 
-    /** The backend the user chose (native falls back to Java with a note). */
-    SvdBackend backend() {
-        return Backends.select(CliOptions.engine(engine));
+    /** The engine the user chose (native falls back to Java with a note). */
+    Backends.Preference preference() {
+        return CliOptions.engine(engine);
     }
 
-    /** The shared open-analyse-with-cache pipeline configured by these options. */
-    AnalysisRun run(SvdBackend backend, Precision precision) {
-        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet, memory, parameters());
+    /** Worker count, checked ({@code --threads} ≥ 0; 0 stays "automatic"). */
+    int threads() {
+        CliOptions.parallelism(threads);
+        return threads;
     }
 
     /**
-     * The metric options ({@code --mp-fit}, {@code --min-evals}).
+     * The metric options ({@code --mp-fit}, {@code --min-evals}; SPEC §2).
      *
      * @throws CliOptions.BadOptionException for an unknown MP mode or a negative count (exit 2)
      */
-    AnalysisParameters parameters() {
+    AnalysisParameters metrics() {
         AnalysisParameters.MpMode mode = switch (mpFit.toLowerCase(Locale.ROOT)) {
             case "ww", "weightwatcher" -> AnalysisParameters.MpMode.FIT;
             case "grid" -> AnalysisParameters.MpMode.GRID;
@@ -74,5 +74,10 @@ final class AnalysisOptions {
             throw new CliOptions.BadOptionException("--min-evals must be ≥ 0, not " + minEvals);
         }
         return new AnalysisParameters(mode, Double.NaN, minEvals);
+    }
+
+    /** The analysis job in the real environment, with {@link #memory}. */
+    AnalyzeJob job() {
+        return new AnalyzeJob(AnalyzeJob.Environment.defaults().withMemory(memory));
     }
 }

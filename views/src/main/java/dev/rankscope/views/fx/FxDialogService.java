@@ -3,7 +3,7 @@ package dev.rankscope.views.fx;
 import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.charts.ChartSizeForm;
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.scene.control.Alert;

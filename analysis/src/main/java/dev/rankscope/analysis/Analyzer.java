@@ -28,12 +28,23 @@ import java.util.List;
  *   <li>all-zero matrix: ranks reported as 0, effective rank undefined;</li>
  *   <li>power-law fit skipped (fewer than 2 eigenvalues above 1e-5, or α = ∞ because the
  *       best tail is a run of equal eigenvalues);</li>
- *   <li>MP grid fit found no acceptable s, quick estimate shown instead.</li>
+ *   <li>fewer than {@code min_evals} eigenvalues: no power-law and no MP fit (SPEC §2);</li>
+ *   <li>degenerate MP fit: every grid candidate was rejected (WeightWatcher's number is kept);</li>
+ *   <li>MP grid fit ({@code --mp-fit grid}) found no acceptable s, quick estimate shown instead.</li>
  * </ul>
  */
 public final class Analyzer {
 
+    /** The flag, shown in table, JSON, CSV and Details, of a fit whose every grid candidate was rejected (SPEC §2). */
+    public static final String DEGENERATE_MP_FIT = "degenerate MP fit";
+
     private Analyzer() {
+    }
+
+    /** The one sentence for a matrix below {@code min_evals} (SPEC §2). */
+    public static String tooFewReason(int evals, int minEvals) {
+        return "no power-law or MP fit: " + evals + (evals == 1 ? " eigenvalue" : " eigenvalues")
+                + " (fewer than min_evals = " + minEvals + ")";
     }
 
     /** {@link #analyze(MatrixName, DType, Spectrum, AnalysisParameters)} with {@link AnalysisParameters#DEFAULT}. */
@@ -73,24 +84,38 @@ public final class Analyzer {
         if (ranks.zeroMatrix()) {
             warnings.add("all-zero matrix: ranks reported as 0, effective rank undefined");
         }
-        PowerLawFit powerLaw = PowerLaw.fit(sigma);
-        if (powerLaw == null && !ranks.zeroMatrix()) {
+        // WeightWatcher skips matrices with fewer than min_evals eigenvalues (M, or K·M when pooled)
+        boolean tooFew = !spectrum.approximate() && sigma.length < params.minEvals();
+        if (tooFew && !ranks.zeroMatrix()) {
+            warnings.add(tooFewReason(sigma.length, params.minEvals()));
+        }
+        PowerLawFit powerLaw = tooFew ? null : PowerLaw.fit(sigma);
+        if (powerLaw == null && !ranks.zeroMatrix() && !tooFew) {
             long above = java.util.Arrays.stream(sigma).filter(v -> v * v > PowerLaw.EIGENVALUE_FLOOR).count();
             warnings.add(above < 2
                     ? "power-law fit skipped: fewer than 2 eigenvalues above " + PowerLaw.EIGENVALUE_FLOOR
                     : "power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)");
         }
         MarchenkoPasturFit mp = null;
-        if (!spectrum.approximate() && !ranks.zeroMatrix()) {
+        if (!spectrum.approximate() && !ranks.zeroMatrix() && !tooFew) {
+            int rows = ref.rows();
+            int cols = ref.cols();
             switch (params.marchenkoPastur()) {
                 case FIT -> {
-                    mp = MarchenkoPastur.fit(sigma, m, n);
-                    if (mp == null) {
-                        mp = MarchenkoPastur.quickFit(sigma, m, n);
-                        warnings.add("MP fit found no acceptable scale; quick estimate s² = mean λ shown");
+                    mp = MarchenkoPastur.fit(sigma, rows, cols, pool);
+                    if (mp != null && mp.degenerate()) {
+                        warnings.add(DEGENERATE_MP_FIT + ": every grid scale was rejected; WeightWatcher's number "
+                                + "(polished from the first grid point) is shown");
                     }
                 }
-                case QUICK -> mp = MarchenkoPastur.quickFit(sigma, m, n);
+                case GRID -> {
+                    mp = MarchenkoPastur.gridFit(sigma, rows, cols, pool);
+                    if (mp == null) {
+                        mp = MarchenkoPastur.quickFit(sigma, rows, cols, pool);
+                        warnings.add("MP grid fit found no acceptable scale; quick estimate s² = mean λ shown");
+                    }
+                }
+                case QUICK -> mp = MarchenkoPastur.quickFit(sigma, rows, cols, pool);
                 case OFF -> mp = null;
             }
         }

@@ -84,10 +84,11 @@ class AnalyzeCheckpointTest {
                 assertEquals(done.get(i).mp(), back.matrices().get(i).mp());
             }
             List<String> table = AnalysisTable.lines(back);
-            boolean anyQuick = done.stream().anyMatch(a -> a.mp() != null && a.mp().quick());
-            assertEquals(4 + 4 + (anyQuick ? 1 : 0), table.size());
-            assertEquals(anyQuick, table.get(table.size() - 1).startsWith("q: "));
-            String total = table.get(table.size() - (anyQuick ? 2 : 1));
+            // the planted rank-2 matrix: every MP grid scale is rejected (a flagged, degenerate fit)
+            assertTrue(down.mp().degenerate());
+            assertEquals(4 + 4 + 1, table.size());
+            assertTrue(table.get(table.size() - 1).startsWith("d: degenerate MP fit"), table.toString());
+            String total = table.get(table.size() - 2);
             assertTrue(total.startsWith("total: 4 matrices, "
                     + String.format(java.util.Locale.ROOT, "%,d", 48 * 32 + 40 * 32 + 2 * 16 * 12) + " parameters"));
         }

@@ -13,6 +13,7 @@ import dev.rankscope.engine.spectrum.Spectrum;
 import dev.rankscope.engine.tensor.DType;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,15 +84,31 @@ class AnalyzerTest {
     void tinyMatrixSkipsPowerLawWithWarning() {
         MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(1, 5, new double[]{2}, false));
         assertNull(a.powerLaw());
-        assertTrue(a.warnings().stream().anyMatch(w -> w.startsWith("power-law fit skipped")));
+        assertNull(a.mp());
+        assertEquals(List.of("no power-law or MP fit: 1 eigenvalue (fewer than min_evals = 10)"), a.warnings());
         assertEquals(1, a.ranks().numericalRank());
+        MatrixAnalysis forced = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(1, 5, new double[]{2}, false),
+                AnalysisParameters.DEFAULT.withMinEvals(0));
+        assertNull(forced.powerLaw());
+        assertTrue(forced.warnings().stream().anyMatch(w -> w.startsWith("power-law fit skipped")));
+    }
+
+    @Test
+    void twoByManyEmbeddingIsNotJudgedFromTwoEigenvalues() {
+        // the 2×384 token-type embedding of issue #19: no α, no verdict, no MP fit by default
+        MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32,
+                spectrum(2, 384, new double[]{3.0, 0.5}, false));
+        assertNull(a.powerLaw());
+        assertNull(a.mp());
+        assertTrue(a.warnings().contains(Analyzer.tooFewReason(2, 10)), a.warnings().toString());
     }
 
     @Test
     void orthogonalMatrixHasNoFinitePowerLaw() {
         double[] ones = new double[8];
         java.util.Arrays.fill(ones, 1.0);
-        MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(8, 8, ones, false));
+        MatrixAnalysis a = Analyzer.analyze(NameParser.parse(ID), DType.F32, spectrum(8, 8, ones, false),
+                AnalysisParameters.DEFAULT.withMinEvals(2));
         assertNull(a.powerLaw());
         assertTrue(a.warnings().contains("power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)"),
                 a.warnings().toString());

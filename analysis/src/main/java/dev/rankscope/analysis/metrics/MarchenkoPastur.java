@@ -1,9 +1,11 @@
 package dev.rankscope.analysis.metrics;
 
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit.Method;
+
 import java.util.Arrays;
 
 /**
- * Marchenko–Pastur law and WeightWatcher's MP fit of an empirical spectral density (SPEC §2).
+ * Marchenko–Pastur law and the MP fits of an empirical spectral density (SPEC §2).
  * Pure functions, thread-safe; inputs are never modified.
  *
  * <p>Model: X = WᵀW/N for an N×M matrix (N = max(m, n), M = min(m, n), Q = N/M ≥ 1) with i.i.d.
@@ -11,19 +13,25 @@ import java.util.Arrays;
  * {@code ρ(λ) = Q/(2π s² λ) · sqrt((λ₊−λ)(λ−λ₋))} on {@code [λ₋, λ₊]},
  * {@code λ± = s²(1 ± 1/√Q)²}, and 0 elsewhere.
  *
- * <p>Fit ({@link #fit}): eigenvalues λ = σ² are rescaled to mean 1 ({@code λ ← λ·M/Σλ}); a
- * linear-kernel KDE (bandwidth {@value #KDE_BANDWIDTH}) is evaluated on {@value #GRID_POINTS}
- * points evenly spaced on {@code [0, λ_max + 0.5]}; s runs over {@code s₀·(0.05 + 0.01k)},
- * k = 0…194 (i.e. {@code [0.05 s₀, 2 s₀)} in steps of {@code 0.01 s₀}) with
- * {@code s₀ = sqrt(λ_max)/(1 + 1/√Q)}; a candidate is rejected when λ₊ &lt; KDE peak,
- * λ₊ &gt; grid max or λ₋ &gt; KDE peak; the kept s minimises {@code Σ (ρ_s(x) − KDE(x))²} over grid
- * points whose KDE is ≥ {@value #DENSITY_FLOOR} (first s on ties). Every output is on the
- * rescaled axis: {@code bulk_max = λ₊}, {@code TW = Q^{-1/2}·λ₊^{2/3}·M^{-2/3}},
- * {@code num_spikes = #{λ > λ₊ + √TW}}, {@code softrank = λ₊/λ_max}.
- *
- * <p>Unlike WeightWatcher, which switches to a quarter-circle fit of σ when Q = 1 and polishes
- * the grid minimum with {@code scipy.optimize.fmin}, this follows SPEC §2 literally: the MP
- * density for every Q, grid search only.
+ * <p>{@link #fit} reproduces WeightWatcher 0.7.5.5's {@code mp_fit} step for step (SPEC §2):
+ * <ol>
+ *   <li>λ = σ² (ascending) is rescaled to mean 1: {@code scale = sqrt(L)/sqrt(Σλ)},
+ *       {@code λ' = scale²·λ}; sums use NumPy's pairwise summation so rounding matches;</li>
+ *   <li>the fitted sample is λ' when Q ≠ 1 and σ' = sqrt(λ') when Q = 1 (quarter-circle law
+ *       {@code ρ(x) = sqrt(4 − x²)/(π s²)});</li>
+ *   <li>a linear-kernel KDE (bandwidth {@value #KDE_BANDWIDTH}, normalised like scikit-learn's
+ *       {@code KernelDensity}) on {@value #GRID_POINTS} points of {@code linspace(0, max(sample) + 0.5)};
+ *       points with density &gt; {@value #DENSITY_FLOOR} are compared, those below count as zero
+ *       residuals;</li>
+ *   <li>residual of s: Σ (model − KDE)²; for Q ≠ 1 every residual is 1000 when λ₊ &lt; KDE peak,
+ *       λ₊ &gt; the largest kept x, or λ₋ &gt; KDE peak;</li>
+ *   <li>{@code scipy.optimize.brute} over {@code arange(0.05 s₀, 2 s₀, 0.01 s₀)},
+ *       {@code s₀ = sqrt(λ'_max/(1 + 1/√Q)²)}, first minimum, then {@code scipy.optimize.fmin}
+ *       (Nelder–Mead, defaults) from it ({@link NelderMead}).</li>
+ * </ol>
+ * When every grid candidate is rejected the fit is returned with {@code degenerate = true}.
+ * {@link #gridFit} is the SPEC-literal variant (MP density for every Q, grid point only, null
+ * when every candidate is rejected), {@link #quickFit} the labelled s² = mean λ estimate.
  */
 public final class MarchenkoPastur {
 
@@ -31,14 +39,16 @@ public final class MarchenkoPastur {
     public static final double KDE_BANDWIDTH = 0.1;
     /** Number of KDE grid points (SPEC §2). */
     public static final int GRID_POINTS = 1000;
-    /** The grid runs to λ_max plus this (SPEC §2). */
+    /** The grid runs to the largest fitted value plus this (SPEC §2). */
     public static final double GRID_PAD = 0.5;
-    /** Grid points whose KDE is below this are left out of the loss (SPEC §2). */
+    /** Grid points whose KDE is not above this are left out of the loss (SPEC §2). */
     public static final double DENSITY_FLOOR = 0.01;
-    /** Search range of s as multiples of s₀: first, step, count (s₀·0.05 … s₀·1.99). */
+    /** Residual of every kept grid point for a rejected candidate (WeightWatcher's constant). */
+    static final double REJECTED_RESIDUAL = 1000;
+    /** Search range of s as multiples of s₀: first, end (exclusive), step. */
     static final double S_FIRST = 0.05;
+    static final double S_END = 2.0;
     static final double S_STEP = 0.01;
-    static final int S_STEPS = 195;
 
     /**
      * A curve sampled on a grid, for charts.
@@ -106,79 +116,240 @@ public final class MarchenkoPastur {
     }
 
     /**
-     * Eigenvalues λ = σ² rescaled to mean 1 over M = min(m, n): {@code λ·M/Σλ} (SPEC §2).
+     * Eigenvalues λ = σ² rescaled to mean 1: {@code λ·L/Σλ}, L = σ.length (SPEC §2).
      *
-     * @throws IllegalArgumentException when σ is not the full spectrum (length M) or all zero
+     * @param m rows of one slice
+     * @param n columns of one slice
+     * @throws IllegalArgumentException when σ's length is not a positive multiple of min(m, n),
+     *                                  a value is negative or not finite, or all are zero
      */
     public static double[] rescaledEigenvalues(double[] sigma, int m, int n) {
-        int bigM = Math.min(m, n);
-        if (sigma.length != bigM || bigM == 0) {
-            throw new IllegalArgumentException("an MP fit needs all " + bigM + " singular values of a "
-                    + m + "×" + n + " matrix, got " + sigma.length);
-        }
-        double sum = 0;
-        for (double v : sigma) {
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException("singular value " + v + " is not finite and ≥ 0");
-            }
-            sum += v * v;
-        }
-        if (sum == 0) {
-            throw new IllegalArgumentException("all-zero spectrum has no MP fit");
-        }
+        double sum = checkedSumOfSquares(sigma, m, n);
         double[] lambda = new double[sigma.length];
         for (int i = 0; i < sigma.length; i++) {
-            lambda[i] = sigma[i] * sigma[i] * bigM / sum;
+            lambda[i] = sigma[i] * sigma[i] * sigma.length / sum;
         }
         return lambda;
     }
 
     /**
-     * The SPEC §2 kernel density estimate of eigenvalues: linear (triangular) kernel
+     * The SPEC §2 kernel density estimate: linear (triangular) kernel
      * {@code K(u) = (1 − |u|/h)/h} for |u| &lt; h, h = {@value #KDE_BANDWIDTH}, averaged over the
-     * eigenvalues, on {@value #GRID_POINTS} points evenly spaced over [0, max λ + 0.5] (ends
-     * included). O(G log M) with prefix sums; exact.
+     * values, on {@value #GRID_POINTS} points of NumPy's {@code linspace(0, max + 0.5, 1000)}.
+     * Exact sums over the values inside each kernel window.
      */
-    public static Curve kernelDensity(double[] lambda) {
-        double[] sorted = lambda.clone();
+    public static Curve kernelDensity(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        double top = sorted[sorted.length - 1] + GRID_PAD;
-        double[] x = new double[GRID_POINTS];
-        for (int k = 0; k < GRID_POINTS; k++) {
-            x[k] = top * k / (GRID_POINTS - 1);
-        }
+        double[] x = linspace(sorted[sorted.length - 1] + GRID_PAD);
         return new Curve(x, kde(sorted, x));
     }
 
-    private static double[] kde(double[] sorted, double[] x) {
-        int count = sorted.length;
-        double[] prefix = new double[count + 1];
-        for (int i = 0; i < count; i++) {
-            prefix[i + 1] = prefix[i] + sorted[i];
+    /** NumPy's {@code linspace(0, top, 1000)}: {@code k·(top/999)}, the last point exactly top. */
+    private static double[] linspace(double top) {
+        double step = top / (GRID_POINTS - 1);
+        double[] x = new double[GRID_POINTS];
+        for (int k = 0; k < GRID_POINTS; k++) {
+            x[k] = k * step;
         }
+        x[GRID_POINTS - 1] = top;
+        return x;
+    }
+
+    private static double[] kde(double[] sorted, double[] x) {
         double h = KDE_BANDWIDTH;
         double[] y = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             double xk = x[k];
-            int lo = firstAbove(sorted, xk - h);       // λ > x − h
-            int mid = firstAtLeast(sorted, xk);        // λ ≥ x
-            int hi = firstAtLeast(sorted, xk + h);     // λ < x + h
-            double left = (mid - lo) * xk - (prefix[mid] - prefix[lo]);
-            double right = (prefix[hi] - prefix[mid]) - (hi - mid) * xk;
-            double sum = (hi - lo) - (left + right) / h;
-            y[k] = Math.max(0, sum) / (count * h);
+            double sum = 0;
+            for (int i = firstAbove(sorted, xk - h); i < sorted.length && sorted[i] < xk + h; i++) {
+                double d = Math.abs(xk - sorted[i]);
+                if (d < h) {
+                    sum += 1 - d / h;
+                }
+            }
+            y[k] = sum / h / sorted.length;
         }
         return y;
     }
 
-    /**
-     * WeightWatcher's MP fit (SPEC §2, see class doc).
-     *
-     * @param sigma all min(m, n) singular values (any order)
-     * @return the fit ({@code quick = false}), or null when the spectrum is all zero or every
-     *         candidate s is rejected
-     */
+    /** {@link #fit(double[], int, int, int)} of one m×n matrix. */
     public static MarchenkoPasturFit fit(double[] sigma, int m, int n) {
+        return fit(sigma, m, n, 1);
+    }
+
+    /**
+     * WeightWatcher 0.7.5.5's MP fit (SPEC §2, see class doc).
+     *
+     * @param sigma  all singular values (any order): {@code slices·min(m, n)} of them
+     * @param m      rows of one slice
+     * @param n      columns of one slice
+     * @param slices number of slices pooled into this ESD (1, or kh·kw for a pooled conv kernel)
+     * @return the fit ({@link Method#WEIGHTWATCHER}), or null when the spectrum is all zero
+     */
+    public static MarchenkoPasturFit fit(double[] sigma, int m, int n, int slices) {
+        checkCount(sigma, m, n, slices);
+        if (isZero(sigma)) {
+            return null;
+        }
+        double[] lambda = ascendingEigenvalues(sigma);
+        double scale = Math.sqrt(lambda.length) / Math.sqrt(NumpySum.pairwise(lambda));
+        double[] scaled = new double[lambda.length];
+        for (int i = 0; i < lambda.length; i++) {
+            scaled[i] = (scale * scale) * lambda[i];
+        }
+        double q = (double) Math.max(m, n) / Math.min(m, n);
+        double lambdaMax = max(scaled);
+        double onePlus = 1 + 1.0 / Math.sqrt(q);
+        double s0 = Math.sqrt(lambdaMax / (onePlus * onePlus));
+        double[] sample = scaled;
+        if (q == 1) {
+            sample = new double[scaled.length];
+            for (int i = 0; i < scaled.length; i++) {
+                sample[i] = Math.sqrt(scaled[i]);
+            }
+        }
+        Residual residual = new Residual(kernelDensity(sample), q);
+        double[] grid = arange(S_FIRST * s0, S_END * s0, S_STEP * s0);
+        int best = 0;
+        double bestValue = Double.NaN;
+        boolean anyAccepted = false;
+        for (int i = 0; i < grid.length; i++) {
+            double value = residual.applyAsDouble(grid[i]);
+            anyAccepted |= !residual.rejects(grid[i]);
+            if (i == 0 || value < bestValue) {
+                best = i;
+                bestValue = value;
+            }
+        }
+        double s = NelderMead.minimize(residual, grid[best]);
+        return result(Method.WEIGHTWATCHER, scaled, q, s, Math.min(m, n), scale, !anyAccepted);
+    }
+
+    /** NumPy's {@code arange(start, stop, step)} for doubles: length ⌈(stop−start)/step⌉, {@code start + i·((start+step)−start)}. */
+    static double[] arange(double start, double stop, double step) {
+        int length = (int) Math.max(0, Math.ceil((stop - start) / step));
+        double[] a = new double[length];
+        double next = start + step;
+        double delta = next - start;
+        for (int i = 0; i < length; i++) {
+            a[i] = i == 0 ? start : i == 1 ? next : start + i * delta;
+        }
+        return a;
+    }
+
+    /**
+     * WeightWatcher's residual {@code resid_mp(s)}: Σ (model − KDE)² over the KDE grid, the
+     * points with density below the floor counted as zero residuals; summed pairwise like NumPy.
+     */
+    private static final class Residual implements java.util.function.DoubleUnaryOperator {
+        private final double[] x;
+        private final double[] y;
+        private final int dropped;
+        private final double q;
+        private final double peak;
+        private final double keptMax;
+
+        Residual(Curve kde, double q) {
+            double[] gx = kde.x;
+            double[] gy = kde.density;
+            int kept = 0;
+            int below = 0;
+            for (double v : gy) {
+                if (v > DENSITY_FLOOR) {
+                    kept++;
+                } else if (v < DENSITY_FLOOR) {
+                    below++;
+                }
+            }
+            x = new double[kept];
+            y = new double[kept];
+            int k = 0;
+            for (int g = 0; g < gx.length; g++) {
+                if (gy[g] > DENSITY_FLOOR) {
+                    x[k] = gx[g];
+                    y[k++] = gy[g];
+                }
+            }
+            dropped = below;
+            this.q = q;
+            int peakAt = 0;
+            double top = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < kept; i++) {
+                if (y[i] > y[peakAt]) {
+                    peakAt = i;
+                }
+                top = Math.max(top, x[i]);
+            }
+            peak = kept == 0 ? Double.NaN : x[peakAt];
+            keptMax = top;
+        }
+
+        /** True when candidate s is rejected (Q ≠ 1 only). */
+        boolean rejects(double s) {
+            if (q == 1) {
+                return false;
+            }
+            double r = Math.sqrt(1 / q);
+            double b = (s * (1 + r)) * (s * (1 + r));
+            double a = (s * (1 - r)) * (s * (1 - r));
+            return b < peak || b > keptMax || a > peak;
+        }
+
+        @Override
+        public double applyAsDouble(double s) {
+            double[] squares = new double[x.length + dropped];
+            if (rejects(s)) {
+                Arrays.fill(squares, 0, x.length, REJECTED_RESIDUAL * REJECTED_RESIDUAL);
+                return NumpySum.pairwise(squares);
+            }
+            if (q == 1) {
+                double amplitude = 1 / (Math.PI * s * s);
+                for (int i = 0; i < x.length; i++) {
+                    double r = finite(amplitude * Math.sqrt(4 - x[i] * x[i])) - y[i];
+                    squares[i] = r * r;
+                }
+            } else {
+                double inv = 1 / q;
+                double r = Math.sqrt(inv);
+                double b = (s * (1 + r)) * (s * (1 + r));
+                double a = (s * (1 - r)) * (s * (1 - r));
+                for (int i = 0; i < x.length; i++) {
+                    double model = finite((1 / (2 * Math.PI * s * s * x[i] * inv)) * Math.sqrt((b - x[i]) * (x[i] - a)));
+                    double d = model - y[i];
+                    squares[i] = d * d;
+                }
+            }
+            return NumpySum.pairwise(squares);
+        }
+
+        /** NumPy's {@code nan_to_num}: NaN → 0, ±∞ → ±max double. */
+        private static double finite(double v) {
+            if (Double.isNaN(v)) {
+                return 0;
+            }
+            if (Double.isInfinite(v)) {
+                return v > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE;
+            }
+            return v;
+        }
+    }
+
+    /** {@link #gridFit(double[], int, int, int)} of one m×n matrix. */
+    public static MarchenkoPasturFit gridFit(double[] sigma, int m, int n) {
+        return gridFit(sigma, m, n, 1);
+    }
+
+    /**
+     * The SPEC-literal grid-only fit (labelled {@link Method#GRID}): MP density for every Q,
+     * λ rescaled to mean 1, KDE as in {@link #kernelDensity}, s over
+     * {@code s₀·(0.05 + 0.01k)}, k = 0…194, candidates rejected as in {@link #fit}, the first
+     * grid minimum kept, no polish.
+     *
+     * @return the fit, or null when the spectrum is all zero or every candidate is rejected
+     */
+    public static MarchenkoPasturFit gridFit(double[] sigma, int m, int n, int slices) {
+        checkCount(sigma, m, n, slices);
         if (isZero(sigma)) {
             return null;
         }
@@ -199,7 +370,8 @@ public final class MarchenkoPastur {
         double s0 = Math.sqrt(lambdaMax) / (1 + 1 / Math.sqrt(q));
         double bestLoss = Double.POSITIVE_INFINITY;
         double bestS = Double.NaN;
-        for (int k = 0; k < S_STEPS; k++) {
+        int steps = (int) Math.round((S_END - S_FIRST) / S_STEP);
+        for (int k = 0; k < steps; k++) {
             double s = s0 * (S_FIRST + S_STEP * k);
             double plus = upperEdge(q, s);
             double minus = lowerEdge(q, s);
@@ -221,14 +393,20 @@ public final class MarchenkoPastur {
         if (Double.isNaN(bestS)) {
             return null;
         }
-        return result(lambda, q, bestS, false);
+        return result(Method.GRID, lambda, q, bestS, Math.min(m, n), scaleOf(sigma, m, n), false);
+    }
+
+    /** {@link #quickFit(double[], int, int, int)} of one m×n matrix. */
+    public static MarchenkoPasturFit quickFit(double[] sigma, int m, int n) {
+        return quickFit(sigma, m, n, 1);
     }
 
     /**
      * The quick estimate s² = mean λ (SPEC §2 allows it only labelled as such): on the mean-1
-     * axis s = 1. Result has {@code quick = true}; null for an all-zero spectrum.
+     * axis s = 1. Result has {@link Method#QUICK}; null for an all-zero spectrum.
      */
-    public static MarchenkoPasturFit quickFit(double[] sigma, int m, int n) {
+    public static MarchenkoPasturFit quickFit(double[] sigma, int m, int n, int slices) {
+        checkCount(sigma, m, n, slices);
         if (isZero(sigma)) {
             return null;
         }
@@ -239,7 +417,7 @@ public final class MarchenkoPastur {
         }
         mean /= lambda.length;
         double q = (double) Math.max(m, n) / Math.min(m, n);
-        return result(lambda, q, Math.sqrt(mean), true);
+        return result(Method.QUICK, lambda, q, Math.sqrt(mean), Math.min(m, n), scaleOf(sigma, m, n), false);
     }
 
     /** The fitted MP density on the KDE grid of the same spectrum, for charts (rescaled axis). */
@@ -248,18 +426,61 @@ public final class MarchenkoPastur {
         return new Curve(x, density(x, fit.q(), fit.sigma()));
     }
 
-    private static MarchenkoPasturFit result(double[] lambda, double q, double s, boolean quick) {
-        int bigM = lambda.length;
-        double plus = upperEdge(q, s);
-        double tw = Math.pow(plus, 2.0 / 3.0) / (Math.sqrt(q) * Math.pow(bigM, 2.0 / 3.0));
+    /** WeightWatcher's outputs of a fitted s (SPEC §2), on the mean-1 axis of {@code scaled}. */
+    private static MarchenkoPasturFit result(Method method, double[] scaled, double q, double s, int bigM,
+                                             double scale, boolean degenerate) {
+        double invSqrtQ = 1 / Math.sqrt(q);
+        double plus = (s * (1 + invSqrtQ)) * (s * (1 + invSqrtQ));
+        double minus = (s * (1 - invSqrtQ)) * (s * (1 - invSqrtQ));
+        double tw = invSqrtQ * Math.pow(plus, 2.0 / 3.0) * Math.pow(bigM, -2.0 / 3.0);
         double threshold = plus + Math.sqrt(tw);
         int spikes = 0;
-        for (double v : lambda) {
+        for (double v : scaled) {
             if (v > threshold) {
                 spikes++;
             }
         }
-        return new MarchenkoPasturFit(q, s, lowerEdge(q, s), plus, tw, spikes, plus / max(lambda), quick);
+        return new MarchenkoPasturFit(method, q, s, minus, plus, tw, spikes, plus / max(scaled), scale, degenerate);
+    }
+
+    private static double scaleOf(double[] sigma, int m, int n) {
+        return Math.sqrt(sigma.length / checkedSumOfSquares(sigma, m, n));
+    }
+
+    /** λ = σ², ascending (WeightWatcher sorts its eigenvalues ascending before summing). */
+    private static double[] ascendingEigenvalues(double[] sigma) {
+        double[] lambda = new double[sigma.length];
+        for (int i = 0; i < sigma.length; i++) {
+            lambda[i] = sigma[i] * sigma[i];
+        }
+        Arrays.sort(lambda);
+        return lambda;
+    }
+
+    private static double checkedSumOfSquares(double[] sigma, int m, int n) {
+        checkCount(sigma, m, n, sigma.length / Math.max(1, Math.min(m, n)));
+        double sum = 0;
+        for (double v : sigma) {
+            sum += v * v;
+        }
+        if (sum == 0) {
+            throw new IllegalArgumentException("all-zero spectrum has no MP fit");
+        }
+        return sum;
+    }
+
+    private static void checkCount(double[] sigma, int m, int n, int slices) {
+        int bigM = Math.min(m, n);
+        if (bigM <= 0 || slices <= 0 || sigma.length != (long) bigM * slices) {
+            throw new IllegalArgumentException("an MP fit needs all " + (long) bigM * Math.max(slices, 1)
+                    + " singular values of " + (slices > 1 ? slices + " slices of " : "a ") + m + "×" + n
+                    + " matrix, got " + sigma.length);
+        }
+        for (double v : sigma) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException("singular value " + v + " is not finite and ≥ 0");
+            }
+        }
     }
 
     private static boolean isZero(double[] sigma) {
@@ -292,21 +513,6 @@ public final class MarchenkoPastur {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (a[mid] > v) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
-    }
-
-    /** First index with a[i] ≥ v (a ascending). */
-    private static int firstAtLeast(double[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] >= v) {
                 hi = mid;
             } else {
                 lo = mid + 1;

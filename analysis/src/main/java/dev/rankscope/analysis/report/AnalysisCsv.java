@@ -27,7 +27,8 @@ import java.util.function.Function;
  */
 public final class AnalysisCsv {
 
-    private record Column(String name, Function<MatrixAnalysis, String> value) {
+    /** One CSV column: its header and how a matrix's cell is written. */
+    record Column(String name, Function<MatrixAnalysis, String> value) {
     }
 
     private static final List<Column> COLUMNS = List.of(
@@ -52,14 +53,22 @@ public final class AnalysisCsv {
             powerLaw("alpha_weighted", PowerLawFit::alphaWeighted),
             powerLaw("xmin", PowerLawFit::xmin),
             powerLaw("ks_distance", PowerLawFit::ksDistance),
+            powerLaw("sigma_alpha", PowerLawFit::sigmaAlpha),
+            new Column("num_pl_spikes", a -> a.powerLaw() == null ? "" : Integer.toString(a.powerLaw().numTail())),
+            powerLaw("log_alpha_norm", PowerLawFit::logAlphaNorm),
+            new Column("verdict", a -> a.powerLaw() == null ? "" : a.powerLaw().verdict()),
+            mp("mp_method", f -> f.method().label()),
+            mp("mp_degenerate", f -> Boolean.toString(f.degenerate())),
             mp("mp_q", f -> number(f.q())),
             mp("mp_s", f -> number(f.sigma())),
-            mp("mp_bulk_min", f -> number(f.bulkMin())),
-            mp("mp_bulk_max", f -> number(f.bulkMax())),
+            mp("mp_scale", f -> number(f.scale())),
+            mp("mp_bulk_min_mean1", f -> number(f.bulkMin())),
+            mp("mp_bulk_max_mean1", f -> number(f.bulkMax())),
+            mp("mp_bulk_min_lambda", f -> number(f.bulkMinEigenvalue())),
+            mp("mp_bulk_max_lambda", f -> number(f.bulkMaxEigenvalue())),
             mp("mp_tw", f -> number(f.tracyWidom())),
             mp("mp_num_spikes", f -> Integer.toString(f.numSpikes())),
             mp("mp_softrank", f -> number(f.softRank())),
-            mp("mp_quick", f -> Boolean.toString(f.quick())),
             ranks("spectral_norm", RankMetrics::spectralNorm),
             ranks("frobenius_norm", RankMetrics::frobeniusNorm),
             ranks("nuclear_norm", RankMetrics::nuclearNorm),
@@ -78,11 +87,16 @@ public final class AnalysisCsv {
 
     /** Header line and one line per matrix (without line ends). */
     public static List<String> lines(List<MatrixAnalysis> matrices) {
+        return lines(COLUMNS, matrices);
+    }
+
+    /** Header line and one line per matrix of {@code columns} (RFC 4180 quoting, no line ends). */
+    static List<String> lines(List<Column> columns, List<MatrixAnalysis> matrices) {
         List<String> out = new ArrayList<>(matrices.size() + 1);
-        out.add(String.join(",", header()));
+        out.add(String.join(",", columns.stream().map(c -> quote(c.name())).toList()));
         for (MatrixAnalysis a : matrices) {
-            List<String> cells = new ArrayList<>(COLUMNS.size());
-            for (Column c : COLUMNS) {
+            List<String> cells = new ArrayList<>(columns.size());
+            for (Column c : columns) {
                 cells.add(quote(c.value().apply(a)));
             }
             out.add(String.join(",", cells));
@@ -92,7 +106,12 @@ public final class AnalysisCsv {
 
     /** Writes the CSV of {@code analysis.matrices()} to {@code writer} (not closed). */
     public static void write(CheckpointAnalysis analysis, Writer writer) throws IOException {
-        for (String line : lines(analysis.matrices())) {
+        write(lines(analysis.matrices()), writer);
+    }
+
+    /** Writes {@code lines} with CRLF ends to {@code writer} (flushed, not closed). */
+    static void write(List<String> lines, Writer writer) throws IOException {
+        for (String line : lines) {
             writer.write(line);
             writer.write("\r\n");
         }
@@ -129,7 +148,7 @@ public final class AnalysisCsv {
         return new Column(name, a -> a.mp() == null ? "" : f.apply(a.mp()));
     }
 
-    private static String number(double v) {
+    static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "";
     }
 

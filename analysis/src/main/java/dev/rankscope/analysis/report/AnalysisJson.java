@@ -1,12 +1,12 @@
 package dev.rankscope.analysis.report;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.json.Json;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLaw;
 import dev.rankscope.analysis.metrics.PowerLawFit;
@@ -25,6 +25,7 @@ import dev.rankscope.engine.tensor.DType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -35,6 +36,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Reads and writes the {@code rankscope-analysis} JSON (version 1) that other tools read.
@@ -47,15 +49,23 @@ import java.util.Locale;
  *  "matrices":[{"name","tensor","transposed","layer","module","shape":[m,n],"dtype","method","precision","approximate",
  *    "sigma":[all, descending],"effective_rank","energy_effective_rank","stable_rank",
  *    "numerical_rank","rank_at_energy":{"0.9","0.95","0.99"},"spectral_entropy",
- *    "alpha","alpha_weighted","xmin","ks_distance",
- *    "mp":{"q","s","bulk_min","bulk_max","tw","num_spikes","softrank","quick"},
+ *    "alpha","alpha_weighted","xmin","ks_distance","sigma_alpha","num_pl_spikes","log_alpha_norm","verdict",
+ *    "mp":{"method","degenerate","q","s","scale","bulk_min_mean1","bulk_max_mean1","bulk_min_lambda",
+ *          "bulk_max_lambda","tw","num_spikes","softrank","quick"},
  *    "spectral_norm","frobenius_norm","nuclear_norm","condition_number","log_norm",
  *    "log_spectral_norm","warnings":[...]}],
  *  "failures":[...]}
  * </pre>
  * Conventions: NaN and ±∞ are written as {@code null} (condition number ∞, log norms −∞ of a
  * zero matrix, undefined entropy); {@code layer} is null outside the blocks; the power-law
- * fields are null when there is no fit and {@code mp} is null when there is no MP estimate;
+ * fields are null when there is no fit (also below {@code min_evals}, SPEC §2) and {@code mp} is
+ * null when there is no MP estimate; {@code verdict} is "over-trained", "under-trained" or "";
+ * {@code mp.method} is {@code ww} (WeightWatcher's fit), {@code grid} (SPEC-literal grid) or
+ * {@code quick}; {@code mp.degenerate} flags a WeightWatcher fit whose every grid candidate was
+ * rejected; {@code bulk_*_mean1} are on the axis rescaled to mean eigenvalue 1, {@code bulk_*_lambda}
+ * on the λ = σ² axis (WeightWatcher's {@code bulk_min}/{@code bulk_max}), {@code scale} is
+ * WeightWatcher's {@code W_scale} (λ_mean1 = scale²·λ). Files written before these fields
+ * existed read with {@code bulk_min}/{@code bulk_max} as the mean-1 values and method {@code grid};
  * {@code dtype} is the safetensors/ggml name, {@code method} {@link SvdMethod#id()},
  * {@code precision} {@link Precision#id()}. Doubles are written with full (round-trip)
  * precision. {@code tensor} is the stored tensor a matrix is read from and {@code transposed}
@@ -72,7 +82,8 @@ import java.util.Locale;
  * σ_α, tail count, log α-norm and verdict from σ, α and xmin ({@link PowerLaw#describe}); null
  * numbers as +∞ (condition number), −∞ (log norms) or NaN (others); the spectrum's wall time
  * as 0. A file of another format or version is refused with {@link AnalysisFormatException}.
- * Stateless and thread-safe.
+ * Mapped with Jackson databind on {@link AnalysisDocument}'s records through the shared
+ * {@link Json} mapper (its one rule writes NaN/±∞ as {@code null}). Stateless and thread-safe.
  */
 public final class AnalysisJson {
 
@@ -80,9 +91,6 @@ public final class AnalysisJson {
     public static final String FORMAT = "rankscope-analysis";
     /** Value of {@code "version"} written and the only one read. */
     public static final int VERSION = 1;
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private AnalysisJson() {
     }
@@ -101,25 +109,19 @@ public final class AnalysisJson {
     public static void write(CheckpointAnalysis analysis, Path file, AtomicFileWriter files) {
         files.write(file, channel -> {
             OutputStream out = Channels.newOutputStream(channel);
-            JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            write(analysis, g);
-            g.close();
+            write(analysis, Json.mapper().getFactory().createGenerator(out, JsonEncoding.UTF8));
             out.flush();
         });
     }
 
     /** Writes {@code analysis} to {@code writer}, which is flushed but not closed. */
     public static void write(CheckpointAnalysis analysis, Writer writer) throws IOException {
-        JsonGenerator g = FACTORY.createGenerator(writer);
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        write(analysis, g);
-        g.close();
+        write(analysis, Json.mapper().getFactory().createGenerator(writer));
     }
 
     /** The JSON text of {@code analysis}. */
     public static String toJson(CheckpointAnalysis analysis) {
-        java.io.StringWriter w = new java.io.StringWriter();
+        StringWriter w = new StringWriter();
         try {
             write(analysis, w);
         } catch (IOException e) {
@@ -129,133 +131,47 @@ public final class AnalysisJson {
     }
 
     private static void write(CheckpointAnalysis a, JsonGenerator g) throws IOException {
-        g.useDefaultPrettyPrinter();
-        g.writeStartObject();
-        g.writeStringField("format", FORMAT);
-        g.writeNumberField("version", VERSION);
-
-        SourceInfo s = a.source();
-        g.writeObjectFieldStart("source");
-        g.writeStringField("path", s.path());
-        g.writeStringField("format", s.format());
-        g.writeStringField("header_sha256", s.headerSha256());
-        g.writeNumberField("tensor_count", s.tensorCount());
-        g.writeNumberField("matrix_count", s.matrixCount());
-        g.writeEndObject();
-
-        EngineInfo e = a.engine();
-        g.writeObjectFieldStart("engine");
-        g.writeStringField("backend", e.backend());
-        g.writeStringField("library", e.library());
-        g.writeStringField("core", e.coreType());
-        g.writeNumberField("threads", e.threads());
-        g.writeStringField("note", e.note());
-        g.writeEndObject();
-
-        g.writeStringField("created", a.created().toString());
-        g.writeArrayFieldStart("matrices");
-        for (MatrixAnalysis m : a.matrices()) {
-            writeMatrix(m, g);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("failures");
-        for (String f : a.failures()) {
-            g.writeString(f);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-        g.flush();
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        Json.mapper().writeValue(g, document(a));
+        g.close();
     }
 
-    private static void writeMatrix(MatrixAnalysis m, JsonGenerator g) throws IOException {
+    private static AnalysisDocument document(CheckpointAnalysis a) {
+        SourceInfo s = a.source();
+        EngineInfo e = a.engine();
+        return new AnalysisDocument(FORMAT, VERSION,
+                new AnalysisDocument.Source(s.path(), s.format(), s.headerSha256(), s.tensorCount(), s.matrixCount()),
+                new AnalysisDocument.Engine(e.backend(), e.library(), e.coreType(), e.threads(), e.note()),
+                a.created().toString(), a.matrices().stream().map(AnalysisJson::matrix).toList(), a.failures());
+    }
+
+    private static AnalysisDocument.Matrix matrix(MatrixAnalysis m) {
         Spectrum sp = m.spectrum();
         RankMetrics r = m.ranks();
-        g.writeStartObject();
-        g.writeStringField("name", m.name().id());
-        g.writeStringField("tensor", sp.ref().tensor());
-        g.writeBooleanField("transposed", sp.ref().transposed());
-        int hash = m.name().id().indexOf(NameParser.PART);
-        if (hash >= 0) {
-            g.writeStringField("part", m.name().id().substring(hash + 1));   // q, k, v, head3, q#head1
-        }
-        if (sp.ref().isPooled()) {
-            g.writeStringField("conv", "pooled");
-            g.writeNumberField("conv_slices", sp.ref().selection().poolSlices());
-        }
-        if (m.name().hasLayer()) {
-            g.writeNumberField("layer", m.name().layer());
-        } else {
-            g.writeNullField("layer");
-        }
-        g.writeStringField("module", m.name().module().label());
-        g.writeArrayFieldStart("shape");
-        g.writeNumber(m.rows());
-        g.writeNumber(m.cols());
-        g.writeEndArray();
-        g.writeStringField("dtype", m.dtype().name());
-        g.writeStringField("method", sp.method().id());
-        g.writeStringField("precision", sp.precision().id());
-        g.writeBooleanField("approximate", sp.approximate());
-        g.writeArrayFieldStart("sigma");
-        for (double v : sp.sigma()) {
-            number(g, v);
-        }
-        g.writeEndArray();
-        number(g, "effective_rank", r.effectiveRank());
-        number(g, "energy_effective_rank", r.energyEffectiveRank());
-        number(g, "stable_rank", r.stableRank());
-        g.writeNumberField("numerical_rank", r.numericalRank());
-        g.writeObjectFieldStart("rank_at_energy");
-        g.writeNumberField("0.9", r.rankAt90());
-        g.writeNumberField("0.95", r.rankAt95());
-        g.writeNumberField("0.99", r.rankAt99());
-        g.writeEndObject();
-        number(g, "spectral_entropy", r.spectralEntropy());
         PowerLawFit pl = m.powerLaw();
-        number(g, "alpha", pl == null ? Double.NaN : pl.alpha());
-        number(g, "alpha_weighted", pl == null ? Double.NaN : pl.alphaWeighted());
-        number(g, "xmin", pl == null ? Double.NaN : pl.xmin());
-        number(g, "ks_distance", pl == null ? Double.NaN : pl.ksDistance());
-        MarchenkoPasturFit mp = m.mp();
-        if (mp == null) {
-            g.writeNullField("mp");
-        } else {
-            g.writeObjectFieldStart("mp");
-            number(g, "q", mp.q());
-            number(g, "s", mp.sigma());
-            number(g, "bulk_min", mp.bulkMin());
-            number(g, "bulk_max", mp.bulkMax());
-            number(g, "tw", mp.tracyWidom());
-            g.writeNumberField("num_spikes", mp.numSpikes());
-            number(g, "softrank", mp.softRank());
-            g.writeBooleanField("quick", mp.quick());
-            g.writeEndObject();
-        }
-        number(g, "spectral_norm", r.spectralNorm());
-        number(g, "frobenius_norm", r.frobeniusNorm());
-        number(g, "nuclear_norm", r.nuclearNorm());
-        number(g, "condition_number", r.conditionNumber());
-        number(g, "log_norm", r.logNorm());
-        number(g, "log_spectral_norm", r.logSpectralNorm());
-        g.writeArrayFieldStart("warnings");
-        for (String w : m.warnings()) {
-            g.writeString(w);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
+        int hash = m.name().id().indexOf(NameParser.PART);
+        boolean pooled = sp.ref().isPooled();
+        return new AnalysisDocument.Matrix(m.name().id(), sp.ref().tensor(), sp.ref().transposed(),
+                hash >= 0 ? m.name().id().substring(hash + 1) : null,     // q, k, v, head3, q#head1
+                pooled ? "pooled" : null, pooled ? sp.ref().selection().poolSlices() : null,
+                m.name().hasLayer() ? m.name().layer() : null, m.name().module().label(),
+                new int[]{m.rows(), m.cols()}, m.dtype().name(), sp.method().id(), sp.precision().id(),
+                sp.approximate(), sp.sigma(),
+                r.effectiveRank(), r.energyEffectiveRank(), r.stableRank(), r.numericalRank(),
+                new AnalysisDocument.RankAtEnergy(r.rankAt90(), r.rankAt95(), r.rankAt99()), r.spectralEntropy(),
+                pl == null ? null : pl.alpha(), pl == null ? null : pl.alphaWeighted(),
+                pl == null ? null : pl.xmin(), pl == null ? null : pl.ksDistance(),
+                pl == null ? null : pl.sigmaAlpha(), pl == null ? null : pl.numTail(),
+                pl == null ? null : pl.logAlphaNorm(), pl == null ? null : pl.verdict(),
+                mp(m.mp()),
+                r.spectralNorm(), r.frobeniusNorm(), r.nuclearNorm(), r.conditionNumber(), r.logNorm(),
+                r.logSpectralNorm(), m.warnings());
     }
 
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        g.writeFieldName(field);
-        number(g, v);
-    }
-
-    private static void number(JsonGenerator g, double v) throws IOException {
-        if (Double.isFinite(v)) {
-            g.writeNumber(v);
-        } else {
-            g.writeNull();
-        }
+    private static AnalysisDocument.Mp mp(MarchenkoPasturFit mp) {
+        return mp == null ? null : new AnalysisDocument.Mp(mp.method().label(), mp.degenerate(), mp.q(), mp.sigma(),
+                mp.scale(), mp.bulkMin(), mp.bulkMax(), mp.bulkMinEigenvalue(), mp.bulkMaxEigenvalue(),
+                mp.tracyWidom(), mp.numSpikes(), mp.softRank(), mp.quick(), null, null);
     }
 
     /**
@@ -278,14 +194,29 @@ public final class AnalysisJson {
     public static CheckpointAnalysis read(Reader reader, String label) throws IOException {
         JsonNode root;
         try {
-            root = MAPPER.readTree(reader);
+            root = Json.mapper().readTree(reader);
         } catch (JsonProcessingException e) {
             throw new AnalysisFormatException(label, "not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
-        return new Parser(label).checkpoint(root);
+        Parser parser = new Parser(label);
+        parser.checkFormat(root);
+        AnalysisDocument doc;
+        try {
+            doc = Json.mapper().treeToValue(root, AnalysisDocument.class);
+        } catch (JsonMappingException e) {
+            throw parser.fail(path(e), "has the wrong type (" + e.getOriginalMessage() + ")");
+        }
+        return parser.checkpoint(doc);
     }
 
-    /** Field-by-field reader; every problem names the file and the JSON path. */
+    /** The JSON path of a mapping error, as {@code matrices[0].shape}. */
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining()).replaceFirst("^\\.", "");
+    }
+
+    /** Checks and converts the document; every problem names the file and the JSON path. */
     private static final class Parser {
         private final String label;
 
@@ -293,7 +224,7 @@ public final class AnalysisJson {
             this.label = label;
         }
 
-        CheckpointAnalysis checkpoint(JsonNode root) {
+        void checkFormat(JsonNode root) {
             if (root == null || !root.isObject()) {
                 throw fail("", "is not a JSON object");
             }
@@ -308,106 +239,94 @@ public final class AnalysisJson {
                         + (version == null ? "missing" : version.toString())
                         + " is not supported (this Rankscope reads version " + VERSION + ")");
             }
-            JsonNode s = object(root, "source");
-            SourceInfo source = new SourceInfo(text(s, "path", "source"), text(s, "format", "source"),
-                    optText(s, "header_sha256"), integer(s, "tensor_count", "source"),
-                    integer(s, "matrix_count", "source"));
-            JsonNode e = object(root, "engine");
-            EngineInfo engine = new EngineInfo(text(e, "backend", "engine"), text(e, "library", "engine"),
-                    text(e, "core", "engine"), integer(e, "threads", "engine"), optText(e, "note"));
+        }
+
+        CheckpointAnalysis checkpoint(AnalysisDocument d) {
+            AnalysisDocument.Source s = required(d.source(), "source");
+            SourceInfo source = new SourceInfo(required(s.path(), "source.path"), required(s.format(), "source.format"),
+                    s.headerSha256(), required(s.tensorCount(), "source.tensor_count"),
+                    required(s.matrixCount(), "source.matrix_count"));
+            AnalysisDocument.Engine e = required(d.engine(), "engine");
+            EngineInfo engine = new EngineInfo(required(e.backend(), "engine.backend"),
+                    required(e.library(), "engine.library"), required(e.core(), "engine.core"),
+                    required(e.threads(), "engine.threads"), e.note());
             Instant created;
             try {
-                created = Instant.parse(text(root, "created", ""));
+                created = Instant.parse(required(d.created(), "created"));
             } catch (DateTimeParseException ex) {
                 throw fail("created", "is not an ISO-8601 instant");
             }
             List<MatrixAnalysis> matrices = new ArrayList<>();
-            JsonNode ms = array(root, "matrices", "");
+            List<AnalysisDocument.Matrix> ms = required(d.matrices(), "matrices");
             for (int i = 0; i < ms.size(); i++) {
-                matrices.add(matrix(ms.get(i), "matrices[" + i + "]"));
+                matrices.add(matrix(required(ms.get(i), "matrices[" + i + "]"), "matrices[" + i + "]"));
             }
-            List<String> failures = new ArrayList<>();
-            JsonNode fs = array(root, "failures", "");
-            for (JsonNode f : fs) {
-                failures.add(f.asText());
-            }
-            return new CheckpointAnalysis(source, engine, matrices, created, failures);
+            return new CheckpointAnalysis(source, engine, matrices, created, required(d.failures(), "failures"));
         }
 
-        MatrixAnalysis matrix(JsonNode m, String where) {
-            if (!m.isObject()) {
-                throw fail(where, "is not an object");
-            }
-            String id = text(m, "name", where);
-            JsonNode layerNode = m.get("layer");
-            int layer = layerNode == null || layerNode.isNull() ? -1 : integer(m, "layer", where);
-            ModuleType module = ModuleType.fromLabel(text(m, "module", where));
+        MatrixAnalysis matrix(AnalysisDocument.Matrix m, String where) {
+            String id = required(m.name(), where + ".name");
+            int layer = m.layer() == null ? -1 : m.layer();
+            ModuleType module = ModuleType.fromLabel(required(m.module(), where + ".module"));
             MatrixName name = new MatrixName(id, layer, module, NameParser.moduleName(id));
-            JsonNode shape = array(m, "shape", where);
-            if (shape.size() != 2 || !shape.get(0).isInt() || !shape.get(1).isInt()) {
+            int[] shape = required(m.shape(), where + ".shape");
+            if (shape.length != 2) {
                 throw fail(where + ".shape", "is not [rows, cols]");
             }
-            int rows = shape.get(0).asInt();
-            int cols = shape.get(1).asInt();
-            String dtypeName = text(m, "dtype", where);
+            String dtypeName = required(m.dtype(), where + ".dtype");
             DType dtype = DType.parse(dtypeName).orElseThrow(() -> fail(where + ".dtype", "unknown dtype " + dtypeName));
-            SvdMethod method = method(text(m, "method", where), where);
-            Precision precision = precision(text(m, "precision", where), where);
-            boolean approximate = bool(m, "approximate", where);
-            JsonNode sig = array(m, "sigma", where);
-            double[] sigma = new double[sig.size()];
-            for (int i = 0; i < sigma.length; i++) {
-                if (!sig.get(i).isNumber()) {
-                    throw fail(where + ".sigma[" + i + "]", "is not a number");
-                }
-                sigma[i] = sig.get(i).asDouble();
-            }
+            SvdMethod method = method(required(m.method(), where + ".method"), where);
+            Precision precision = precision(required(m.precision(), where + ".precision"), where);
+            boolean approximate = required(m.approximate(), where + ".approximate");
+            double[] sigma = required(m.sigma(), where + ".sigma");
             String whole = NameParser.wholeId(id);
-            String tensor = m.hasNonNull("tensor") ? m.get("tensor").asText()
+            String tensor = m.tensor() != null ? m.tensor()
                     : whole.contains("[") && whole.endsWith("]") ? whole.substring(0, whole.lastIndexOf('[')) : whole;
-            boolean transposed = m.hasNonNull("transposed") && m.get("transposed").asBoolean();
-            MatrixRef ref = "pooled".equals(m.path("conv").asText()) && m.path("conv_slices").asInt() >= 2
-                    ? MatrixRef.pooledConv(tensor, rows, cols, m.path("conv_slices").asInt())
-                    : new MatrixRef(id, tensor, NameParser.sliceIndex(whole), rows, cols, transposed);
+            boolean transposed = Boolean.TRUE.equals(m.transposed());
+            MatrixRef ref = "pooled".equals(m.conv()) && m.convSlices() != null && m.convSlices() >= 2
+                    ? MatrixRef.pooledConv(tensor, shape[0], shape[1], m.convSlices())
+                    : new MatrixRef(id, tensor, NameParser.sliceIndex(whole), shape[0], shape[1], transposed);
             Spectrum spectrum = new Spectrum(ref, sigma, method, precision, approximate, 0);
 
-            JsonNode energy = object(m, "rank_at_energy");
+            AnalysisDocument.RankAtEnergy energy = required(m.rankAtEnergy(), where + ".rank_at_energy");
             boolean zero = true;
             for (double v : sigma) {
                 zero &= v == 0;
             }
-            RankMetrics ranks = new RankMetrics(num(m, "effective_rank", Double.NaN),
-                    num(m, "energy_effective_rank", Double.NaN), num(m, "stable_rank", Double.NaN),
-                    integer(m, "numerical_rank", where), integer(energy, "0.9", where + ".rank_at_energy"),
-                    integer(energy, "0.95", where + ".rank_at_energy"), integer(energy, "0.99", where + ".rank_at_energy"),
-                    num(m, "spectral_entropy", Double.NaN), num(m, "nuclear_norm", Double.NaN),
-                    num(m, "frobenius_norm", Double.NaN), num(m, "spectral_norm", Double.NaN),
-                    num(m, "condition_number", Double.POSITIVE_INFINITY),
-                    num(m, "log_norm", Double.NEGATIVE_INFINITY), num(m, "log_spectral_norm", Double.NEGATIVE_INFINITY),
+            RankMetrics ranks = new RankMetrics(num(m.effectiveRank(), Double.NaN),
+                    num(m.energyEffectiveRank(), Double.NaN), num(m.stableRank(), Double.NaN),
+                    required(m.numericalRank(), where + ".numerical_rank"),
+                    required(energy.at90(), where + ".rank_at_energy.0.9"),
+                    required(energy.at95(), where + ".rank_at_energy.0.95"),
+                    required(energy.at99(), where + ".rank_at_energy.0.99"),
+                    num(m.spectralEntropy(), Double.NaN), num(m.nuclearNorm(), Double.NaN),
+                    num(m.frobeniusNorm(), Double.NaN), num(m.spectralNorm(), Double.NaN),
+                    num(m.conditionNumber(), Double.POSITIVE_INFINITY),
+                    num(m.logNorm(), Double.NEGATIVE_INFINITY), num(m.logSpectralNorm(), Double.NEGATIVE_INFINITY),
                     zero);
+            PowerLawFit powerLaw = m.alpha() == null ? null
+                    : PowerLaw.describe(sigma, m.alpha(), num(m.xmin(), Double.NaN), num(m.ksDistance(), Double.NaN));
+            return new MatrixAnalysis(name, dtype, spectrum, ranks, powerLaw, mp(m.mp(), where + ".mp"),
+                    m.warnings() == null ? List.of() : m.warnings());
+        }
 
-            PowerLawFit powerLaw = null;
-            double alpha = num(m, "alpha", Double.NaN);
-            if (!Double.isNaN(alpha)) {
-                powerLaw = PowerLaw.describe(sigma, alpha, num(m, "xmin", Double.NaN), num(m, "ks_distance", Double.NaN));
+        private MarchenkoPasturFit mp(AnalysisDocument.Mp mp, String where) {
+            if (mp == null) {
+                return null;
             }
-            MarchenkoPasturFit mp = null;
-            JsonNode mpNode = m.get("mp");
-            if (mpNode != null && !mpNode.isNull()) {
-                String w = where + ".mp";
-                if (!mpNode.isObject()) {
-                    throw fail(w, "is not an object");
-                }
-                mp = new MarchenkoPasturFit(num(mpNode, "q", Double.NaN), num(mpNode, "s", Double.NaN),
-                        num(mpNode, "bulk_min", Double.NaN), num(mpNode, "bulk_max", Double.NaN),
-                        num(mpNode, "tw", Double.NaN), integer(mpNode, "num_spikes", w),
-                        num(mpNode, "softrank", Double.NaN), bool(mpNode, "quick", w));
+            // files written before "method" existed came from the SPEC-literal grid fit
+            MarchenkoPasturFit.Method method = mp.method() != null ? MarchenkoPasturFit.Method.ofLabel(mp.method())
+                    : required(mp.quick(), where + ".quick") ? MarchenkoPasturFit.Method.QUICK
+                    : MarchenkoPasturFit.Method.GRID;
+            if (method == null) {
+                throw fail(where + ".method", "unknown MP method \"" + mp.method() + "\"");
             }
-            List<String> warnings = new ArrayList<>();
-            for (JsonNode w : array(m, "warnings", where)) {
-                warnings.add(w.asText());
-            }
-            return new MatrixAnalysis(name, dtype, spectrum, ranks, powerLaw, mp, warnings);
+            boolean named = mp.bulkMaxMean1() != null || mp.bulkMinMean1() != null;
+            return new MarchenkoPasturFit(method, num(mp.q(), Double.NaN), num(mp.s(), Double.NaN),
+                    num(named ? mp.bulkMinMean1() : mp.legacyBulkMin(), Double.NaN),
+                    num(named ? mp.bulkMaxMean1() : mp.legacyBulkMax(), Double.NaN),
+                    num(mp.tw(), Double.NaN), required(mp.numSpikes(), where + ".num_spikes"),
+                    num(mp.softrank(), Double.NaN), num(mp.scale(), Double.NaN), Boolean.TRUE.equals(mp.degenerate()));
         }
 
         private SvdMethod method(String id, String where) {
@@ -428,68 +347,19 @@ public final class AnalysisJson {
             throw fail(where + ".precision", "unknown precision \"" + id + "\"");
         }
 
-        private JsonNode object(JsonNode parent, String field) {
-            JsonNode n = parent.get(field);
-            if (n == null || !n.isObject()) {
-                throw fail(field, "is missing or not an object");
+        private <T> T required(T value, String where) {
+            if (value == null) {
+                throw fail(where, "is missing");
             }
-            return n;
-        }
-
-        private JsonNode array(JsonNode parent, String field, String where) {
-            JsonNode n = parent.get(field);
-            if (n == null || !n.isArray()) {
-                throw fail(join(where, field), "is missing or not an array");
-            }
-            return n;
-        }
-
-        private String text(JsonNode parent, String field, String where) {
-            JsonNode n = parent.get(field);
-            if (n == null || !n.isTextual()) {
-                throw fail(join(where, field), "is missing or not a string");
-            }
-            return n.asText();
-        }
-
-        private String optText(JsonNode parent, String field) {
-            JsonNode n = parent.get(field);
-            return n == null || n.isNull() ? null : n.asText();
-        }
-
-        private int integer(JsonNode parent, String field, String where) {
-            JsonNode n = parent.get(field);
-            if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-                throw fail(join(where, field), "is missing or not an integer");
-            }
-            return n.asInt();
-        }
-
-        private boolean bool(JsonNode parent, String field, String where) {
-            JsonNode n = parent.get(field);
-            if (n == null || !n.isBoolean()) {
-                throw fail(join(where, field), "is missing or not true/false");
-            }
-            return n.asBoolean();
+            return value;
         }
 
         /** A number, or {@code ifNull} for null / absent (how non-finite values are stored). */
-        private double num(JsonNode parent, String field, double ifNull) {
-            JsonNode n = parent.get(field);
-            if (n == null || n.isNull()) {
-                return ifNull;
-            }
-            if (!n.isNumber()) {
-                throw fail(field, "is not a number");
-            }
-            return n.asDouble();
+        private static double num(Double value, double ifNull) {
+            return value == null ? ifNull : value;
         }
 
-        private static String join(String where, String field) {
-            return where.isEmpty() ? field : where + "." + field;
-        }
-
-        private AnalysisFormatException fail(String where, String problem) {
+        AnalysisFormatException fail(String where, String problem) {
             return new AnalysisFormatException(label, (where.isEmpty() ? "document" : "\"" + where + "\"") + " " + problem);
         }
     }

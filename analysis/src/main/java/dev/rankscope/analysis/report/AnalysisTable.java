@@ -1,6 +1,8 @@
 package dev.rankscope.analysis.report;
 
+import dev.rankscope.analysis.Analyzer;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.NameParser;
 
@@ -67,7 +69,7 @@ public final class AnalysisTable {
                 Integer.toString(r.rankAt95()),
                 Integer.toString(r.rankAt99()),
                 a.powerLaw() == null ? "-" : fixed(a.powerLaw().alpha(), 2),
-                a.mp() == null ? "-" : a.mp().numSpikes() + (a.mp().quick() ? "q" : "")});
+                a.mp() == null ? "-" : a.mp().numSpikes() + mpMark(a.mp())});
             if (a.spectrum().ref().isPooled()) {
                 params += a.spectrum().ref().baseNumel();   // all kh·kw slices of the kernel
             } else if (!a.name().id().contains(NameParser.PART)) {
@@ -113,7 +115,18 @@ public final class AnalysisTable {
         if (matrices.stream().anyMatch(a -> a.mp() != null && a.mp().quick())) {
             out.add("q: Marchenko-Pastur bulk from the quick estimate s² = mean(λ); the KDE fit (SPEC §2) found no admissible s");
         }
+        if (matrices.stream().anyMatch(a -> a.mp() != null && a.mp().degenerate())) {
+            out.add("d: " + Analyzer.DEGENERATE_MP_FIT + " (every grid scale was rejected; WeightWatcher's number shown)");
+        }
+        if (matrices.stream().anyMatch(a -> a.mp() != null && a.mp().method() == MarchenkoPasturFit.Method.GRID)) {
+            out.add("g: Marchenko-Pastur scale from the SPEC-literal grid search (--mp-fit grid), not WeightWatcher's fit");
+        }
         return out;
+    }
+
+    /** Suffix of the MP spike count: q (quick estimate), g (grid-only fit), d (degenerate fit). */
+    private static String mpMark(MarchenkoPasturFit fit) {
+        return fit.quick() ? "q" : fit.method() == MarchenkoPasturFit.Method.GRID ? "g" : fit.degenerate() ? "d" : "";
     }
 
     private static String format(String[] row, int[] width) {

@@ -15,8 +15,9 @@ class AnalysisCsvAndTableTest {
         CheckpointAnalysis a = ReportFixtures.checkpoint();
         assertEquals("name,layer,module,rows,cols,dtype,method,precision,approximate,effective_rank,"
                 + "energy_effective_rank,stable_rank,numerical_rank,rank_at_energy_0.9,rank_at_energy_0.95,"
-                + "rank_at_energy_0.99,spectral_entropy,alpha,alpha_weighted,xmin,ks_distance,mp_q,mp_s,"
-                + "mp_bulk_min,mp_bulk_max,mp_tw,mp_num_spikes,mp_softrank,mp_quick,spectral_norm,frobenius_norm,"
+                + "rank_at_energy_0.99,spectral_entropy,alpha,alpha_weighted,xmin,ks_distance,sigma_alpha,num_pl_spikes,"
+                + "log_alpha_norm,verdict,mp_method,mp_degenerate,mp_q,mp_s,mp_scale,mp_bulk_min_mean1,mp_bulk_max_mean1,"
+                + "mp_bulk_min_lambda,mp_bulk_max_lambda,mp_tw,mp_num_spikes,mp_softrank,spectral_norm,frobenius_norm,"
                 + "nuclear_norm,condition_number,log_norm,log_spectral_norm,warnings", String.join(",", AnalysisCsv.header()));
         List<String> lines = AnalysisCsv.lines(a.matrices());
         assertEquals(1 + a.matrices().size(), lines.size());
@@ -30,9 +31,10 @@ class AnalysisCsvAndTableTest {
         assertEquals(2.7495, Double.parseDouble(spec[9]), 5e-5);
         assertEquals("2", spec[13]);
         assertEquals("3", spec[14]);
-        assertEquals("3.0", spec[29]);
+        assertEquals("3.0", spec[37]);
+        assertEquals("ww", spec[25]);
         String[] zero = lines.get(4).split(",", -1);
-        assertEquals("", zero[32], "condition number ∞ is an empty cell");
+        assertEquals("", zero[40], "condition number ∞ is an empty cell");
         assertEquals("", zero[17], "no alpha");
         assertTrue(lines.get(4).endsWith(",\"all-zero matrix: ranks reported as 0, effective rank undefined\""), lines.get(4));
 

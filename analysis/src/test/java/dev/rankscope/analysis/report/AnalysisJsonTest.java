@@ -3,6 +3,8 @@ package dev.rankscope.analysis.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
+import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.engine.io.CheckpointWriteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,10 +46,21 @@ class AnalysisJsonTest {
         JsonNode m = root.get("matrices").get(0);
         assertEquals(List.of("name", "tensor", "transposed", "layer", "module", "shape", "dtype", "method", "precision", "approximate", "sigma",
                 "effective_rank", "energy_effective_rank", "stable_rank", "numerical_rank", "rank_at_energy",
-                "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "mp", "spectral_norm",
+                "spectral_entropy", "alpha", "alpha_weighted", "xmin", "ks_distance", "sigma_alpha", "num_pl_spikes",
+                "log_alpha_norm", "verdict", "mp", "spectral_norm",
                 "frobenius_norm", "nuclear_norm", "condition_number", "log_norm", "log_spectral_norm", "warnings"), keys(m));
         assertEquals(List.of("0.9", "0.95", "0.99"), keys(m.get("rank_at_energy")));
-        assertEquals(List.of("q", "s", "bulk_min", "bulk_max", "tw", "num_spikes", "softrank", "quick"), keys(m.get("mp")));
+        assertEquals(List.of("method", "degenerate", "q", "s", "scale", "bulk_min_mean1", "bulk_max_mean1",
+                "bulk_min_lambda", "bulk_max_lambda", "tw", "num_spikes", "softrank", "quick"), keys(m.get("mp")));
+        assertEquals("ww", m.get("mp").get("method").asText());
+        MarchenkoPasturFit fit = a.matrices().get(0).mp();
+        assertEquals(fit.bulkMax() / (fit.scale() * fit.scale()), m.get("mp").get("bulk_max_lambda").asDouble(), 0);
+        assertEquals(fit.bulkMax(), m.get("mp").get("bulk_max_mean1").asDouble(), 0);
+        PowerLawFit pl = a.matrices().get(0).powerLaw();
+        assertEquals(pl.sigmaAlpha(), m.get("sigma_alpha").asDouble(), 0);
+        assertEquals(pl.numTail(), m.get("num_pl_spikes").asInt());
+        assertEquals(pl.logAlphaNorm(), m.get("log_alpha_norm").asDouble(), 0);
+        assertEquals(pl.verdict(), m.get("verdict").asText());
         assertEquals("model.layers.0.self_attn.q_proj.weight", m.get("name").asText());
         assertEquals(0, m.get("layer").asInt());
         assertEquals("q", m.get("module").asText());
@@ -123,6 +137,37 @@ class AnalysisJsonTest {
         Path csv = dir.resolve("out/analysis.csv");
         AnalysisCsv.write(ofModel, csv);
         assertEquals(AnalysisCsv.lines(a.matrices()), List.of(Files.readString(csv).split("\r\n")));
+    }
+
+    @Test
+    void readsFilesWrittenBeforeTheMpMethodAndAxesWereNamed() throws Exception {
+        CheckpointAnalysis a = ReportFixtures.checkpoint();
+        MarchenkoPasturFit fit = a.matrices().get(0).mp();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(AnalysisJson.toJson(a));
+        com.fasterxml.jackson.databind.node.ObjectNode mp =
+                (com.fasterxml.jackson.databind.node.ObjectNode) root.get("matrices").get(0).get("mp");
+        for (String gone : List.of("method", "degenerate", "scale", "bulk_min_mean1", "bulk_max_mean1",
+                "bulk_min_lambda", "bulk_max_lambda")) {
+            mp.remove(gone);
+        }
+        mp.put("bulk_min", fit.bulkMin());
+        mp.put("bulk_max", fit.bulkMax());
+        MarchenkoPasturFit old = AnalysisJson.read(new StringReader(root.toString()), "old.json").matrices().get(0).mp();
+        assertEquals(MarchenkoPasturFit.Method.GRID, old.method(), "older files came from the grid fit");
+        assertEquals(fit.bulkMax(), old.bulkMax(), 0);
+        assertEquals(fit.bulkMin(), old.bulkMin(), 0);
+        assertFalse(old.degenerate());
+
+        mp.put("method", "exact");
+        AnalysisFormatException e = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(root.toString()), "new.json"));
+        assertEquals("new.json: \"matrices[0].mp.method\" unknown MP method \"exact\"", e.userMessage());
+        mp.put("method", "ww");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("matrices").get(0)).put("numerical_rank", "many");
+        AnalysisFormatException e2 = assertThrows(AnalysisFormatException.class,
+                () -> AnalysisJson.read(new StringReader(root.toString()), "new.json"));
+        assertTrue(e2.userMessage().startsWith("new.json: \"matrices[0].numerical_rank\" has the wrong type"), e2.userMessage());
     }
 
     @Test

@@ -1,13 +1,17 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.application.analyze.AnalyzeJob;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.spectrum.MemoryBudget;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
+
 /**
  * Options shared by every command that computes spectra ({@code analyze}, {@code plan},
- * {@code report}): which engine, how many matrices at once, the cache, and progress output.
+ * {@code report}): which engine, how many matrices at once, the cache, progress output and the
+ * metric options (MP fit mode, {@code min_evals}; SPEC §2).
  * A picocli mixin, so the options read and validate the same everywhere.
  */
 final class AnalysisOptions {
@@ -25,6 +29,16 @@ final class AnalysisOptions {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = "--mp-fit", paramLabel = "MODE", defaultValue = "ww",
+            description = "Marchenko-Pastur fit: ww (WeightWatcher 0.7.5.5's, the default), grid (SPEC-literal grid "
+                    + "search, labelled), quick (s^2 = mean eigenvalue, labelled) or off.")
+    String mpFit;
+
+    @Option(names = "--min-evals", paramLabel = "N", defaultValue = "" + AnalysisParameters.DEFAULT_MIN_EVALS,
+            description = "Matrices with fewer eigenvalues get no power-law and no MP fit, as in WeightWatcher "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int minEvals;
+
     /**
      * Memory admission control for the spectra; null (always, outside tests) takes the runtime's
      * when the analysis starts. Not an option: tests set it to make a matrix fail on purpose.
@@ -40,6 +54,26 @@ final class AnalysisOptions {
     int threads() {
         CliOptions.parallelism(threads);
         return threads;
+    }
+
+    /**
+     * The metric options ({@code --mp-fit}, {@code --min-evals}; SPEC §2).
+     *
+     * @throws CliOptions.BadOptionException for an unknown MP mode or a negative count (exit 2)
+     */
+    AnalysisParameters metrics() {
+        AnalysisParameters.MpMode mode = switch (mpFit.toLowerCase(Locale.ROOT)) {
+            case "ww", "weightwatcher" -> AnalysisParameters.MpMode.FIT;
+            case "grid" -> AnalysisParameters.MpMode.GRID;
+            case "quick" -> AnalysisParameters.MpMode.QUICK;
+            case "off" -> AnalysisParameters.MpMode.OFF;
+            default -> throw new CliOptions.BadOptionException(
+                    "--mp-fit must be ww, grid, quick or off, not \"" + mpFit + "\"");
+        };
+        if (minEvals < 0) {
+            throw new CliOptions.BadOptionException("--min-evals must be ≥ 0, not " + minEvals);
+        }
+        return new AnalysisParameters(mode, Double.NaN, minEvals);
     }
 
     /** The analysis job in the real environment, with {@link #memory}. */

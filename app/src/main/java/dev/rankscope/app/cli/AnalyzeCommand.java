@@ -1,5 +1,6 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.application.analyze.AnalyzeParameters;
@@ -45,6 +46,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one CSV row per matrix.")
     Path csv;
+
+    @Option(names = "--ww-csv", paramLabel = "FILE", description = "Write WeightWatcher 0.7.5.5's details table "
+            + "(its column names, order and units) as CSV.")
+    Path wwCsv;
 
     @Option(names = "--filter", paramLabel = "REGEX", description = "Only matrices whose name contains a match.")
     String filter;
@@ -97,8 +102,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException("--conv " + e.getMessage().replace("conv mode ", ""));
         }
+        AnalysisParameters metrics = options.metrics();
         return new AnalyzeParameters(checkpoint, filter, perHead, convMode, precision, options.preference(),
-                options.threads(), !options.noCache, json, csv);
+                options.threads(), !options.noCache, json, csv, wwCsv, metrics.marchenkoPastur(), metrics.minEvals());
     }
 
     private static void compile(String regex) {

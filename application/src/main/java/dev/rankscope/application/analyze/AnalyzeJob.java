@@ -4,6 +4,7 @@ import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisCsv;
 import dev.rankscope.analysis.report.AnalysisJson;
+import dev.rankscope.analysis.report.WeightWatcherCsv;
 import dev.rankscope.application.job.Job;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.cache.SpectrumCache;
@@ -85,7 +86,7 @@ public final class AnalyzeJob implements Job<AnalyzeParameters, AnalyzeResult> {
     /** The engine settings of {@code parameters} in this environment. */
     public SpectraTask.Engine engine(SvdBackend backend, AnalyzeParameters parameters) {
         return new SpectraTask.Engine(backend, parameters.precision(), parameters.parallelism(),
-                parameters.useCache() ? environment.cacheFolder() : null, environment.memory());
+                parameters.useCache() ? environment.cacheFolder() : null, environment.memory(), parameters.metrics());
     }
 
     /** The spectrum cache folder of this environment (null: none). */
@@ -120,7 +121,7 @@ public final class AnalyzeJob implements Job<AnalyzeParameters, AnalyzeResult> {
         protected AnalyzeResult compute() {
             SvdBackend backend = backend(p.engine());
             try (TensorSource source = Checkpoints.open(p.checkpoint())) {
-                AtomicFileWriter files = ProtectedInputs.checked(ProtectedInputs.of(source), p.json(), p.csv());
+                AtomicFileWriter files = ProtectedInputs.checked(ProtectedInputs.of(source), p.json(), p.csv(), p.wwCsv());
                 MatrixListing listing = MatrixListing.of(source, p.perHead(), p.conv());
                 List<MatrixRef> selected = listing.matrices().stream().filter(r -> p.selects(r.id())).toList();
                 note(source.path().getFileName() + " (" + source.format() + "): " + source.tensors().size()
@@ -142,6 +143,10 @@ public final class AnalyzeJob implements Job<AnalyzeParameters, AnalyzeResult> {
                 if (p.csv() != null) {
                     AnalysisCsv.write(result.analysis(), p.csv(), files);
                     written.add(p.csv());
+                }
+                if (p.wwCsv() != null) {
+                    WeightWatcherCsv.write(result.analysis(), p.wwCsv(), files);
+                    written.add(p.wwCsv());
                 }
                 return result.with(listing, written);
             }

@@ -1,5 +1,6 @@
 package dev.rankscope.application.analyze;
 
+import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.application.job.JobParameters;
 import dev.rankscope.engine.linalg.Backends;
@@ -25,11 +26,19 @@ import java.util.regex.PatternSyntaxException;
  * @param useCache   read and write the on-disk spectrum cache
  * @param json       analysis JSON to write, or null
  * @param csv        analysis CSV to write, or null
+ * @param wwCsv      WeightWatcher-format details CSV to write ({@code WeightWatcherCsv}), or null
+ * @param mpFit      which Marchenko–Pastur fit (SPEC §2; null: WeightWatcher's)
+ * @param minEvals   fewer eigenvalues → no power-law and no MP fit (WeightWatcher's {@code min_evals}, ≥ 0)
  */
 public record AnalyzeParameters(Path checkpoint, String filter, boolean perHead, ConvMode conv, Precision precision,
-                                Backends.Preference engine, int threads, boolean useCache, Path json, Path csv)
+                                Backends.Preference engine, int threads, boolean useCache, Path json, Path csv,
+                                Path wwCsv, AnalysisParameters.MpMode mpFit, int minEvals)
         implements JobParameters {
     public AnalyzeParameters {
+        mpFit = mpFit == null ? AnalysisParameters.MpMode.FIT : mpFit;
+        if (minEvals < 0) {
+            throw new IllegalArgumentException("min-evals must be ≥ 0, got " + minEvals);
+        }
         Objects.requireNonNull(checkpoint, "checkpoint");
         conv = conv == null ? ConvMode.RESHAPE : conv;
         precision = precision == null ? Precision.F64 : precision;
@@ -46,10 +55,22 @@ public record AnalyzeParameters(Path checkpoint, String filter, boolean perHead,
         }
     }
 
+    /** These parameters with the default metrics (WeightWatcher's MP fit, min_evals = 10) and no WeightWatcher CSV. */
+    public AnalyzeParameters(Path checkpoint, String filter, boolean perHead, ConvMode conv, Precision precision,
+                             Backends.Preference engine, int threads, boolean useCache, Path json, Path csv) {
+        this(checkpoint, filter, perHead, conv, precision, engine, threads, useCache, json, csv, null,
+                AnalysisParameters.MpMode.FIT, AnalysisParameters.DEFAULT_MIN_EVALS);
+    }
+
     /** Every matrix of {@code checkpoint} with the defaults (float64, automatic engine, cache on, no exports). */
     public static AnalyzeParameters of(Path checkpoint) {
         return new AnalyzeParameters(checkpoint, null, false, ConvMode.RESHAPE, Precision.F64, Backends.Preference.AUTO,
                 0, true, null, null);
+    }
+
+    /** The metric options as {@link AnalysisParameters} (numpy's numerical-rank tolerance). */
+    public AnalysisParameters metrics() {
+        return new AnalysisParameters(mpFit, Double.NaN, minEvals);
     }
 
     /** Whether the matrix {@code id} passes {@link #filter()}. */

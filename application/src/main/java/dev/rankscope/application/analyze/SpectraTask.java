@@ -48,14 +48,22 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
      * @param parallelism matrices decomposed at once (≥ 1)
      * @param cacheFolder spectrum cache folder ({@link SpectrumCache#defaultDir()}), or null for none
      * @param memory      memory admission control, or null for the runtime's ({@link MemoryBudget#fromRuntime()})
+     * @param metrics     how spectra become metrics (MP fit mode, min_evals; SPEC §2)
      */
-    public record Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory) {
+    public record Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory,
+                         AnalysisParameters metrics) {
         public Engine {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(precision, "precision");
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
             }
+            metrics = metrics == null ? AnalysisParameters.DEFAULT : metrics;
+        }
+
+        /** These settings with the default metrics ({@link AnalysisParameters#DEFAULT}). */
+        public Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory) {
+            this(backend, precision, parallelism, cacheFolder, memory, AnalysisParameters.DEFAULT);
         }
 
         /** The spectrum cache in {@link #cacheFolder()}, keyed by {@link #cacheVersion}; null without a folder. */
@@ -137,7 +145,7 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
             progress(0, "reading cached spectra");
             identity = identity(source);
             todo = CachedAnalysis.replayHits(cache, identity, source, all, selected, engine.precision(),
-                    AnalysisParameters.DEFAULT, sink);
+                    engine.metrics(), sink);
         }
         int fromCache = selected.size() - todo.size();
         if (fromCache > 0) {
@@ -148,7 +156,7 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
             int total = selected.size();
             int missing = todo.size();
             AnalyzeTask t = new AnalyzeTask(source, todo, engine.backend(), engine.precision(), engine.parallelism(),
-                    AnalysisParameters.DEFAULT, engine.memory(),
+                    engine.metrics(), engine.memory(),
                     cache == null ? sink : CachedAnalysis.storing(cache, identity, sink));
             t.addListener(p -> {
                 if (!p.status().isTerminal() || p.status() == Status.FINISHED) {

@@ -1,5 +1,7 @@
 package dev.rankscope.engine.tensor;
 
+import dev.rankscope.engine.hub.HuggingFaceCache;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,11 +49,17 @@ public final class Checkpoints {
     }
 
     /**
-     * Opens {@code path} with the first format that accepts it.
+     * Opens {@code path} with the first format that accepts it. A path spelled
+     * {@code hf:org/name[@revision]} that does not exist as a file is the snapshot of that model in
+     * the local Hugging Face cache ({@link HuggingFaceCache}; no network).
      *
      * @throws CheckpointFormatException naming the file when it is missing, unreadable or of no known format
+     * @throws dev.rankscope.engine.RankscopeException naming the reference when it is not in the cache
      */
     public TensorSource openPath(Path path) {
+        if (!Files.exists(path) && HuggingFaceCache.isReference(path.toString())) {
+            path = HuggingFaceCache.fromEnvironment().resolve(path.toString());
+        }
         if (!Files.exists(path)) {
             throw new CheckpointFormatException(path, CheckpointFormatException.Category.IO, "file or folder not found");
         }

@@ -38,6 +38,52 @@ class AnalyzeCliTest {
     }
 
     @Test
+    void wwCsvHasWeightWatchersColumnsAndMpFitModesAreLabelled() throws IOException {
+        Path ww = tmp.resolve("details.csv");
+        CliRun run = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet", "--ww-csv", ww.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = Files.readAllLines(ww, StandardCharsets.UTF_8);
+        assertEquals("layer_id,name,D,M,N,Q,W_scale,alpha,alpha_weighted,bulk_max,bulk_min,entropy,has_esd,lambda_max,"
+                + "layer_type,log_alpha_norm,log_norm,log_spectral_norm,longname,matrix_rank,mp_softrank,norm,num_evals,"
+                + "num_pl_spikes,num_spikes,rank_loss,rf,sigma,sigma_mp,spectral_norm,stable_rank,status,sv_max,sv_min,"
+                + "warning,weak_rank_loss,xmax,xmin", lines.get(0));
+        assertEquals(31, lines.size());
+        assertTrue(lines.get(1).startsWith("1,model."), lines.get(1));
+
+        Path json = tmp.resolve("grid.json");
+        CliRun grid = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet", "--mp-fit", "grid",
+                "--json", json.toString());
+        assertEquals(0, grid.exitCode(), grid.err());
+        assertTrue(grid.out().contains("g: Marchenko-Pastur scale from the SPEC-literal grid search"), grid.out());
+        for (JsonNode m : new ObjectMapper().readTree(json.toFile()).get("matrices")) {
+            assertTrue(m.get("mp").isNull() || m.get("mp").get("method").asText().matches("grid|quick"), m.toString());
+        }
+
+        CliRun bad = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet", "--mp-fit", "exact");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--mp-fit must be ww, grid, quick or off"), bad.err());
+        CliRun negative = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--min-evals", "-1");
+        assertEquals(2, negative.exitCode());
+        assertTrue(negative.err().contains("--min-evals must be ≥ 0"), negative.err());
+        CliRun high = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet", "--min-evals", "100000",
+                "--json", json.toString());
+        assertEquals(0, high.exitCode(), high.err());
+        for (JsonNode m : new ObjectMapper().readTree(json.toFile()).get("matrices")) {
+            assertTrue(m.get("alpha").isNull() && m.get("mp").isNull(), m.get("name").asText());
+            assertTrue(m.get("warnings").toString().contains("fewer than min_evals = 100000"), m.get("warnings").toString());
+        }
+    }
+
+    @Test
+    void anHfReferenceAbsentFromTheCacheIsOneLineAndExit2() {
+        CliRun run = CliRun.of("analyze", "hf:rankscope-tests/no-such-model-4f2a", "--no-cache", "--quiet");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().strip().startsWith("rankscope: hf:rankscope-tests/no-such-model-4f2a: rankscope-tests/no-such-model-4f2a "
+                + "is not in the Hugging Face cache"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
     void shardedCopyGivesTheSameTableAsTheSingleFile() {
         CliRun single = CliRun.of("analyze", sample("tiny-llama").toString(), "--no-cache", "--quiet");
         CliRun index = CliRun.of("analyze", sample("tiny-llama-sharded/model.safetensors.index.json").toString(), "--no-cache", "--quiet");

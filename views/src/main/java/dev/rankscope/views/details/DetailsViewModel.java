@@ -1,5 +1,6 @@
 package dev.rankscope.views.details;
 
+import dev.rankscope.analysis.Analyzer;
 import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
@@ -134,12 +135,19 @@ public final class DetailsViewModel {
         String q = "Marchenko–Pastur";
         if (mp == null) {
             out.add(approx ? new DetailItem(q, "fit", PENDING, "The Marchenko–Pastur fit needs every eigenvalue")
-                    : new DetailItem(q, "fit", "not fitted", "The MP search found no admissible s"));
+                    : new DetailItem(q, "fit", "not fitted", "No MP fit: see the notes (e.g. fewer than min_evals eigenvalues)"));
         } else {
+            out.add(new DetailItem(q, "fit", switch (mp.method()) {
+                case WEIGHTWATCHER -> mp.degenerate() ? Analyzer.DEGENERATE_MP_FIT : "WeightWatcher 0.7.5.5";
+                case GRID -> "grid search (SPEC-literal)";
+                case QUICK -> "quick estimate s² = mean λ";
+            }, mp.degenerate() ? "Every grid scale was rejected; WeightWatcher's number (polished from the first grid point) is shown"
+                    : "How s was found (SPEC §2)"));
             out.add(num(q, "Q = N/M", mp.q(), "Aspect ratio ≥ 1"));
             out.add(num(q, "s", mp.sigma(), "Fitted scale of the i.i.d. entries" + (mp.quick() ? " (quick estimate s² = mean λ)" : "")));
             out.add(num(q, "λ₋", mp.bulkMin(), "Bulk lower edge (rescaled λ)"));
             out.add(num(q, "λ₊ (bulk max)", mp.bulkMax(), "Bulk upper edge (rescaled λ)"));
+            out.add(num(q, "λ₊ in λ units", mp.bulkMaxEigenvalue(), "Bulk upper edge on the λ = σ² axis (WeightWatcher's bulk_max)"));
             out.add(num(q, "Tracy–Widom", mp.tracyWidom(), "Q^{-1/2}·λ₊^{2/3}·M^{-2/3}"));
             out.add(num(q, "spikes", mp.numSpikes(), "#{λ > λ₊ + √TW}"));
             out.add(num(q, "soft rank", mp.softRank(), "λ₊/λ_max"));

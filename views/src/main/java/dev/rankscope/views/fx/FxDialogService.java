@@ -1,9 +1,15 @@
 package dev.rankscope.views.fx;
 
+import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.charts.ChartSizeForm;
 import dev.rankscope.application.render.ChartSize;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Alert;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.Dialog;
@@ -20,6 +26,7 @@ import javafx.stage.Window;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -145,6 +152,53 @@ public final class FxDialogService implements DialogService {
             pane.getStylesheets().setAll(w.getScene().getStylesheets());
         }
         return dialog.showAndWait();
+    }
+
+    /** A table of the cached snapshots (model, revision, refs, size, format); Open picks the selected row. */
+    @Override
+    public Optional<HuggingFaceCache.CachedModel> chooseCachedModel(Path root, List<HuggingFaceCache.CachedModel> models) {
+        Dialog<HuggingFaceCache.CachedModel> dialog = new Dialog<>();
+        dialog.setTitle("Open from Hugging Face cache");
+        dialog.setHeaderText("Models in " + root);
+        DialogPane pane = dialog.getDialogPane();
+        pane.setId("hf-cache-dialog");
+        ButtonType open = new ButtonType("Open", ButtonBar.ButtonData.OK_DONE);
+        pane.getButtonTypes().setAll(open, ButtonType.CANCEL);
+        TableView<HuggingFaceCache.CachedModel> table = new TableView<>(FXCollections.observableArrayList(models));
+        table.setId("hf-cache-table");
+        table.getColumns().add(column("Model", 300, HuggingFaceCache.CachedModel::repoId));
+        table.getColumns().add(column("Revision", 110, m -> m.revision().substring(0, Math.min(12, m.revision().length()))));
+        table.getColumns().add(column("Refs", 80, m -> String.join(", ", m.refs())));
+        table.getColumns().add(column("Size", 90, m -> dev.rankscope.views.settings.SettingsViewModel.formatBytes(m.sizeBytes())));
+        table.getColumns().add(column("Format", 100, HuggingFaceCache.CachedModel::format));
+        table.setPrefSize(720, 360);
+        table.getSelectionModel().selectFirst();
+        table.setRowFactory(tv -> {
+            TableRow<HuggingFaceCache.CachedModel> row = new TableRow<>();
+            row.setOnMouseClicked(e -> {
+                if (e.getClickCount() == 2 && !row.isEmpty()) {
+                    dialog.setResult(row.getItem());
+                    dialog.close();
+                }
+            });
+            return row;
+        });
+        pane.setContent(table);
+        pane.lookupButton(open).disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        dialog.setResultConverter(b -> b == open ? table.getSelectionModel().getSelectedItem() : null);
+        Window w = owner.get();
+        if (w != null) {
+            dialog.initOwner(w);
+            pane.getStylesheets().setAll(w.getScene().getStylesheets());
+        }
+        return dialog.showAndWait();
+    }
+
+    private static <T> TableColumn<T, String> column(String title, double width, java.util.function.Function<T, String> text) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(text.apply(cd.getValue())));
+        return c;
     }
 
     private Optional<Path> remember(File f) {

@@ -42,4 +42,14 @@ public interface DialogService {
             dev.rankscope.application.render.ChartSize onScreen) {
         return Optional.of(onScreen);
     }
+
+    /**
+     * Lets the user pick one cached Hugging Face model snapshot (File ▸ Open from Hugging Face
+     * cache) from {@code models} (never empty), found in {@code root}; empty when cancelled. The
+     * default, for headless use, picks nothing.
+     */
+    default Optional<dev.rankscope.engine.hub.HuggingFaceCache.CachedModel> chooseCachedModel(Path root,
+            java.util.List<dev.rankscope.engine.hub.HuggingFaceCache.CachedModel> models) {
+        return Optional.empty();
+    }
 }

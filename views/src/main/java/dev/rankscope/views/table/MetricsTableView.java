@@ -55,7 +55,12 @@ public final class MetricsTableView extends BorderPane implements WorkbenchTab {
         export.setId("table-export");
         export.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export metrics as CSV", "metrics.csv", "csv")
                 .ifPresent(p -> vm.exportCsv(List.copyOf(table.getItems()), p)));
-        HBox toolbar = new HBox(8, filter, copy, export, count);
+        Button exportWw = new Button("Export WW CSV…");
+        exportWw.setId("table-export-ww");
+        exportWw.setTooltip(new Tooltip("The shown rows as WeightWatcher 0.7.5.5's details table (its column names and units)"));
+        exportWw.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export as WeightWatcher details CSV", "details.csv", "csv")
+                .ifPresent(p -> vm.exportWeightWatcherCsv(List.copyOf(table.getItems()), p)));
+        HBox toolbar = new HBox(8, filter, copy, export, exportWw, count);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.setPadding(new Insets(4, 8, 4, 8));
         toolbar.getStyleClass().add("view-toolbar");

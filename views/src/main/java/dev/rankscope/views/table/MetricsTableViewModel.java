@@ -102,13 +102,33 @@ public final class MetricsTableViewModel {
      */
     public void exportCsv(List<MetricsRow> rowsInViewOrder, Path target) {
         List<MetricsRow> snapshot = List.copyOf(rowsInViewOrder);
+        writeOnWorker(target, () -> toCsv(snapshot));
+    }
+
+    /** Writes the text {@code content} makes to {@code target} on the work executor (open checkpoints protected); failure is one dialog. */
+    private void writeOnWorker(Path target, java.util.function.Supplier<String> content) {
         List<Path> inputs = workbench.inputs();
         workbench.runner().work(() -> {
-                    ProtectedInputs.writer(inputs).writeBytes(target, toCsv(snapshot).getBytes(StandardCharsets.UTF_8));
+                    ProtectedInputs.writer(inputs).writeBytes(target, content.get().getBytes(StandardCharsets.UTF_8));
                     return target;
                 })
                 .onFailure("Cannot export the table", target)
                 .start();
+    }
+
+    /**
+     * Writes {@code rows} (in the order shown) as WeightWatcher 0.7.5.5's {@code details} table
+     * ({@link dev.rankscope.analysis.report.WeightWatcherCsv}: its columns, order and units) to
+     * {@code target} on the work executor; failure is one dialog naming the file.
+     */
+    public void exportWeightWatcherCsv(List<MetricsRow> rowsInViewOrder, Path target) {
+        List<MatrixAnalysis> snapshot = rowsInViewOrder.stream().map(MetricsRow::analysis).toList();
+        writeOnWorker(target, () -> toWeightWatcherCsv(snapshot));
+    }
+
+    /** The WeightWatcher-format CSV text of {@code analyses} (CRLF line ends). Pure. */
+    public static String toWeightWatcherCsv(List<MatrixAnalysis> analyses) {
+        return String.join("\r\n", dev.rankscope.analysis.report.WeightWatcherCsv.lines(analyses)) + "\r\n";
     }
 
     private static List<String> headers() {

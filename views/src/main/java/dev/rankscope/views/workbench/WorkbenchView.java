@@ -236,6 +236,8 @@ public final class WorkbenchView {
         MenuItem openFolder = item("Open Folder…",
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
                 () -> vm.dialogs().chooseCheckpointFolder().ifPresent(vm::open));
+        MenuItem openHub = item("Open from Hugging Face Cache…", null, vm::openFromHuggingFaceCache);
+        openHub.setId("menu-open-hf-cache");
         recentMenu.setId("menu-recent");
         rebuildRecent();
         vm.recentFiles().addListener((ListChangeListener<Path>) c -> rebuildRecent());
@@ -252,7 +254,7 @@ public final class WorkbenchView {
                 KeyCombination.SHIFT_DOWN), reportExport::export);
         exportReport.setId("menu-export-report");
         exportReport.disableProperty().bind(reportExport.disabledProperty());
-        Menu file = new Menu("File", null, open, openFolder, recentMenu, close, new SeparatorMenuItem(), exportReport,
+        Menu file = new Menu("File", null, open, openFolder, openHub, recentMenu, close, new SeparatorMenuItem(), exportReport,
                 new SeparatorMenuItem(), quit);
 
         MenuItem find = item("Find…", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), explorer::focusFilter);

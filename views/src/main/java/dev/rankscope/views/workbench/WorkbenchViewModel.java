@@ -1,6 +1,9 @@
 package dev.rankscope.views.workbench;
 
 import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.hub.HuggingFaceCache;
+import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -94,6 +97,8 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     private final List<Path> opening = new ArrayList<>();
     /** Completed once a checkpoint has no pass running any more (see {@link #analysisSettled}). */
 
+    private java.util.function.Supplier<HuggingFaceCache> hubCache = HuggingFaceCache::fromEnvironment;
+
     public WorkbenchViewModel(WorkbenchServices services, DialogService dialogs, SettingsStore settings,
                               WorkbenchExecutors executors) {
         this.services = Objects.requireNonNull(services);
@@ -123,6 +128,15 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
      * shows one dialog naming the file. Opening a path that is already open selects it instead.
      */
     public void open(Path path) {
+        if (HuggingFaceCache.isReference(path.toString()) && !java.nio.file.Files.exists(path)) {
+            try {
+                path = hubCache.get().resolve(path.toString());
+            } catch (RankscopeException e) {
+                statusMessage.set("Could not open " + path);
+                dialogs.showError("Cannot open " + path, e.userMessage());
+                return;
+            }
+        }
         Path key = path.toAbsolutePath().normalize();
         Optional<CheckpointModel> existing = checkpoint(key);
         if (existing.isPresent()) {
@@ -140,6 +154,39 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
                 .about(key)
                 .onFailureSentence(text -> openFailed(key, text))
                 .start();
+    }
+
+    /**
+     * File ▸ Open from Hugging Face cache: lists the cached model snapshots on the work executor
+     * ({@link HuggingFaceCache}, no network), lets the user pick one ({@link DialogService#chooseCachedModel})
+     * and opens its snapshot folder. An empty or unreadable cache is one message naming the folder.
+     */
+    public void openFromHuggingFaceCache() {
+        HuggingFaceCache cache = hubCache.get();
+        executors.work().execute(() -> {
+            List<HuggingFaceCache.CachedModel> models;
+            try {
+                models = cache.models();
+            } catch (java.io.UncheckedIOException e) {
+                executors.ui().execute(() -> dialogs.showError("Hugging Face cache", cache.root()
+                        + ": cannot be listed (" + e.getCause().getClass().getSimpleName() + ")"));
+                return;
+            }
+            executors.ui().execute(() -> {
+                if (models.isEmpty()) {
+                    dialogs.showError("Hugging Face cache", "No models in " + cache.root()
+                            + " (set HF_HUB_CACHE or HF_HOME, or download one with huggingface-cli)");
+                    return;
+                }
+                dialogs.chooseCachedModel(cache.root(), models).ifPresent(m -> open(m.snapshot()));
+            });
+        });
+    }
+
+    /** Replaces where the Hugging Face cache is looked for (default: the environment's, {@link HuggingFaceCache#fromEnvironment()}). */
+    public void setHuggingFaceCache(HuggingFaceCache cache) {
+        Objects.requireNonNull(cache);
+        hubCache = () -> cache;
     }
 
     /** Opens each path in turn (command line, drag and drop). */

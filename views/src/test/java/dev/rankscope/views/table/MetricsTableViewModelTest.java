@@ -65,6 +65,25 @@ class MetricsTableViewModelTest {
     }
 
     @Test
+    void weightWatcherExportHasItsColumnsAndTheShownRowsInOrder(@TempDir Path dir) throws Exception {
+        wb.open(Path.of("/m/a.safetensors"));
+        MetricsTableViewModel vm = new MetricsTableViewModel(wb);
+        List<MetricsRow> shown = List.of(vm.rows().get(3), vm.rows().get(1));
+        Path out = dir.resolve("details.csv");
+        vm.exportWeightWatcherCsv(shown, out);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(dev.rankscope.analysis.report.WeightWatcherCsv.header(), List.of(lines.get(0).split(",")));
+        assertEquals(3, lines.size());
+        String name = shown.get(0).analysis().name().id().replaceFirst("\\.weight$", "");
+        assertTrue(lines.get(1).startsWith("1," + name + ","), lines.get(1));
+        double s1 = shown.get(0).analysis().ranks().spectralNorm();
+        int spectral = dev.rankscope.analysis.report.WeightWatcherCsv.header().indexOf("spectral_norm");
+        assertEquals(s1 * s1, Double.parseDouble(lines.get(1).split(",", -1)[spectral]), 0, "WW's spectral_norm is σ₁²");
+        vm.exportWeightWatcherCsv(shown, Files.writeString(dir.resolve("f"), "x").resolve("y.csv"));
+        assertEquals(1, dialogs.errors.size());
+    }
+
+    @Test
     void numbersAreFormattedCompactly() {
         assertEquals("", MetricsColumns.format(Double.NaN));
         assertEquals("inf", MetricsColumns.format(Double.POSITIVE_INFINITY));

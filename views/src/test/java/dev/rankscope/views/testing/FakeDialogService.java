@@ -28,6 +28,18 @@ public final class FakeDialogService implements DialogService {
     /** On-screen sizes the chart-size dialogs were prefilled with. */
     public final List<dev.rankscope.application.render.ChartSize> prefilledSizes = new ArrayList<>();
 
+    /** Models offered by the Hugging Face cache dialogs, one list per dialog. */
+    public final List<List<dev.rankscope.engine.hub.HuggingFaceCache.CachedModel>> cachedModelDialogs = new ArrayList<>();
+    /** Index to pick in the next Hugging Face cache dialog, or -1 to cancel. */
+    public int cachedModelChoice = 0;
+
+    @Override
+    public Optional<dev.rankscope.engine.hub.HuggingFaceCache.CachedModel> chooseCachedModel(Path root,
+            List<dev.rankscope.engine.hub.HuggingFaceCache.CachedModel> models) {
+        cachedModelDialogs.add(List.copyOf(models));
+        return cachedModelChoice < 0 ? Optional.empty() : Optional.of(models.get(cachedModelChoice));
+    }
+
     @Override
     public void showError(String title, String message) {
         errors.add(new Shown(title, message));

@@ -55,8 +55,9 @@ public final class TestAnalyses {
                 alpha * Math.log10(s1 * s1), Math.log10(Math.pow(s1 * s1, alpha)), alpha < 2 ? "over-trained" : "");
         double q = (double) e.ref().maxDim() / e.ref().minDim();
         double bulkMax = Math.pow(1 + 1 / Math.sqrt(q), 2);
-        MarchenkoPasturFit mp = new MarchenkoPasturFit(q, 1.0, Math.pow(1 - 1 / Math.sqrt(q), 2), bulkMax, 0.01, 3,
-                bulkMax / (s1 * s1 * sigma.length / sq), true);
+        MarchenkoPasturFit mp = new MarchenkoPasturFit(MarchenkoPasturFit.Method.QUICK, q, 1.0,
+                Math.pow(1 - 1 / Math.sqrt(q), 2), bulkMax, 0.01, 3, bulkMax / (s1 * s1 * sigma.length / sq),
+                Math.sqrt(sigma.length / sq), false);
         Spectrum spectrum = new Spectrum(e.ref(), sigma, SvdMethod.OJALGO, Precision.F64, false, 1);
         return new MatrixAnalysis(e.name(), e.dtype(), spectrum, ranks, pl, mp, List.of());
     }

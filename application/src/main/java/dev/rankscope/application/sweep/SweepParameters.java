@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param checkpoints      checkpoint paths, ordered by parsed step ({@link SeriesOrder#byStep}); empty when {@code listFile} is given
  * @param listFile         a list file giving the order ({@link SeriesOrder#fromListFile}), or null
- * @param out              output folder (created): {@code sweep.csv}, {@code checkpoints/NNN-label.json}, {@code series.json}
+ * @param out              output folder (created): {@code sweep.csv}, {@code sweep.parquet}, {@code checkpoints/NNN-label.json}, {@code series.json}
  * @param metrics          metric columns of the table ({@link SweepColumns} names); empty for all
  * @param updates          which update spectra ΔW to compute
  * @param intrudersVsFirst whether to count intruder dimensions of each checkpoint against the first (SPEC §3)

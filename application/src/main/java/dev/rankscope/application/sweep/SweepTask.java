@@ -48,7 +48,7 @@ import java.util.concurrent.Future;
  * checkpoint in turn with the analysis pipeline of {@code rankscope analyze} (spectrum cache in
  * front of {@link AnalyzeTask}, memory budget), writes its {@code rankscope-analysis} JSON, then
  * computes the update spectra and intruder counts asked for over the matrices that match
- * ({@link SeriesMatching}), and finally writes {@code sweep.csv} and {@code series.json}.
+ * ({@link SeriesMatching}), and finally writes {@code sweep.csv}, {@code sweep.parquet} and {@code series.json}.
  *
  * <p><b>A checkpoint that changes during the sweep</b> is detected by its {@link FileIdentity}
  * (path, size, mtime, file key), taken when it is opened: after its analysis the identity is read
@@ -199,6 +199,9 @@ final class SweepTask extends JobTask<SweepResult> {
         Path csv = out.resolve("sweep.csv");
         table.writeCsv(rows, csv, files);
         written.add(csv.toString());
+        Path parquet = out.resolve("sweep.parquet");
+        SweepParquet.write(table, rows, parquet, files);
+        written.add(parquet.toString());
         if (fromCache > 0) {
             note(fromCache + " spectra from the cache");
         }

@@ -205,6 +205,48 @@ class SweepJobTest {
         assertTrue(csv.get(0).endsWith("update_rank_at_energy_0.9,update_failure,intruders_vs_first"), csv.get(0));
         assertTrue(csv.get(1).startsWith("0,step2,2," + Q + ",0,q,16,24,F64,ok,,"), csv.get(1));
         assertTrue(Files.readString(out.resolve("series.json")).contains("\"format\" : \"rankscope-series\""));
+
+        // the Parquet file holds the same rows and values
+        List<org.apache.parquet.example.data.Group> groups = readParquet(out.resolve("sweep.parquet"));
+        assertEquals(6, groups.size());
+        for (int i = 0; i < 6; i++) {
+            SweepRow expected = r.rows().get(i);
+            org.apache.parquet.example.data.Group g = groups.get(i);
+            assertEquals(expected.matrix(), g.getString("matrix", 0));
+            assertEquals(expected.checkpoint(), g.getString("checkpoint", 0));
+            assertEquals(expected.step(), g.getLong("step", 0));
+            for (SweepColumns.Metric m : SweepColumns.all()) {
+                double v = expected.metric(m);
+                if (Double.isNaN(v)) {
+                    assertEquals(0, g.getFieldRepetitionCount(m.name()), m.name());
+                } else if (m.integer()) {
+                    assertEquals((int) v, g.getInteger(m.name(), 0), m.name());
+                } else {
+                    assertEquals(v, g.getDouble(m.name(), 0), m.name());
+                }
+            }
+            if (expected.update() != null) {
+                assertEquals(expected.update().relativeNorm(), g.getDouble("update_relative_norm", 0));
+            }
+        }
+    }
+
+    static List<org.apache.parquet.example.data.Group> readParquet(Path file) throws java.io.IOException {
+        List<org.apache.parquet.example.data.Group> out = new java.util.ArrayList<>();
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(file),
+                org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build())) {
+            org.apache.parquet.schema.MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            org.apache.parquet.column.page.PageReadStore pages;
+            while ((pages = r.readNextRowGroup()) != null) {
+                var records = new org.apache.parquet.io.ColumnIOFactory().getColumnIO(schema).getRecordReader(pages,
+                        new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(schema));
+                for (long i = 0; i < pages.getRowCount(); i++) {
+                    out.add(records.read());
+                }
+            }
+        }
+        return out;
     }
 
     @Test

@@ -136,24 +136,41 @@ public final class SeriesOrder {
         } catch (IOException e) {
             throw new IllegalArgumentException(listFile + ": list file cannot be read (" + e.getMessage() + ")");
         }
-        Path base = listFile.toAbsolutePath().getParent();
+        return fromLines(lines, listFile.toAbsolutePath().getParent().toString(), listFile.toString());
+    }
+
+    /**
+     * {@link #fromListFile} over lines already read (the Spark driver reads list files through
+     * Hadoop): relative entries are resolved against {@code base} (a folder path or URI).
+     *
+     * @param listName the list file as the user named it, for messages
+     */
+    public static Ordered fromLines(List<String> lines, String base, String listName) {
         List<String> paths = new ArrayList<>();
         for (String raw : lines) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            paths.add(line.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") ? line : base.resolve(line).normalize().toString());
+            paths.add(line.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || line.startsWith("/") ? line : resolve(base, line));
         }
         if (paths.isEmpty()) {
-            throw new IllegalArgumentException(listFile + ": list file names no checkpoint");
+            throw new IllegalArgumentException(listName + ": list file names no checkpoint");
         }
         List<SeriesMember> members = new ArrayList<>();
         for (String p : paths) {
             String name = nameOf(p);
             members.add(new SeriesMember(members.size(), p, name, parseStep(name)));
         }
-        return new Ordered(members, List.of("series in the order of " + listFile.getFileName()));
+        String file = listName.replaceAll(".*[/\\\\]", "");
+        return new Ordered(members, List.of("series in the order of " + file));
+    }
+
+    private static String resolve(String base, String relative) {
+        if (base.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            return base.endsWith("/") ? base + relative : base + "/" + relative;
+        }
+        return Path.of(base).resolve(relative).normalize().toString();
     }
 
     private static Long toLong(String digits) {

@@ -12,7 +12,6 @@ import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
 import dev.rankscope.analysis.report.SourceInfo;
-import dev.rankscope.application.job.JobJson;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.cache.FileIdentity;
@@ -110,7 +109,7 @@ final class SweepTask extends JobTask<SweepResult> {
                 o.refs.forEach(r -> o.byId.put(r.id(), r));
                 inputs.addAll(source.files());
             } catch (RankscopeException e) {
-                failures.add(m.label() + ": " + e.getMessage());
+                failures.add(m.label() + ": " + e.userMessage());
                 o.refs = null;
             }
             opened.add(o);
@@ -137,27 +136,12 @@ final class SweepTask extends JobTask<SweepResult> {
             written.add(json.toString());
             o.analysed = true;
             Map<String, Integer> at = new HashMap<>();
-            Map<String, MatrixAnalysis> done = new HashMap<>();
-            analysis.matrices().forEach(a -> done.put(a.name().id(), a));
-            Map<String, String> failed = new HashMap<>();
-            for (String f : analysis.failures()) {
-                int colon = f.indexOf(": ");
-                failed.put(colon < 0 ? f : f.substring(0, colon), colon < 0 ? f : f.substring(colon + 2));
+            SweepOutputs.CheckpointRows own = SweepOutputs.rows(o.member, o.refs, analysis);
+            for (SweepRow row : own.rows()) {
+                at.put(row.matrix(), rows.size());
+                rows.add(row);
             }
-            Map<String, MatrixName> names = names(o.refs);
-            for (MatrixRef r : o.refs) {
-                MatrixAnalysis a = done.get(r.id());
-                at.put(r.id(), rows.size());
-                if (a != null) {
-                    rows.add(SweepRow.of(o.member, a));
-                } else {
-                    MatrixName n = names.get(r.id());
-                    String reason = failed.getOrDefault(r.id(), "not analysed");
-                    rows.add(SweepRow.failed(o.member, r.id(), n.hasLayer() ? n.layer() : null, n.module().label(),
-                            r.rows(), r.cols(), reason));
-                    failures.add(o.member.label() + ": " + r.id() + ": " + reason);
-                }
-            }
+            failures.addAll(own.failures());
             rowIndex.put(o.member.index(), at);
         }
 
@@ -207,15 +191,8 @@ final class SweepTask extends JobTask<SweepResult> {
         }
         SweepResult partial = new SweepResult(members, rows, unmatched, failures, notes(), computed, fromCache, written);
         Path summary = out.resolve("series.json");
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", "rankscope-series");
-        doc.put("version", 1);
-        doc.put("parameters", params);
-        doc.put("series", members);
-        doc.put("unmatched", unmatched);
-        doc.put("failures", failures);
-        doc.put("notes", partial.notes());
-        files.writeBytes(summary, JobJson.write(doc).getBytes(StandardCharsets.UTF_8));
+        files.writeBytes(summary, SweepOutputs.seriesJson(params, members, unmatched, failures, partial.notes(), Map.of())
+                .getBytes(StandardCharsets.UTF_8));
         written.add(summary.toString());
         progress(1, "sweep done");
         return new SweepResult(members, rows, unmatched, failures, notes(), computed, fromCache, written);
@@ -258,7 +235,7 @@ final class SweepTask extends JobTask<SweepResult> {
                 }
                 note(o.member.label() + " " + CHANGED + " while it was analysed; " + (attempt == 0 ? "analysing it again" : "giving up"));
             } catch (RankscopeException e) {
-                failures.add(o.member.label() + ": " + e.getMessage());
+                failures.add(o.member.label() + ": " + e.userMessage());
                 return null;
             }
         }
@@ -349,7 +326,7 @@ final class SweepTask extends JobTask<SweepResult> {
                 return;
             }
         } catch (RankscopeException e) {
-            failPair(a, b, ids, rows, rowIndex, intruders, what + " not computed: " + e.getMessage());
+            failPair(a, b, ids, rows, rowIndex, intruders, what + " not computed: " + e.userMessage());
             return;
         }
         Map<String, Integer> at = rowIndex.get(b.member.index());
@@ -417,7 +394,7 @@ final class SweepTask extends JobTask<SweepResult> {
                         }
                         return update(backend, wa, wb);
                     } catch (RankscopeException e) {
-                        return e.getMessage();
+                        return e.userMessage();
                     } finally {
                         memory.release(need);
                     }

@@ -78,25 +78,8 @@ public final class HadoopSafetensorsSource extends FileTensorSource {
         FSDataInputStream in = null;
         try {
             in = fs.open(path);
-            long size = status.getLen();
-            if (size < 8) {
-                throw new CheckpointFormatException(label, Category.TRUNCATED,
-                        "file is " + size + " bytes, too short for the 8-byte safetensors header length");
-            }
-            byte[] len = new byte[8];
-            in.readFully(0, len);
-            long n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (n < 0 || n > SafetensorsHeader.MAX_HEADER_BYTES) {
-                throw new CheckpointFormatException(label, Category.TOO_LARGE, "header length "
-                        + Long.toUnsignedString(n) + " exceeds the 100,000,000-byte limit");
-            }
-            if (n > size - 8) {
-                throw new CheckpointFormatException(label, Category.TRUNCATED, "header length " + n
-                        + " exceeds the file size (" + size + " bytes)");
-            }
-            byte[] json = new byte[(int) n];
-            in.readFully(8, json);
-            SafetensorsHeader header = SafetensorsHeader.parse(label, json, size);
+            FSDataInputStream stream = in;
+            SafetensorsHeader header = SafetensorsHeader.read(label, status.getLen(), stream::readFully);
             return new HadoopSafetensorsSource(label, path, in, status, header);
         } catch (IOException e) {
             closeQuietly(in);

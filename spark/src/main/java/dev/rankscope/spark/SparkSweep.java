@@ -436,7 +436,7 @@ public final class SparkSweep {
                 }
             }
             Args parsed = new Args();
-            parsed.params = new SweepParameters(ckpts, list, out, metrics, SweepParameters.Updates.NONE, false, null, 1);
+            parsed.params = new SweepParameters(ckpts, list, out, metrics, SweepParameters.Updates.NONE, false, null, null, 0, false);
             parsed.partitions = partitions;
             return parsed;
         }

@@ -91,7 +91,7 @@ class SparkSweepTest {
 
     private static SweepParameters params(Path out, String... names) {
         return new SweepParameters(java.util.Arrays.stream(names).map(n -> dir.resolve(n).toString()).toList(), null,
-                out.toString(), List.of(), SweepParameters.Updates.NONE, false, null, 1);
+                out.toString(), List.of(), SweepParameters.Updates.NONE, false, null, null, 0, false);
     }
 
     /** What {@code rankscope analyze} computes: AnalyzeTask over the MatrixListing of the locally opened checkpoint. */

@@ -6,8 +6,6 @@ import dev.rankscope.application.sweep.SweepJob;
 import dev.rankscope.application.sweep.SweepParameters;
 import dev.rankscope.application.sweep.SweepResult;
 import dev.rankscope.application.job.JobTask;
-import dev.rankscope.engine.cache.SpectrumCache;
-import dev.rankscope.engine.linalg.SvdBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -87,17 +85,14 @@ public final class SweepCommand implements Callable<Integer> {
         try {
             params = new SweepParameters(checkpoints.stream().map(Path::toString).toList(),
                     list == null ? null : list.toString(), out.toString(), metrics, updateMode(updates), intruders,
-                    new IntruderParameters(k, epsilon), CliOptions.parallelism(options.threads));
+                    new IntruderParameters(k, epsilon), options.preference(), options.threads(), !options.noCache);
             params.order();
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
-        SvdBackend backend = options.backend();
-        SpectrumCache cache = options.noCache ? null : new SpectrumCache(SpectrumCache.defaultDir(), CliOptions.engineVersion(backend));
-        JobTask<SweepResult> task = new SweepJob(backend, cache, options.memory).task(params);
+        JobTask<SweepResult> task = new SweepJob(options.job()).task(params);
         if (!options.quiet) {
-            err.println("rankscope: sweep; engine " + backend.info().describe());
-            task.addNoteListener(n -> err.println("rankscope: note: " + n));
+            task.addNoteListener(n -> err.println("rankscope: " + n));
             task.addListener(new ProgressLines(err));
         }
         long t0 = System.nanoTime();

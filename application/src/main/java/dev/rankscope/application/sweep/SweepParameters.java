@@ -2,6 +2,8 @@ package dev.rankscope.application.sweep;
 
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.application.job.JobParameters;
+import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.engine.spectrum.SpectrumTask;
 
 import java.util.List;
 
@@ -18,11 +20,13 @@ import java.util.List;
  * @param updates          which update spectra ΔW to compute
  * @param intrudersVsFirst whether to count intruder dimensions of each checkpoint against the first (SPEC §3)
  * @param intruders        k and ε of the intruder count
- * @param parallelism      matrices computed at once (≥ 1)
+ * @param engine           SVD engine preference (as {@code analyze --engine})
+ * @param threads          matrices computed at once, 0 for one per core (as {@code analyze --threads})
+ * @param useCache         read and write the spectrum cache shared with {@code analyze} and the workbench
  */
 public record SweepParameters(List<String> checkpoints, String listFile, String out, List<String> metrics,
                               Updates updates, boolean intrudersVsFirst, IntruderParameters intruders,
-                              int parallelism) implements JobParameters {
+                              Backends.Preference engine, int threads, boolean useCache) implements JobParameters {
 
     /** Which pairs of checkpoints an update ΔW = W_b − W_a is taken between. */
     public enum Updates {
@@ -48,14 +52,20 @@ public record SweepParameters(List<String> checkpoints, String listFile, String 
         SweepColumns.select(metrics);
         updates = updates == null ? Updates.NONE : updates;
         intruders = intruders == null ? IntruderParameters.DEFAULT : intruders;
-        if (parallelism < 1) {
-            throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
+        engine = engine == null ? Backends.Preference.AUTO : engine;
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) or positive");
         }
     }
 
     /** The ordered series these parameters describe (reads the list file when there is one). */
     public SeriesOrder.Ordered order() {
         return listFile != null ? SeriesOrder.fromListFile(java.nio.file.Path.of(listFile)) : SeriesOrder.byStep(checkpoints);
+    }
+
+    /** Matrices computed at once: {@link #threads()}, or one per core for 0. */
+    public int parallelism() {
+        return threads == 0 ? SpectrumTask.defaultParallelism() : threads;
     }
 
     /** The table these parameters ask for. */

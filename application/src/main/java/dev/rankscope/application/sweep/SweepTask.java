@@ -1,22 +1,18 @@
 package dev.rankscope.application.sweep;
 
-import dev.rankscope.analysis.AnalysisCollector;
-import dev.rankscope.analysis.AnalysisParameters;
-import dev.rankscope.analysis.AnalyzeTask;
-import dev.rankscope.analysis.CachedAnalysis;
-import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.intruders.IntruderAnalyzer;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
-import dev.rankscope.analysis.report.SourceInfo;
+import dev.rankscope.application.analyze.AnalyzeJob;
+import dev.rankscope.application.analyze.AnalyzeResult;
+import dev.rankscope.application.analyze.SpectraTask;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.io.HeaderDigest;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixReader;
@@ -30,7 +26,6 @@ import dev.rankscope.engine.tensor.TensorSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,18 +39,17 @@ import java.util.concurrent.Future;
 /**
  * One run of {@link SweepJob}: orders the series ({@link SeriesOrder}), opens every checkpoint's
  * header (a checkpoint that cannot be opened is a failure, the others go on), analyses each
- * checkpoint in turn with the analysis pipeline of {@code rankscope analyze} (spectrum cache in
- * front of {@link AnalyzeTask}, memory budget), writes its {@code rankscope-analysis} JSON, then
+ * checkpoint in turn with the analysis step of {@code rankscope analyze} ({@link SpectraTask}:
+ * spectrum cache, memory budget, failure collection), writes its {@code rankscope-analysis} JSON, then
  * computes the update spectra and intruder counts asked for over the matrices that match
  * ({@link SeriesMatching}), and finally writes {@code sweep.csv}, {@code sweep.parquet} and {@code series.json}.
  *
  * <p><b>A checkpoint that changes during the sweep</b> is detected by its {@link FileIdentity}
  * (path, size, mtime, file key), taken when it is opened: after its analysis the identity is read
- * again; if it changed, the analysis is thrown away (nothing cached, nothing written) and the
+ * again; if it changed, the analysis is thrown away (nothing written) and the
  * checkpoint is analysed once more; if it changes again it fails. Update and intruder pairs check
  * both checkpoints' identities before and after reading against the identity their analysis
  * used; a mismatch fails that pair with the reason, so no row ever mixes two versions of a file.
- * Spectra enter the cache only after the identity check passed.
  *
  * <p>Progress: the fraction of checkpoints analysed (first 80 %), then of pairs; messages name the
  * checkpoint. Cancel is checked between matrices and checkpoints.
@@ -69,7 +63,8 @@ final class SweepTask extends JobTask<SweepResult> {
     private int computed;
     private int fromCache;
     /** The analysis running now, cancelled with this task. */
-    private volatile AnalyzeTask current;
+    private volatile SpectraTask current;
+    private SvdBackend backend;
 
     SweepTask(SweepJob job, SweepParameters params) {
         super("Sweep of " + (params.listFile() != null ? params.listFile() : params.checkpoints().size() + " checkpoints"));
@@ -92,6 +87,8 @@ final class SweepTask extends JobTask<SweepResult> {
 
     @Override
     protected SweepResult compute() {
+        backend = job.analyze().backend(params.engine());
+        note("engine " + backend.info().describe());
         SeriesOrder.Ordered order = params.order();
         order.notes().forEach(this::note);
         List<SeriesMember> members = order.members();
@@ -201,7 +198,7 @@ final class SweepTask extends JobTask<SweepResult> {
     @Override
     public void cancel() {
         super.cancel();
-        AnalyzeTask t = current;
+        SpectraTask t = current;
         if (t != null) {
             t.cancel();
         }
@@ -209,7 +206,9 @@ final class SweepTask extends JobTask<SweepResult> {
 
     /**
      * Analyses {@code o}, checking its identity after the analysis; a changed file is analysed
-     * once more from scratch, a second change fails the checkpoint (null).
+     * once more from scratch, a second change fails the checkpoint (null). Cache entries made
+     * while a file changed are keyed by the identity it had when the analysis began, which the
+     * changed file no longer has, so they are never replayed for it.
      */
     private CheckpointAnalysis analyseChecked(Opened o) {
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -223,15 +222,12 @@ final class SweepTask extends JobTask<SweepResult> {
                 o.refs = refs;
                 o.byId.clear();
                 refs.forEach(r -> o.byId.put(r.id(), r));
-                Analysed run = analyse(source, refs, before);
+                AnalyzeResult run = analyse(source, refs);
                 FileIdentity after = identity(source);
                 if (after.equals(before)) {
-                    if (job.cache() != null) {
-                        run.fresh.forEach(a -> job.cache().put(before, a.spectrum()));
-                    }
-                    computed += run.fresh.size();
-                    fromCache += run.cached;
-                    return run.analysis;
+                    computed += run.analysis().matrices().size() - run.fromCache();
+                    fromCache += run.fromCache();
+                    return run.analysis();
                 }
                 note(o.member.label() + " " + CHANGED + " while it was analysed; " + (attempt == 0 ? "analysing it again" : "giving up"));
             } catch (RankscopeException e) {
@@ -243,55 +239,31 @@ final class SweepTask extends JobTask<SweepResult> {
         return null;
     }
 
-    private record Analysed(CheckpointAnalysis analysis, List<MatrixAnalysis> fresh, int cached) { }
-
-    private Analysed analyse(TensorSource source, List<MatrixRef> refs, FileIdentity identity) {
-        AnalysisCollector collector = new AnalysisCollector(refs);
-        List<MatrixRef> todo = refs;
-        if (job.cache() != null) {
-            todo = CachedAnalysis.replayHits(job.cache(), identity, source, refs, refs, Precision.F64,
-                    AnalysisParameters.DEFAULT, collector);
-        }
-        int cached = refs.size() - todo.size();
-        List<MatrixAnalysis> fresh = java.util.Collections.synchronizedList(new ArrayList<>());
-        if (!todo.isEmpty()) {
-            AnalyzeTask task = new AnalyzeTask(source, todo, job.backend(), Precision.F64, params.parallelism(),
-                    AnalysisParameters.DEFAULT, job.memory(), new dev.rankscope.analysis.AnalysisListener() {
-                        @Override
-                        public void onMatrix(MatrixAnalysis analysis) {
-                            fresh.add(analysis);
-                            collector.onMatrix(analysis);
-                        }
-
-                        @Override
-                        public void onFailure(MatrixRef ref, RankscopeException error) {
-                            collector.onFailure(ref, error);
-                        }
-                    });
-            String base = message();
-            double at = fraction();
-            task.addListener(p -> {
-                if (p.status() == Status.RUNNING) {
-                    progress(at, base + ": " + p.message());
-                }
-            });
-            current = task;
-            try {
-                if (isCancelled()) {
-                    task.cancel();
-                }
-                task.run();
-            } finally {
-                current = null;
+    /** The analysis step of {@code analyze} (SpectraTask: cache, memory budget, failures) over every listed matrix. */
+    private AnalyzeResult analyse(TensorSource source, List<MatrixRef> refs) {
+        AnalyzeJob analyze = job.analyze();
+        SpectraTask.Engine engine = new SpectraTask.Engine(backend, Precision.F64, params.parallelism(),
+                params.useCache() ? analyze.cacheFolder() : null, analyze.memory());
+        SpectraTask task = analyze.spectra(source, refs, refs, engine, null);
+        String base = message();
+        double at = fraction();
+        task.addListener(p -> {
+            if (p.status() == Status.RUNNING && p.message() != null) {
+                progress(at, base + ": " + p.message());
             }
-            checkCancelled();
-            task.rethrowFailure();
+        });
+        current = task;
+        try {
+            if (isCancelled()) {
+                task.cancel();
+            }
+            task.run();
+        } finally {
+            current = null;
         }
-        CheckpointAnalysis analysis = new CheckpointAnalysis(
-                new SourceInfo(source.path().toString(), source.format(), HeaderDigest.sha256(source),
-                        source.tensors().size(), refs.size()),
-                job.backend().info(), collector.analyses(), Instant.now(), collector.failureMessages());
-        return new Analysed(analysis, List.copyOf(fresh), cached);
+        checkCancelled();
+        task.rethrowFailure();
+        return task.result();
     }
 
     /**
@@ -359,8 +331,7 @@ final class SweepTask extends JobTask<SweepResult> {
     /** Computes every pair on {@code parallelism} workers, each claiming its memory first. */
     private void computePair(TensorSource sa, TensorSource sb, Opened a, Opened b, List<String> ids,
                              boolean intruders, Map<String, Object> results) {
-        SvdBackend backend = job.backend();
-        MemoryBudget memory = job.memory() != null ? job.memory() : MemoryBudget.fromRuntime();
+        MemoryBudget memory = job.analyze().memory() != null ? job.analyze().memory() : MemoryBudget.fromRuntime();
         Map<String, MatrixName> names = names(b.refs);
         IntruderAnalyzer analyzer = new IntruderAnalyzer(backend);
         int parallelism = params.parallelism();

@@ -6,6 +6,7 @@ import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.report.AnalysisJson;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
+import dev.rankscope.application.analyze.AnalyzeJob;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
@@ -41,6 +42,9 @@ class SweepJobTest {
     private static final String Q = "model.layers.0.self_attn.q_proj.weight";
     private static final String UP = "model.layers.0.mlp.up_proj.weight";
     private static final SvdBackend BACKEND = Backends.select(Backends.Preference.AUTO);
+    /** No cache folder: every spectrum is computed, nothing is written outside the test's folders. */
+    private static final SweepJob JOB = new SweepJob(new AnalyzeJob(new AnalyzeJob.Environment(Backends::select, null, null,
+            java.time.Clock.systemUTC())));
 
     private static double[] random(int n, long seed) {
         Random r = new Random(seed);
@@ -125,7 +129,7 @@ class SweepJobTest {
 
     private static SweepParameters params(List<Path> ckpts, Path out, SweepParameters.Updates updates, boolean intruders) {
         return new SweepParameters(ckpts.stream().map(Path::toString).toList(), null, out.toString(), List.of(),
-                updates, intruders, null, 1);
+                updates, intruders, null, null, 1, false);
     }
 
     private static SweepRow row(SweepResult r, String checkpoint, String matrix) {
@@ -149,7 +153,7 @@ class SweepJobTest {
     void sweepOrdersAnalysesAndMeasuresUpdates(@TempDir Path dir) throws Exception {
         List<Path> ckpts = series(dir);
         Path out = dir.resolve("out");
-        SweepResult r = new SweepJob(BACKEND, null, null).task(params(ckpts, out, SweepParameters.Updates.CONSECUTIVE, true)).runHere();
+        SweepResult r = JOB.task(params(ckpts, out, SweepParameters.Updates.CONSECUTIVE, true)).runHere();
 
         assertEquals(List.of("step2", "step10", "step30"), r.series().stream().map(SeriesMember::label).toList());
         assertEquals(6, r.rows().size());
@@ -253,8 +257,8 @@ class SweepJobTest {
     void onlyChosenMetricsAreWritten(@TempDir Path dir) throws Exception {
         List<Path> ckpts = series(dir);
         Path out = dir.resolve("out");
-        new SweepJob(BACKEND, null, null).task(new SweepParameters(ckpts.stream().map(Path::toString).toList(), null,
-                out.toString(), List.of("stable_rank", "alpha"), null, false, null, 2)).runHere();
+        JOB.task(new SweepParameters(ckpts.stream().map(Path::toString).toList(), null,
+                out.toString(), List.of("stable_rank", "alpha"), null, false, null, null, 2, false)).runHere();
         assertEquals("checkpoint_index,checkpoint,step,matrix,layer,module,rows,cols,dtype,status,failure,stable_rank,alpha",
                 Files.readAllLines(out.resolve("sweep.csv")).get(0));
     }
@@ -271,7 +275,7 @@ class SweepJobTest {
         Files.writeString(dir.resolve("step50").resolve("model.safetensors"), "this is not a checkpoint");
         ckpts.add(dir.resolve("step40"));
         ckpts.add(dir.resolve("step50"));
-        SweepResult r = new SweepJob(BACKEND, null, null).task(params(ckpts, dir.resolve("out"), SweepParameters.Updates.FIRST, false)).runHere();
+        SweepResult r = JOB.task(params(ckpts, dir.resolve("out"), SweepParameters.Updates.FIRST, false)).runHere();
 
         assertEquals(5, r.series().size());
         assertEquals(8, r.rows().size(), "4 opened checkpoints × 2 matrices");
@@ -288,7 +292,7 @@ class SweepJobTest {
     @Test
     void aCheckpointChangedAfterItsAnalysisFailsItsUpdatesInsteadOfMixing(@TempDir Path dir) throws Exception {
         List<Path> ckpts = series(dir);
-        JobTask<SweepResult> task = new SweepJob(BACKEND, null, null)
+        JobTask<SweepResult> task = JOB
                 .task(params(ckpts, dir.resolve("out"), SweepParameters.Updates.CONSECUTIVE, false));
         AtomicBoolean changed = new AtomicBoolean();
         task.addListener(p -> {
@@ -309,7 +313,7 @@ class SweepJobTest {
     void aCheckpointChangedDuringItsAnalysisIsAnalysedAgain(@TempDir Path dir) throws Exception {
         List<Path> ckpts = series(dir);
         Path out = dir.resolve("out");
-        JobTask<SweepResult> task = new SweepJob(BACKEND, null, null)
+        JobTask<SweepResult> task = JOB
                 .task(params(ckpts, out, SweepParameters.Updates.NONE, false));
         AtomicBoolean changed = new AtomicBoolean();
         task.addListener(p -> {

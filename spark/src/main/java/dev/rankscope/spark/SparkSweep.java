@@ -66,7 +66,7 @@ import java.util.Map;
  * ({@link MatrixListing}); one {@link WorkUnit} per (checkpoint, matrix) not already in the
  * output; units packed into partitions by flop cost ({@link FlopPartitioning}). Executors compute
  * the spectra ({@link SpectrumWorker}) and return the singular values; the driver turns them into
- * metrics with the same {@link Analyzer} (cheap next to the SVD), writes one
+ * metrics with the same {@link Analyzer} on all its cores (cheap next to the SVD), writes one
  * {@code checkpoints/NNN-label.json} per checkpoint in the {@code rankscope-analysis} format, the
  * long table as {@code sweep.parquet} (a Spark Parquet folder) and {@code sweep.csv} (the columns of
  * {@link SweepTable}, as {@code rankscope sweep}), and {@code series.json}.
@@ -299,11 +299,12 @@ public final class SparkSweep {
         for (MatrixName n : NameParser.parseAll(l.refs.stream().map(MatrixRef::id).toList())) {
             names.put(n.id(), n);
         }
-        for (MatrixRef ref : l.refs) {
+        // metrics (MP fit, power law) on the driver's cores in parallel; the collector orders by listing
+        l.refs.parallelStream().forEach(ref -> {
             MatrixAnalysis kept = l.resumed.get(ref.id());
             if (kept != null) {
                 collector.onMatrix(kept);
-                continue;
+                return;
             }
             UnitResult r = results.get(ref.id());
             if (r == null) {
@@ -318,7 +319,7 @@ public final class SparkSweep {
                     collector.onFailure(ref, e);
                 }
             }
-        }
+        });
         return new CheckpointAnalysis(new SourceInfo(l.member.path(), "safetensors", l.sha, l.tensors, l.refs.size()),
                 engine, collector.analyses(), Instant.now(), collector.failureMessages());
     }

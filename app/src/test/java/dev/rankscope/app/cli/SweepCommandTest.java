@@ -108,6 +108,14 @@ class SweepCommandTest {
         assertEquals(2, metric.code());
         assertTrue(metric.err().strip().startsWith("rankscope: unknown metric 'beta'; known: effective_rank,"), metric.err());
 
+        // the output folder inside a checkpoint folder: refused before any work, nothing written
+        Path inside = dir.resolve("step2").resolve("sweep-out");
+        Run into = run("sweep", dir.resolve("step2").toString(), dir.resolve("step10").toString(), "--out", inside.toString(), "--quiet");
+        assertEquals(2, into.code(), into.err());
+        assertEquals(1, into.err().lines().count(), into.err());
+        assertTrue(into.err().startsWith("rankscope: "), into.err());
+        assertTrue(!Files.exists(inside), "nothing written into the input folder");
+
         Path notCkpt = dir.resolve("plain.txt");
         Files.writeString(notCkpt, "hello");
         Run onlyBad = run("sweep", notCkpt.toString(), "--out", dir.resolve("o7").toString(), "--quiet");

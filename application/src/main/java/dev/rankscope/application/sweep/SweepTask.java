@@ -13,6 +13,7 @@ import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixReader;
@@ -104,14 +105,19 @@ final class SweepTask extends JobTask<SweepResult> {
                 o.identity = identity(source);
                 o.refs = MatrixListing.of(source, false).matrices();
                 o.refs.forEach(r -> o.byId.put(r.id(), r));
-                inputs.addAll(source.files());
+                inputs.addAll(ProtectedInputs.of(source));
             } catch (RankscopeException e) {
                 failures.add(m.label() + ": " + e.userMessage());
                 o.refs = null;
             }
             opened.add(o);
         }
-        AtomicFileWriter files = new AtomicFileWriter(inputs);
+        if (params.listFile() != null) {
+            inputs.add(Path.of(params.listFile()));
+        }
+        // the one protection rule: nothing onto or into an input, refused before any work
+        AtomicFileWriter files = ProtectedInputs.checked(inputs, out.resolve("sweep.csv"), out.resolve("sweep.parquet"),
+                out.resolve("series.json"), out.resolve("checkpoints").resolve("x.json"));
         List<String> written = new ArrayList<>();
 
         // 2. analyse each checkpoint, write its JSON

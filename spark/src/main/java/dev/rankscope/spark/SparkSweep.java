@@ -206,6 +206,8 @@ public final class SparkSweep {
                 }
             }
         }
+        checkOutput(outFs.makeQualified(out), listed.stream().filter(l -> l.refs != null)
+                .map(l -> new Path(l.member.path())).map(p -> fileSystem(p, conf).makeQualified(p)).toList());
         if (resumedCount > 0) {
             notes.add(resumedCount + " spectra kept from the previous run in " + params.out());
         }
@@ -266,6 +268,23 @@ public final class SparkSweep {
         writeAtomically(outFs, new Path(out, "series.json"),
                 SweepOutputs.seriesJson(params, order.members(), unmatched, failures, notes, extra));
         return new Outcome(order.members(), rows, unmatched, failures, notes, computed.value(), resumedCount, bins.size(), imbalance);
+    }
+
+    /**
+     * The protection rule of every Rankscope writer, for Hadoop paths: the output folder is neither
+     * an input nor inside one (a checkpoint given as a folder).
+     *
+     * @throws IllegalArgumentException naming the output folder and the input
+     */
+    static void checkOutput(Path out, List<Path> inputs) {
+        String o = out.toString().replaceAll("/+$", "");
+        for (Path in : inputs) {
+            String i = in.toString().replaceAll("/+$", "");
+            if (o.equals(i) || o.startsWith(i + "/")) {
+                throw new IllegalArgumentException(out + ": the output folder is inside the input " + in
+                        + "; choose a folder outside the checkpoints");
+            }
+        }
     }
 
     /** Keeps the analysed matrices of a previous run's JSON when the checkpoint still has the identity recorded beside it. */

@@ -147,28 +147,47 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
     /** Reads and validates the header of {@code file} (see the class comment for every rule). */
     public static SafetensorsHeader read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new CheckpointFormatException(file, Category.TRUNCATED,
-                        "file is " + size + " bytes, too short for the 8-byte safetensors header length");
-            }
-            long n = readFully(ch, 0, 8, file).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (n < 0 || n > MAX_HEADER_BYTES) {
-                throw new CheckpointFormatException(file, Category.TOO_LARGE, "header length "
-                        + Long.toUnsignedString(n) + " exceeds the 100,000,000-byte limit");
-            }
-            if (n > size - 8) {
-                throw new CheckpointFormatException(file, Category.TRUNCATED, "header length " + n
-                        + " exceeds the file size (" + size + " bytes)");
-            }
-            byte[] json = new byte[(int) n];
-            readFully(ch, 8, (int) n, file).get(json);
-            return parse(file, json, size);
+            return read(file, ch.size(), (position, dst) -> {
+                ByteBuffer buf = readFully(ch, position, dst.length, file);
+                buf.get(dst);
+            });
         } catch (NoSuchFileException e) {
             throw new CheckpointFormatException(file, Category.IO, "file not found", e);
         } catch (IOException e) {
             throw new CheckpointFormatException(file, Category.IO, "cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Positional reads of a file held elsewhere (a Hadoop stream, a remote object). */
+    @FunctionalInterface
+    public interface RangeReader {
+        /** Fills {@code dst} with the bytes at {@code position}; throws when the file is shorter. */
+        void readFully(long position, byte[] dst) throws IOException;
+    }
+
+    /**
+     * {@link #read(Path)} for a file reached through {@code reader}: the same length checks, then
+     * {@link #parse}. {@code file} names the file in messages.
+     */
+    public static SafetensorsHeader read(Path file, long size, RangeReader reader) throws IOException {
+        if (size < 8) {
+            throw new CheckpointFormatException(file, Category.TRUNCATED,
+                    "file is " + size + " bytes, too short for the 8-byte safetensors header length");
+        }
+        byte[] len = new byte[8];
+        reader.readFully(0, len);
+        long n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 0 || n > MAX_HEADER_BYTES) {
+            throw new CheckpointFormatException(file, Category.TOO_LARGE, "header length "
+                    + Long.toUnsignedString(n) + " exceeds the 100,000,000-byte limit");
+        }
+        if (n > size - 8) {
+            throw new CheckpointFormatException(file, Category.TRUNCATED, "header length " + n
+                    + " exceeds the file size (" + size + " bytes)");
+        }
+        byte[] json = new byte[(int) n];
+        reader.readFully(8, json);
+        return parse(file, json, size);
     }
 
     /**

@@ -6,8 +6,8 @@ import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.DataAwareParameters;
-import dev.rankscope.analysis.allocation.DataAwareSpectra;
-import dev.rankscope.analysis.allocation.ModuleStatistics;
+import dev.rankscope.analysis.allocation.DataAwareTransforms;
+import dev.rankscope.analysis.allocation.DataAwareness;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
@@ -157,10 +157,6 @@ public final class PlanCommand implements Callable<Integer> {
         Constraints constraints = constraints();
         List<StrategyParameters> strategies = strategies();
         SvdBackend backend = options.backend();
-        if (factorized != null && stats != null) {
-            throw new CliOptions.BadOptionException("--factorized writes plain truncated SVD factors, so it cannot be "
-                    + "combined with --stats (data-aware errors would not match the written factors)");
-        }
         if (factorized != null && compare != null) {
             throw new CliOptions.BadOptionException("--compare prints a comparison only; export one --strategy at a time");
         }
@@ -170,7 +166,8 @@ public final class PlanCommand implements Callable<Integer> {
             AtomicFileWriter files = outputs.writer();
             AnalysisRun run = options.run(backend, Precision.F64);
             AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
-            List<AllocationInput> inputs = inputs(outcome.analysis().matrices(), source, backend, err);
+            DataAwareTransforms.Applied applied = inputs(outcome.analysis().matrices(), source, backend, err);
+            List<AllocationInput> inputs = applied.inputs();
             if (compare != null) {
                 StrategyComparison cmp = StrategyComparison.compare(inputs, budget, scope, constraints, strategies);
                 for (String line : comparisonLines(cmp)) {
@@ -180,7 +177,8 @@ public final class PlanCommand implements Callable<Integer> {
             }
             Plan plan = Allocator.plan(inputs, budget, scope, constraints, strategies.get(0))
                     .withSource(PlanSources.of(source))
-                    .withTool(ToolInfo.rankscope(backend.info().describe()));
+                    .withTool(ToolInfo.rankscope(backend.info().describe()))
+                    .withDataAwareness(applied.awareness());
             for (String line : planLines(plan)) {
                 out.println(line);
             }
@@ -200,12 +198,17 @@ public final class PlanCommand implements Callable<Integer> {
                 outputs.wrote(peft);
             }
             if (factorized != null) {
-                FactorisedExportResult r = FactorisedExport.export(plan, source, factorized, backend,
-                        FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
-                            if (!options.quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
-                                err.printf(Locale.ROOT, "rankscope: writing %d/%d (%s)%n", index + 1, total, tensor.name());
-                            }
-                        });
+                FactorisedExportResult r;
+                try (TensorSource statistics = stats == null ? null : Checkpoints.open(stats)) {
+                    r = FactorisedExport.export(plan, source, factorized, backend::svd,
+                            FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
+                                if (!options.quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
+                                    err.printf(Locale.ROOT, "rankscope: writing %d/%d (%s)%n", index + 1, total, tensor.name());
+                                }
+                            }, statistics == null ? FactorisedExport.NO_TRANSFORMS
+                                    : DataAwareTransforms.rebuild(plan.dataAware(), statistics,
+                                    id -> plan.matrix(id).orElseThrow().moduleName(), id -> plan.matrix(id).orElseThrow().cols()));
+                }
                 double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
                         .max().orElse(0);
                 out.printf(Locale.ROOT, "factorised: %s, %d tensors, %d factorised, %s (largest |measured - plan| %.2e)%n",
@@ -221,46 +224,39 @@ public final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    /** Allocation inputs from the analyses; with --stats, data-aware spectra where the file has statistics. */
-    private List<AllocationInput> inputs(List<MatrixAnalysis> analyses, TensorSource source, SvdBackend backend,
-                                         PrintWriter err) {
+    /**
+     * Allocation inputs from the analyses; with --stats, data-aware spectra where the file has
+     * statistics, and the provenance the plan records (null without --stats).
+     */
+    private DataAwareTransforms.Applied inputs(List<MatrixAnalysis> analyses, TensorSource source, SvdBackend backend,
+                                               PrintWriter err) {
         List<AllocationInput> inputs = new ArrayList<>();
         for (MatrixAnalysis a : analyses) {
             inputs.add(AllocationInput.from(a));
         }
         if (stats == null) {
-            return inputs;
+            return new DataAwareTransforms.Applied(inputs, null);
         }
-        DataAwareParameters method = DataAwareParameters.of(switch (statsMethod.toLowerCase(Locale.ROOT)) {
-            case "svd-llm", "whitening" -> DataAwareParameters.Method.SVD_LLM_WHITENING;
-            case "asvd" -> DataAwareParameters.Method.ASVD_SCALING;
-            case "fisher", "fwsvd" -> DataAwareParameters.Method.FISHER_WEIGHTING;
-            default -> throw new CliOptions.BadOptionException("--stats-method must be svd-llm, asvd or fisher, not '"
-                    + statsMethod + "'");
-        });
+        DataAwareParameters method;
+        try {
+            method = DataAwareParameters.of(DataAwareness.method(statsMethod));
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--stats-method: " + e.getMessage());
+        }
         Map<String, MatrixRef> refs = new HashMap<>();
         for (MatrixRef r : MatrixExtractor.matrices(source.tensors())) {
             refs.put(r.id(), r);
         }
-        int weighted = 0;
+        DataAwareTransforms.Applied applied;
         try (TensorSource statistics = Checkpoints.open(stats)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                AllocationInput in = inputs.get(i);
-                ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
-                if (ms == null) {
-                    continue;
-                }
-                AllocationInput withStats = in.withStatistics(ms);
-                inputs.set(i, DataAwareSpectra.dataAware(withStats, MatrixReader.read(source, refs.get(in.id())),
-                        method, backend));
-                weighted++;
-            }
+            applied = DataAwareTransforms.apply(inputs, source, refs, statistics, stats, method,
+                    a -> backend.singularValues(a, SvdBackend.Tolerance.DEFAULT));
         }
         if (!options.quiet) {
-            err.println("rankscope: data-aware (" + statsMethod + ") spectra for " + weighted + " of "
-                    + inputs.size() + " matrices from " + stats.getFileName());
+            err.println("rankscope: data-aware (" + statsMethod + ") spectra for " + applied.awareness().modules().size()
+                    + " of " + inputs.size() + " matrices from " + stats.getFileName());
         }
-        return inputs;
+        return applied;
     }
 
     private List<StrategyParameters> strategies() {

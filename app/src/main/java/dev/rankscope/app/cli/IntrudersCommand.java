@@ -32,8 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3,
- * issue 4). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
+ * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
  * ({@code --adapter}, merged onto the base on the fly; by default only the matrices the adapter
  * changes are analysed, {@code --all-matrices} takes every pair). {@code --include REGEX} narrows
  * the matrices. Prints one row per matrix and per-layer and model totals on stdout; progress and

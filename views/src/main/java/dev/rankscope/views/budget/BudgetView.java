@@ -57,7 +57,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The Budget tab (issue 5): controls left (strategy with its parameter form, budget, scope,
+ * The Budget tab (rank budgets, SPEC §4–5): controls left (strategy with its parameter form, budget, scope,
  * constraints, strategies to compare, import/export), results right (totals, the ranks chart,
  * and below it the per-matrix table, the strategy comparison and the reconstruction preview).
  * Binds to a {@link BudgetViewModel}; holds no state of its own. FX thread only.

@@ -30,8 +30,8 @@ import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
@@ -68,7 +68,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * State of the Budget tab (issue 5, SPEC §4–5): strategy and its parameters, budget, scope and
+ * State of the Budget tab (SPEC §4–5): strategy and its parameters, budget, scope and
  * constraints as properties; the plan, the strategy comparison and the reconstruction preview as
  * read-only results.
  *

@@ -11,8 +11,8 @@ import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * The port through which the Compare tab reaches the engine and the intruder analysis (SPEC §3,
- * issue 4). {@link EngineCompareServices} implements it with the real readers, PEFT merge and SVD
+ * The port through which the Compare tab reaches the engine and the intruder analysis (SPEC §3). {@link EngineCompareServices} implements it with the real readers, PEFT merge and SVD
  * backend; tests wrap the backend to count calls. Methods that read files are slow and are
  * called off the FX thread; tasks are returned unstarted.
  */

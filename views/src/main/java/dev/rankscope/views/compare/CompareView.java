@@ -42,7 +42,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The Compare tab (issue 4, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
+ * The Compare tab (intruder dimensions, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
  * PEFT LoRA adapter folder, chosen with the buttons, File ▸ Compare with…, or dropped on the tab —
  * and see their intruder dimensions. Top: inputs, the live ε slider (0–1) and k spinner (1–100),
  * the heatmap width N, exports (JSON, CSV) and PEFT's mitigation (λ) as a merged checkpoint.

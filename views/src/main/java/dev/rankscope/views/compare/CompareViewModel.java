@@ -43,7 +43,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * State of the Compare tab (SPEC §3, issue 4): a base and a tuned checkpoint (full checkpoint or
+ * State of the Compare tab (SPEC §3): a base and a tuned checkpoint (full checkpoint or
  * PEFT LoRA adapter folder), the intruder results streamed in by one {@link IntruderTask}, the live
  * knobs k (1–100) and ε (0–1), and everything the tab derives from them: table rows, per-layer
  * counts by module, totals, the selected matrix and the heatmap width N.

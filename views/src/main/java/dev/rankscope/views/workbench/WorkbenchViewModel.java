@@ -8,15 +8,15 @@ import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
-import dev.rankscope.views.service.AnalysisSink;
-import dev.rankscope.views.service.CacheControl;
+import dev.rankscope.application.workbench.AnalysisSink;
+import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.service.Theme;
-import dev.rankscope.views.service.WorkbenchServices;
+import dev.rankscope.application.workbench.WorkbenchServices;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -52,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
  *
- * <p>Quick preview (issue #7): when {@link #quickPreviewProperty()} applies to a checkpoint
+ * <p>Quick preview : when {@link #quickPreviewProperty()} applies to a checkpoint
  * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
  * singular values, {@code Spectrum.approximate()}) runs first and its results fill
  * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's

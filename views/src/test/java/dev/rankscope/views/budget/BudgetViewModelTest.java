@@ -13,7 +13,7 @@ import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.ManualExecutor;

@@ -87,6 +87,21 @@ public final class ActivationError {
      * sqrt(tr(Δ·G·Δᵀ) / tr(W·G·Wᵀ)) for any W' of W's shape (m×n), G n×n; 0 when tr(WGWᵀ) = 0.
      */
     public static double relativeError(Matrix w, Matrix compressed, Matrix gram) {
+        Energies e = energies(w, compressed, gram);
+        return e.total() > 0 ? Math.sqrt(e.discarded() / e.total()) : 0;
+    }
+
+    /**
+     * The two traces behind {@link #relativeError}, for sums over several matrices.
+     *
+     * @param discarded tr(Δ·G·Δᵀ) = ‖(W − W')Xᵀ‖²_F
+     * @param total     tr(W·G·Wᵀ) = ‖W Xᵀ‖²_F
+     */
+    public record Energies(double discarded, double total) {
+    }
+
+    /** tr(Δ·G·Δᵀ) and tr(W·G·Wᵀ) for W, W' m×n and G n×n. */
+    public static Energies energies(Matrix w, Matrix compressed, Matrix gram) {
         int m = w.rows();
         int n = w.cols();
         if (compressed.rows() != m || compressed.cols() != n || gram.rows() != n || gram.cols() != n) {
@@ -105,7 +120,7 @@ public final class ActivationError {
             num += quadratic(d, gram);
             den += quadratic(x, gram);
         }
-        return den > 0 ? Math.sqrt(Math.max(0, num) / den) : 0;
+        return new Energies(Math.max(0, num), Math.max(0, den));
     }
 
     private static double quadratic(double[] v, Matrix g) {

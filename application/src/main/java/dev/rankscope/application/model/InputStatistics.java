@@ -20,25 +20,89 @@ import java.util.Map;
  * (and the statistics are written under each module's name); the parts of a fused module
  * ({@code c_attn}, {@code qkv_proj}) are one module and so share them by construction.
  *
- * <p>Memory: one n×n float64 Gram per group, off-heap. Not thread-safe (the forward pass calls
+ * <p>Memory: one n×n float64 Gram per group, off-heap, or one layer's worth with a spill folder
+ * ({@link #finishLayer}). Not thread-safe (the forward pass calls
  * {@link #observe} from its one worker thread). Close to free the native buffers.
  */
 public final class InputStatistics implements AutoCloseable {
     private static final int BLOCK_ROWS = 256;
 
     private static final class Group {
-        final GramSum gram;
+        final int n;
+        final int layer;
+        GramSum gram;
+        Path spilled;
         final double[] absSum;
         long tokens;
 
-        Group(int n) {
+        Group(int n, int layer) {
+            this.n = n;
+            this.layer = layer;
             gram = new GramSum(n, BLOCK_ROWS);
             absSum = new double[n];
+        }
+
+        double[] gramArray() {
+            if (gram != null) {
+                return gram.toArray();
+            }
+            try {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(spilled))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                double[] out = new double[n * n];
+                b.asDoubleBuffer().get(out);
+                return out;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, String> moduleGroup = new LinkedHashMap<>();
+    private final Path spillDir;
+    private final List<Path> spillFiles = new ArrayList<>();
+
+    /** Keeps every Gram in memory. */
+    public InputStatistics() {
+        this(null);
+    }
+
+    /**
+     * Moves a layer's Grams to temporary files in {@code spillDir} when {@link #finishLayer} is
+     * called (bounding memory to one layer's Grams); {@link #close()} deletes them.
+     */
+    public InputStatistics(Path spillDir) {
+        this.spillDir = spillDir;
+    }
+
+    /**
+     * Block {@code layer} is complete for good (one forward pass over all calibration tokens):
+     * with a spill folder, its Grams go to disk and their memory is freed.
+     */
+    public void finishLayer(int layer) {
+        if (spillDir == null) {
+            return;
+        }
+        for (Group g : groups.values()) {
+            if (g.layer != layer || g.gram == null) {
+                continue;
+            }
+            try {
+                Path f = java.nio.file.Files.createTempFile(spillDir, ".rankscope-gram-", ".f64");
+                spillFiles.add(f);
+                double[] a = g.gram.toArray();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asDoubleBuffer().put(a);
+                java.nio.file.Files.write(f, b.array());
+                g.spilled = f;
+                g.gram.close();
+                g.gram = null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write temporary statistics to " + spillDir, e);
+            }
+        }
+    }
 
     /**
      * Adds {@code rows} input rows (row-major, {@code n} per row) of {@code module}.
@@ -49,13 +113,15 @@ public final class InputStatistics implements AutoCloseable {
      * @throws ModelInputException naming the module when the activations hold NaN/Inf or the
      *                             width changes
      */
-    public void observe(String module, String group, float[] x, int offset, int rows, int n) {
+    public void observe(String module, String group, int layer, float[] x, int offset, int rows, int n) {
         Group g = groups.get(group);
         if (g == null) {
-            g = new Group(n);
+            g = new Group(n, layer);
             groups.put(group, g);
-        } else if (g.gram.size() != n) {
-            throw new IllegalStateException(module + ": input width changed from " + g.gram.size() + " to " + n);
+        } else if (g.n != n) {
+            throw new IllegalStateException(module + ": input width changed from " + g.n + " to " + n);
+        } else if (g.gram == null) {
+            throw new IllegalStateException(module + ": layer " + layer + " was already finished");
         }
         moduleGroup.putIfAbsent(module, group);
         try {
@@ -91,7 +157,7 @@ public final class InputStatistics implements AutoCloseable {
 
     /** Σ x·xᵀ of {@code module}'s input, n×n row-major (a new array). */
     public double[] gram(String module) {
-        return groups.get(moduleGroup.get(module)).gram.toArray();
+        return groups.get(moduleGroup.get(module)).gramArray();
     }
 
     /** mean |x| per input channel of {@code module} (a new array). */
@@ -115,8 +181,8 @@ public final class InputStatistics implements AutoCloseable {
         metadata.forEach(w::metadata);
         for (String module : modules()) {
             Group g = groups.get(moduleGroup.get(module));
-            int n = g.gram.size();
-            w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> sink.put(g.gram.toArray()));
+            int n = g.n;
+            w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> sink.put(g.gramArray()));
             w.add(module + ".input_absmean", DType.F64, new long[] {n}, sink -> sink.put(absMean(module)));
             w.add(module + ".tokens", DType.I64, new long[] {1}, sink -> sink.put(g.tokens));
         }
@@ -126,7 +192,16 @@ public final class InputStatistics implements AutoCloseable {
     @Override
     public void close() {
         for (Group g : groups.values()) {
-            g.gram.close();
+            if (g.gram != null) {
+                g.gram.close();
+            }
+        }
+        for (Path f : spillFiles) {
+            try {
+                java.nio.file.Files.deleteIfExists(f);
+            } catch (java.io.IOException ignored) {
+                // a leftover hidden temp file is harmless; nothing else to do
+            }
         }
     }
 }

@@ -320,6 +320,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="sample-checkpoints/tiny-kjv")
     ap.add_argument("--steps", type=int, default=300, help="optimizer steps (the schedule is by step: deterministic)")
+    ap.add_argument("--stop-after", type=int, default=0,
+                    help="stop after this many steps of the --steps schedule (0 = run it all); deterministic")
     ap.add_argument("--minutes", type=float, default=30.0, help="safety cap on training wall time")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -349,6 +351,8 @@ def main():
     budget = args.minutes * 60
     step = 0
     while step < args.steps:
+        if args.stop_after and step >= args.stop_after:
+            break
         if time.time() - start > budget:
             print(f"stopped by the {args.minutes} minute cap at step {step}", flush=True)
             break
@@ -400,7 +404,8 @@ def main():
         "text_source": "King James Version of the Bible (1611, public domain), Debian packages bible-kjv-text "
                        "(the text) and bible-kjv (the `bible` program that prints it), via `bible -l0 gen1:1-rev22:21`",
         "held_out": {"calibration.txt": CALIBRATION_BOOKS, "eval.txt": EVAL_BOOKS},
-        "training": {"books": len(books) - len(held_out), "tokens": int(len(stream)), "steps": step,
+        "training": {"books": len(books) - len(held_out), "tokens": int(len(stream)), "steps": step, "schedule_steps": args.steps,
+                     "reproduce": f"/usr/bin/python3 tools/train_sample.py --steps {args.steps} --stop-after {step}",
                      "batch": BATCH, "seq_len": SEQ, "seconds": round(train_seconds), "cpu_seconds": round(time.process_time()), "seed": SEED,
                      "optimizer": "AdamW lr 3e-3 cosine to 3e-4, betas (0.9, 0.95), weight decay 0.05",
                      "torch": torch.__version__, "threads": 1},

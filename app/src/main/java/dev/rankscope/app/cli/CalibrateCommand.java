@@ -55,9 +55,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         try {
             p = new CalibrateParameters(model, text, seqLen, maxTokens, out);
         } catch (IllegalArgumentException e) {
-            throw ModelJobs.badOption(e);
+            throw new CliOptions.BadOptionException(e.getMessage());
         }
-        CalibrateResult r = ModelJobs.run(new CalibrateJob().task(p), err, quiet);
+        CalibrateResult r = CliJobs.run(new CalibrateJob().task(p), err, quiet);
         spec.commandLine().getOut().printf(Locale.ROOT, "calibrated %d modules on %d tokens (%d windows of %d) in %.1f s%n",
                 r.modules().size(), r.tokens(), r.windows(), r.seqLen(), r.seconds());
         if (!quiet) {

@@ -7,6 +7,8 @@ import dev.rankscope.application.model.EvaluateResult;
 import dev.rankscope.application.model.SweepJob;
 import dev.rankscope.application.model.SweepParameters;
 import dev.rankscope.application.model.SweepResult;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -95,7 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 inputs.add(p);
             }
         }
-        OutputFiles outputs = OutputFiles.protecting(inputs, err, quiet, json, dumpOutputs, csv);
+        AtomicFileWriter outputs = ProtectedInputs.checked(inputs, json, dumpOutputs, csv);
         if (sweep) {
             return sweep(out, err, outputs);
         }
@@ -106,22 +108,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             p = new EvaluateParameters(model, text, plan, factorized, stats, seqLen, maxTokens, dumpOutputs);
         } catch (IllegalArgumentException e) {
-            throw ModelJobs.badOption(e);
+            throw new CliOptions.BadOptionException(e.getMessage());
         }
-        EvaluateResult r = ModelJobs.run(new EvaluateJob().task(p), err, quiet);
+        EvaluateResult r = CliJobs.run(new EvaluateJob().task(p), err, quiet);
         for (String line : lines(r)) {
             out.println(line);
         }
         if (dumpOutputs != null) {
-            outputs.wrote(dumpOutputs);
+            wrote(err, dumpOutputs);
         }
-        if (json != null) {
-            outputs.writeText(json, JobJson.write(r));
-        }
+        writeText(outputs, err, json, JobJson.write(r));
         return 0;
     }
 
-    private int sweep(PrintWriter out, PrintWriter err, OutputFiles outputs) {
+    private int sweep(PrintWriter out, PrintWriter err, AtomicFileWriter outputs) {
         if (plan != null || factorized != null || dumpOutputs != null) {
             throw new CliOptions.BadOptionException("--sweep makes its own plans; drop --plan, --factorized and --dump-outputs");
         }
@@ -132,19 +132,28 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             p = new SweepParameters(model, text, stats, strategies, keeps, seqLen, maxTokens);
         } catch (IllegalArgumentException e) {
-            throw ModelJobs.badOption(e);
+            throw new CliOptions.BadOptionException(e.getMessage());
         }
-        SweepResult r = ModelJobs.run(new SweepJob().task(p), err, quiet);
+        SweepResult r = CliJobs.run(new SweepJob().task(p), err, quiet);
         for (String line : sweepLines(r)) {
             out.println(line);
         }
-        if (json != null) {
-            outputs.writeText(json, JobJson.write(r));
-        }
-        if (csv != null) {
-            outputs.writeText(csv, r.toCsv());
-        }
+        writeText(outputs, err, json, JobJson.write(r));
+        writeText(outputs, err, csv, r.toCsv());
         return 0;
+    }
+
+    private void writeText(AtomicFileWriter files, PrintWriter err, Path target, String text) {
+        if (target != null) {
+            files.writeBytes(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            wrote(err, target);
+        }
+    }
+
+    private void wrote(PrintWriter err, Path target) {
+        if (!quiet) {
+            err.println("rankscope: wrote " + target);
+        }
     }
 
     /** The human-readable figures. */

@@ -64,7 +64,7 @@ public final class CalibrateJob implements Job<CalibrateParameters, CalibrateRes
 
         @Override
         protected CalibrateResult compute() {
-            return CalibrateJob.run(p, this, new AtomicFileWriter(List.of(p.model(), p.text())));
+            return CalibrateJob.run(p, this, dev.rankscope.engine.io.ProtectedInputs.writer(List.of(p.model(), p.text())));
         }
 
         void remark(String text) {

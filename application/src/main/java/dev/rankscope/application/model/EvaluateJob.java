@@ -91,7 +91,7 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
                     inputs.add(x);
                 }
             }
-            AtomicFileWriter files = new AtomicFileWriter(inputs);
+            AtomicFileWriter files = dev.rankscope.engine.io.ProtectedInputs.writer(inputs);
             if (p.dumpOutputs() != null) {
                 files.checkAllowed(p.dumpOutputs());
             }

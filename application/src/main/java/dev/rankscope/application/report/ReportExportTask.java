@@ -10,6 +10,8 @@ import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.HeaderDigest;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.application.job.JobTask;
+import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.application.render.ChartSize;
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Runs on a task thread; the inputs are immutable snapshots taken on the FX thread.
  */
-public final class ReportExportTask extends AbstractTask {
+public final class ReportExportTask extends JobTask<ReportExportTask.Outcome> {
     /** Share of the progress bar for computing missing spectra. */
     private static final double COMPUTE_SHARE = 0.8;
 
@@ -80,7 +82,22 @@ public final class ReportExportTask extends AbstractTask {
         }
     }
 
+    /**
+     * What one export wrote.
+     *
+     * @param analysis the analysis the report shows (session analyses plus computed ones, in listing order)
+     * @param computed spectra this export computed
+     * @param failures matrices this export tried to compute and could not
+     * @param target   the HTML file written
+     */
+    public record Outcome(CheckpointAnalysis analysis, int computed, List<MatrixFailure> failures, Path target) {
+        public Outcome {
+            failures = List.copyOf(failures);
+        }
+    }
+
     private final Request request;
+    private final List<MatrixFailure> computedFailures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final WorkbenchServices services;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicInteger computed = new java.util.concurrent.atomic.AtomicInteger();
@@ -102,7 +119,7 @@ public final class ReportExportTask extends AbstractTask {
     }
 
     @Override
-    protected void work() {
+    protected Outcome compute() {
         OpenedCheckpoint cp = request.checkpoint();
         request.writer().checkAllowed(request.target());
         Map<String, MatrixAnalysis> byId = new LinkedHashMap<>();
@@ -137,6 +154,7 @@ public final class ReportExportTask extends AbstractTask {
         checkCancelled();
         progress(0.95, "Writing " + request.target().getFileName());
         request.writer().writeBytes(request.target(), html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Outcome(analysis, computed.get(), computedFailures, request.target());
     }
 
     /** Waits (cancellably) until the workbench's own analysis of the checkpoint has ended; its analyses. */
@@ -178,6 +196,7 @@ public final class ReportExportTask extends AbstractTask {
                 synchronized (byId) {
                     failures.add(ref.id() + ": " + error.userMessage());
                 }
+                computedFailures.add(new MatrixFailure(ref.id(), error.userMessage()));
             }
         });
         addListener(p -> {

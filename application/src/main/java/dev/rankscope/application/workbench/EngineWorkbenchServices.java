@@ -1,7 +1,7 @@
 package dev.rankscope.application.workbench;
 
 import dev.rankscope.analysis.AnalysisListener;
-import dev.rankscope.analysis.AnalyzeTask;
+import dev.rankscope.application.analyze.SpectraTask;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.naming.MatrixName;
@@ -11,6 +11,7 @@ import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.EngineInfo;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.MemoryBudget;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.Checkpoints;
@@ -22,8 +23,8 @@ import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.NativeBackend;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,18 +36,19 @@ import java.util.function.Supplier;
  * {@link WorkbenchServices} over the real engine and analysis: checkpoints open through
  * {@link Checkpoints#open} (header only), matrices come from {@link MatrixListing} (SPEC §7: shape
  * rules of {@link dev.rankscope.engine.spectrum.MatrixExtractor}, GPT-2 Conv1D read as (out, in),
- * fused QKV followed by its q/k/v parts when config.json gives head counts) named by {@link NameParser}, and analyses run as an {@link AnalyzeTask} in float64 on the SVD
+ * fused QKV followed by its q/k/v parts when config.json gives head counts) named by {@link NameParser}, and analyses run as a {@link SpectraTask} (the pipeline every front end shares) in float64 on the SVD
  * backend {@link Backends#select} chose. The backend is created on first use (loading native
  * OpenBLAS can take a moment) and shared by all checkpoints; it is thread-safe.
  *
  * <p>With a cache folder, exact spectra are read from and written to a {@link SpectrumCache}
- * there (keyed as the CLI keys them, so both share entries) and the quick approximate pass
+ * there (keyed by {@link SpectraTask#cacheVersion}, as the CLI keys them, so both share entries) and the quick approximate pass
  * ({@link QuickPassTask}, native library only) skips matrices whose exact spectrum is cached.
  */
 public final class EngineWorkbenchServices implements WorkbenchServices {
     private final Supplier<SvdBackend> backendFactory;
     private final int parallelism;
     private final Path cacheFolder;
+    private final MemoryBudget memory;
     private SvdBackend backend;
     private SpectrumCache cache;
 
@@ -69,26 +71,27 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
      * @param cacheFolder    spectrum cache folder (e.g. {@link SpectrumCache#defaultDir()}), or null for none
      */
     public EngineWorkbenchServices(Supplier<SvdBackend> backendFactory, int parallelism, Path cacheFolder) {
+        this(backendFactory, parallelism, cacheFolder, null);
+    }
+
+    /**
+     * @param memory memory admission control of the exact pass, or null for the runtime's
+     *               ({@link MemoryBudget#fromRuntime()}); the CLI's report passes its test budget
+     */
+    public EngineWorkbenchServices(Supplier<SvdBackend> backendFactory, int parallelism, Path cacheFolder,
+                                   MemoryBudget memory) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
         }
         this.backendFactory = backendFactory;
         this.parallelism = parallelism;
         this.cacheFolder = cacheFolder;
-    }
-
-    /**
-     * The version string cache entries are keyed with: tool version, backend and library, the same
-     * as the CLI's so both share entries.
-     */
-    static String cacheVersion(SvdBackend backend) {
-        String v = EngineWorkbenchServices.class.getPackage().getImplementationVersion();
-        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
+        this.memory = memory;
     }
 
     private synchronized SpectrumCache spectrumCache() {
         if (cache == null && cacheFolder != null) {
-            cache = new SpectrumCache(cacheFolder, cacheVersion(backend()));
+            cache = new SpectrumCache(cacheFolder, SpectraTask.cacheVersion(backend()));
         }
         return cache;
     }
@@ -145,11 +148,9 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
                 sink.onFailure(ref, error);
             }
         };
-        SpectrumCache c = spectrumCache();
-        if (c != null) {
-            return new CachedAnalyzeTask(source, refs, backend(), parallelism, c, identity(source), listener);
-        }
-        return new AnalyzeTask(source, refs, backend(), Precision.F64, parallelism, listener);
+        List<MatrixRef> all = checkpoint.matrices().stream().map(MatrixEntry::ref).toList();
+        return new SpectraTask(source, all, refs, new SpectraTask.Engine(backend(), Precision.F64, parallelism, cacheFolder,
+                memory), listener, Clock.systemUTC());
     }
 
     @Override
@@ -167,22 +168,13 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             return Optional.empty();
         }
         SpectrumCache c = spectrumCache();
-        FileIdentity identity = c == null ? null : identity(source);
+        FileIdentity identity = c == null ? null : SpectraTask.identity(source);
         return Optional.of(new QuickPassTask(source, matrices,
-                e -> c != null && c.get(identity, e.ref(), Precision.F64).isPresent(), sink));
+                e -> SpectraTask.cached(c, identity, e.ref(), Precision.F64), sink));
     }
 
     @Override
     public Optional<CacheControl> cache() {
         return cacheFolder == null ? Optional.empty() : Optional.of(new SpectrumCacheControl(cacheFolder));
-    }
-
-    private static FileIdentity identity(TensorSource source) {
-        try {
-            return FileIdentity.of(source.files());
-        } catch (IOException e) {
-            throw new RankscopeException("Cannot read the file dates of " + source.path().getFileName() + ".",
-                    source.path() + ": " + e.getMessage(), e);
-        }
     }
 }

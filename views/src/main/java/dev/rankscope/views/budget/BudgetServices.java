@@ -34,7 +34,7 @@ public interface BudgetServices {
     /** Provenance of the checkpoint (path, SHA-256 of the header, tensor count; SPEC §5). */
     PlanSource planSource(OpenedCheckpoint checkpoint);
 
-    /** Every file the checkpoint consists of (shards, index): exports must never overwrite them. */
+    /** The checkpoint's inputs ({@link dev.rankscope.engine.io.ProtectedInputs#of}): exports never write onto or into them. */
     java.util.List<Path> checkpointFiles(OpenedCheckpoint checkpoint);
 
     /** One line naming the SVD engine, written into exported plans' {@code "tool"}. */

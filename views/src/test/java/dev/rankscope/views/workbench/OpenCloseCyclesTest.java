@@ -131,7 +131,7 @@ public class OpenCloseCyclesTest {
             assertEquals(q, vm.getCurrent());
             assertTrue(spectrum.getData() != null && details != null && layerMap != null && explorer != null);
             if (!budget.rows().isEmpty()) {
-                budget.previewMatrixProperty().set(budget.rows().get(0));
+                budget.preview().previewMatrixProperty().set(budget.rows().get(0));
             }
             OpenedCheckpoint opened = cp.opened();
             vm.close(cp);

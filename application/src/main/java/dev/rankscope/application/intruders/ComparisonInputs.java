@@ -1,4 +1,4 @@
-package dev.rankscope.views.compare;
+package dev.rankscope.application.intruders;
 
 import dev.rankscope.analysis.intruders.IntruderTask;
 import dev.rankscope.analysis.intruders.Pairing;

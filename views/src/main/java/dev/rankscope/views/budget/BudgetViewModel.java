@@ -125,6 +125,8 @@ public final class BudgetViewModel {
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
     private final BudgetPreviewViewModel preview;
     private final BudgetExportViewModel exports;
+    private final ObjectProperty<DataAwareInputs> dataAware = new SimpleObjectProperty<>();
+    private final ModelLoopViewModel modelLoop;
     private boolean applyingImport;
     private final javafx.beans.value.ChangeListener<Number> analysedListener = (o, a, b) -> inputsChanged();
 
@@ -143,6 +145,9 @@ public final class BudgetViewModel {
         this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
         this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
                 checkpoint.getReadOnlyProperty(), this::applyImport);
+        this.modelLoop = new ModelLoopViewModel(workbench.runner(), executors.ui(), checkpoint.getReadOnlyProperty(),
+                plan.getReadOnlyProperty(), strategy, dataAware);
+        dataAware.addListener((o, a, b) -> inputsChanged());
         Scope defaults = Scope.defaults();
         for (ModuleType t : ModuleType.values()) {
             BooleanProperty p = new SimpleBooleanProperty(defaults.moduleTypes().contains(t));
@@ -242,7 +247,8 @@ public final class BudgetViewModel {
             return;
         }
         busy.set(true);
-        planScheduler.submit(() -> compute(request), this::applyOutcome, this::planFailed);
+        DataAwareInputs aware = dataAware.get();
+        planScheduler.submit(() -> compute(request, aware), this::applyOutcome, this::planFailed);
     }
 
     private static String summary(CheckpointModel cp, int usable, int approximate) {
@@ -296,7 +302,16 @@ public final class BudgetViewModel {
     }
 
     /** Runs on the work executor: the plan with provenance, and the comparison when asked. */
-    private PlanOutcome compute(PlanRequest r) {
+    private PlanOutcome compute(PlanRequest r, DataAwareInputs aware) {
+        if (aware != null) {
+            dev.rankscope.analysis.allocation.DataAwareTransforms.Applied a = aware.apply(r.checkpoint(), r.inputs());
+            r = new PlanRequest(r.checkpoint(), a.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(), r.compare());
+            Plan p = PlanJob.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(),
+                    source(r.checkpoint()), services.engineDescription()).withDataAwareness(a.awareness());
+            StrategyComparison cmp = r.compare().isEmpty() ? null
+                    : StrategyComparison.compare(r.inputs(), r.budget(), r.scope(), r.constraints(), r.compare());
+            return new PlanOutcome(p, cmp);
+        }
         Plan p = PlanJob.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(),
                 source(r.checkpoint()), services.engineDescription());
         StrategyComparison cmp = r.compare().isEmpty() ? null
@@ -539,6 +554,11 @@ public final class BudgetViewModel {
     }
 
     /** The plan's exports and the plan import. */
+    /** Calibration, evaluation and quality vs size of the current model (issue "Model in the loop" §4). */
+    public ModelLoopViewModel modelLoop() {
+        return modelLoop;
+    }
+
     public BudgetExportViewModel exports() {
         return exports;
     }

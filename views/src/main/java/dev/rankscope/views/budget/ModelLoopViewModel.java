@@ -78,6 +78,8 @@ public final class ModelLoopViewModel {
     private final StringProperty calibrationText = new SimpleStringProperty("");
     private final StringProperty evaluationText = new SimpleStringProperty("");
     private final IntegerProperty seqLen = new SimpleIntegerProperty(CalibrateParameters.DEFAULT_SEQ_LEN);
+    private final javafx.beans.property.LongProperty maxTokens =
+            new javafx.beans.property.SimpleLongProperty(CalibrateParameters.DEFAULT_MAX_TOKENS);
     private final BooleanProperty dataAware = new SimpleBooleanProperty(true);
     private final ReadOnlyObjectWrapper<Path> statistics = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
@@ -167,6 +169,7 @@ public final class ModelLoopViewModel {
         }
         Path text = Path.of(calibrationText.get());
         int l = seqLen.get();
+        long cap = maxTokens.get();
         Path cache = cacheFolder;
         status.set("Calibrating " + model.getFileName() + " on " + text.getFileName() + "…");
         start(new JobTask<Path>("Calibrate " + model.getFileName()) {
@@ -174,15 +177,14 @@ public final class ModelLoopViewModel {
             protected Path compute() {
                 Path target;
                 try (ModelFolder folder = ModelFolder.open(model)) {
-                    target = StatisticsCache.file(cache, folder, TextDocuments.read(text), l);
+                    target = StatisticsCache.file(cache, folder, TextDocuments.read(text), l, cap);
                 }
                 if (Files.isRegularFile(target)) {
                     note("statistics from the cache");
                     return target;
                 }
                 CalibrateJob job = new CalibrateJob();
-                JobTask<?> inner = job.task(new CalibrateParameters(model, text, l, CalibrateParameters.DEFAULT_MAX_TOKENS,
-                        target));
+                JobTask<?> inner = job.task(new CalibrateParameters(model, text, l, cap, target));
                 inner.addListener(p -> {
                     if (isCancelled()) {
                         inner.cancel();
@@ -213,6 +215,7 @@ public final class ModelLoopViewModel {
         Path text = Path.of(evaluationText.get());
         Path stats = statistics.get();
         int l = seqLen.get();
+        long cap = maxTokens.get();
         status.set("Evaluating the plan (" + p.strategyName() + ", " + p.budget().describe() + ")…");
         start(new JobTask<EvaluateResult>("Evaluate plan") {
             @Override
@@ -220,7 +223,7 @@ public final class ModelLoopViewModel {
                 Path planFile = temporaryPlan(p);
                 try {
                     JobTask<EvaluateResult> inner = new EvaluateJob().task(new EvaluateParameters(model, text, planFile,
-                            null, stats, l, EvaluateParameters.DEFAULT_MAX_TOKENS, null));
+                            null, stats, l, cap, null));
                     inner.addListener(pr -> {
                         if (isCancelled()) {
                             inner.cancel();
@@ -251,7 +254,7 @@ public final class ModelLoopViewModel {
             strategies.add(name + "@svd-llm");
         }
         SweepParameters sp = new SweepParameters(model, Path.of(evaluationText.get()), statistics.get(), strategies,
-                SWEEP_KEEPS, seqLen.get(), EvaluateParameters.DEFAULT_MAX_TOKENS);
+                SWEEP_KEEPS, seqLen.get(), maxTokens.get());
         status.set("Quality vs size: " + strategies.size() * SWEEP_KEEPS.size() + " compressed models…");
         JobTask<SweepResult> t = new SweepJob().task(sp);
         t.addListener(p -> ui.execute(() -> progress.set(p.fraction())));
@@ -338,6 +341,11 @@ public final class ModelLoopViewModel {
 
     public StringProperty evaluationTextProperty() {
         return evaluationText;
+    }
+
+    /** Token cap of calibration and evaluation runs. */
+    public javafx.beans.property.LongProperty maxTokensProperty() {
+        return maxTokens;
     }
 
     public IntegerProperty seqLenProperty() {

@@ -104,8 +104,8 @@ public final class ModelLoopViewModel {
         checkpointChanged();
     }
 
-    /** Tests point the statistics cache elsewhere. */
-    void setCacheFolder(Path folder) {
+    /** Where calibration statistics are cached (tests and settings point it elsewhere). */
+    public void setCacheFolder(Path folder) {
         this.cacheFolder = folder;
     }
 

@@ -88,6 +88,11 @@ public final class CalibrateJob implements Job<CalibrateParameters, CalibrateRes
             }
             task.checkCancelled();
             Path spill = p.out().toAbsolutePath().getParent();
+            try {
+                java.nio.file.Files.createDirectories(spill);
+            } catch (java.io.IOException e) {
+                throw new ModelInputException(p.out() + ": its folder cannot be created (" + e.getClass().getSimpleName() + ")");
+            }
             try (InputStatistics stats = new InputStatistics(spill)) {
                 LinearInputObserver observer = new LinearInputObserver() {
                     @Override

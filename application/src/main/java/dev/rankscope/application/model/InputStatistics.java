@@ -99,7 +99,8 @@ public final class InputStatistics implements AutoCloseable {
                 g.gram.close();
                 g.gram = null;
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write temporary statistics to " + spillDir, e);
+                throw new ModelInputException(spillDir + ": cannot write temporary statistics there ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
     }

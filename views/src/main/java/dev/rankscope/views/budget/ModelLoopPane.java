@@ -13,7 +13,6 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
@@ -76,12 +75,22 @@ public final class ModelLoopPane extends BorderPane {
         GridPane form = new GridPane();
         form.setHgap(6);
         form.setVgap(4);
-        form.addRow(0, new Label("Calibration text"), calibration, new Label("window"), seqLen);
-        form.addRow(1, new Label("Evaluation text"), evaluation);
+        Label calibrationLabel = new Label("Calibrate on");
+        Label evaluationLabel = new Label("Evaluate on");
+        Label windowLabel = new Label("window");
+        for (Label l : new Label[] {calibrationLabel, evaluationLabel, windowLabel}) {
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        form.addRow(0, calibrationLabel, calibration, windowLabel, seqLen);
+        form.addRow(1, evaluationLabel, evaluation);
+        GridPane.setColumnSpan(evaluation, 3);
         GridPane.setHgrow(calibration, Priority.ALWAYS);
         GridPane.setHgrow(evaluation, Priority.ALWAYS);
-        HBox buttons = new HBox(6, calibrate, aware, evaluate, sweep, cancel);
-        VBox top = new VBox(4, form, buttons, progress, status);
+        for (Button b : new Button[] {calibrate, evaluate, sweep, cancel}) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 4, calibrate, evaluate, sweep, cancel);
+        VBox top = new VBox(4, form, buttons, aware, progress, status);
         top.setPadding(new Insets(6));
         setTop(top);
 

@@ -116,6 +116,7 @@ public final class BudgetViewModel {
         this.modelLoop = new ModelLoopViewModel(workbench.runner(), executors.ui(), checkpoint.getReadOnlyProperty(),
                 plan.getReadOnlyProperty(), settings.strategyProperty(), dataAware);
         dataAware.addListener((o, a, b) -> inputsChanged());
+        preview.statisticsProperty().bind(modelLoop.statisticsProperty());
         settings.addListener(this::inputsChanged);
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
         workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {

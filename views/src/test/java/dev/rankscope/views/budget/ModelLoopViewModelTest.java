@@ -65,6 +65,11 @@ class ModelLoopViewModelTest {
         assertTrue(aware.isDataAware(), "statistics loaded: the Budget re-planned data-aware");
         assertEquals(weightOnly.totals().paramsAfter(), aware.totals().paramsAfter(), "same budget");
 
+        var down = aware.matrix("model.layers.0.mlp.down_proj.weight").orElseThrow();
+        budget.preview().previewMatrixProperty().set(down);
+        String message = budget.preview().previewMessageProperty().get();
+        assertTrue(message.contains("activation-space ‖(W−W')X‖/‖WX‖: weights-only "), message);
+
         vm.dataAwareProperty().set(false);
         assertFalse(budget.getPlan().isDataAware(), "the switch goes back to weights only");
         vm.dataAwareProperty().set(true);

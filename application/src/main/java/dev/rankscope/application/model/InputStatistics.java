@@ -91,6 +91,7 @@ public final class InputStatistics implements AutoCloseable {
             try {
                 Path f = java.nio.file.Files.createTempFile(spillDir, ".rankscope-gram-", ".f64");
                 spillFiles.add(f);
+                f.toFile().deleteOnExit();   // a killed process (not only a cancelled run) leaves no spill file
                 double[] a = g.gram.toArray();
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 b.asDoubleBuffer().put(a);

@@ -22,11 +22,35 @@ public final class DataAwareSpectra {
     }
 
     /**
-     * The n×n transform S for a module.
+     * The n×n transform S for a module ({@link #transform(String, ModuleStatistics, int, DataAwareParameters)}
+     * without the record of how it was made).
      *
      * @throws AllocationException when the statistic the method needs is missing or has the wrong size
      */
     public static Matrix inputTransform(String module, ModuleStatistics stats, int n, DataAwareParameters p) {
+        return transform(module, stats, n, p).transform();
+    }
+
+    /**
+     * How a module's input transform S was made, for the plan's provenance (SPEC §4/§8).
+     *
+     * @param transform     S, n×n: lower triangular for whitening, diagonal for ASVD/Fisher
+     * @param factorisation "cholesky" (whitening) or "diagonal"
+     * @param damping       the relative ridge δ actually used: S·Sᵀ = XᵀX + δ·mean(diag XᵀX)·I for
+     *                      whitening (δ may have been raised above the requested one, see
+     *                      {@link #whiten}); the floor δ·max(v) for diagonal scales
+     * @param raised        true when δ had to be raised above the requested damping
+     */
+    public record Transform(Matrix transform, String factorisation, double damping, boolean raised) {
+    }
+
+    /**
+     * The n×n transform S for a module and how it was made.
+     *
+     * @throws AllocationException when the statistic the method needs is missing, has the wrong
+     *                             size, or is not finite
+     */
+    public static Transform transform(String module, ModuleStatistics stats, int n, DataAwareParameters p) {
         if (stats == null) {
             throw new AllocationException(module + ": data-aware allocation needs calibration statistics, but none were supplied");
         }
@@ -37,11 +61,45 @@ public final class DataAwareSpectra {
                     throw new AllocationException(module + ": whitening needs an input Gram matrix of size " + n + "×" + n
                             + (g == null ? ", but none was supplied" : ", got " + g.rows() + "×" + g.cols()));
                 }
-                yield cholesky(g, p.damping(), module);
+                yield whiten(g, p.damping(), module);
             }
-            case ASVD_SCALING -> diagonal(module, "input mean |x|", stats.inputAbsMean(), n, p.exponent(), p.damping());
-            case FISHER_WEIGHTING -> diagonal(module, "Fisher information", stats.fisherRows(), n, 0.5, p.damping());
+            case ASVD_SCALING -> new Transform(diagonal(module, "input mean |x|", stats.inputAbsMean(), n, p.exponent(),
+                    p.damping()), "diagonal", p.damping(), false);
+            case FISHER_WEIGHTING -> new Transform(diagonal(module, "Fisher information", stats.fisherRows(), n, 0.5,
+                    p.damping()), "diagonal", p.damping(), false);
         };
+    }
+
+    /** Largest relative ridge {@link #whiten} tries: δ = 1 adds the mean diagonal itself. */
+    public static final double MAX_DAMPING = 1.0;
+
+    /**
+     * Whitening that does not fail on a singular Gram (SVD-LLM's "not positive definite"): the
+     * Cholesky factor of XᵀX + δ·mean(diag XᵀX)·I, starting at δ = {@code damping} (at least
+     * 1e-10 so an exactly singular Gram is rescued at once) and multiplying δ by 10 until the
+     * factorisation succeeds or δ exceeds {@link #MAX_DAMPING}. A finite symmetric positive
+     * semi-definite Gram always succeeds at the first δ for which round-off no longer dominates;
+     * an all-zero Gram (a module that never saw input) gives S = √δ·I.
+     *
+     * @throws AllocationException when G holds NaN/Inf, or is so indefinite (not a Gram matrix) that
+     *                             even δ = 1 does not make it positive definite
+     */
+    public static Transform whiten(Matrix g, double damping, String module) {
+        for (double v : g.data()) {
+            if (!Double.isFinite(v)) {
+                throw new AllocationException(module + ": the input Gram matrix contains NaN or infinite values");
+            }
+        }
+        double delta = Math.max(damping, 1e-10);
+        while (delta <= MAX_DAMPING * (1 + 1e-9)) {
+            Matrix l = tryCholesky(g, delta);
+            if (l != null) {
+                return new Transform(l, "cholesky", delta, delta > damping * (1 + 1e-9));
+            }
+            delta *= 10;
+        }
+        throw new AllocationException(module + ": the input Gram matrix is not positive semi-definite (not even with "
+                + "damping " + MAX_DAMPING + "); is it really XᵀX?");
     }
 
     private static Matrix diagonal(String module, String what, double[] v, int n, double exponent, double damping) {
@@ -65,14 +123,28 @@ public final class DataAwareSpectra {
     }
 
     /**
-     * Lower-triangular L with L·Lᵀ = G + δ·mean(diag G)·I, δ = {@code damping}.
+     * Lower-triangular L with L·Lᵀ = G + δ·mean(diag G)·I, δ = {@code damping} exactly (no
+     * escalation; {@link #whiten} is the forgiving variant).
      *
      * @throws AllocationException when G is not symmetric positive definite even after damping
      */
     public static Matrix cholesky(Matrix g, double damping, String module) {
+        if (g.cols() != g.rows()) {
+            throw new AllocationException(module + ": the input Gram matrix must be square");
+        }
+        Matrix l = tryCholesky(g, damping);
+        if (l == null) {
+            throw new AllocationException(module + ": the input Gram matrix is not positive definite "
+                    + "(raise the damping or collect more calibration data)");
+        }
+        return l;
+    }
+
+    /** L with L·Lᵀ = sym(G) + δ·mean(diag G)·I, or null when a pivot is not positive. */
+    private static Matrix tryCholesky(Matrix g, double damping) {
         int n = g.rows();
         if (g.cols() != n) {
-            throw new AllocationException(module + ": the input Gram matrix must be square");
+            throw new IllegalArgumentException("the input Gram matrix must be square");
         }
         double meanDiag = 0;
         for (int i = 0; i < n; i++) {
@@ -87,8 +159,7 @@ public final class DataAwareSpectra {
                 d -= l[j * n + k] * l[j * n + k];
             }
             if (!(d > 0)) {
-                throw new AllocationException(module + ": the input Gram matrix is not positive definite "
-                        + "(raise the damping or collect more calibration data)");
+                return null;
             }
             double djj = Math.sqrt(d);
             l[j * n + j] = djj;
@@ -135,11 +206,20 @@ public final class DataAwareSpectra {
      */
     public static AllocationInput dataAware(AllocationInput base, Matrix weight, DataAwareParameters p,
                                             Function<Matrix, SvdResult> singularValues) {
+        return dataAware(base, weight, transform(base.moduleName(), base.statistics(), base.cols(), p).transform(),
+                singularValues);
+    }
+
+    /**
+     * The allocation input with σ(W·S) in place of σ(W) for a transform S already made (e.g. by
+     * {@link #transform}, whose record the caller keeps for the plan's provenance).
+     */
+    public static AllocationInput dataAware(AllocationInput base, Matrix weight, Matrix s,
+                                            Function<Matrix, SvdResult> singularValues) {
         if (weight.rows() != base.rows() || weight.cols() != base.cols()) {
             throw new IllegalArgumentException(base.id() + ": weight is " + weight.rows() + "x" + weight.cols()
                     + ", input says " + base.rows() + "x" + base.cols());
         }
-        Matrix s = inputTransform(base.moduleName(), base.statistics(), base.cols(), p);
         double[] sigma = singularValues.apply(multiply(weight, s)).sigma();
         return new AllocationInput(base.id(), base.moduleName(), base.layer(), base.module(), base.rows(), base.cols(),
                 base.dtype(), sigma, Double.NaN, Double.NaN, base.alpha(), base.statistics());

@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param matrices    one entry per input matrix, in input order
  * @param totals      sums over {@code matrices}
  * @param notes       solver facts for the user (e.g. the τ found, exactness of global-optimal)
+ * @param dataAware   how calibration statistics shaped the spectra (SPEC §4), or null for a
+ *                    weights-only plan
  */
 public record Plan(PlanSource source, StrategyParameters strategy, Budget budget, Scope scope,
                    Constraints constraints, Instant created, ToolInfo tool, List<PlannedMatrix> matrices,
-                   PlanTotals totals, List<String> notes) {
+                   PlanTotals totals, List<String> notes, DataAwareness dataAware) {
     public Plan {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(strategy, "strategy");
@@ -36,20 +38,40 @@ public record Plan(PlanSource source, StrategyParameters strategy, Budget budget
         notes = List.copyOf(notes);
     }
 
+    /** A plan without data-aware provenance (weights only). */
+    public Plan(PlanSource source, StrategyParameters strategy, Budget budget, Scope scope, Constraints constraints,
+                Instant created, ToolInfo tool, List<PlannedMatrix> matrices, PlanTotals totals, List<String> notes) {
+        this(source, strategy, budget, scope, constraints, created, tool, matrices, totals, notes, null);
+    }
+
+    /** The same plan marked data-aware (its description is added to the notes). */
+    public Plan withDataAwareness(DataAwareness awareness) {
+        List<String> n = new java.util.ArrayList<>(notes);
+        if (awareness != null) {
+            n.add(awareness.describe());
+        }
+        return new Plan(source, strategy, budget, scope, constraints, created, tool, matrices, totals, n, awareness);
+    }
+
+    /** Whether the ranks were allocated on σ(W·S) and compressed weights are (W·S)_k·S⁻¹. */
+    public boolean isDataAware() {
+        return dataAware != null;
+    }
+
     public String strategyName() {
         return strategy.strategyName();
     }
 
     public Plan withSource(PlanSource newSource) {
-        return new Plan(newSource, strategy, budget, scope, constraints, created, tool, matrices, totals, notes);
+        return new Plan(newSource, strategy, budget, scope, constraints, created, tool, matrices, totals, notes, dataAware);
     }
 
     public Plan withTool(ToolInfo newTool) {
-        return new Plan(source, strategy, budget, scope, constraints, created, newTool, matrices, totals, notes);
+        return new Plan(source, strategy, budget, scope, constraints, created, newTool, matrices, totals, notes, dataAware);
     }
 
     public Plan withCreated(Instant when) {
-        return new Plan(source, strategy, budget, scope, constraints, when, tool, matrices, totals, notes);
+        return new Plan(source, strategy, budget, scope, constraints, when, tool, matrices, totals, notes, dataAware);
     }
 
     /** The entry for a matrix id. */

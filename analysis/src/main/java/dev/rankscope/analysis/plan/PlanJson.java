@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
+import dev.rankscope.analysis.allocation.DataAwareParameters;
+import dev.rankscope.analysis.allocation.DataAwareness;
 import dev.rankscope.analysis.allocation.LowRankLabel;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanSource;
@@ -38,7 +40,7 @@ import java.util.TreeSet;
 /**
  * Plan JSON (SPEC §5): {@code {"format": "rankscope-plan", "version": 1, "source", "strategy":
  * {name, parameters}, "budget", "scope", "constraints", "created", "tool", "matrices": [...],
- * "totals", "notes"}}. Writer and reader; {@code read(write(p)) equals p}. Unknown formats and
+ * "totals", "notes", "data_aware"?}}. Writer and reader; {@code read(write(p)) equals p}. Unknown formats and
  * versions are rejected with a message naming the file.
  *
  * <p>Matrix entries carry SPEC's columns {@code name, shape, dtype, rank, dense, params_before,
@@ -152,6 +154,22 @@ public final class PlanJson {
         tot.put("rel_error", t.relativeError());
         ArrayNode notes = root.putArray("notes");
         plan.notes().forEach(notes::add);
+        if (plan.dataAware() != null) {
+            DataAwareness da = plan.dataAware();
+            ObjectNode d = root.putObject("data_aware");
+            d.put("method", da.method());
+            d.put("exponent", da.parameters().exponent());
+            d.put("damping", da.parameters().damping());
+            d.put("statistics_path", da.statisticsPath());
+            d.put("statistics_sha256", da.statisticsSha256());
+            ObjectNode mods = d.putObject("matrices");
+            da.modules().forEach((id, mt) -> {
+                ObjectNode o = mods.putObject(id);
+                o.put("factorisation", mt.factorisation());
+                o.put("damping", mt.damping());
+                o.put("raised", mt.raised());
+            });
+        }
         return root;
     }
 
@@ -356,6 +374,20 @@ public final class PlanJson {
         if (ns != null) {
             ns.forEach(n -> notes.add(n.asText()));
         }
-        return new Plan(source, strategy, budget, scope, constraints, created, tool, matrices, totals, notes);
+        DataAwareness dataAware = null;
+        JsonNode da = root.get("data_aware");
+        if (da != null && !da.isNull()) {
+            String method = text(da, "method");
+            DataAwareParameters params = new DataAwareParameters(DataAwareness.method(method), number(da, "exponent"),
+                    number(da, "damping"));
+            java.util.Map<String, DataAwareness.ModuleTransform> mods = new java.util.TreeMap<>();
+            for (Iterator<java.util.Map.Entry<String, JsonNode>> it = req(da, "matrices").fields(); it.hasNext(); ) {
+                var e = it.next();
+                mods.put(e.getKey(), new DataAwareness.ModuleTransform(text(e.getValue(), "factorisation"),
+                        number(e.getValue(), "damping"), bool(e.getValue(), "raised")));
+            }
+            dataAware = new DataAwareness(method, params, text(da, "statistics_path"), text(da, "statistics_sha256"), mods);
+        }
+        return new Plan(source, strategy, budget, scope, constraints, created, tool, matrices, totals, notes, dataAware);
     }
 }

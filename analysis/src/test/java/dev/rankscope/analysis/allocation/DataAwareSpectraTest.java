@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DataAwareSpectraTest {
     private static final SvdBackend SVD = new OjAlgoBackend();
 
-    private static Matrix random(Random rnd, int m, int n) {
+    static Matrix random(Random rnd, int m, int n) {
         double[] d = new double[m * n];
         for (int i = 0; i < d.length; i++) {
             d[i] = rnd.nextGaussian();

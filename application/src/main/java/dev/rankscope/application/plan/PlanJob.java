@@ -5,8 +5,8 @@ import dev.rankscope.analysis.allocation.AllocationInput;
 import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
-import dev.rankscope.analysis.allocation.DataAwareSpectra;
-import dev.rankscope.analysis.allocation.ModuleStatistics;
+import dev.rankscope.analysis.allocation.DataAwareTransforms;
+import dev.rankscope.analysis.allocation.DataAwareness;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.Scope;
@@ -27,7 +27,6 @@ import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.tensor.Checkpoints;
@@ -107,14 +106,15 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                 for (MatrixAnalysis a : analysis.analysis().matrices()) {
                     allocation.add(AllocationInput.from(a));
                 }
-                int dataAware = p.stats() == null ? 0 : dataAware(allocation, source, listing, backend);
+                DataAwareness awareness = p.stats() == null ? null : dataAware(allocation, source, listing, backend);
+                int dataAware = awareness == null ? 0 : awareness.modules().size();
                 if (p.compare()) {
                     StrategyComparison cmp = StrategyComparison.compare(allocation, p.budget(), p.scope(),
                             p.constraints(), p.strategies());
                     return new PlanResult(analysis, null, cmp, null, dataAware, List.of());
                 }
                 Plan plan = plan(allocation, p.budget(), p.scope(), p.constraints(), p.strategies().get(0),
-                        PlanSources.of(source), backend.info().describe());
+                        PlanSources.of(source), backend.info().describe()).withDataAwareness(awareness);
                 plan.notes().forEach(n -> note("note: " + n));
                 List<Path> written = new ArrayList<>();
                 export(plan, PlanExports.Format.JSON, p.json(), files, written);
@@ -122,13 +122,18 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                 export(plan, PlanExports.Format.PEFT, p.peft(), files, written);
                 FactorisedExportResult factorised = null;
                 if (p.factorized() != null) {
-                    factorised = FactorisedExport.export(plan, source, p.factorized(), backend,
-                            FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
-                                checkCancelled();
-                                if (total > 0 && (index % Math.max(1, total / 10) == 0)) {
-                                    note(String.format(Locale.ROOT, "writing %d/%d (%s)", index + 1, total, tensor.name()));
-                                }
-                            });
+                    try (TensorSource statistics = p.stats() == null ? null : Checkpoints.open(p.stats())) {
+                        factorised = FactorisedExport.export(plan, source, p.factorized(), backend::svd,
+                                FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
+                                    checkCancelled();
+                                    if (total > 0 && (index % Math.max(1, total / 10) == 0)) {
+                                        note(String.format(Locale.ROOT, "writing %d/%d (%s)", index + 1, total, tensor.name()));
+                                    }
+                                }, statistics == null ? FactorisedExport.NO_TRANSFORMS
+                                        : DataAwareTransforms.rebuild(awareness, statistics,
+                                        id -> plan.matrix(id).orElseThrow().moduleName(),
+                                        id -> plan.matrix(id).orElseThrow().cols()));
+                    }
                 }
                 return new PlanResult(analysis, plan, null, factorised, dataAware, written);
             }
@@ -141,30 +146,30 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
             }
         }
 
-        /** Replaces inputs with data-aware spectra where the statistics file has them; how many. */
-        private int dataAware(List<AllocationInput> allocation, TensorSource source, MatrixListing listing,
-                              SvdBackend backend) {
+        /**
+         * Replaces inputs with data-aware spectra where the statistics file has them; the
+         * provenance the plan records (method, statistics sha256, damping used per matrix).
+         */
+        private DataAwareness dataAware(List<AllocationInput> allocation, TensorSource source, MatrixListing listing,
+                                        SvdBackend backend) {
             Map<String, MatrixRef> refs = new HashMap<>();
             for (MatrixRef r : listing.matrices()) {
                 refs.put(r.id(), r);
             }
-            int weighted = 0;
+            DataAwareTransforms.Applied applied;
             try (TensorSource statistics = Checkpoints.open(p.stats())) {
-                for (int i = 0; i < allocation.size(); i++) {
-                    checkCancelled();
-                    AllocationInput in = allocation.get(i);
-                    ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
-                    if (ms == null) {
-                        continue;
-                    }
-                    allocation.set(i, DataAwareSpectra.dataAware(in.withStatistics(ms),
-                            MatrixReader.read(source, refs.get(in.id())), p.statsMethod(), backend));
-                    weighted++;
-                }
+                applied = DataAwareTransforms.apply(allocation, source, refs, statistics, p.stats(), p.statsMethod(),
+                        a -> {
+                            checkCancelled();
+                            return backend.singularValues(a, SvdBackend.Tolerance.DEFAULT);
+                        });
             }
-            note("data-aware (" + p.statsMethod().method().name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + ") spectra for " + weighted + " of " + allocation.size() + " matrices from " + p.stats().getFileName());
-            return weighted;
+            for (int i = 0; i < allocation.size(); i++) {
+                allocation.set(i, applied.inputs().get(i));
+            }
+            note("data-aware (" + applied.awareness().method() + ") spectra for " + applied.awareness().modules().size()
+                    + " of " + allocation.size() + " matrices from " + p.stats().getFileName());
+            return applied.awareness();
         }
     }
 }

@@ -53,10 +53,6 @@ public record PlanParameters(Path checkpoint, List<StrategyParameters> strategie
         if (!compare && strategies.size() != 1) {
             throw new IllegalArgumentException("one strategy makes a plan; compare several with --compare");
         }
-        if (factorized != null && stats != null) {
-            throw new IllegalArgumentException("--factorized writes plain truncated SVD factors, so it cannot be "
-                    + "combined with --stats (data-aware errors would not match the written factors)");
-        }
         if (factorized != null && compare) {
             throw new IllegalArgumentException("--compare prints a comparison only; export one --strategy at a time");
         }

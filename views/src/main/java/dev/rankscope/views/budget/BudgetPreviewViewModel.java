@@ -43,6 +43,11 @@ public final class BudgetPreviewViewModel {
     private final ObjectProperty<PlannedMatrix> previewMatrix = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<ReconstructionPreview> preview = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper previewMessage = new ReadOnlyStringWrapper("Select a matrix in the table");
+    private final ObjectProperty<java.nio.file.Path> statistics = new SimpleObjectProperty<>();
+
+    /** A preview and, with calibration statistics, its activation-space errors (SPEC §8). */
+    private record Computed(ReconstructionPreview preview, String activation) {
+    }
 
     /**
      * @param services   matrix reading and SVD
@@ -86,13 +91,18 @@ public final class BudgetPreviewViewModel {
         OpenedCheckpoint opened = cp.opened();
         MatrixEntry e = entry.get();
         previewMessage.set("Decomposing " + pm.id() + "…");
-        runner.work(() -> computePreview(opened, e, pm))
+        java.nio.file.Path stats = statistics.get();
+        runner.work(() -> {
+                    ReconstructionPreview p = computePreview(opened, e, pm);
+                    return new Computed(p, stats == null ? "" : activation(stats, pm));
+                })
                 .latestOf(latest)
-                .onSuccess(p -> {
+                .onSuccess(c -> {
+                    ReconstructionPreview p = c.preview();
                     preview.set(p);
                     previewMessage.set(String.format(Locale.ROOT,
-                            "%s  %d×%d  rank %d: ‖W−W_k‖/‖W‖ = %.6f (plan %.6f)%s", p.matrixId(), p.rows(), p.cols(),
-                            p.rank(), p.measuredError(), p.predictedError(),
+                            "%s  %d×%d  rank %d: ‖W−W_k‖/‖W‖ = %.6f (plan %.6f)%s%s", p.matrixId(), p.rows(), p.cols(),
+                            p.rank(), p.measuredError(), p.predictedError(), c.activation(),
                             p.gridRows() < p.rows() || p.gridCols() < p.cols()
                                     ? "; shown as " + p.gridRows() + "×" + p.gridCols() + " block means" : ""));
                 })
@@ -119,6 +129,42 @@ public final class BudgetPreviewViewModel {
         }
         return ReconstructionPreview.of(pm.id(), w, svd, pm.rank(), pm.relativeError(),
                 ReconstructionPreview.DEFAULT_MAX_SIDE);
+    }
+
+    /**
+     * Work executor: the activation-space relative error at the planned rank k (SPEC §8), exact
+     * from the module's input Gram: of the weights-only truncation, sqrt(Σ_{i>k} σ_i²·v_iᵀGv_i /
+     * Σ σ_i²·v_iᵀGv_i), and of the whitened truncation, sqrt(Σ_{i>k} σ_i(WS)² / Σ σ_i(WS)²).
+     * Empty when the statistics have no Gram for this module.
+     */
+    private String activation(java.nio.file.Path stats, PlannedMatrix pm) {
+        dev.rankscope.analysis.allocation.ModuleStatistics ms;
+        try (dev.rankscope.engine.tensor.TensorSource s = dev.rankscope.engine.tensor.Checkpoints.open(stats)) {
+            ms = dev.rankscope.analysis.allocation.ModuleStatistics.read(s, pm.moduleName());
+        }
+        Matrix g = ms == null ? null : ms.inputGram();
+        Matrix w;
+        SvdResult svd;
+        synchronized (svdLock) {
+            w = svdMatrix;
+            svd = svdResult;
+        }
+        if (g == null || w == null || g.rows() != w.cols()) {
+            return "";
+        }
+        int k = Math.min(pm.rank(), svd.size());
+        double weightOnly = dev.rankscope.analysis.allocation.ActivationError.fromContributions(
+                dev.rankscope.analysis.allocation.ActivationError.weightOnlyContributions(svd, g))[k];
+        Matrix sw = dev.rankscope.analysis.allocation.DataAwareSpectra.whiten(g, 1e-6, pm.moduleName()).transform();
+        double[] sigma = services.svd(dev.rankscope.analysis.allocation.DataAwareSpectra.multiply(w, sw)).sigma();
+        double whitened = dev.rankscope.analysis.allocation.ActivationError.whitened(sigma)[Math.min(k, sigma.length)];
+        return String.format(Locale.ROOT, "; activation-space ‖(W−W')X‖/‖WX‖: weights-only %.6f, whitened %.6f",
+                weightOnly, whitened);
+    }
+
+    /** Calibration statistics for the activation-space errors, or null (bound to the Model panel's). */
+    public ObjectProperty<java.nio.file.Path> statisticsProperty() {
+        return statistics;
     }
 
     /** The matrix whose reconstruction is previewed (from the table selection). */

@@ -96,7 +96,8 @@ public final class BudgetView implements WorkbenchTab {
         ChartPane comparePane = new ChartPane("budget-compare-chart", "Per-layer error", comparisonChart,
                 "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
-                new Tab("Reconstruction", reconstruction()));
+                new Tab("Reconstruction", reconstruction()),
+                new Tab("Model", new ModelLoopPane(vm.modelLoop(), vm.pictureExporter())));
         lower.setId("budget-lower-tabs");
         lower.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane results = new SplitPane(ranksPane, lower);

@@ -92,6 +92,9 @@ public final class BudgetViewModel {
     private final BudgetSettings settings = new BudgetSettings();
     private final BudgetPreviewViewModel preview;
     private final BudgetExportViewModel exports;
+    private final javafx.beans.property.ObjectProperty<DataAwareInputs> dataAware =
+            new javafx.beans.property.SimpleObjectProperty<>();
+    private final ModelLoopViewModel modelLoop;
     private boolean applyingImport;
     private final javafx.beans.value.ChangeListener<Number> analysedListener = (o, a, b) -> inputsChanged();
 
@@ -110,6 +113,10 @@ public final class BudgetViewModel {
         this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
         this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
                 checkpoint.getReadOnlyProperty(), this::applyImport);
+        this.modelLoop = new ModelLoopViewModel(workbench.runner(), executors.ui(), checkpoint.getReadOnlyProperty(),
+                plan.getReadOnlyProperty(), settings.strategyProperty(), dataAware);
+        dataAware.addListener((o, a, b) -> inputsChanged());
+        preview.statisticsProperty().bind(modelLoop.statisticsProperty());
         settings.addListener(this::inputsChanged);
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
         workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {
@@ -194,7 +201,8 @@ public final class BudgetViewModel {
             return;
         }
         busy.set(true);
-        planScheduler.submit(() -> compute(request), this::applyOutcome, this::planFailed);
+        DataAwareInputs aware = dataAware.get();
+        planScheduler.submit(() -> compute(request, aware), this::applyOutcome, this::planFailed);
     }
 
     private static String summary(CheckpointModel cp, int usable, int approximate) {
@@ -212,9 +220,17 @@ public final class BudgetViewModel {
     }
 
     /** Runs on the work executor: the plan with provenance, and the comparison when asked. */
-    private PlanOutcome compute(PlanRequest r) {
+    private PlanOutcome compute(PlanRequest request, DataAwareInputs aware) {
+        PlanRequest r = request;
+        dev.rankscope.analysis.allocation.DataAwareness awareness = null;
+        if (aware != null) {
+            // σ(W·S) in place of σ(W) (SPEC §4), with the provenance the plan records
+            dev.rankscope.analysis.allocation.DataAwareTransforms.Applied a = aware.apply(r.checkpoint(), r.inputs());
+            r = new PlanRequest(r.checkpoint(), a.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(), r.compare());
+            awareness = a.awareness();
+        }
         Plan p = PlanJob.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(),
-                source(r.checkpoint()), services.engineDescription());
+                source(r.checkpoint()), services.engineDescription()).withDataAwareness(awareness);
         StrategyComparison cmp = r.compare().isEmpty() ? null
                 : StrategyComparison.compare(r.inputs(), r.budget(), r.scope(), r.constraints(), r.compare());
         return new PlanOutcome(p, cmp);
@@ -354,6 +370,11 @@ public final class BudgetViewModel {
     }
 
     /** The plan's exports and the plan import. */
+    /** Calibration, evaluation and quality vs size of the current model (issue "Model in the loop" §4). */
+    public ModelLoopViewModel modelLoop() {
+        return modelLoop;
+    }
+
     public BudgetExportViewModel exports() {
         return exports;
     }

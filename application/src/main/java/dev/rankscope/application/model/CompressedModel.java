@@ -1,0 +1,178 @@
+package dev.rankscope.application.model;
+
+import dev.rankscope.analysis.allocation.DataAwareTransforms;
+import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.analysis.plan.FactorisedExport;
+import dev.rankscope.analysis.plan.FactorisedExportParameters;
+import dev.rankscope.analysis.plan.FactorisedExportResult;
+import dev.rankscope.analysis.plan.PlanJson;
+import dev.rankscope.analysis.plan.PlanSources;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.SafetensorsWriter;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.TensorInfo;
+import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.runtime.LinearModule;
+import dev.rankscope.runtime.LinearReplacement;
+import dev.rankscope.runtime.ModelFolder;
+import dev.rankscope.runtime.ModelRuntime;
+import dev.rankscope.runtime.WeightOverride;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A compressed model for the forward pass (issue "Model in the loop" §3), built exactly as the
+ * plan's exports build it: the plan is written as a factorised safetensors file by
+ * {@link FactorisedExport} (weight-only {@code U_kΣ_kV_kᵀ}, or data-aware {@code (W·S)_k·S⁻¹}
+ * with the S the plan recorded; dense matrices untouched) into a temporary file, and every
+ * module with {@code <module>.U.weight}/{@code <module>.V.weight} factors runs as {@code U·V}
+ * (two matmuls). A user's own factorised file is used the same way.
+ *
+ * <p>Factors are held in float32 for the run (they are what the compression keeps, smaller than
+ * the original weights). Refuses a plan or factorised file made for another checkpoint.
+ */
+public final class CompressedModel {
+    private final Map<String, LinearReplacement> replacements;
+    private final int factorised;
+
+    private CompressedModel(Map<String, LinearReplacement> replacements) {
+        this.replacements = Map.copyOf(replacements);
+        this.factorised = replacements.size();
+    }
+
+    /** The overrides for the runtime. */
+    public WeightOverride override() {
+        return WeightOverride.of(replacements);
+    }
+
+    /** Modules that run as factors. */
+    public int factorisedModules() {
+        return factorised;
+    }
+
+    /**
+     * Builds the compressed model of {@code plan} for {@code folder}.
+     *
+     * @param statistics the statistics file a data-aware plan was made with (checked by SHA-256);
+     *                   ignored for weights-only plans
+     * @throws ModelInputException when the plan was made for another checkpoint, a data-aware plan
+     *                             comes without its statistics, or the export fails its verification
+     */
+    public static CompressedModel fromPlan(Plan plan, Path planFile, ModelFolder folder, Path statistics,
+                                           SvdBackend backend, SafetensorsWriter.Progress progress) {
+        requireSameCheckpoint(plan, planFile, folder);
+        for (PlannedMatrix pm : plan.factorised()) {
+            if (pm.id().contains("#")) {
+                throw new ModelInputException(planFile + ": the plan factorises " + pm.id() + ", a part of a fused "
+                        + "matrix; evaluating such plans is not supported yet (plan the whole matrix instead)");
+            }
+        }
+        Path tmp;
+        try {
+            tmp = Files.createTempFile("rankscope-evaluate-", ".safetensors");
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new ModelInputException("cannot create a temporary file for the compressed model (" + e.getMessage() + ")");
+        }
+        try {
+            FactorisedExportResult r;
+            if (plan.isDataAware()) {
+                if (statistics == null) {
+                    throw new ModelInputException(planFile + ": the plan is data-aware (" + plan.dataAware().method()
+                            + "); pass the statistics it was made with, --stats " + plan.dataAware().statisticsPath());
+                }
+                DataAwareTransforms.checkSameStatistics(plan.dataAware(), statistics);
+                try (TensorSource stats = Checkpoints.open(statistics)) {
+                    r = FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
+                            FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress,
+                            DataAwareTransforms.rebuild(plan.dataAware(), stats,
+                                    id -> plan.matrix(id).orElseThrow().moduleName(),
+                                    id -> plan.matrix(id).orElseThrow().cols()));
+                }
+            } else {
+                r = FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
+                        FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress);
+            }
+            if (!r.verified()) {
+                throw new ModelInputException(planFile + ": the compressed weights failed their verification against the "
+                        + "plan's errors; the plan does not describe this checkpoint");
+            }
+            return fromFactorised(tmp, folder, false);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temporary file lives in the system temp folder; nothing more to do
+            }
+        }
+    }
+
+    /**
+     * The compressed model of a factorised safetensors file (SPEC §5): every linear module with
+     * {@code .U.weight}/{@code .V.weight} factors runs as U·V; others keep the checkpoint's weight.
+     *
+     * @param checkPlan whether to refuse a file whose embedded plan names another checkpoint
+     */
+    public static CompressedModel fromFactorised(Path file, ModelFolder folder, boolean checkPlan) {
+        Map<String, LinearReplacement> reps = new HashMap<>();
+        try (TensorSource f = Checkpoints.open(file)) {
+            String embedded = f.metadata().get(FactorisedExport.PLAN_METADATA_KEY);
+            if (checkPlan && embedded != null) {
+                requireSameCheckpoint(PlanJson.fromJson(embedded, file), file, folder);
+            }
+            for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
+                Optional<TensorInfo> u = f.find(FactorisedExport.factorName(m.weightName(), 'U'));
+                Optional<TensorInfo> v = f.find(FactorisedExport.factorName(m.weightName(), 'V'));
+                if (u.isEmpty() || v.isEmpty()) {
+                    continue;
+                }
+                TensorInfo ui = u.get();
+                TensorInfo vi = v.get();
+                if (ui.rank() != 2 || vi.rank() != 2 || ui.dim(0) != m.storedRows() || vi.dim(1) != m.storedCols()
+                        || ui.dim(1) != vi.dim(0)) {
+                    throw new ModelInputException(file + ": factors of " + m.name() + " are " + ui.shapeString() + " and "
+                            + vi.shapeString() + ", which do not make its " + m.storedRows() + "×" + m.storedCols() + " weight");
+                }
+                reps.put(m.name(), new LinearReplacement.LowRank(m.storedRows(), m.storedCols(), (int) ui.dim(1),
+                        f.readFloat(ui.name()), f.readFloat(vi.name())));
+            }
+        }
+        if (reps.isEmpty()) {
+            throw new ModelInputException(file + ": has no U/V factors of any linear module of "
+                    + folder.path().getFileName());
+        }
+        return new CompressedModel(reps);
+    }
+
+    /** Refuses a plan made for another checkpoint (header SHA-256 and tensor count, SPEC §5). */
+    static void requireSameCheckpoint(Plan plan, Path planFile, ModelFolder folder) {
+        if (!PlanSources.matches(plan, folder.weights())) {
+            throw new ModelInputException(planFile + ": the plan was made for another checkpoint (" + plan.source().path()
+                    + ", header sha256 " + abbreviate(plan.source().headerSha256()) + "), not "
+                    + folder.path().getFileName() + " (header sha256 "
+                    + abbreviate(PlanSources.headerSha256(folder.weights())) + ")");
+        }
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) + "…" : sha;
+    }
+
+    /** The factors replacing {@code module}, if it is compressed. */
+    public Optional<LinearReplacement> replacement(String module) {
+        return Optional.ofNullable(replacements.get(module));
+    }
+
+    /** Module names that run as factors, sorted. */
+    public List<String> modules() {
+        return replacements.keySet().stream().sorted().toList();
+    }
+}

@@ -1,0 +1,209 @@
+package dev.rankscope.application.model;
+
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.SafetensorsWriter;
+import dev.rankscope.engine.linalg.GramSum;
+import dev.rankscope.engine.linalg.LinalgException;
+import dev.rankscope.engine.tensor.DType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calibration statistics of linear-module inputs (SPEC §4/§8), accumulated over every
+ * calibration token in float64: per module {@code input_gram} = Σ x·xᵀ (n×n),
+ * {@code input_absmean} = mean |x| (n) and {@code tokens}. Modules that read the same input
+ * (q/k/v of one layer, gate/up) share one accumulator: the job passes the same {@code group} key
+ * (and the statistics are written under each module's name); the parts of a fused module
+ * ({@code c_attn}, {@code qkv_proj}) are one module and so share them by construction.
+ *
+ * <p>Memory: one n×n float64 Gram per group, off-heap, or one layer's worth with a spill folder
+ * ({@link #finishLayer}). Not thread-safe (the forward pass calls
+ * {@link #observe} from its one worker thread). Close to free the native buffers.
+ */
+public final class InputStatistics implements AutoCloseable {
+    private static final int BLOCK_ROWS = 256;
+
+    private static final class Group {
+        final int n;
+        final int layer;
+        GramSum gram;
+        Path spilled;
+        final double[] absSum;
+        long tokens;
+
+        Group(int n, int layer) {
+            this.n = n;
+            this.layer = layer;
+            gram = new GramSum(n, BLOCK_ROWS);
+            absSum = new double[n];
+        }
+
+        double[] gramArray() {
+            if (gram != null) {
+                return gram.toArray();
+            }
+            try {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(spilled))
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                double[] out = new double[n * n];
+                b.asDoubleBuffer().get(out);
+                return out;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final Map<String, String> moduleGroup = new LinkedHashMap<>();
+    private final Path spillDir;
+    private final List<Path> spillFiles = new ArrayList<>();
+
+    /** Keeps every Gram in memory. */
+    public InputStatistics() {
+        this(null);
+    }
+
+    /**
+     * Moves a layer's Grams to temporary files in {@code spillDir} when {@link #finishLayer} is
+     * called (bounding memory to one layer's Grams); {@link #close()} deletes them.
+     */
+    public InputStatistics(Path spillDir) {
+        this.spillDir = spillDir;
+    }
+
+    /**
+     * Block {@code layer} is complete for good (one forward pass over all calibration tokens):
+     * with a spill folder, its Grams go to disk and their memory is freed.
+     */
+    public void finishLayer(int layer) {
+        if (spillDir == null) {
+            return;
+        }
+        for (Group g : groups.values()) {
+            if (g.layer != layer || g.gram == null) {
+                continue;
+            }
+            try {
+                Path f = java.nio.file.Files.createTempFile(spillDir, ".rankscope-gram-", ".f64");
+                spillFiles.add(f);
+                f.toFile().deleteOnExit();   // a killed process (not only a cancelled run) leaves no spill file
+                double[] a = g.gram.toArray();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.asDoubleBuffer().put(a);
+                java.nio.file.Files.write(f, b.array());
+                g.spilled = f;
+                g.gram.close();
+                g.gram = null;
+            } catch (java.io.IOException e) {
+                throw new ModelInputException(spillDir + ": cannot write temporary statistics there ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+    }
+
+    /**
+     * Adds {@code rows} input rows (row-major, {@code n} per row) of {@code module}.
+     *
+     * @param group modules with the same group key read the same input; only the first of them to
+     *              be observed for a forward pass should call this with the data (see class doc),
+     *              the others call {@link #share}
+     * @throws ModelInputException naming the module when the activations hold NaN/Inf or the
+     *                             width changes
+     */
+    public void observe(String module, String group, int layer, float[] x, int offset, int rows, int n) {
+        Group g = groups.get(group);
+        if (g == null) {
+            g = new Group(n, layer);
+            groups.put(group, g);
+        } else if (g.n != n) {
+            throw new IllegalStateException(module + ": input width changed from " + g.n + " to " + n);
+        } else if (g.gram == null) {
+            throw new IllegalStateException(module + ": layer " + layer + " was already finished");
+        }
+        moduleGroup.putIfAbsent(module, group);
+        try {
+            g.gram.add(x, offset, rows);
+        } catch (LinalgException e) {
+            throw new ModelInputException(module + ": the activations entering this module contain NaN or infinite "
+                    + "values; the model or its weights are broken at this layer");
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = offset + r * n;
+            for (int c = 0; c < n; c++) {
+                g.absSum[c] += Math.abs(x[o + c]);
+            }
+        }
+        g.tokens += rows;
+    }
+
+    /** Records that {@code module} reads the same input as {@code group} (no data added). */
+    public void share(String module, String group) {
+        moduleGroup.putIfAbsent(module, group);
+    }
+
+    /** Modules with statistics, in first-observed order. */
+    public List<String> modules() {
+        return new ArrayList<>(moduleGroup.keySet());
+    }
+
+    /** Tokens seen by {@code module}'s input (0 when never observed). */
+    public long tokens(String module) {
+        String g = moduleGroup.get(module);
+        return g == null ? 0 : groups.get(g).tokens;
+    }
+
+    /** Σ x·xᵀ of {@code module}'s input, n×n row-major (a new array). */
+    public double[] gram(String module) {
+        return groups.get(moduleGroup.get(module)).gramArray();
+    }
+
+    /** mean |x| per input channel of {@code module} (a new array). */
+    public double[] absMean(String module) {
+        Group g = groups.get(moduleGroup.get(module));
+        double[] out = g.absSum.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g.tokens == 0 ? 0 : out[i] / g.tokens;
+        }
+        return out;
+    }
+
+    /**
+     * Writes the SPEC §4 file atomically: per module {@code <module>.input_gram} (F64 n×n),
+     * {@code <module>.input_absmean} (F64 n), {@code <module>.tokens} (I64 scalar as shape [1]),
+     * and {@code metadata} as {@code __metadata__}. Grams are produced one at a time while writing.
+     */
+    public void write(Path target, AtomicFileWriter files, Map<String, String> metadata,
+                      SafetensorsWriter.Progress progress) {
+        SafetensorsWriter w = new SafetensorsWriter();
+        metadata.forEach(w::metadata);
+        for (String module : modules()) {
+            Group g = groups.get(moduleGroup.get(module));
+            int n = g.n;
+            w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> sink.put(g.gramArray()));
+            w.add(module + ".input_absmean", DType.F64, new long[] {n}, sink -> sink.put(absMean(module)));
+            w.add(module + ".tokens", DType.I64, new long[] {1}, sink -> sink.put(g.tokens));
+        }
+        w.write(target, files, progress);
+    }
+
+    @Override
+    public void close() {
+        for (Group g : groups.values()) {
+            if (g.gram != null) {
+                g.gram.close();
+            }
+        }
+        for (Path f : spillFiles) {
+            try {
+                java.nio.file.Files.deleteIfExists(f);
+            } catch (java.io.IOException ignored) {
+                // a leftover hidden temp file is harmless; nothing else to do
+            }
+        }
+    }
+}

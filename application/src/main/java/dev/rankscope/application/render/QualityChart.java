@@ -1,0 +1,80 @@
+package dev.rankscope.application.render;
+
+import dev.rankscope.application.model.SweepResult;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+
+/**
+ * The quality-vs-size chart (issue "Model in the loop" §3–4): x = kept fraction of the
+ * parameters, y = perplexity (causal LMs) or mean cosine to the original embeddings (encoders),
+ * one line per strategy, the original model as a dashed horizontal line. Headless (JFreeChart, no
+ * JavaFX): the workbench shows it, the HTML report embeds it.
+ */
+public final class QualityChart {
+    private QualityChart() {
+    }
+
+    /** An empty chart for the workbench; fill it with {@link #dataset}. */
+    public static JFreeChart chart() {
+        NumberAxis x = new NumberAxis("kept fraction of the parameters");
+        NumberAxis y = new NumberAxis("perplexity");
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        XYPlot plot = new XYPlot(new XYSeriesCollection(), x, y, r);
+        return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    }
+
+    /** The chart of {@code sweep} (a new chart). */
+    public static JFreeChart chart(SweepResult sweep) {
+        JFreeChart c = chart();
+        show(c, sweep);
+        return c;
+    }
+
+    /** Puts {@code sweep} (or nothing) into {@code chart}: dataset, y-axis label, original marker. */
+    public static void show(JFreeChart chart, SweepResult sweep) {
+        XYPlot plot = chart.getXYPlot();
+        plot.clearRangeMarkers();
+        plot.setDataset(dataset(sweep));
+        if (sweep == null) {
+            return;
+        }
+        boolean causal = "causal-lm".equals(sweep.kind());
+        plot.getRangeAxis().setLabel(causal ? "perplexity (lower is better)" : "mean cosine to the original (higher is better)");
+        double y = causal ? sweep.original().perplexity() : 1;
+        ValueMarker m = new ValueMarker(y, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                10f, new float[] {6f, 4f}, 0f));
+        m.setLabel("original");
+        plot.addRangeMarker(m);
+    }
+
+    /** One series per strategy: (kept fraction, perplexity or cosine). */
+    public static XYSeriesCollection dataset(SweepResult sweep) {
+        XYSeriesCollection c = new XYSeriesCollection();
+        if (sweep == null) {
+            return c;
+        }
+        boolean causal = "causal-lm".equals(sweep.kind());
+        for (String s : sweep.strategies()) {
+            XYSeries series = new XYSeries(s, true, true);
+            for (SweepResult.Point p : sweep.points()) {
+                if (p.strategy().equals(s)) {
+                    double y = causal ? p.perplexity() : p.cosineMean();
+                    if (Double.isFinite(y)) {
+                        series.add(p.keptFraction(), y);
+                    }
+                }
+            }
+            c.addSeries(series);
+        }
+        return c;
+    }
+}

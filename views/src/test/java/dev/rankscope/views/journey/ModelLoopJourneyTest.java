@@ -1,0 +1,80 @@
+package dev.rankscope.views.journey;
+
+import dev.rankscope.views.budget.ModelLoopViewModel;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless journey (Monocle) of the model in the loop at 1280×800: open the trained sample
+ * {@code sample-checkpoints/tiny-kjv}, Budget ▸ Model, click Calibrate (the bundled text), and the
+ * data-aware switch comes alive and the Budget's plan turns data-aware, without blocking the UI.
+ */
+class ModelLoopJourneyTest extends SampleJourney {
+    @TempDir
+    Path cache;
+
+    @Start
+    void start(Stage stage) {
+        show(stage);
+    }
+
+    /** A calibration on a shared CI machine may take longer than the journeys' usual 15 s. */
+    static void waitLong(java.util.function.BooleanSupplier condition) {
+        try {
+            org.testfx.util.WaitForAsyncUtils.waitFor(120, java.util.concurrent.TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("condition not met within 120 s", e);
+        }
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static Path trainedSample() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("sample-checkpoints").resolve("tiny-kjv");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("sample-checkpoints/tiny-kjv not found");
+    }
+
+    @Test
+    void calibrateFromTheBudgetTabMakesThePlanDataAware(FxRobot robot) {
+        window.openAndWait(robot, trainedSample());
+        window.selectTab(robot, "Budget");
+        waitUntil(() -> window.budget.viewModel().getPlan() != null);
+        ModelLoopViewModel vm = window.budget.viewModel().modelLoop();
+        robot.interact(() -> {
+            vm.setCacheFolder(cache);
+            vm.maxTokensProperty().set(512);
+            vm.seqLenProperty().set(128);
+            TabPane lower = robot.lookup("#budget-lower-tabs").queryAs(TabPane.class);
+            lower.getSelectionModel().select(lower.getTabs().stream().filter(t -> t.getText().equals("Model")).findFirst()
+                    .orElseThrow());
+        });
+        CheckBox aware = robot.lookup("#model-data-aware").queryAs(CheckBox.class);
+        assertTrue(aware.isDisabled(), "no statistics yet");
+        robot.clickOn("#model-calibrate");
+        waitLong(() -> vm.statisticsProperty().get() != null || !vm.runningProperty().get() && !vm.statusProperty().get()
+                .startsWith("Calibrating"));
+        Label status = robot.lookup("#model-status").queryAs(Label.class);
+        assertTrue(vm.statisticsProperty().get() != null, status.getText());
+        waitUntil(() -> !aware.isDisabled());
+        waitLong(() -> window.budget.viewModel().getPlan() != null && window.budget.viewModel().getPlan().isDataAware());
+        assertFalse(vm.runningProperty().get());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+}

@@ -17,6 +17,7 @@ import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.io.AtomicFileWriter;
@@ -286,7 +287,7 @@ public final class PlanJson {
 
         JsonNode st = req(root, "strategy");
         String name = text(st, "name");
-        StrategyParameters strategy = MAPPER.treeToValue(req(st, "parameters"), StrategyParameters.typeOf(name));
+        StrategyParameters strategy = MAPPER.treeToValue(req(st, "parameters"), StrategyRegistry.standard().description(name).type());
 
         JsonNode b = req(root, "budget");
         Budget.Kind kind = Budget.Kind.fromId(text(b, "kind"));

@@ -14,6 +14,7 @@ import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.naming.ModuleType;
@@ -76,8 +77,8 @@ class PlanExportsTest {
 
     @Test
     void jsonRoundTripsEveryStrategy() {
-        for (String name : StrategyParameters.names()) {
-            Plan p = plan(StrategyParameters.defaultsFor(name));
+        for (String name : StrategyRegistry.standard().names()) {
+            Plan p = plan(StrategyRegistry.standard().defaults(name));
             Plan back = PlanJson.fromJson(PlanJson.toJson(p), null);
             assertEquals(p, back, name);
         }

@@ -12,6 +12,7 @@ import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.plan.FactorisedExportParameters;
@@ -115,9 +116,9 @@ public final class BudgetViewModel {
     private Matrix svdMatrix;
     private SvdResult svdResult;
 
-    private final StringProperty strategyName = new SimpleStringProperty(StrategyParameters.names().get(0));
-    private final ObjectProperty<StrategyParameters> strategy =
-            new SimpleObjectProperty<>(StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
+    private final StrategyRegistry registry;
+    private final StringProperty strategyName = new SimpleStringProperty();
+    private final ObjectProperty<StrategyParameters> strategy = new SimpleObjectProperty<>();
     private final ObjectProperty<Budget.Kind> budgetKind = new SimpleObjectProperty<>(Budget.Kind.KEPT_FRACTION);
     private final DoubleProperty keptFraction = new SimpleDoubleProperty(0.5);
     private final LongProperty paramsAmount = new SimpleLongProperty();
@@ -156,6 +157,20 @@ public final class BudgetViewModel {
      * @param debouncer coalesces input bursts; {@link Debouncer#immediate()} in tests
      */
     public BudgetViewModel(WorkbenchViewModel workbench, BudgetServices services, Debouncer debouncer) {
+        this(workbench, services, debouncer, StrategyRegistry.standard());
+    }
+
+    /**
+     * @param workbench  the shared workbench state (open checkpoints, analyses, executors, dialogs)
+     * @param services   matrix reading, SVD and factorised export
+     * @param debouncer  coalesces input bursts; {@link Debouncer#immediate()} in tests
+     * @param strategies the strategies the picker offers (the first is selected) and their forms
+     */
+    public BudgetViewModel(WorkbenchViewModel workbench, BudgetServices services, Debouncer debouncer,
+                           StrategyRegistry strategies) {
+        this.registry = Objects.requireNonNull(strategies);
+        strategyName.set(registry.names().get(0));
+        strategy.set(registry.defaults(registry.names().get(0)));
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.dialogs = workbench.dialogs();
@@ -171,7 +186,7 @@ public final class BudgetViewModel {
         }
         strategyName.addListener((o, a, b) -> {
             if (!applyingImport) {
-                strategy.set(StrategyParameters.defaultsFor(b));
+                strategy.set(registry.defaults(b));
             }
         });
         for (ObservableValue<?> v : List.<ObservableValue<?>>of(strategy, budgetKind, keptFraction, paramsAmount,
@@ -279,7 +294,7 @@ public final class BudgetViewModel {
     public PlanRequest snapshot(OpenedCheckpoint opened, List<AllocationInput> inputs) {
         List<StrategyParameters> compare = new ArrayList<>();
         for (String name : compareStrategies) {
-            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : StrategyParameters.defaultsFor(name));
+            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : registry.defaults(name));
         }
         return new PlanRequest(opened, inputs, budget(), scope(), constraints(), strategy.get(), compare);
     }
@@ -616,7 +631,12 @@ public final class BudgetViewModel {
 
     /** Strategy names for the picker, in menu order. */
     public List<String> strategyNames() {
-        return StrategyParameters.names();
+        return registry.names();
+    }
+
+    /** The strategies on offer with their parameter forms. */
+    public StrategyRegistry strategies() {
+        return registry;
     }
 
     /** Chosen strategy name; changing it resets {@link #strategyProperty()} to that strategy's defaults. */
@@ -637,7 +657,8 @@ public final class BudgetViewModel {
      */
     public boolean setStrategyField(String field, Object value) {
         try {
-            strategy.set(StrategyFields.with(strategy.get(), field, value));
+            StrategyParameters p = strategy.get();
+            strategy.set(p.description().with(p, Map.of(field, value)));
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());

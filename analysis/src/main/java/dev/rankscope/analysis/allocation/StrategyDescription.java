@@ -82,7 +82,9 @@ public record StrategyDescription(String name, String summary, Class<? extends S
         List<Object> out = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
             try {
-                out.add(c.getAccessor().invoke(p));
+                java.lang.reflect.Method accessor = c.getAccessor();
+                accessor.setAccessible(true);   // records need not be public (a test's own strategy)
+                out.add(accessor.invoke(p));
             } catch (IllegalAccessException | InvocationTargetException e) {
                 throw new IllegalStateException("cannot read " + c.getName() + " of " + name, e);
             }
@@ -93,7 +95,7 @@ public record StrategyDescription(String name, String summary, Class<? extends S
     /**
      * A copy of {@code p} with named values replaced (names as in {@link #parameter}; values boxed
      * or as text, which is parsed), built through the record's canonical constructor so the record
-     * validates the result.
+     * validates the result (its message, e.g. "LRC drop share must be in [0, 1), got 1.5").
      *
      * @throws IllegalArgumentException for an unknown name (listing the valid ones) or a bad value
      */
@@ -117,6 +119,7 @@ public record StrategyDescription(String name, String summary, Class<? extends S
         }
         try {
             Constructor<? extends StrategyParameters> ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
             return ctor.newInstance(args);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IllegalArgumentException iae) {

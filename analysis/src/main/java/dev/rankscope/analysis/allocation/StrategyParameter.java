@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code --param name=value} and the plan JSON's {@code "strategy": {"parameters"}} see it
  * (SPEC §4–5). It names one component of the strategy's parameters record, in order; the record's
  * compact constructor stays the authority on validity, the range here is what forms and help show
- * (a test checks both agree at the boundaries). Immutable; any thread.
+ * (a test checks both agree at the boundaries for the built-in strategies). Immutable; any thread.
  *
  * @param name         the record component ({@code lrcDropShare}); form field ids use it
  * @param label        words for the form ({@code lrc drop share})
@@ -156,7 +156,7 @@ public record StrategyParameter(String name, String label, Kind kind, Object def
     /**
      * Text to a value of this parameter's type: numbers in the ROOT locale ({@code _} allowed in
      * integers), choices by word, alias or constant name (any case), flags as true/false. The
-     * range is checked too, so a bad value fails here with a message naming the parameter.
+     * range is left to the record's constructor, the authority on validity.
      *
      * @throws IllegalArgumentException with a one-line message
      */
@@ -201,12 +201,11 @@ public record StrategyParameter(String name, String label, Kind kind, Object def
                 }
             }
         }
-        check(v);
         return v;
     }
 
     /**
-     * Checks a value's type and range.
+     * Checks a value's type (the range is the record's to check).
      *
      * @throws IllegalArgumentException naming the parameter and what it accepts
      */
@@ -214,9 +213,6 @@ public record StrategyParameter(String name, String label, Kind kind, Object def
         Class<?> want = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
         if (!want.isInstance(value)) {
             throw new IllegalArgumentException(label + " must be " + accepts() + ", got " + value);
-        }
-        if ((kind == Kind.REAL || kind == Kind.INTEGER) && !range.contains(((Number) value).doubleValue())) {
-            throw new IllegalArgumentException(label + " must be " + range.describe() + ", got " + value);
         }
     }
 }

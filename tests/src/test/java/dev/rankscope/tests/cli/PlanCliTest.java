@@ -220,7 +220,7 @@ class PlanCliTest {
         String[] expected = {"unknown parameter 'tau' (valid: global-optimal: objective, exact_work_limit)",
                 "unknown parameter 'objective' (valid: energy: none)",
                 "objective must be one of raw, normalized, got 'sideways'",
-                "epsilon must be [0, 1), got 1.5",
+                "epsilon must be in [0, 1), got 1.5",
                 "exact work limit must be an integer, got 'lots'",
                 "--param takes NAME=VALUE, not 'objective'"};
         for (int i = 0; i < cases.length; i++) {

@@ -187,6 +187,7 @@ public final class BudgetView implements WorkbenchTab {
         picker.setMaxWidth(Double.MAX_VALUE);
         strategyDescription.setWrapText(true);
         strategyDescription.getStyleClass().add("hint");
+        strategyForm.setId("budget-strategy-form");
         strategyForm.setHgap(6);
         strategyForm.setVgap(4);
         vm.strategyProperty().addListener((o, a, b) -> buildForm(b));

@@ -204,14 +204,18 @@ public record StrategyParameter(String name, String label, Kind kind, Object def
         return v;
     }
 
+    /** The boxed type of the values: Double, Long, Integer, Boolean or the enum class. */
+    public Class<?> valueType() {
+        return defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
+    }
+
     /**
      * Checks a value's type (the range is the record's to check).
      *
      * @throws IllegalArgumentException naming the parameter and what it accepts
      */
     public void check(Object value) {
-        Class<?> want = defaultValue instanceof Enum<?> e ? e.getDeclaringClass() : defaultValue.getClass();
-        if (!want.isInstance(value)) {
+        if (!valueType().isInstance(value)) {
             throw new IllegalArgumentException(label + " must be " + accepts() + ", got " + value);
         }
     }

@@ -2,10 +2,10 @@ package dev.rankscope.views.charts;
 
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.views.charts.render.ChartExport;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
-import dev.rankscope.views.charts.render.RasterPicture;
+import dev.rankscope.application.render.ChartExport;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
+import dev.rankscope.application.render.RasterPicture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Bounds;
@@ -24,7 +24,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The one export action every chart and picture in the workbench uses (issue 9: "every chart
+ * The one export action every chart and picture in the workbench uses ("every chart
  * exports to PNG and SVG at a chosen size"): asks for the size (prefilled with the on-screen
  * size, see {@link DialogService#chooseChartSize}) and the file, draws the {@link Picture} on the
  * FX thread (a chart on screen is not thread-safe) through {@link ChartExport}, then encodes the

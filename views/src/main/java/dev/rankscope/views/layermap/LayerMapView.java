@@ -2,7 +2,7 @@ package dev.rankscope.views.layermap;
 
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import javafx.collections.ListChangeListener;

@@ -1,5 +1,8 @@
 package dev.rankscope.views.report;
 
+import dev.rankscope.application.report.IntruderSummary;
+import dev.rankscope.application.report.ReportExportTask;
+
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.intruders.IntruderParameters;
@@ -8,8 +11,8 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.binding.Bindings;
@@ -30,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * File ▸ Export report… (issue 9): writes the same self-contained HTML report as
+ * File ▸ Export report…: writes the same self-contained HTML report as
  * {@code rankscope report} for the open checkpoint (the one holding the selected matrix, else the
  * first opened), from the spectra the session already computed (waiting for the workbench's own
  * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a

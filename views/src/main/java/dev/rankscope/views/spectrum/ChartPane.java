@@ -1,8 +1,8 @@
 package dev.rankscope.views.spectrum;
 
 import dev.rankscope.views.charts.PictureExporter;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Insets;

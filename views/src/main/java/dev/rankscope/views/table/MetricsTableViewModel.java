@@ -1,7 +1,7 @@
 package dev.rankscope.views.table;
 
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;

@@ -2,6 +2,7 @@ package dev.rankscope.engine.io;
 
 import dev.rankscope.engine.tensor.TensorSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,16 +33,22 @@ public final class ProtectedInputs {
 
     /**
      * A writer refusing to write onto or into any of {@code inputs} (null entries skipped, so an
-     * option not given can be passed as is).
+     * option not given can be passed as is). Files are listed before folders, so a target that is
+     * an input file inside an input folder is refused as the file it is, with the same sentence
+     * whatever order the caller gathered its inputs in. Looks at the file system (call off the FX
+     * thread).
      */
     public static AtomicFileWriter writer(Collection<Path> inputs) {
-        Set<Path> unique = new LinkedHashSet<>();
+        Set<Path> files = new LinkedHashSet<>();
+        Set<Path> folders = new LinkedHashSet<>();
         for (Path p : inputs) {
             if (p != null) {
-                unique.add(p);
+                (Files.isDirectory(p) ? folders : files).add(p);
             }
         }
-        return new AtomicFileWriter(List.copyOf(unique));
+        List<Path> ordered = new ArrayList<>(files);
+        ordered.addAll(folders);
+        return new AtomicFileWriter(ordered);
     }
 
     /** {@code writer} also refusing {@code more} inputs (null entries skipped). */

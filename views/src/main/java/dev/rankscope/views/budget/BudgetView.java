@@ -95,9 +95,9 @@ public final class BudgetView implements WorkbenchTab {
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         ChartPane ranksPane = new ChartPane("budget-ranks-chart", "Kept rank vs full rank", ranksChart,
-                "budget-ranks", vm.dialogs(), executors);
+                "budget-ranks", vm.pictureExporter());
         ChartPane comparePane = new ChartPane("budget-compare-chart", "Per-layer error", comparisonChart,
-                "budget-compare", vm.dialogs(), executors);
+                "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
                 new Tab("Reconstruction", reconstruction()));
         lower.setId("budget-lower-tabs");
@@ -139,7 +139,7 @@ public final class BudgetView implements WorkbenchTab {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
-        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        PictureExporter exporter = vm.pictureExporter();
         original.enableExport(exporter, "heatmap-original");
         approximation.enableExport(exporter, "heatmap-rank-k");
         residual.enableExport(exporter, "heatmap-residual");

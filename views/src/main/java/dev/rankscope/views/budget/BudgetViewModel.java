@@ -563,4 +563,9 @@ public final class BudgetViewModel {
     public BudgetExportViewModel exports() {
         return exports;
     }
+
+    /** The workbench's picture exporter (never onto or into an open checkpoint). */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return workbench.pictureExporter();
+    }
 }

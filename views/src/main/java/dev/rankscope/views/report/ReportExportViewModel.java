@@ -9,6 +9,7 @@ import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.application.render.ChartSize;
@@ -142,7 +143,7 @@ public final class ReportExportViewModel {
             return Optional.empty();
         }
         CheckpointModel cp = found.get();
-        AtomicFileWriter writer = new AtomicFileWriter(protectedInputs(cp));
+        AtomicFileWriter writer = ProtectedInputs.writer(protectedInputs(cp));
         try {
             writer.checkAllowed(target);
         } catch (RankscopeException e) {
@@ -191,9 +192,7 @@ public final class ReportExportViewModel {
             }
             default -> {
                 Throwable t = task.failure();
-                String message = t instanceof RankscopeException re ? re.userMessage()
-                        : name + ": the report could not be written (" + (t == null ? "unknown error"
-                        : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())) + ")";
+                String message = dev.rankscope.views.fx.BackgroundRunner.sentence(t, target);
                 if (t != null && !(t instanceof RankscopeException)) {
                     System.getLogger(ReportExportViewModel.class.getName())
                             .log(System.Logger.Level.ERROR, "report export to " + target + " failed", t);
@@ -208,7 +207,7 @@ public final class ReportExportViewModel {
         List<Path> inputs = new ArrayList<>();
         inputs.add(cp.opened().path());
         if (cp.opened().handle() instanceof TensorSource source) {
-            inputs.addAll(source.files());
+            inputs.addAll(ProtectedInputs.of(source));
         }
         return inputs;
     }

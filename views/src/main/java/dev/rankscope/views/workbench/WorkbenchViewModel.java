@@ -523,6 +523,26 @@ public final class WorkbenchViewModel {
     }
 
     /** Executors shared with the feature ViewModels. */
+    /**
+     * The picture exporter of this workbench: it refuses to write onto or into any open
+     * checkpoint ({@link #inputs()}).
+     */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return new dev.rankscope.views.charts.PictureExporter(dialogs, executors, this::inputs);
+    }
+
+    /** Every open checkpoint's inputs ({@link dev.rankscope.engine.io.ProtectedInputs#of}): no export writes onto or into them. */
+    public List<Path> inputs() {
+        List<Path> inputs = new ArrayList<>();
+        for (CheckpointModel cp : checkpoints) {
+            inputs.add(cp.opened().path());
+            if (cp.opened().handle() instanceof dev.rankscope.engine.tensor.TensorSource source) {
+                inputs.addAll(dev.rankscope.engine.io.ProtectedInputs.of(source));
+            }
+        }
+        return inputs;
+    }
+
     /** The FX-side runner every feature ViewModel submits its background work through. */
     public BackgroundRunner runner() {
         return runner;

@@ -14,7 +14,7 @@ public record AlphaParameters(double epsilon) implements StrategyParameters {
     public static final StrategyDescription DESCRIPTION = StrategyDescription.of(NAME,
             "kept share proportional to an α-based weight (AlphaPruning)", AlphaParameters.class,
             StrategyParameter.real("epsilon", "epsilon", 0.3, StrategyParameter.Range.halfOpen(0, 1),
-                    "spread of the α weights: ω in [1−ε, 1+ε], heavier tails keep more"));
+                    "spread of the α weights ω in [1−ε, 1+ε]; heavier tails keep more"));
 
     public AlphaParameters {
         if (!(epsilon >= 0 && epsilon < 1)) {

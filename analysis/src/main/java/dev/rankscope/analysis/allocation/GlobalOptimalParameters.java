@@ -39,10 +39,10 @@ public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) 
                             new StrategyParameter.Choice(Objective.RAW_ENERGY, "raw", List.of()),
                             new StrategyParameter.Choice(Objective.NORMALISED_ENERGY, "normalized",
                                     List.of("normalised"))),
-                    "raw: Σ discarded σ² (large matrices dominate); normalized: each matrix's share of its ‖W‖²"),
+                    "raw: Σ discarded σ²; normalized: each matrix's discarded share of ‖W‖²"),
             StrategyParameter.integer("exactWorkLimit", "exact work limit", DEFAULT_EXACT_WORK_LIMIT,
                     StrategyParameter.Range.atLeast(0),
-                    "most dynamic-programming cell updates for the exact solve (beyond it: Lagrangian with a stated gap)"));
+                    "DP cell updates for the exact solve; beyond it Lagrangian, gap in notes"));
 
     public GlobalOptimalParameters {
         Objects.requireNonNull(objective, "objective");

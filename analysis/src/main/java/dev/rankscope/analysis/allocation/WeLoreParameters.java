@@ -16,7 +16,7 @@ public record WeLoreParameters(double lrcDropShare) implements StrategyParameter
     public static final StrategyDescription DESCRIPTION = StrategyDescription.of(NAME,
             "WeLore: global threshold on normalised singular values", WeLoreParameters.class,
             StrategyParameter.real("lrcDropShare", "lrc drop share", 0.5, StrategyParameter.Range.halfOpen(0, 1),
-                    "a matrix is factorised (LRC) only when it drops more than this share of its rank"));
+                    "factorise a matrix only when it drops more than this share of its rank"));
 
     public WeLoreParameters {
         if (!(lrcDropShare >= 0 && lrcDropShare < 1)) {

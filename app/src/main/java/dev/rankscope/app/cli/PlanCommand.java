@@ -258,7 +258,10 @@ public final class PlanCommand implements Callable<Integer> {
         return out;
     }
 
-    /** One help line per strategy parameter: {@code  welore  lrc_drop_share  number [0, 1), default 0.5 — …}. */
+    /**
+     * Two help lines per strategy parameter: {@code welore  lrc_drop_share  number [0, 1) (default 0.5)}
+     * and its one-sentence help, indented.
+     */
     static List<String> parameterHelp(StrategyRegistry registry) {
         List<String> lines = new ArrayList<>();
         for (StrategyDescription d : registry.descriptions()) {
@@ -266,8 +269,11 @@ public final class PlanCommand implements Callable<Integer> {
                 Object def = p.defaultValue();
                 String shown = def instanceof Enum<?> e ? p.choices().stream().filter(c -> c.value() == e)
                         .map(StrategyParameter.Choice::word).findFirst().orElse(e.name()) : String.valueOf(def);
-                lines.add(String.format(Locale.ROOT, "  %-15s %-16s %s, default %s: %s", d.name(), p.key(),
-                        p.accepts(), shown, p.help()).replace("%", "%%"));   // footers are format strings
+                lines.add(String.format(Locale.ROOT, "  %-15s %-17s %s (default %s)", d.name(), p.key(),
+                        p.accepts(), shown).replace("%", "%%"));   // footers are format strings
+                if (!p.help().isEmpty()) {
+                    lines.add(("      " + p.help()).replace("%", "%%"));
+                }
             }
         }
         return lines;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.io.IOException;
  * The one Jackson configuration Rankscope's JSON files and job parameters share: records map by
  * their component names, non-finite doubles (NaN, ±∞) are written as {@code null} (JSON has no
  * such numbers; SPEC §5), unknown properties are refused on reading, empty records write as
- * {@code {}}. Formats layer their own naming and strictness on a fresh {@link #mapper()}.
+ * {@code {}}. Formats layer their own naming and strictness on {@link #builder()}.
  * Thread-safe.
  */
 public final class Json {
@@ -41,13 +42,18 @@ public final class Json {
     }
 
     /**
-     * A new mapper with {@link #nonFiniteAsNull()}, empty beans allowed and unknown properties
-     * refused. Each call returns a fresh instance the caller may configure further before use.
+     * A builder with {@link #nonFiniteAsNull()}, empty beans allowed and unknown properties
+     * refused, for a format to add its own naming and strictness to.
      */
-    public static ObjectMapper mapper() {
-        return new ObjectMapper()
-                .registerModule(nonFiniteAsNull())
+    public static JsonMapper.Builder builder() {
+        return JsonMapper.builder()
+                .addModule(nonFiniteAsNull())
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** A new mapper as {@link #builder()} configures it. */
+    public static ObjectMapper mapper() {
+        return builder().build();
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
@@ -64,12 +63,9 @@ public final class PlanJson {
     public static final String FORMAT = "rankscope-plan";
     public static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(Json.mapper().getFactory())
-            .addModule(Json.nonFiniteAsNull())
+    private static final ObjectMapper MAPPER = Json.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)

@@ -63,7 +63,7 @@ public final class WorkbenchApp extends Application {
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
-                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+                compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         LearnView learn = new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
                 getHostServices()::showDocument);
         learn.bindTheme(vm.themeProperty());

@@ -104,8 +104,8 @@ class CliWorkbenchParityTest {
         WorkbenchViewModel wb = workbench();
         BudgetViewModel budget = new BudgetViewModel(wb,
                 new EngineBudgetServices(() -> Backends.select(Backends.Preference.JAVA)), Debouncer.immediate());
-        budget.strategyNameProperty().set("energy");
-        budget.keptFractionProperty().set(0.4);
+        budget.settings().strategyNameProperty().set("energy");
+        budget.settings().keptFractionProperty().set(0.4);
         assertNotNull(budget.getPlan(), budget.messageProperty().get());
         Path wbJson = out.resolve("wb-plan.json");
         Path wbCsv = out.resolve("wb-plan.csv");

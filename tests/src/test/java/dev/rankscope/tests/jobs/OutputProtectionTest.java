@@ -115,7 +115,7 @@ class OutputProtectionTest {
     private static CompareViewModel compare(WorkbenchViewModel wb, Path folder) {
         CompareViewModel vm = new CompareViewModel(wb, new EngineCompareServices(() -> Backends.select(Backends.Preference.JAVA)));
         vm.compare(folder, folder);
-        assertTrue(vm.getReport() != null && !vm.getReport().matrices().isEmpty(), vm.messageProperty().get());
+        assertTrue(vm.results().getReport() != null && !vm.results().getReport().matrices().isEmpty(), vm.messageProperty().get());
         return vm;
     }
 

@@ -182,16 +182,16 @@ public final class BudgetView implements WorkbenchTab {
     private TitledPane strategyPane() {
         ComboBox<String> picker = new ComboBox<>();
         picker.setId("budget-strategy");
-        picker.getItems().setAll(vm.strategyNames());
-        picker.valueProperty().bindBidirectional(vm.strategyNameProperty());
+        picker.getItems().setAll(vm.settings().strategyNames());
+        picker.valueProperty().bindBidirectional(vm.settings().strategyNameProperty());
         picker.setMaxWidth(Double.MAX_VALUE);
         strategyDescription.setWrapText(true);
         strategyDescription.getStyleClass().add("hint");
         strategyForm.setId("budget-strategy-form");
         strategyForm.setHgap(6);
         strategyForm.setVgap(4);
-        vm.strategyProperty().addListener((o, a, b) -> buildForm(b));
-        buildForm(vm.strategyProperty().get());
+        vm.settings().strategyProperty().addListener((o, a, b) -> buildForm(b));
+        buildForm(vm.settings().strategyProperty().get());
         return titled("Strategy", new VBox(4, picker, strategyDescription, strategyForm));
     }
 
@@ -251,33 +251,33 @@ public final class BudgetView implements WorkbenchTab {
         ComboBox<Budget.Kind> kind = new ComboBox<>();
         kind.setId("budget-kind");
         kind.getItems().setAll(Budget.Kind.values());
-        kind.valueProperty().bindBidirectional(vm.budgetKindProperty());
+        kind.valueProperty().bindBidirectional(vm.settings().budgetKindProperty());
         kind.setConverter(converter(k -> switch (k) {
             case KEPT_FRACTION -> "kept fraction of parameters";
             case PARAMS -> "parameter count";
             case BYTES -> "bytes";
         }));
-        Slider slider = new Slider(0.01, 1, vm.keptFractionProperty().get());
+        Slider slider = new Slider(0.01, 1, vm.settings().keptFractionProperty().get());
         slider.setId("budget-slider");
         slider.setShowTickMarks(true);
         slider.setMajorTickUnit(0.25);
-        slider.valueProperty().bindBidirectional(vm.keptFractionProperty());
+        slider.valueProperty().bindBidirectional(vm.settings().keptFractionProperty());
         Label pct = new Label();
         pct.setId("budget-slider-value");
         pct.setMinWidth(48);
-        pct.textProperty().bind(vm.keptFractionProperty().multiply(100).asString(Locale.ROOT, "%.1f %%"));
+        pct.textProperty().bind(vm.settings().keptFractionProperty().multiply(100).asString(Locale.ROOT, "%.1f %%"));
         HBox sliderRow = new HBox(6, slider, pct);
         HBox.setHgrow(slider, Priority.ALWAYS);
         sliderRow.setAlignment(Pos.CENTER_LEFT);
-        TextField params = longField("budget-params", vm.paramsAmountProperty());
-        TextField bytes = longField("budget-bytes", vm.bytesAmountProperty());
+        TextField params = longField("budget-params", vm.settings().paramsAmountProperty());
+        TextField bytes = longField("budget-bytes", vm.settings().bytesAmountProperty());
         ComboBox<DType> dtype = new ComboBox<>();
         dtype.setId("budget-dtype");
         dtype.getItems().setAll(DType.F16, DType.BF16, DType.F32);
-        dtype.valueProperty().bindBidirectional(vm.byteDTypeProperty());
-        sliderRow.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.KEPT_FRACTION));
-        params.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.PARAMS));
-        bytes.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.BYTES));
+        dtype.valueProperty().bindBidirectional(vm.settings().byteDTypeProperty());
+        sliderRow.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.KEPT_FRACTION));
+        params.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.PARAMS));
+        bytes.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.BYTES));
         GridPane g = grid();
         g.addRow(0, new Label("params"), params);
         g.addRow(1, new Label("bytes"), bytes);
@@ -290,21 +290,21 @@ public final class BudgetView implements WorkbenchTab {
         for (ModuleType t : ModuleType.values()) {
             CheckBox c = new CheckBox(t.label());
             c.setId("budget-scope-" + t.name().toLowerCase(Locale.ROOT));
-            c.selectedProperty().bindBidirectional(vm.moduleTypeProperty(t));
+            c.selectedProperty().bindBidirectional(vm.settings().moduleTypeProperty(t));
             types.getChildren().add(c);
         }
-        Spinner<Integer> first = intSpinner("budget-first-layer", -1, 10_000, vm.firstLayerProperty());
-        Spinner<Integer> last = intSpinner("budget-last-layer", -1, 10_000, vm.lastLayerProperty());
+        Spinner<Integer> first = intSpinner("budget-first-layer", -1, 10_000, vm.settings().firstLayerProperty());
+        Spinner<Integer> last = intSpinner("budget-last-layer", -1, 10_000, vm.settings().lastLayerProperty());
         TextField regex = new TextField();
         regex.setId("budget-regex");
         regex.setPromptText("module name regex (any)");
-        regex.setOnAction(e -> vm.nameRegexProperty().set(regex.getText()));
+        regex.setOnAction(e -> vm.settings().nameRegexProperty().set(regex.getText()));
         regex.focusedProperty().addListener((o, a, f) -> {
             if (!f) {
-                vm.nameRegexProperty().set(regex.getText());
+                vm.settings().nameRegexProperty().set(regex.getText());
             }
         });
-        vm.nameRegexProperty().addListener((o, a, b) -> regex.setText(b));
+        vm.settings().nameRegexProperty().addListener((o, a, b) -> regex.setText(b));
         GridPane g = grid();
         g.addRow(0, new Label("layers from"), first);
         g.addRow(1, new Label("to"), last);
@@ -314,31 +314,31 @@ public final class BudgetView implements WorkbenchTab {
 
     private TitledPane constraintsPane() {
         GridPane g = grid();
-        g.addRow(0, new Label("min rank"), intSpinner("budget-min-rank", 0, 1_000_000, vm.minRankProperty()));
-        g.addRow(1, new Label("max rank (0 = none)"), intSpinner("budget-max-rank", 0, 1_000_000, vm.maxRankProperty()));
-        g.addRow(2, new Label("rank multiple"), intSpinner("budget-multiple", 1, 4096, vm.rankMultipleProperty()));
+        g.addRow(0, new Label("min rank"), intSpinner("budget-min-rank", 0, 1_000_000, vm.settings().minRankProperty()));
+        g.addRow(1, new Label("max rank (0 = none)"), intSpinner("budget-max-rank", 0, 1_000_000, vm.settings().maxRankProperty()));
+        g.addRow(2, new Label("rank multiple"), intSpinner("budget-multiple", 1, 4096, vm.settings().rankMultipleProperty()));
         CheckBox dense = new CheckBox("allow keeping a matrix dense");
         dense.setId("budget-allow-dense");
-        dense.selectedProperty().bindBidirectional(vm.allowDenseProperty());
+        dense.selectedProperty().bindBidirectional(vm.settings().allowDenseProperty());
         return titled("Constraints", new VBox(4, g, dense));
     }
 
     private TitledPane comparePane() {
         FlowPane box = new FlowPane(8, 4);
-        for (String name : vm.strategyNames()) {
+        for (String name : vm.settings().strategyNames()) {
             CheckBox c = new CheckBox(name);
             c.setId("budget-compare-" + name);
-            c.setSelected(vm.compareStrategies().contains(name));
+            c.setSelected(vm.settings().compareStrategies().contains(name));
             c.setOnAction(e -> {
-                if (c.isSelected() && !vm.compareStrategies().contains(name)) {
-                    vm.compareStrategies().add(name);
+                if (c.isSelected() && !vm.settings().compareStrategies().contains(name)) {
+                    vm.settings().compareStrategies().add(name);
                 } else if (!c.isSelected()) {
-                    vm.compareStrategies().remove(name);
+                    vm.settings().compareStrategies().remove(name);
                 }
             });
-            vm.compareStrategies().addListener((ListChangeListener<String>) ch -> {
-                c.setSelected(vm.compareStrategies().contains(name));
-                c.setDisable(!c.isSelected() && vm.compareStrategies().size() >= StrategyComparison.MAX_STRATEGIES);
+            vm.settings().compareStrategies().addListener((ListChangeListener<String>) ch -> {
+                c.setSelected(vm.settings().compareStrategies().contains(name));
+                c.setDisable(!c.isSelected() && vm.settings().compareStrategies().size() >= StrategyComparison.MAX_STRATEGIES);
             });
             box.getChildren().add(c);
         }

@@ -13,35 +13,20 @@ import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.allocation.StrategyRegistry;
-import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.views.workbench.CheckpointModel;
-import dev.rankscope.views.workbench.WorkbenchViewModel;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.IntegerProperty;
-import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
+import dev.rankscope.views.workbench.WorkbenchSelection;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
-import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.MapChangeListener;
@@ -49,7 +34,6 @@ import javafx.collections.ObservableList;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,31 +74,13 @@ public final class BudgetViewModel {
     public record PlanOutcome(Plan plan, StrategyComparison comparison) {
     }
 
-    private final WorkbenchViewModel workbench;
+    private final WorkbenchSelection workbench;
     private final BudgetServices services;
     private final DialogService dialogs;
     private final WorkbenchExecutors executors;
     private final Debouncer debouncer;
     private final LatestResultScheduler planScheduler;
     private final Map<Path, PlanSource> sources = new ConcurrentHashMap<>();
-
-    private final StrategyRegistry registry;
-    private final StringProperty strategyName = new SimpleStringProperty();
-    private final ObjectProperty<StrategyParameters> strategy = new SimpleObjectProperty<>();
-    private final ObjectProperty<Budget.Kind> budgetKind = new SimpleObjectProperty<>(Budget.Kind.KEPT_FRACTION);
-    private final DoubleProperty keptFraction = new SimpleDoubleProperty(0.5);
-    private final LongProperty paramsAmount = new SimpleLongProperty();
-    private final LongProperty bytesAmount = new SimpleLongProperty();
-    private final ObjectProperty<DType> byteDType = new SimpleObjectProperty<>(Budget.DEFAULT_DTYPE);
-    private final Map<ModuleType, BooleanProperty> moduleTypes = new EnumMap<>(ModuleType.class);
-    private final IntegerProperty firstLayer = new SimpleIntegerProperty(-1);
-    private final IntegerProperty lastLayer = new SimpleIntegerProperty(-1);
-    private final StringProperty nameRegex = new SimpleStringProperty("");
-    private final IntegerProperty minRank = new SimpleIntegerProperty(1);
-    private final IntegerProperty maxRank = new SimpleIntegerProperty(0);
-    private final IntegerProperty rankMultiple = new SimpleIntegerProperty(1);
-    private final BooleanProperty allowDense = new SimpleBooleanProperty(true);
-    private final ObservableList<String> compareStrategies = FXCollections.observableArrayList();
 
     private final ReadOnlyObjectWrapper<CheckpointModel> checkpoint = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Plan> plan = new ReadOnlyObjectWrapper<>();
@@ -124,6 +90,7 @@ public final class BudgetViewModel {
     private final ReadOnlyStringWrapper inputSummary = new ReadOnlyStringWrapper("No checkpoint open");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
+    private final BudgetSettings settings;
     private final BudgetPreviewViewModel preview;
     private final BudgetExportViewModel exports;
     private boolean applyingImport;
@@ -134,7 +101,7 @@ public final class BudgetViewModel {
      * @param services  matrix reading, SVD and factorised export
      * @param debouncer coalesces input bursts; {@link Debouncer#immediate()} in tests
      */
-    public BudgetViewModel(WorkbenchViewModel workbench, BudgetServices services, Debouncer debouncer) {
+    public BudgetViewModel(WorkbenchSelection workbench, BudgetServices services, Debouncer debouncer) {
         this(workbench, services, debouncer, StrategyRegistry.standard());
     }
 
@@ -144,11 +111,9 @@ public final class BudgetViewModel {
      * @param debouncer  coalesces input bursts; {@link Debouncer#immediate()} in tests
      * @param strategies the strategies the picker offers (the first is selected) and their forms
      */
-    public BudgetViewModel(WorkbenchViewModel workbench, BudgetServices services, Debouncer debouncer,
+    public BudgetViewModel(WorkbenchSelection workbench, BudgetServices services, Debouncer debouncer,
                            StrategyRegistry strategies) {
-        this.registry = Objects.requireNonNull(strategies);
-        strategyName.set(registry.names().get(0));
-        strategy.set(registry.defaults(registry.names().get(0)));
+        this.settings = new BudgetSettings(strategies);
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.dialogs = workbench.dialogs();
@@ -158,22 +123,7 @@ public final class BudgetViewModel {
         this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
         this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
                 checkpoint.getReadOnlyProperty(), this::applyImport);
-        Scope defaults = Scope.defaults();
-        for (ModuleType t : ModuleType.values()) {
-            BooleanProperty p = new SimpleBooleanProperty(defaults.moduleTypes().contains(t));
-            moduleTypes.put(t, p);
-            p.addListener((o, a, b) -> inputsChanged());
-        }
-        strategyName.addListener((o, a, b) -> {
-            if (!applyingImport) {
-                strategy.set(registry.defaults(b));
-            }
-        });
-        for (ObservableValue<?> v : List.<ObservableValue<?>>of(strategy, budgetKind, keptFraction, paramsAmount,
-                bytesAmount, byteDType, firstLayer, lastLayer, nameRegex, minRank, maxRank, rankMultiple, allowDense)) {
-            v.addListener((o, a, b) -> inputsChanged());
-        }
-        compareStrategies.addListener((ListChangeListener<String>) c -> inputsChanged());
+        settings.addListener(this::inputsChanged);
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
         workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {
             while (c.next()) {
@@ -270,44 +220,8 @@ public final class BudgetViewModel {
 
     /** The current inputs as one immutable request. @throws IllegalArgumentException for an invalid input */
     public PlanRequest snapshot(OpenedCheckpoint opened, List<AllocationInput> inputs) {
-        List<StrategyParameters> compare = new ArrayList<>();
-        for (String name : compareStrategies) {
-            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : registry.defaults(name));
-        }
-        return new PlanRequest(opened, inputs, budget(), scope(), constraints(), strategy.get(), compare);
-    }
-
-    /** The budget the controls describe. @throws IllegalArgumentException when invalid */
-    public Budget budget() {
-        return switch (budgetKind.get()) {
-            case KEPT_FRACTION -> Budget.keptFraction(keptFraction.get()).withDType(byteDType.get());
-            case PARAMS -> Budget.params(paramsAmount.get()).withDType(byteDType.get());
-            case BYTES -> Budget.bytes(bytesAmount.get(), byteDType.get());
-        };
-    }
-
-    /** The scope the controls describe. @throws IllegalArgumentException when invalid */
-    public Scope scope() {
-        List<ModuleType> types = new ArrayList<>();
-        moduleTypes.forEach((t, p) -> {
-            if (p.get()) {
-                types.add(t);
-            }
-        });
-        List<Scope.LayerRange> layers = List.of();
-        if (firstLayer.get() >= 0 || lastLayer.get() >= 0) {
-            int first = Math.max(0, firstLayer.get());
-            int last = lastLayer.get() < 0 ? Integer.MAX_VALUE : lastLayer.get();
-            layers = List.of(new Scope.LayerRange(first, last));
-        }
-        return new Scope(types.isEmpty() ? java.util.Set.of() : java.util.EnumSet.copyOf(types), layers,
-                nameRegex.get());
-    }
-
-    /** The constraints the controls describe (max rank 0 = none). @throws IllegalArgumentException when invalid */
-    public Constraints constraints() {
-        int max = maxRank.get() <= 0 ? Integer.MAX_VALUE : maxRank.get();
-        return new Constraints(minRank.get(), max, rankMultiple.get(), allowDense.get(), java.util.Set.of());
+        return new PlanRequest(opened, inputs, settings.budget(), settings.scope(), settings.constraints(),
+                settings.strategyProperty().get(), settings.compared());
     }
 
     /** Runs on the work executor: the plan with provenance, and the comparison when asked. */
@@ -356,31 +270,7 @@ public final class BudgetViewModel {
         try {
             planScheduler.invalidate();
             busy.set(false);
-            strategyName.set(p.strategyName());
-            strategy.set(p.strategy());
-            Budget b = p.budget();
-            budgetKind.set(b.kind());
-            byteDType.set(b.dtype());
-            switch (b.kind()) {
-                case KEPT_FRACTION -> keptFraction.set(b.keptFraction());
-                case PARAMS -> paramsAmount.set(b.amount());
-                case BYTES -> bytesAmount.set(b.amount());
-            }
-            moduleTypes.forEach((t, prop) -> prop.set(p.scope().moduleTypes().contains(t)));
-            if (p.scope().layers().isEmpty()) {
-                firstLayer.set(-1);
-                lastLayer.set(-1);
-            } else {
-                firstLayer.set(p.scope().layers().get(0).first());
-                int last = p.scope().layers().get(0).last();
-                lastLayer.set(last == Integer.MAX_VALUE ? -1 : last);
-            }
-            nameRegex.set(p.scope().nameRegex());
-            Constraints c = p.constraints();
-            minRank.set(c.minRank());
-            maxRank.set(c.maxRank() == Integer.MAX_VALUE ? 0 : c.maxRank());
-            rankMultiple.set(c.rankMultiple());
-            allowDense.set(c.allowDense());
+            settings.apply(p);
             setPlan(p, null);
         } finally {
             applyingImport = false;
@@ -395,26 +285,6 @@ public final class BudgetViewModel {
 
     // ---- properties ---------------------------------------------------------------------------
 
-    /** Strategy names for the picker, in menu order. */
-    public List<String> strategyNames() {
-        return registry.names();
-    }
-
-    /** The strategies on offer with their parameter forms. */
-    public StrategyRegistry strategies() {
-        return registry;
-    }
-
-    /** Chosen strategy name; changing it resets {@link #strategyProperty()} to that strategy's defaults. */
-    public StringProperty strategyNameProperty() {
-        return strategyName;
-    }
-
-    /** The strategy's parameters (the form edits this through {@link #setStrategyField}). */
-    public ObjectProperty<StrategyParameters> strategyProperty() {
-        return strategy;
-    }
-
     /**
      * Sets one parameter of the current strategy (text from the form is parsed). An invalid value
      * leaves the parameters unchanged and shows the record's message.
@@ -423,8 +293,8 @@ public final class BudgetViewModel {
      */
     public boolean setStrategyField(String field, Object value) {
         try {
-            StrategyParameters p = strategy.get();
-            strategy.set(p.description().with(p, Map.of(field, value)));
+            StrategyParameters p = settings.strategyProperty().get();
+            settings.strategyProperty().set(p.description().with(p, Map.of(field, value)));
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());
@@ -432,72 +302,10 @@ public final class BudgetViewModel {
         }
     }
 
-    public ObjectProperty<Budget.Kind> budgetKindProperty() {
-        return budgetKind;
+    /** The controls: strategy, budget, scope, constraints, compared strategies. */
+    public BudgetSettings settings() {
+        return settings;
     }
-
-    /** Kept share of the eligible parameters, (0, 1] (the slider). */
-    public DoubleProperty keptFractionProperty() {
-        return keptFraction;
-    }
-
-    /** Absolute parameter budget (for {@link Budget.Kind#PARAMS}). */
-    public LongProperty paramsAmountProperty() {
-        return paramsAmount;
-    }
-
-    /** Byte budget at {@link #byteDTypeProperty()} (for {@link Budget.Kind#BYTES}). */
-    public LongProperty bytesAmountProperty() {
-        return bytesAmount;
-    }
-
-    /** F16, BF16 or F32: bytes per parameter for the byte budget and the size-on-disk figures. */
-    public ObjectProperty<DType> byteDTypeProperty() {
-        return byteDType;
-    }
-
-    /** Whether module type {@code t} is in scope. */
-    public BooleanProperty moduleTypeProperty(ModuleType t) {
-        return moduleTypes.get(t);
-    }
-
-    /** First eligible layer, or -1 for "from the first". */
-    public IntegerProperty firstLayerProperty() {
-        return firstLayer;
-    }
-
-    /** Last eligible layer, or -1 for "to the last". */
-    public IntegerProperty lastLayerProperty() {
-        return lastLayer;
-    }
-
-    /** Regex searched in module names (empty = any). */
-    public StringProperty nameRegexProperty() {
-        return nameRegex;
-    }
-
-    public IntegerProperty minRankProperty() {
-        return minRank;
-    }
-
-    /** Largest factorised rank, 0 for no limit. */
-    public IntegerProperty maxRankProperty() {
-        return maxRank;
-    }
-
-    public IntegerProperty rankMultipleProperty() {
-        return rankMultiple;
-    }
-
-    public BooleanProperty allowDenseProperty() {
-        return allowDense;
-    }
-
-    /** Strategies compared at the current budget (at most {@link StrategyComparison#MAX_STRATEGIES}). */
-    public ObservableList<String> compareStrategies() {
-        return compareStrategies;
-    }
-
 
     /** The checkpoint the tab plans for (the current selection's, else the first open one). */
     public ReadOnlyObjectProperty<CheckpointModel> checkpointProperty() {

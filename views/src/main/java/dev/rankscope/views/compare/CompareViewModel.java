@@ -14,20 +14,12 @@ import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.workbench.CheckpointModel;
-import dev.rankscope.views.workbench.WorkbenchViewModel;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.IntegerProperty;
+import dev.rankscope.views.workbench.WorkbenchSelection;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -58,7 +50,7 @@ public final class CompareViewModel {
     /** Default heatmap width N (base vectors shown). */
     public static final int DEFAULT_HEATMAP_COLUMNS = 32;
 
-    private final WorkbenchViewModel workbench;
+    private final WorkbenchSelection workbench;
     private final CompareServices services;
     private final WorkbenchExecutors executors;
     private final DialogService dialogs;
@@ -66,23 +58,11 @@ public final class CompareViewModel {
     private final ObjectProperty<Path> basePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> tunedPath = new SimpleObjectProperty<>();
     private final ObservableList<Path> baseChoices = FXCollections.observableArrayList();
-    private final DoubleProperty epsilon = new SimpleDoubleProperty(IntruderParameters.DEFAULT.epsilon());
-    private final IntegerProperty k = new SimpleIntegerProperty(IntruderParameters.DEFAULT.k());
-    private final IntegerProperty heatmapColumns = new SimpleIntegerProperty(DEFAULT_HEATMAP_COLUMNS);
-    private final ReadOnlyIntegerWrapper heatmapColumnsMax = new ReadOnlyIntegerWrapper(1);
-    private final ReadOnlyObjectWrapper<IntruderParameters> parameters =
-            new ReadOnlyObjectWrapper<>(IntruderParameters.DEFAULT);
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("Choose a base and a tuned checkpoint or LoRA adapter");
     private final ReadOnlyStringWrapper pairingSummary = new ReadOnlyStringWrapper("");
     private final ObservableList<String> pairingNotes = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<IntruderReport> report = new ReadOnlyObjectWrapper<>();
-    private final ObservableList<CompareRow> rows = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<LayerIntruderCounts> layerCounts =
-            new ReadOnlyObjectWrapper<>(LayerIntruderCounts.empty(IntruderParameters.DEFAULT));
-    private final ReadOnlyIntegerWrapper totalIntruders = new ReadOnlyIntegerWrapper();
-    private final ReadOnlyObjectWrapper<IntruderMatrixResult> selected = new ReadOnlyObjectWrapper<>();
 
     private final List<IntruderMatrixResult> results = new ArrayList<>();
     private final List<IntruderReport.MatrixFailure> failures = new ArrayList<>();
@@ -91,20 +71,18 @@ public final class CompareViewModel {
     private IntruderTask task;
     private final BackgroundRunner runner;
     private final CompareExportViewModel exports;
+    private final CompareResultsViewModel live = new CompareResultsViewModel();
     private long generation;
-    private boolean userSelected;
 
-    public CompareViewModel(WorkbenchViewModel workbench, CompareServices services) {
+    public CompareViewModel(WorkbenchSelection workbench, CompareServices services) {
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.executors = workbench.executors();
         this.dialogs = workbench.dialogs();
         this.runner = workbench.runner();
-        this.exports = new CompareExportViewModel(services, runner, report.getReadOnlyProperty(),
-                parameters.getReadOnlyProperty(), basePath, tunedPath, () -> session, running.getReadOnlyProperty(),
+        this.exports = new CompareExportViewModel(services, runner, live.reportProperty(),
+                live.parametersProperty(), basePath, tunedPath, () -> session, running.getReadOnlyProperty(),
                 message::set, workbench::track);
-        epsilon.addListener((o, a, b) -> parametersChanged());
-        k.addListener((o, a, b) -> parametersChanged());
         // keep the wrapper: an unmodifiable view listens weakly to its source and may be collected
         openCheckpoints = workbench.checkpoints();
         openCheckpoints.addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
@@ -290,10 +268,10 @@ public final class CompareViewModel {
         }
         task = null;
         running.set(false);
-        IntruderParameters p = parameters.get();
+        IntruderParameters p = live.getParameters();
         switch (t.status()) {
             case FINISHED -> message.set(String.format(Locale.ROOT, "Compared %d matrix pairs: %d intruders (k = %d, ε = %.2f)",
-                    results.size(), totalIntruders.get(), p.k(), p.epsilon()));
+                    results.size(), live.totalIntrudersProperty().get(), p.k(), p.epsilon()));
             case CANCELLED -> message.set("Cancelled after " + results.size() + " of "
                     + (session == null ? 0 : session.pairing().pairs().size()) + " matrix pairs");
             default -> {
@@ -303,9 +281,7 @@ public final class CompareViewModel {
                 }
                 message.set("Comparison stopped by an error");
                 dialogs.showError("Comparison of " + fileName(tunedPath.get()) + " stopped",
-                        f instanceof RankscopeException re ? re.userMessage()
-                                : fileName(tunedPath.get()) + ": " + (f == null ? "unknown error" : f.getClass().getSimpleName()
-                                + (f.getMessage() == null ? "" : ": " + f.getMessage())));
+                        BackgroundRunner.sentence(f, tunedPath.get()));
                 return;
             }
         }
@@ -340,8 +316,7 @@ public final class CompareViewModel {
         failures.clear();
         pairingNotes.clear();
         pairingSummary.set("");
-        userSelected = false;
-        selected.set(null);
+        live.clearSelection();
         updateReport();
     }
 
@@ -353,130 +328,25 @@ public final class CompareViewModel {
 
     // ---- live parameters -----------------------------------------------------------------
 
-    /** ε ∈ [0, 1]: tuned vector j is an intruder when c_j &lt; ε. Live. */
-    public DoubleProperty epsilonProperty() {
-        return epsilon;
-    }
-
-    /** k ∈ [1, 100]: how many top tuned vectors are examined. Live. */
-    public IntegerProperty kProperty() {
-        return k;
-    }
-
-    /** The validated (k, ε) the derived state was computed at. */
-    public ReadOnlyObjectProperty<IntruderParameters> parametersProperty() {
-        return parameters.getReadOnlyProperty();
-    }
-
-    public IntruderParameters getParameters() {
-        return parameters.get();
-    }
-
-    /** Heatmap width N: base vectors shown against the top-k tuned ones, 1..{@link #heatmapColumnsMaxProperty}. */
-    public IntegerProperty heatmapColumnsProperty() {
-        return heatmapColumns;
-    }
-
-    /** Base vectors the selected result cached ({@link IntruderMatrixResult#overlapCols()}). */
-    public ReadOnlyIntegerProperty heatmapColumnsMaxProperty() {
-        return heatmapColumnsMax.getReadOnlyProperty();
-    }
 
 
-    private void parametersChanged() {
-        double e = Math.max(0, Math.min(1, epsilon.get()));
-        int kk = Math.max(1, Math.min(IntruderParameters.K_MAX, k.get()));
-        if (e != epsilon.get()) {
-            epsilon.set(e);
-            return;
-        }
-        if (kk != k.get()) {
-            k.set(kk);
-            return;
-        }
-        parameters.set(new IntruderParameters(kk, e));
-        derive();
-    }
+
+
+
+
+
 
     // ---- derived state -------------------------------------------------------------------
 
-    private void updateReport() {
-        Pairing pairing = session == null ? new Pairing(List.of(), List.of(), List.of(), List.of()) : session.pairing();
-        report.set(new IntruderReport(basePath.get() == null ? "" : String.valueOf(basePath.get()),
-                tunedPath.get() == null ? "" : String.valueOf(tunedPath.get()), results, pairing, failures));
-        if (!userSelected && !results.isEmpty()) {
-            IntruderMatrixResult best = results.get(0);
-            IntruderParameters p = parameters.get();
-            for (IntruderMatrixResult r : results) {
-                if (r.intruderCount(p) > best.intruderCount(p)) {
-                    best = r;
-                }
-            }
-            setSelected(best);
-        }
-        derive();
-    }
 
-    /** Re-derives rows, layer counts and totals from the cached results at the current (k, ε). */
-    private void derive() {
-        IntruderParameters p = parameters.get();
-        IntruderReport r = report.get();
-        List<CompareRow> newRows = new ArrayList<>(r.matrices().size());
-        for (IntruderMatrixResult m : r.matrices()) {
-            newRows.add(CompareRow.of(m, p));
-        }
-        rows.setAll(newRows);
-        layerCounts.set(LayerIntruderCounts.of(r, p));
-        totalIntruders.set(r.total(p));
-    }
 
-    /** Everything compared so far, as the CLI would export it. */
-    public ReadOnlyObjectProperty<IntruderReport> reportProperty() {
-        return report.getReadOnlyProperty();
-    }
 
-    public IntruderReport getReport() {
-        return report.get();
-    }
 
-    /** One row per compared matrix at the current (k, ε), in pairing order. */
-    public ObservableList<CompareRow> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
-    }
 
-    /** The bar chart's stacks at the current (k, ε). A new value on every change. */
-    public ReadOnlyObjectProperty<LayerIntruderCounts> layerCountsProperty() {
-        return layerCounts.getReadOnlyProperty();
-    }
 
-    /** Model total at the current (k, ε). */
-    public ReadOnlyIntegerProperty totalIntrudersProperty() {
-        return totalIntruders.getReadOnlyProperty();
-    }
 
-    /** The matrix the heatmap and spectra show. */
-    public ReadOnlyObjectProperty<IntruderMatrixResult> selectedProperty() {
-        return selected.getReadOnlyProperty();
-    }
 
-    /** Shows {@code result} in the heatmap and spectra (the user's choice sticks). */
-    public void select(IntruderMatrixResult result) {
-        userSelected = result != null;
-        setSelected(result);
-    }
 
-    private void setSelected(IntruderMatrixResult result) {
-        if (result == selected.get()) {
-            return;
-        }
-        selected.set(result);
-        if (result != null) {
-            heatmapColumnsMax.set(result.overlapCols());
-            if (heatmapColumns.get() > result.overlapCols()) {
-                heatmapColumns.set(result.overlapCols());
-            }
-        }
-    }
 
     public ReadOnlyBooleanProperty runningProperty() {
         return running.getReadOnlyProperty();
@@ -519,5 +389,16 @@ public final class CompareViewModel {
     /** The JSON/CSV exports and the mitigated checkpoint. */
     public CompareExportViewModel exports() {
         return exports;
+    }
+
+    private void updateReport() {
+        Pairing pairing = session == null ? new Pairing(List.of(), List.of(), List.of(), List.of()) : session.pairing();
+        live.update(new IntruderReport(basePath.get() == null ? "" : String.valueOf(basePath.get()),
+                tunedPath.get() == null ? "" : String.valueOf(tunedPath.get()), results, pairing, failures));
+    }
+
+    /** (k, ε), the rows, counts, totals and selection derived from the results at them. */
+    public CompareResultsViewModel results() {
+        return live;
     }
 }

@@ -6,7 +6,6 @@ import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.GlobalOptimalParameters;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
-import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.naming.ModuleType;
@@ -79,18 +78,18 @@ class BudgetViewModelTest {
         assertEquals(half.matrices(), vm.rows());
         assertTrue(half.totals().eligibleParamsAfter() <= half.totals().budgetParams());
         assertFalse(half.source().headerSha256().isEmpty(), "provenance carries the header hash");
-        Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.scope(), vm.constraints(),
+        Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.settings().scope(), vm.settings().constraints(),
                 StrategyRegistry.standard().defaults(StrategyRegistry.standard().names().get(0)));
         assertEquals(library.totals(), half.totals(), "same numbers as the library on the same spectra");
 
-        vm.keptFractionProperty().set(0.25);
+        vm.settings().keptFractionProperty().set(0.25);
         Plan quarter = vm.getPlan();
         assertTrue(quarter.totals().paramsAfter() < half.totals().paramsAfter());
         assertTrue(quarter.totals().relativeError() > half.totals().relativeError());
 
-        vm.budgetKindProperty().set(Budget.Kind.BYTES);
-        vm.byteDTypeProperty().set(dev.rankscope.engine.tensor.DType.F32);
-        vm.bytesAmountProperty().set(4L * 100_000);
+        vm.settings().budgetKindProperty().set(Budget.Kind.BYTES);
+        vm.settings().byteDTypeProperty().set(dev.rankscope.engine.tensor.DType.F32);
+        vm.settings().bytesAmountProperty().set(4L * 100_000);
         assertTrue(vm.getPlan().totals().eligibleParamsAfter() <= 100_000);
         assertEquals(vm.getPlan().totals().paramsAfter() * 4, vm.getPlan().totals().bytesAfter());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
@@ -100,33 +99,33 @@ class BudgetViewModelTest {
     void strategyFormScopeAndConstraintsReplan() {
         WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
         BudgetViewModel vm = vm(wb);
-        vm.strategyNameProperty().set(WeLoreParameters.NAME);
-        assertEquals(WeLoreParameters.defaults(), vm.strategyProperty().get());
+        vm.settings().strategyNameProperty().set(WeLoreParameters.NAME);
+        assertEquals(WeLoreParameters.defaults(), vm.settings().strategyProperty().get());
         assertEquals(WeLoreParameters.NAME, vm.getPlan().strategyName());
         assertTrue(vm.setStrategyField("lrcDropShare", "0.3"));
         assertEquals(new WeLoreParameters(0.3), vm.getPlan().strategy());
         assertFalse(vm.setStrategyField("lrcDropShare", "1.5"), "the record rejects it");
         assertTrue(vm.messageProperty().get().contains("LRC drop share"), vm.messageProperty().get());
-        assertEquals(new WeLoreParameters(0.3), vm.strategyProperty().get());
+        assertEquals(new WeLoreParameters(0.3), vm.settings().strategyProperty().get());
 
-        vm.strategyNameProperty().set(GlobalOptimalParameters.NAME);
+        vm.settings().strategyNameProperty().set(GlobalOptimalParameters.NAME);
         assertTrue(vm.setStrategyField("objective", GlobalOptimalParameters.Objective.RAW_ENERGY));
         assertEquals(GlobalOptimalParameters.Objective.RAW_ENERGY,
                 ((GlobalOptimalParameters) vm.getPlan().strategy()).objective());
 
-        vm.moduleTypeProperty(ModuleType.LM_HEAD).set(true);
+        vm.settings().moduleTypeProperty(ModuleType.LM_HEAD).set(true);
         assertTrue(vm.getPlan().matrix("lm_head.weight").orElseThrow().eligible());
-        vm.firstLayerProperty().set(1);
-        vm.lastLayerProperty().set(2);
+        vm.settings().firstLayerProperty().set(1);
+        vm.settings().lastLayerProperty().set(2);
         for (PlannedMatrix m : vm.getPlan().matrices()) {
             if (m.layer() == 0 || m.layer() == 3) {
                 assertFalse(m.eligible(), m.id());
             }
         }
-        vm.rankMultipleProperty().set(8);
+        vm.settings().rankMultipleProperty().set(8);
         vm.getPlan().factorised().forEach(m -> assertEquals(0, m.rank() % 8, m.id()));
 
-        vm.minRankProperty().set(100_000);
+        vm.settings().minRankProperty().set(100_000);
         assertTrue(vm.messageProperty().get().contains("rank constraints need at least")
                 || vm.messageProperty().get().contains("min rank"), vm.messageProperty().get());
         assertTrue(dialogs.errors.isEmpty(), "invalid inputs stay inline");
@@ -135,13 +134,13 @@ class BudgetViewModelTest {
     @Test
     void comparesStrategiesAtTheSameBudget() {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.compareStrategies().setAll("uniform-params", "global-optimal");
+        vm.settings().compareStrategies().setAll("uniform-params", "global-optimal");
         var cmp = vm.comparisonProperty().get();
         assertNotNull(cmp);
         assertEquals(2, cmp.entries().size());
         assertTrue(cmp.entries().get(1).normalisedDiscardedEnergy() <= cmp.entries().get(0).normalisedDiscardedEnergy() + 1e-12);
         assertFalse(cmp.entries().get(0).layers().isEmpty());
-        vm.compareStrategies().clear();
+        vm.settings().compareStrategies().clear();
         assertNull(vm.comparisonProperty().get());
     }
 
@@ -160,7 +159,7 @@ class BudgetViewModelTest {
         for (int i = 0; i < o.length; i++) {
             assertEquals(o[i], a[i] + r[i], 1e-12);
         }
-        vm.keptFractionProperty().set(0.9);
+        vm.settings().keptFractionProperty().set(0.9);
         PlannedMatrix again = vm.getPlan().matrix(m.id()).orElseThrow();
         assertEquals(again.rank(), vm.preview().previewProperty().get().rank(), "preview follows the new rank");
     }
@@ -168,7 +167,7 @@ class BudgetViewModelTest {
     @Test
     void exportsEveryFormatAndReimportsThePlan() throws Exception {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.keptFractionProperty().set(0.4);
+        vm.settings().keptFractionProperty().set(0.4);
         Plan shown = vm.getPlan();
         Path json = out.resolve("plan.json");
         vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, json);
@@ -184,13 +183,13 @@ class BudgetViewModelTest {
 
         Plan read = PlanJson.read(json);
         assertEquals(shown.totals(), read.totals());
-        vm.keptFractionProperty().set(0.8);
+        vm.settings().keptFractionProperty().set(0.8);
         assertNotEquals(shown.totals(), vm.getPlan().totals());
         vm.exports().importPlan(json);
         assertEquals(json, vm.importedFromProperty().get());
-        assertEquals(0.4, vm.keptFractionProperty().get(), 0);
+        assertEquals(0.4, vm.settings().keptFractionProperty().get(), 0);
         assertEquals(shown.totals(), vm.getPlan().totals());
-        vm.keptFractionProperty().set(0.5);
+        vm.settings().keptFractionProperty().set(0.5);
         assertNull(vm.importedFromProperty().get(), "a control change re-plans live again");
     }
 
@@ -214,8 +213,8 @@ class BudgetViewModelTest {
         BudgetViewModel vm = vm(wb);
         work.runAll();
         assertNotNull(vm.getPlan());
-        vm.keptFractionProperty().set(0.2);
-        vm.keptFractionProperty().set(0.7);
+        vm.settings().keptFractionProperty().set(0.2);
+        vm.settings().keptFractionProperty().set(0.7);
         assertTrue(vm.busyProperty().get());
         work.runAll();
         assertEquals(0.7, vm.getPlan().budget().keptFraction(), 0);

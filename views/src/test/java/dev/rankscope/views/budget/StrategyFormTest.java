@@ -98,7 +98,7 @@ class StrategyFormTest {
         assertEquals("test-only", picker.getItems().get(picker.getItems().size() - 1));
         robot.interact(() -> picker.setValue("test-only"));
         assertEquals(new TestOnlyParameters(1.0, false, GlobalOptimalParameters.Objective.RAW_ENERGY),
-                vm.strategyProperty().get());
+                vm.settings().strategyProperty().get());
         assertEquals(List.of("step weight", "reversed order", "mode"), labels(robot));
         TextField weight = robot.lookup("#budget-param-weight").queryAs(TextField.class);
         assertEquals("1.0", weight.getText());
@@ -112,18 +112,18 @@ class StrategyFormTest {
             weight.setText("2.5");
             weight.fireEvent(new javafx.event.ActionEvent());
         });
-        assertEquals(2.5, ((TestOnlyParameters) vm.strategyProperty().get()).weight());
+        assertEquals(2.5, ((TestOnlyParameters) vm.settings().strategyProperty().get()).weight());
         robot.interact(reversed::fire);
         robot.interact(() -> mode.setValue(GlobalOptimalParameters.Objective.NORMALISED_ENERGY));
         assertEquals(new TestOnlyParameters(2.5, true, GlobalOptimalParameters.Objective.NORMALISED_ENERGY),
-                vm.strategyProperty().get());
+                vm.settings().strategyProperty().get());
 
         TextField again = robot.lookup("#budget-param-weight").queryAs(TextField.class);
         robot.interact(() -> {
             again.setText("-1");
             again.fireEvent(new javafx.event.ActionEvent());
         });
-        assertEquals(2.5, ((TestOnlyParameters) vm.strategyProperty().get()).weight(), "the record rejects -1");
+        assertEquals(2.5, ((TestOnlyParameters) vm.settings().strategyProperty().get()).weight(), "the record rejects -1");
         assertTrue(again.getStyle().contains("#c03030"), "outlined red");
         assertTrue(vm.messageProperty().get().contains("step weight"), vm.messageProperty().get());
     }
@@ -131,10 +131,10 @@ class StrategyFormTest {
     @Test
     @SuppressWarnings("unchecked")
     void builtInFormsKeepTheirLabelsAndValues(FxRobot robot) {
-        robot.interact(() -> vm.strategyNameProperty().set(WeLoreParameters.NAME));
+        robot.interact(() -> vm.settings().strategyNameProperty().set(WeLoreParameters.NAME));
         assertEquals(List.of("lrc drop share"), labels(robot));
         assertEquals("0.5", robot.lookup("#budget-param-lrcDropShare").queryAs(TextField.class).getText());
-        robot.interact(() -> vm.strategyNameProperty().set(GlobalOptimalParameters.NAME));
+        robot.interact(() -> vm.settings().strategyNameProperty().set(GlobalOptimalParameters.NAME));
         assertEquals(List.of("objective", "exact work limit"), labels(robot));
         assertEquals(GlobalOptimalParameters.Objective.NORMALISED_ENERGY,
                 robot.lookup("#budget-param-objective").queryAs(ComboBox.class).getValue());

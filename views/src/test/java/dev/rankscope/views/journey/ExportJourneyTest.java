@@ -116,7 +116,7 @@ class ExportJourneyTest extends SampleJourney {
         selectTab(robot, "Compare");
         robot.interact(() -> compare.viewModel().tunedPathProperty().set(samples.lora()));
         robot.clickOn("#compare-run");
-        waitUntil(() -> !compare.viewModel().runningProperty().get() && !compare.viewModel().rows().isEmpty());
+        waitUntil(() -> !compare.viewModel().runningProperty().get() && !compare.viewModel().results().rows().isEmpty());
 
         Path report = out.resolve("tiny-report.html");
         dialogs.answers.add(report);

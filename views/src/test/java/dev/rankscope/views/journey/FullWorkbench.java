@@ -47,7 +47,7 @@ final class FullWorkbench {
         view.addTab(learn);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
-                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+                compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         view.install(stage);
         stage.setWidth(1280);
         stage.setHeight(800);

@@ -8,7 +8,10 @@ import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyDescription;
+import dev.rankscope.analysis.allocation.StrategyParameter;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.plan.FactorisedExportResult;
 import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.application.plan.PlanParameters;
@@ -22,8 +25,10 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -58,6 +63,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--compare", paramLabel = "S1,S2,…", split = ",",
             description = "Compare up to four strategies at the budget and print the table.")
     List<String> compare;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE",
+            description = "A strategy parameter (repeatable), e.g. --param objective=raw; with --compare it applies "
+                    + "to every compared strategy that has it. Parameters: see below.")
+    List<String> params;
 
     static final class BudgetOptions {
         @Option(names = "--keep", paramLabel = "FRACTION", description = "Kept fraction of the eligible parameters, e.g. 0.5.")
@@ -118,13 +128,20 @@ public final class PlanCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     AnalysisOptions options = new AnalysisOptions();
 
-    @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Picocli's model of this command; the help footer lists every strategy's parameters. */
+    @picocli.CommandLine.Spec
+    void spec(picocli.CommandLine.Model.CommandSpec commandSpec) {
+        this.spec = commandSpec;
+        commandSpec.usageMessage().footerHeading("%nStrategy parameters (--param NAME=VALUE):%n")
+                .footer(parameterHelp(StrategyRegistry.standard()).toArray(String[]::new));
+    }
 
     /** Strategy names for help and completion. */
     static final class StrategyNames extends ArrayList<String> {
         StrategyNames() {
-            super(StrategyParameters.names());
+            super(StrategyRegistry.standard().names());
         }
     }
 
@@ -193,15 +210,73 @@ public final class PlanCommand implements Callable<Integer> {
             throw new CliOptions.BadOptionException("--compare takes 1 to " + StrategyComparison.MAX_STRATEGIES
                     + " strategies, got " + names.size());
         }
+        StrategyRegistry registry = StrategyRegistry.standard();
         List<StrategyParameters> out = new ArrayList<>();
         for (String n : names) {
             try {
-                out.add(StrategyParameters.defaultsFor(n.trim()));
+                out.add(registry.defaults(n.trim()));
             } catch (IllegalArgumentException e) {
                 throw new CliOptions.BadOptionException(e.getMessage());
             }
         }
+        return withParams(out, params == null ? List.of() : params);
+    }
+
+    /**
+     * Applies {@code --param NAME=VALUE} settings to every strategy that has NAME (camelCase,
+     * snake_case or kebab-case); a name no chosen strategy has, or a value its parameter or record
+     * rejects, is a bad option naming the valid parameters.
+     */
+    static List<StrategyParameters> withParams(List<StrategyParameters> strategies, List<String> settings) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String s : settings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new CliOptions.BadOptionException("--param takes NAME=VALUE, not '" + s + "'");
+            }
+            values.put(s.substring(0, eq).trim(), s.substring(eq + 1));
+        }
+        List<StrategyParameters> out = new ArrayList<>();
+        for (StrategyParameters p : strategies) {
+            StrategyDescription d = p.description();
+            Map<String, String> own = new LinkedHashMap<>();
+            values.forEach((k, v) -> d.parameter(k).ifPresent(sp -> own.put(k, v)));
+            try {
+                out.add(own.isEmpty() ? p : d.with(p, own));
+            } catch (IllegalArgumentException e) {
+                throw new CliOptions.BadOptionException("--param for " + d.name() + ": " + e.getMessage());
+            }
+        }
+        for (String k : values.keySet()) {
+            if (strategies.stream().noneMatch(p -> p.description().parameter(k).isPresent())) {
+                List<String> valid = new ArrayList<>();
+                strategies.forEach(p -> valid.add(p.strategyName() + ": " + p.description().keys()));
+                throw new CliOptions.BadOptionException("--param: unknown parameter '" + k + "' (valid: "
+                        + String.join("; ", valid) + ")");
+            }
+        }
         return out;
+    }
+
+    /**
+     * Two help lines per strategy parameter: {@code welore  lrc_drop_share  number [0, 1) (default 0.5)}
+     * and its one-sentence help, indented.
+     */
+    static List<String> parameterHelp(StrategyRegistry registry) {
+        List<String> lines = new ArrayList<>();
+        for (StrategyDescription d : registry.descriptions()) {
+            for (StrategyParameter p : d.parameters()) {
+                Object def = p.defaultValue();
+                String shown = def instanceof Enum<?> e ? p.choices().stream().filter(c -> c.value() == e)
+                        .map(StrategyParameter.Choice::word).findFirst().orElse(e.name()) : String.valueOf(def);
+                lines.add(String.format(Locale.ROOT, "  %-15s %-17s %s (default %s)", d.name(), p.key(),
+                        p.accepts(), shown).replace("%", "%%"));   // footers are format strings
+                if (!p.help().isEmpty()) {
+                    lines.add(("      " + p.help()).replace("%", "%%"));
+                }
+            }
+        }
+        return lines;
     }
 
     private Budget budget(DType dtype) {

@@ -101,7 +101,7 @@ public final class PlanInputs {
         }
         StrategyParameters sp;
         try {
-            sp = StrategyParameters.defaultsFor(strategy);
+            sp = dev.rankscope.analysis.allocation.StrategyRegistry.standard().defaults(strategy);
         } catch (IllegalArgumentException e) {
             throw new ModelInputException(e.getMessage());
         }

@@ -6,6 +6,7 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
 import javafx.beans.property.BooleanProperty;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The Budget tab's controls (SPEC §4): strategy and its parameters, budget, scope, constraints
@@ -38,9 +40,9 @@ import java.util.Map;
  * saved plan's settings are {@link #apply applied}. FX thread only.
  */
 public final class BudgetSettings {
-    private final StringProperty strategyName = new SimpleStringProperty(StrategyParameters.names().get(0));
-    private final ObjectProperty<StrategyParameters> strategy =
-            new SimpleObjectProperty<>(StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
+    private final StrategyRegistry registry;
+    private final StringProperty strategyName = new SimpleStringProperty();
+    private final ObjectProperty<StrategyParameters> strategy = new SimpleObjectProperty<>();
     private final ObjectProperty<Budget.Kind> budgetKind = new SimpleObjectProperty<>(Budget.Kind.KEPT_FRACTION);
     private final DoubleProperty keptFraction = new SimpleDoubleProperty(0.5);
     private final LongProperty paramsAmount = new SimpleLongProperty();
@@ -58,14 +60,23 @@ public final class BudgetSettings {
 
     private boolean applying;
 
+    /** The standard strategies, the first selected. */
     public BudgetSettings() {
+        this(StrategyRegistry.standard());
+    }
+
+    /** @param strategies the strategies the picker offers (the first is selected) and their forms */
+    public BudgetSettings(StrategyRegistry strategies) {
+        this.registry = Objects.requireNonNull(strategies);
+        strategyName.set(registry.names().get(0));
+        strategy.set(registry.defaults(registry.names().get(0)));
         Scope defaults = Scope.defaults();
         for (ModuleType t : ModuleType.values()) {
             moduleTypes.put(t, new SimpleBooleanProperty(defaults.moduleTypes().contains(t)));
         }
         strategyName.addListener((o, a, b) -> {
             if (!applying) {
-                strategy.set(StrategyParameters.defaultsFor(b));
+                strategy.set(registry.defaults(b));
             }
         });
     }
@@ -118,7 +129,7 @@ public final class BudgetSettings {
     public List<StrategyParameters> compared() {
         List<StrategyParameters> compare = new ArrayList<>();
         for (String name : compareStrategies) {
-            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : StrategyParameters.defaultsFor(name));
+            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : registry.defaults(name));
         }
         return compare;
     }
@@ -158,7 +169,12 @@ public final class BudgetSettings {
 
     /** Strategy names for the picker, in menu order. */
     public List<String> strategyNames() {
-        return StrategyParameters.names();
+        return registry.names();
+    }
+
+    /** The strategies on offer with their parameter forms. */
+    public StrategyRegistry strategies() {
+        return registry;
     }
 
     /** Chosen strategy name; changing it resets {@link #strategyProperty()} to that strategy's defaults. */

@@ -5,6 +5,8 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyDescription;
+import dev.rankscope.analysis.allocation.StrategyParameter;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
@@ -26,6 +28,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -185,6 +188,7 @@ public final class BudgetView implements WorkbenchTab {
         picker.setMaxWidth(Double.MAX_VALUE);
         strategyDescription.setWrapText(true);
         strategyDescription.getStyleClass().add("hint");
+        strategyForm.setId("budget-strategy-form");
         strategyForm.setHgap(6);
         strategyForm.setVgap(4);
         vm.settings().strategyProperty().addListener((o, a, b) -> buildForm(b));
@@ -192,26 +196,33 @@ public final class BudgetView implements WorkbenchTab {
         return titled("Strategy", new VBox(4, picker, strategyDescription, strategyForm));
     }
 
-    /** The parameter form, generated from the strategy's record components. */
+    /**
+     * The parameter form, generated from the strategy's {@link StrategyDescription}: a choice box
+     * per CHOICE, a check box per FLAG, a text field per number (committed on Enter or focus
+     * loss, outlined red when the record rejects it); labels and tooltips from the description.
+     */
     private void buildForm(StrategyParameters p) {
         strategyDescription.setText(p.describe());
         strategyForm.getChildren().clear();
+        StrategyDescription d = p.description();
+        List<Object> values = d.values(p);
         int row = 0;
-        for (StrategyFields.Field f : StrategyFields.of(p)) {
-            Node editor;
-            if (f.type().isEnum()) {
+        for (StrategyParameter f : d.parameters()) {
+            Object value = values.get(row);
+            Control editor;
+            if (f.kind() == StrategyParameter.Kind.CHOICE) {
                 ComboBox<Object> c = new ComboBox<>();
-                c.getItems().setAll(f.choices());
-                c.setValue(f.value());
+                c.getItems().setAll(f.choices().stream().map(StrategyParameter.Choice::value).toList());
+                c.setValue(value);
                 c.setOnAction(e -> vm.setStrategyField(f.name(), c.getValue()));
                 editor = c;
-            } else if (f.type() == boolean.class) {
+            } else if (f.kind() == StrategyParameter.Kind.FLAG) {
                 CheckBox c = new CheckBox();
-                c.setSelected((Boolean) f.value());
+                c.setSelected((Boolean) value);
                 c.setOnAction(e -> vm.setStrategyField(f.name(), c.isSelected()));
                 editor = c;
             } else {
-                TextField t = new TextField(String.valueOf(f.value()));
+                TextField t = new TextField(String.valueOf(value));
                 t.setPrefColumnCount(8);
                 Runnable commit = () -> {
                     if (!vm.setStrategyField(f.name(), t.getText())) {
@@ -229,6 +240,7 @@ public final class BudgetView implements WorkbenchTab {
                 editor = t;
             }
             editor.setId("budget-param-" + f.name());
+            editor.setTooltip(new Tooltip(f.help() + (f.help().isEmpty() ? "" : "\n") + f.accepts()));
             strategyForm.addRow(row++, new Label(f.label()), editor);
         }
         if (row == 0) {

@@ -12,6 +12,7 @@ import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -89,7 +90,7 @@ public final class BudgetViewModel {
     private final ReadOnlyStringWrapper inputSummary = new ReadOnlyStringWrapper("No checkpoint open");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
-    private final BudgetSettings settings = new BudgetSettings();
+    private final BudgetSettings settings;
     private final BudgetPreviewViewModel preview;
     private final BudgetExportViewModel exports;
     private final javafx.beans.property.ObjectProperty<DataAwareInputs> dataAware =
@@ -104,6 +105,18 @@ public final class BudgetViewModel {
      * @param debouncer coalesces input bursts; {@link Debouncer#immediate()} in tests
      */
     public BudgetViewModel(WorkbenchSelection workbench, BudgetServices services, Debouncer debouncer) {
+        this(workbench, services, debouncer, StrategyRegistry.standard());
+    }
+
+    /**
+     * @param workbench  the shared workbench state (open checkpoints, analyses, executors, dialogs)
+     * @param services   matrix reading, SVD and factorised export
+     * @param debouncer  coalesces input bursts; {@link Debouncer#immediate()} in tests
+     * @param strategies the strategies the picker offers (the first is selected) and their forms
+     */
+    public BudgetViewModel(WorkbenchSelection workbench, BudgetServices services, Debouncer debouncer,
+                           StrategyRegistry strategies) {
+        this.settings = new BudgetSettings(strategies);
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.dialogs = workbench.dialogs();
@@ -296,7 +309,8 @@ public final class BudgetViewModel {
      */
     public boolean setStrategyField(String field, Object value) {
         try {
-            settings.strategyProperty().set(StrategyFields.with(settings.strategyProperty().get(), field, value));
+            StrategyParameters p = settings.strategyProperty().get();
+            settings.strategyProperty().set(p.description().with(p, Map.of(field, value)));
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());

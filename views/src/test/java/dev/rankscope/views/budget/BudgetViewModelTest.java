@@ -6,7 +6,7 @@ import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.GlobalOptimalParameters;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
-import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.plan.PlanJson;
@@ -79,7 +79,7 @@ class BudgetViewModelTest {
         assertTrue(half.totals().eligibleParamsAfter() <= half.totals().budgetParams());
         assertFalse(half.source().headerSha256().isEmpty(), "provenance carries the header hash");
         Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.settings().scope(), vm.settings().constraints(),
-                StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
+                StrategyRegistry.standard().defaults(StrategyRegistry.standard().names().get(0)));
         assertEquals(library.totals(), half.totals(), "same numbers as the library on the same spectra");
 
         vm.settings().keptFractionProperty().set(0.25);

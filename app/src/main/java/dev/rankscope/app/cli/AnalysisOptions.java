@@ -23,6 +23,11 @@ final class AnalysisOptions {
     @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
     boolean noCache;
 
+    @Option(names = "--cache-limit", paramLabel = "SIZE",
+            description = "Size limit of the spectrum cache, e.g. 2G or 500M; least recently used entries are "
+                    + "removed beyond it. Default: $RANKSCOPE_CACHE_LIMIT, else 2G.")
+    String cacheLimit;
+
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
@@ -39,6 +44,7 @@ final class AnalysisOptions {
 
     /** The shared open-analyse-with-cache pipeline configured by these options. */
     AnalysisRun run(SvdBackend backend, Precision precision) {
-        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet, memory);
+        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet, memory,
+                CliOptions.cacheLimit(cacheLimit));
     }
 }

@@ -17,9 +17,7 @@ import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,9 +37,10 @@ import java.util.function.Predicate;
  * @param useCache    read and write the spectrum cache
  * @param quiet       print nothing on stderr but the failed matrices
  * @param memory      memory admission control for the spectra, or null for the runtime's ({@link MemoryBudget#fromRuntime()})
+ * @param cacheLimit  size limit of the spectrum cache in bytes (least recently used entries are evicted)
  */
 record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boolean useCache, boolean quiet,
-                   MemoryBudget memory) {
+                   MemoryBudget memory, long cacheLimit) {
 
     /**
      * @param analysis the result (every selected matrix that could be analysed, failures listed)
@@ -78,8 +77,9 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
         SpectrumCache cache = null;
         FileIdentity identity = null;
         if (useCache) {
-            cache = new SpectrumCache(SpectrumCache.defaultDir(), CliOptions.engineVersion(backend));
-            identity = identity(source);
+            cache = new SpectrumCache(SpectrumCache.defaultDir(), CliOptions.engineVersion(backend), cacheLimit,
+                    note -> err.println("rankscope: " + note));
+            identity = source.identity();
             todo = CachedAnalysis.replayHits(cache, identity, source, all, refs, precision,
                     AnalysisParameters.DEFAULT, collector);
             if (!quiet && todo.size() < refs.size()) {
@@ -93,6 +93,9 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
                 task.addListener(new ProgressPrinter(err, todo.size()));
             }
             task.run();
+            if (task.status() == AbstractTask.Status.CANCELLED) {
+                throw new AbstractTask.CancelledException();
+            }
             task.rethrowFailure();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -103,14 +106,6 @@ record AnalysisRun(SvdBackend backend, Precision precision, int parallelism, boo
         MatrixFailures failures = MatrixFailures.ofAnalysis(analysis.matrices().size(), collector.failures());
         failures.print(err);
         return new Outcome(analysis, refs.size(), seconds, failures);
-    }
-
-    private static FileIdentity identity(TensorSource source) {
-        try {
-            return FileIdentity.of(source.files());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

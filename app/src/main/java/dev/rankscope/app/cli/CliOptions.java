@@ -1,6 +1,7 @@
 package dev.rankscope.app.cli;
 
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.Precision;
@@ -42,6 +43,26 @@ final class CliOptions {
             throw new BadOptionException("--threads must be 0 (automatic) or positive");
         }
         return requested == 0 ? dev.rankscope.engine.spectrum.SpectrumTask.defaultParallelism() : requested;
+    }
+
+    /** Environment variable holding the default spectrum-cache size limit (e.g. {@code 4G}). */
+    static final String CACHE_LIMIT_ENV = "RANKSCOPE_CACHE_LIMIT";
+
+    /**
+     * The spectrum cache's size limit: {@code --cache-limit}, else {@code $RANKSCOPE_CACHE_LIMIT},
+     * else {@link SpectrumCache#DEFAULT_MAX_BYTES}.
+     */
+    static long cacheLimit(String option) {
+        String env = System.getenv(CACHE_LIMIT_ENV);
+        String text = option != null ? option : env;
+        if (text == null || text.isBlank()) {
+            return SpectrumCache.DEFAULT_MAX_BYTES;
+        }
+        try {
+            return SpectrumCache.parseSize(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException((option != null ? "--cache-limit" : CACHE_LIMIT_ENV) + ": " + e.getMessage());
+        }
     }
 
     /** Cache key component: tool version plus the backend that computes. */

@@ -2,6 +2,7 @@ package dev.rankscope.app.cli;
 
 import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.intruders.IntruderReport;
+import dev.rankscope.engine.tensor.CheckpointFormatException;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -50,8 +51,22 @@ record MatrixFailures(int succeeded, List<Failure> failures) {
 
     /** The failures an {@link AnalysisCollector} gathered, next to {@code succeeded} analysed matrices. */
     static MatrixFailures ofAnalysis(int succeeded, List<AnalysisCollector.Failure> failures) {
-        return new MatrixFailures(succeeded, failures.stream()
-                .map(f -> new Failure(f.ref().id(), f.error().userMessage())).toList());
+        List<Failure> out = new java.util.ArrayList<>();
+        java.util.Map<java.nio.file.Path, int[]> changed = new java.util.LinkedHashMap<>();
+        java.util.Map<java.nio.file.Path, String> changedMessage = new java.util.HashMap<>();
+        for (AnalysisCollector.Failure f : failures) {
+            if (f.error() instanceof CheckpointFormatException cfe && cfe.category() == CheckpointFormatException.Category.CHANGED) {
+                if (changed.computeIfAbsent(cfe.file(), k -> new int[1])[0]++ == 0) {
+                    changedMessage.put(cfe.file(), cfe.userMessage());
+                }
+            } else {
+                out.add(new Failure(f.ref().id(), f.error().userMessage()));
+            }
+        }
+        // a file that changed during the run is named once, with how many matrices it cost
+        changed.forEach((file, n) -> out.add(new Failure(String.valueOf(file.getFileName()),
+                changedMessage.get(file) + " (" + n[0] + (n[0] == 1 ? " matrix)" : " matrices)"))));
+        return new MatrixFailures(succeeded, out);
     }
 
     /** The pairs of an intruder comparison that failed, next to those that were compared. */

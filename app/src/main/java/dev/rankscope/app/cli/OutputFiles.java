@@ -9,8 +9,8 @@ import java.util.Collection;
 
 /**
  * The files one CLI command writes: every requested target is checked against the command's
- * inputs before any work starts (an export aimed at an input fails fast with exit 2, the input
- * untouched), then written atomically through {@link AtomicFileWriter} and announced with
+ * inputs and for a writable folder before any work starts (an export aimed at an input, or into a
+ * read-only or full folder, fails fast with exit 2 and the reason, the input untouched), then written atomically through {@link AtomicFileWriter} and announced with
  * {@code "rankscope: wrote FILE"} on stderr unless {@code --quiet}.
  */
 final class OutputFiles {
@@ -27,13 +27,13 @@ final class OutputFiles {
     /**
      * @param inputs  files and folders that must never be written over (the checkpoint's files, …)
      * @param targets the requested outputs; null entries (options not given) are skipped
-     * @throws dev.rankscope.engine.io.CheckpointWriteException when a target is an input
+     * @throws dev.rankscope.engine.io.CheckpointWriteException when a target is an input or its folder cannot be written
      */
     static OutputFiles protecting(Collection<Path> inputs, PrintWriter err, boolean quiet, Path... targets) {
         AtomicFileWriter writer = new AtomicFileWriter(inputs);
         for (Path target : targets) {
             if (target != null) {
-                writer.checkAllowed(target);
+                writer.checkWritable(target);
             }
         }
         return new OutputFiles(writer, err, quiet);

@@ -179,8 +179,8 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
 
     private static FileIdentity identity(TensorSource source) {
         try {
-            return FileIdentity.of(source.files());
-        } catch (IOException e) {
+            return source.identity();
+        } catch (java.io.UncheckedIOException e) {
             throw new RankscopeException("Cannot read the file dates of " + source.path().getFileName() + ".",
                     source.path() + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,34 @@
+package dev.rankscope.engine.cache;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Rewrites a format-2 cache entry with other singular values and a correct checksum, as buggy
+ * code or a hand edit could: the values are then only caught by the cache's value checks.
+ */
+public final class SpectrumCacheForgery {
+    private SpectrumCacheForgery() {
+    }
+
+    /** {@code entry} (a valid entry) with its values replaced by {@code sigma} and the checksum recomputed. */
+    public static byte[] forge(byte[] entry, double[] sigma) {
+        ByteBuffer in = ByteBuffer.wrap(entry);
+        in.getInt();
+        in.getInt();
+        in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())));
+        in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())));
+        in.getLong();
+        int headerEnd = in.position();
+        ByteBuffer out = ByteBuffer.allocate(headerEnd + 4 + 8 * sigma.length + 8);
+        out.put(entry, 0, headerEnd);
+        out.putInt(sigma.length);
+        for (double s : sigma) {
+            out.putDouble(s);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putLong(crc.getValue());
+        return out.array();
+    }
+}

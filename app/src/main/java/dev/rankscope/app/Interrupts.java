@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>cancels the running tasks ({@link AbstractTask#cancelAllRunning()}) and gives the main
  *       thread up to {@link #GRACE_MILLIS} ms to unwind (it does not exit: see
  *       {@link #holdIfInterrupted()});</li>
- *   <li>ends the process by re-raising the signal with its default action.</li>
+ *   <li>ends the process by sending itself the signal again with its default action.</li>
  * </ol>
  *
  * <p><b>Why not {@code System.exit} or {@code Runtime.halt}.</b> Both end in the C library's
@@ -99,15 +99,27 @@ public final class Interrupts {
         end(signal);
     }
 
-    /** Re-raises {@code signal} with its default action (the kernel ends the process); halts if that returns. */
+    /**
+     * Re-sends {@code signal} to this process with its default action, so the kernel ends it
+     * ({@link Signal#raise} refuses a signal without a Java handler, hence {@code kill} through
+     * {@code /bin/sh}). If the process is still alive 2 s later, SIGKILL; {@link Runtime#halt} only
+     * as the last resort (it runs the C library's exit handlers).
+     */
     private static void end(Signal signal) {
+        long pid = ProcessHandle.current().pid();
         try {
             Signal.handle(signal, SignalHandler.SIG_DFL);
-            Signal.raise(signal);
-            Thread.sleep(2000); // delivery is asynchronous on some platforms
-        } catch (IllegalArgumentException | InterruptedException e) {
-            // fall through
+            kill(signal.getName(), pid);
+            Thread.sleep(2000);
+            kill("KILL", pid);
+            Thread.sleep(2000);
+        } catch (IllegalArgumentException | InterruptedException | java.io.IOException e) {
+            // fall through to halt
         }
         Runtime.getRuntime().halt(128 + signal.getNumber());
+    }
+
+    private static void kill(String signal, long pid) throws java.io.IOException, InterruptedException {
+        new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " " + pid).start().waitFor();
     }
 }

@@ -11,15 +11,31 @@ public final class SpectrumCacheForgery {
     private SpectrumCacheForgery() {
     }
 
-    /** {@code entry} (a valid entry) with its values replaced by {@code sigma} and the checksum recomputed. */
-    public static byte[] forge(byte[] entry, double[] sigma) {
+    /** The singular values stored in {@code entry} (a valid format-2 entry). */
+    public static double[] values(byte[] entry) {
+        ByteBuffer in = ByteBuffer.wrap(entry);
+        in.position(valuesCountAt(entry));
+        double[] sigma = new double[in.getInt()];
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = in.getDouble();
+        }
+        return sigma;
+    }
+
+    /** Offset of the value count: after magic, version, key, method and milliseconds. */
+    private static int valuesCountAt(byte[] entry) {
         ByteBuffer in = ByteBuffer.wrap(entry);
         in.getInt();
         in.getInt();
         in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())));
         in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())));
         in.getLong();
-        int headerEnd = in.position();
+        return in.position();
+    }
+
+    /** {@code entry} (a valid entry) with its values replaced by {@code sigma} and the checksum recomputed. */
+    public static byte[] forge(byte[] entry, double[] sigma) {
+        int headerEnd = valuesCountAt(entry);
         ByteBuffer out = ByteBuffer.allocate(headerEnd + 4 + 8 * sigma.length + 8);
         out.put(entry, 0, headerEnd);
         out.putInt(sigma.length);

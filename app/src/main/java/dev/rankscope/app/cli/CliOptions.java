@@ -3,7 +3,6 @@ package dev.rankscope.app.cli;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.Precision;
 
 import java.util.Locale;
@@ -45,29 +44,19 @@ final class CliOptions {
         return requested == 0 ? dev.rankscope.engine.spectrum.SpectrumTask.defaultParallelism() : requested;
     }
 
-    /** Environment variable holding the default spectrum-cache size limit (e.g. {@code 4G}). */
-    static final String CACHE_LIMIT_ENV = "RANKSCOPE_CACHE_LIMIT";
-
     /**
      * The spectrum cache's size limit: {@code --cache-limit}, else {@code $RANKSCOPE_CACHE_LIMIT},
-     * else {@link SpectrumCache#DEFAULT_MAX_BYTES}.
+     * else {@link SpectrumCache#DEFAULT_MAX_BYTES}; a bad value is a one-line error naming its source.
      */
     static long cacheLimit(String option) {
-        String env = System.getenv(CACHE_LIMIT_ENV);
-        String text = option != null ? option : env;
+        String text = option != null ? option : System.getenv(SpectrumCache.LIMIT_ENV);
         if (text == null || text.isBlank()) {
             return SpectrumCache.DEFAULT_MAX_BYTES;
         }
         try {
             return SpectrumCache.parseSize(text);
         } catch (IllegalArgumentException e) {
-            throw new BadOptionException((option != null ? "--cache-limit" : CACHE_LIMIT_ENV) + ": " + e.getMessage());
+            throw new BadOptionException((option != null ? "--cache-limit" : SpectrumCache.LIMIT_ENV) + ": " + e.getMessage());
         }
-    }
-
-    /** Cache key component: tool version plus the backend that computes. */
-    static String engineVersion(SvdBackend backend) {
-        String v = CliOptions.class.getPackage().getImplementationVersion();
-        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
     }
 }

@@ -8,7 +8,7 @@ import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.learn.LearnViewModel;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
 import dev.rankscope.views.service.SettingsStore;
@@ -63,7 +63,7 @@ public final class WorkbenchApp extends Application {
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
-                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+                compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         LearnView learn = new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),
                 getHostServices()::showDocument);
         learn.bindTheme(vm.themeProperty());

@@ -9,7 +9,7 @@ import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.compare.CompareViewModel;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -43,18 +43,18 @@ class CompareMatchesCliTest {
                 new InMemorySettingsStore(), WorkbenchExecutors.sameThread());
         CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(OjAlgoBackend::new));
         vm.compare(s.base(), s.lora());
-        vm.kProperty().set(7);
-        vm.epsilonProperty().set(0.8);
+        vm.results().kProperty().set(7);
+        vm.results().epsilonProperty().set(0.8);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
 
         ObjectMapper mapper = new ObjectMapper();
         JsonNode cli = mapper.readTree(json.toFile());
-        JsonNode tab = mapper.readTree(IntruderExport.toJson(vm.getReport(), vm.getParameters()));
+        JsonNode tab = mapper.readTree(IntruderExport.toJson(vm.results().getReport(), vm.results().getParameters()));
         assertEquals(cli.get("k"), tab.get("k"));
         assertEquals(cli.get("epsilon"), tab.get("epsilon"));
         assertEquals(cli.get("total"), tab.get("total"));
         assertEquals(cli.get("layers"), tab.get("layers"));
         assertEquals(cli.get("matrices"), tab.get("matrices"), "every per-matrix number, c_j and σ included");
-        assertEquals(cli.get("total").asInt(), vm.totalIntrudersProperty().get());
+        assertEquals(cli.get("total").asInt(), vm.results().totalIntrudersProperty().get());
     }
 }

@@ -107,6 +107,26 @@ public final class SpectrumCache {
         this.notes = notes;
     }
 
+    /** Environment variable holding the cache size limit, e.g. {@code 4G} (else {@link #DEFAULT_MAX_BYTES}). */
+    public static final String LIMIT_ENV = "RANKSCOPE_CACHE_LIMIT";
+
+    /**
+     * The size limit configured for this process: {@code $RANKSCOPE_CACHE_LIMIT} when set and
+     * valid (see {@link #parseSize}), else {@link #DEFAULT_MAX_BYTES}. Front ends with their own
+     * setting (CLI {@code --cache-limit}, workbench Settings) pass theirs instead.
+     */
+    public static long configuredLimit() {
+        String env = System.getenv(LIMIT_ENV);
+        if (env == null || env.isBlank()) {
+            return DEFAULT_MAX_BYTES;
+        }
+        try {
+            return parseSize(env);
+        } catch (IllegalArgumentException e) {
+            return DEFAULT_MAX_BYTES;
+        }
+    }
+
     /** {@code $XDG_CACHE_HOME/rankscope/spectra}, else {@code ~/.cache/rankscope/spectra}. */
     public static Path defaultDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");

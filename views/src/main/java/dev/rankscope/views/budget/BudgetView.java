@@ -57,7 +57,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The Budget tab (issue 5): controls left (strategy with its parameter form, budget, scope,
+ * The Budget tab (rank budgets, SPEC §4–5): controls left (strategy with its parameter form, budget, scope,
  * constraints, strategies to compare, import/export), results right (totals, the ranks chart,
  * and below it the per-matrix table, the strategy comparison and the reconstruction preview).
  * Binds to a {@link BudgetViewModel}; holds no state of its own. FX thread only.
@@ -92,9 +92,9 @@ public final class BudgetView implements WorkbenchTab {
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         ChartPane ranksPane = new ChartPane("budget-ranks-chart", "Kept rank vs full rank", ranksChart,
-                "budget-ranks", vm.dialogs(), executors);
+                "budget-ranks", vm.pictureExporter());
         ChartPane comparePane = new ChartPane("budget-compare-chart", "Per-layer error", comparisonChart,
-                "budget-compare", vm.dialogs(), executors);
+                "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
                 new Tab("Reconstruction", reconstruction()));
         lower.setId("budget-lower-tabs");
@@ -129,14 +129,14 @@ public final class BudgetView implements WorkbenchTab {
             comparisonChart.getXYPlot().setDataset(BudgetCharts.comparisonDataset(c));
             compareTable.getItems().setAll(c == null ? List.of() : c.entries());
         });
-        vm.previewProperty().addListener((o, a, p) -> showPreview(p));
+        vm.preview().previewProperty().addListener((o, a, p) -> showPreview(p));
         ChartTheme.apply(ranksChart, theme.getValue());
         ChartTheme.apply(comparisonChart, theme.getValue());
         theme.addListener((o, a, b) -> {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
-        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        PictureExporter exporter = vm.pictureExporter();
         original.enableExport(exporter, "heatmap-original");
         approximation.enableExport(exporter, "heatmap-rank-k");
         residual.enableExport(exporter, "heatmap-residual");
@@ -179,15 +179,15 @@ public final class BudgetView implements WorkbenchTab {
     private TitledPane strategyPane() {
         ComboBox<String> picker = new ComboBox<>();
         picker.setId("budget-strategy");
-        picker.getItems().setAll(vm.strategyNames());
-        picker.valueProperty().bindBidirectional(vm.strategyNameProperty());
+        picker.getItems().setAll(vm.settings().strategyNames());
+        picker.valueProperty().bindBidirectional(vm.settings().strategyNameProperty());
         picker.setMaxWidth(Double.MAX_VALUE);
         strategyDescription.setWrapText(true);
         strategyDescription.getStyleClass().add("hint");
         strategyForm.setHgap(6);
         strategyForm.setVgap(4);
-        vm.strategyProperty().addListener((o, a, b) -> buildForm(b));
-        buildForm(vm.strategyProperty().get());
+        vm.settings().strategyProperty().addListener((o, a, b) -> buildForm(b));
+        buildForm(vm.settings().strategyProperty().get());
         return titled("Strategy", new VBox(4, picker, strategyDescription, strategyForm));
     }
 
@@ -239,33 +239,33 @@ public final class BudgetView implements WorkbenchTab {
         ComboBox<Budget.Kind> kind = new ComboBox<>();
         kind.setId("budget-kind");
         kind.getItems().setAll(Budget.Kind.values());
-        kind.valueProperty().bindBidirectional(vm.budgetKindProperty());
+        kind.valueProperty().bindBidirectional(vm.settings().budgetKindProperty());
         kind.setConverter(converter(k -> switch (k) {
             case KEPT_FRACTION -> "kept fraction of parameters";
             case PARAMS -> "parameter count";
             case BYTES -> "bytes";
         }));
-        Slider slider = new Slider(0.01, 1, vm.keptFractionProperty().get());
+        Slider slider = new Slider(0.01, 1, vm.settings().keptFractionProperty().get());
         slider.setId("budget-slider");
         slider.setShowTickMarks(true);
         slider.setMajorTickUnit(0.25);
-        slider.valueProperty().bindBidirectional(vm.keptFractionProperty());
+        slider.valueProperty().bindBidirectional(vm.settings().keptFractionProperty());
         Label pct = new Label();
         pct.setId("budget-slider-value");
         pct.setMinWidth(48);
-        pct.textProperty().bind(vm.keptFractionProperty().multiply(100).asString(Locale.ROOT, "%.1f %%"));
+        pct.textProperty().bind(vm.settings().keptFractionProperty().multiply(100).asString(Locale.ROOT, "%.1f %%"));
         HBox sliderRow = new HBox(6, slider, pct);
         HBox.setHgrow(slider, Priority.ALWAYS);
         sliderRow.setAlignment(Pos.CENTER_LEFT);
-        TextField params = longField("budget-params", vm.paramsAmountProperty());
-        TextField bytes = longField("budget-bytes", vm.bytesAmountProperty());
+        TextField params = longField("budget-params", vm.settings().paramsAmountProperty());
+        TextField bytes = longField("budget-bytes", vm.settings().bytesAmountProperty());
         ComboBox<DType> dtype = new ComboBox<>();
         dtype.setId("budget-dtype");
         dtype.getItems().setAll(DType.F16, DType.BF16, DType.F32);
-        dtype.valueProperty().bindBidirectional(vm.byteDTypeProperty());
-        sliderRow.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.KEPT_FRACTION));
-        params.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.PARAMS));
-        bytes.disableProperty().bind(vm.budgetKindProperty().isNotEqualTo(Budget.Kind.BYTES));
+        dtype.valueProperty().bindBidirectional(vm.settings().byteDTypeProperty());
+        sliderRow.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.KEPT_FRACTION));
+        params.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.PARAMS));
+        bytes.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.BYTES));
         GridPane g = grid();
         g.addRow(0, new Label("params"), params);
         g.addRow(1, new Label("bytes"), bytes);
@@ -278,21 +278,21 @@ public final class BudgetView implements WorkbenchTab {
         for (ModuleType t : ModuleType.values()) {
             CheckBox c = new CheckBox(t.label());
             c.setId("budget-scope-" + t.name().toLowerCase(Locale.ROOT));
-            c.selectedProperty().bindBidirectional(vm.moduleTypeProperty(t));
+            c.selectedProperty().bindBidirectional(vm.settings().moduleTypeProperty(t));
             types.getChildren().add(c);
         }
-        Spinner<Integer> first = intSpinner("budget-first-layer", -1, 10_000, vm.firstLayerProperty());
-        Spinner<Integer> last = intSpinner("budget-last-layer", -1, 10_000, vm.lastLayerProperty());
+        Spinner<Integer> first = intSpinner("budget-first-layer", -1, 10_000, vm.settings().firstLayerProperty());
+        Spinner<Integer> last = intSpinner("budget-last-layer", -1, 10_000, vm.settings().lastLayerProperty());
         TextField regex = new TextField();
         regex.setId("budget-regex");
         regex.setPromptText("module name regex (any)");
-        regex.setOnAction(e -> vm.nameRegexProperty().set(regex.getText()));
+        regex.setOnAction(e -> vm.settings().nameRegexProperty().set(regex.getText()));
         regex.focusedProperty().addListener((o, a, f) -> {
             if (!f) {
-                vm.nameRegexProperty().set(regex.getText());
+                vm.settings().nameRegexProperty().set(regex.getText());
             }
         });
-        vm.nameRegexProperty().addListener((o, a, b) -> regex.setText(b));
+        vm.settings().nameRegexProperty().addListener((o, a, b) -> regex.setText(b));
         GridPane g = grid();
         g.addRow(0, new Label("layers from"), first);
         g.addRow(1, new Label("to"), last);
@@ -302,31 +302,31 @@ public final class BudgetView implements WorkbenchTab {
 
     private TitledPane constraintsPane() {
         GridPane g = grid();
-        g.addRow(0, new Label("min rank"), intSpinner("budget-min-rank", 0, 1_000_000, vm.minRankProperty()));
-        g.addRow(1, new Label("max rank (0 = none)"), intSpinner("budget-max-rank", 0, 1_000_000, vm.maxRankProperty()));
-        g.addRow(2, new Label("rank multiple"), intSpinner("budget-multiple", 1, 4096, vm.rankMultipleProperty()));
+        g.addRow(0, new Label("min rank"), intSpinner("budget-min-rank", 0, 1_000_000, vm.settings().minRankProperty()));
+        g.addRow(1, new Label("max rank (0 = none)"), intSpinner("budget-max-rank", 0, 1_000_000, vm.settings().maxRankProperty()));
+        g.addRow(2, new Label("rank multiple"), intSpinner("budget-multiple", 1, 4096, vm.settings().rankMultipleProperty()));
         CheckBox dense = new CheckBox("allow keeping a matrix dense");
         dense.setId("budget-allow-dense");
-        dense.selectedProperty().bindBidirectional(vm.allowDenseProperty());
+        dense.selectedProperty().bindBidirectional(vm.settings().allowDenseProperty());
         return titled("Constraints", new VBox(4, g, dense));
     }
 
     private TitledPane comparePane() {
         FlowPane box = new FlowPane(8, 4);
-        for (String name : vm.strategyNames()) {
+        for (String name : vm.settings().strategyNames()) {
             CheckBox c = new CheckBox(name);
             c.setId("budget-compare-" + name);
-            c.setSelected(vm.compareStrategies().contains(name));
+            c.setSelected(vm.settings().compareStrategies().contains(name));
             c.setOnAction(e -> {
-                if (c.isSelected() && !vm.compareStrategies().contains(name)) {
-                    vm.compareStrategies().add(name);
+                if (c.isSelected() && !vm.settings().compareStrategies().contains(name)) {
+                    vm.settings().compareStrategies().add(name);
                 } else if (!c.isSelected()) {
-                    vm.compareStrategies().remove(name);
+                    vm.settings().compareStrategies().remove(name);
                 }
             });
-            vm.compareStrategies().addListener((ListChangeListener<String>) ch -> {
-                c.setSelected(vm.compareStrategies().contains(name));
-                c.setDisable(!c.isSelected() && vm.compareStrategies().size() >= StrategyComparison.MAX_STRATEGIES);
+            vm.settings().compareStrategies().addListener((ListChangeListener<String>) ch -> {
+                c.setSelected(vm.settings().compareStrategies().contains(name));
+                c.setDisable(!c.isSelected() && vm.settings().compareStrategies().size() >= StrategyComparison.MAX_STRATEGIES);
             });
             box.getChildren().add(c);
         }
@@ -338,10 +338,10 @@ public final class BudgetView implements WorkbenchTab {
     private TitledPane filePane() {
         MenuButton export = new MenuButton("Export plan");
         export.setId("budget-export");
-        for (BudgetViewModel.ExportFormat f : BudgetViewModel.ExportFormat.values()) {
+        for (BudgetExportViewModel.ExportFormat f : BudgetExportViewModel.ExportFormat.values()) {
             MenuItem mi = new MenuItem(f.label() + "…");
             mi.setId("budget-export-" + f.name().toLowerCase(Locale.ROOT));
-            mi.setOnAction(e -> vm.export(f));
+            mi.setOnAction(e -> vm.exports().export(f));
             export.getItems().add(mi);
         }
         Button importPlan = new Button("Import plan…");
@@ -352,21 +352,21 @@ public final class BudgetView implements WorkbenchTab {
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Rankscope plan (*.json)", "*.json"));
             File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
             if (f != null) {
-                vm.importPlan(f.toPath());
+                vm.exports().importPlan(f.toPath());
             }
         });
         ProgressBar progress = new ProgressBar();
-        progress.progressProperty().bind(vm.exportProgressProperty());
+        progress.progressProperty().bind(vm.exports().exportProgressProperty());
         Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> vm.cancelExport());
+        cancel.setOnAction(e -> vm.exports().cancelExport());
         HBox running = new HBox(6, progress, cancel);
         running.setAlignment(Pos.CENTER_LEFT);
-        running.visibleProperty().bind(vm.exportTaskProperty().isNotNull());
+        running.visibleProperty().bind(vm.exports().exportTaskProperty().isNotNull());
         running.managedProperty().bind(running.visibleProperty());
         Label report = new Label();
         report.setId("budget-export-report");
         report.setWrapText(true);
-        report.textProperty().bind(vm.exportReportProperty());
+        report.textProperty().bind(vm.exports().exportReportProperty());
         return titled("File", new VBox(6, new HBox(6, export, importPlan), running, report));
     }
 
@@ -386,7 +386,7 @@ public final class BudgetView implements WorkbenchTab {
         table.setItems(vm.rows());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.previewMatrixProperty().set(b);
+                vm.preview().previewMatrixProperty().set(b);
             }
         });
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -415,7 +415,7 @@ public final class BudgetView implements WorkbenchTab {
     private Node reconstruction() {
         Label msg = new Label();
         msg.setId("budget-preview-message");
-        msg.textProperty().bind(vm.previewMessageProperty());
+        msg.textProperty().bind(vm.preview().previewMessageProperty());
         HBox maps = new HBox(12, original, approximation, residual);
         maps.setPadding(new Insets(6));
         return new VBox(4, msg, maps);

@@ -3,56 +3,29 @@ package dev.rankscope.views.budget;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.allocation.AllocationException;
 import dev.rankscope.analysis.allocation.AllocationInput;
-import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
-import dev.rankscope.analysis.allocation.ToolInfo;
-import dev.rankscope.analysis.naming.ModuleType;
-import dev.rankscope.analysis.plan.FactorisedExportParameters;
-import dev.rankscope.analysis.plan.FactorisedExportResult;
-import dev.rankscope.analysis.plan.FactorisedExportTask;
-import dev.rankscope.analysis.plan.PeftAdapterConfig;
-import dev.rankscope.analysis.plan.PeftParameters;
-import dev.rankscope.analysis.plan.PlanCsv;
-import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.linalg.SvdResult;
-import dev.rankscope.engine.task.AbstractTask;
-import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.views.workbench.CheckpointModel;
-import dev.rankscope.views.workbench.WorkbenchViewModel;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.IntegerProperty;
-import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
+import dev.rankscope.views.workbench.WorkbenchSelection;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
-import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.MapChangeListener;
@@ -60,21 +33,19 @@ import javafx.collections.ObservableList;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * State of the Budget tab (issue 5, SPEC §4–5): strategy and its parameters, budget, scope and
+ * State of the Budget tab (SPEC §4–5): strategy and its parameters, budget, scope and
  * constraints as properties; the plan, the strategy comparison and the reconstruction preview as
  * read-only results.
  *
  * <p>Re-planning: any input change requests a re-plan through the injected {@link Debouncer}
  * (~250 ms in the app, immediate in tests). The request snapshots every input into a
- * {@link PlanRequest} on the FX thread, runs {@link Allocator#plan} (and
+ * {@link PlanRequest} on the FX thread, runs {@link PlanJob#plan} (and
  * {@link StrategyComparison#compare} when strategies are picked for comparison) on the work
  * executor, and applies the result on the UI executor only if it is still the latest
  * ({@link LatestResultScheduler}). The spectra are those the workbench already computed
@@ -102,51 +73,25 @@ public final class BudgetViewModel {
     public record PlanOutcome(Plan plan, StrategyComparison comparison) {
     }
 
-    private final WorkbenchViewModel workbench;
+    private final WorkbenchSelection workbench;
     private final BudgetServices services;
     private final DialogService dialogs;
     private final WorkbenchExecutors executors;
     private final Debouncer debouncer;
     private final LatestResultScheduler planScheduler;
-    private final LatestResultScheduler previewScheduler;
     private final Map<Path, PlanSource> sources = new ConcurrentHashMap<>();
-    private final Object svdLock = new Object();
-    private String svdId;
-    private Matrix svdMatrix;
-    private SvdResult svdResult;
-
-    private final StringProperty strategyName = new SimpleStringProperty(StrategyParameters.names().get(0));
-    private final ObjectProperty<StrategyParameters> strategy =
-            new SimpleObjectProperty<>(StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
-    private final ObjectProperty<Budget.Kind> budgetKind = new SimpleObjectProperty<>(Budget.Kind.KEPT_FRACTION);
-    private final DoubleProperty keptFraction = new SimpleDoubleProperty(0.5);
-    private final LongProperty paramsAmount = new SimpleLongProperty();
-    private final LongProperty bytesAmount = new SimpleLongProperty();
-    private final ObjectProperty<DType> byteDType = new SimpleObjectProperty<>(Budget.DEFAULT_DTYPE);
-    private final Map<ModuleType, BooleanProperty> moduleTypes = new EnumMap<>(ModuleType.class);
-    private final IntegerProperty firstLayer = new SimpleIntegerProperty(-1);
-    private final IntegerProperty lastLayer = new SimpleIntegerProperty(-1);
-    private final StringProperty nameRegex = new SimpleStringProperty("");
-    private final IntegerProperty minRank = new SimpleIntegerProperty(1);
-    private final IntegerProperty maxRank = new SimpleIntegerProperty(0);
-    private final IntegerProperty rankMultiple = new SimpleIntegerProperty(1);
-    private final BooleanProperty allowDense = new SimpleBooleanProperty(true);
-    private final ObservableList<String> compareStrategies = FXCollections.observableArrayList();
-    private final ObjectProperty<PlannedMatrix> previewMatrix = new SimpleObjectProperty<>();
 
     private final ReadOnlyObjectWrapper<CheckpointModel> checkpoint = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Plan> plan = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<StrategyComparison> comparison = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<ReconstructionPreview> preview = new ReadOnlyObjectWrapper<>();
     private final ObservableList<PlannedMatrix> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper inputSummary = new ReadOnlyStringWrapper("No checkpoint open");
-    private final ReadOnlyStringWrapper previewMessage = new ReadOnlyStringWrapper("Select a matrix in the table");
-    private final ReadOnlyStringWrapper exportReport = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyObjectWrapper<FactorisedExportTask> exportTask = new ReadOnlyObjectWrapper<>();
-    private final javafx.beans.property.ReadOnlyDoubleWrapper exportProgress = new javafx.beans.property.ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
+    private final BudgetSettings settings = new BudgetSettings();
+    private final BudgetPreviewViewModel preview;
+    private final BudgetExportViewModel exports;
     private boolean applyingImport;
     private final javafx.beans.value.ChangeListener<Number> analysedListener = (o, a, b) -> inputsChanged();
 
@@ -155,31 +100,17 @@ public final class BudgetViewModel {
      * @param services  matrix reading, SVD and factorised export
      * @param debouncer coalesces input bursts; {@link Debouncer#immediate()} in tests
      */
-    public BudgetViewModel(WorkbenchViewModel workbench, BudgetServices services, Debouncer debouncer) {
+    public BudgetViewModel(WorkbenchSelection workbench, BudgetServices services, Debouncer debouncer) {
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.dialogs = workbench.dialogs();
         this.executors = workbench.executors();
         this.debouncer = Objects.requireNonNull(debouncer);
         this.planScheduler = new LatestResultScheduler(executors.work(), executors.ui());
-        this.previewScheduler = new LatestResultScheduler(executors.work(), executors.ui());
-        Scope defaults = Scope.defaults();
-        for (ModuleType t : ModuleType.values()) {
-            BooleanProperty p = new SimpleBooleanProperty(defaults.moduleTypes().contains(t));
-            moduleTypes.put(t, p);
-            p.addListener((o, a, b) -> inputsChanged());
-        }
-        strategyName.addListener((o, a, b) -> {
-            if (!applyingImport) {
-                strategy.set(StrategyParameters.defaultsFor(b));
-            }
-        });
-        for (ObservableValue<?> v : List.<ObservableValue<?>>of(strategy, budgetKind, keptFraction, paramsAmount,
-                bytesAmount, byteDType, firstLayer, lastLayer, nameRegex, minRank, maxRank, rankMultiple, allowDense)) {
-            v.addListener((o, a, b) -> inputsChanged());
-        }
-        compareStrategies.addListener((ListChangeListener<String>) c -> inputsChanged());
-        previewMatrix.addListener((o, a, b) -> requestPreview());
+        this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
+        this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
+                checkpoint.getReadOnlyProperty(), this::applyImport);
+        settings.addListener(this::inputsChanged);
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
         workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {
             while (c.next()) {
@@ -213,7 +144,6 @@ public final class BudgetViewModel {
                 next.analysedProperty().addListener(analysedListener);
             }
             checkpoint.set(next);
-            previewMatrix.set(null);
             inputsChanged();
         }
     }
@@ -239,7 +169,7 @@ public final class BudgetViewModel {
         int approximate = 0;
         for (MatrixEntry e : cp.matrices()) {
             MatrixAnalysis a = workbench.analysis(e);
-            if (a == null || e.ref().isPart()) {
+            if (a == null || !PlanJob.budgeted(e.ref())) {
                 continue;   // parts (#q/#k/#v) are views of a matrix already budgeted
             }
             if (a.spectrum().approximate()) {
@@ -277,51 +207,14 @@ public final class BudgetViewModel {
 
     /** The current inputs as one immutable request. @throws IllegalArgumentException for an invalid input */
     public PlanRequest snapshot(OpenedCheckpoint opened, List<AllocationInput> inputs) {
-        List<StrategyParameters> compare = new ArrayList<>();
-        for (String name : compareStrategies) {
-            compare.add(name.equals(strategy.get().strategyName()) ? strategy.get() : StrategyParameters.defaultsFor(name));
-        }
-        return new PlanRequest(opened, inputs, budget(), scope(), constraints(), strategy.get(), compare);
-    }
-
-    /** The budget the controls describe. @throws IllegalArgumentException when invalid */
-    public Budget budget() {
-        return switch (budgetKind.get()) {
-            case KEPT_FRACTION -> Budget.keptFraction(keptFraction.get()).withDType(byteDType.get());
-            case PARAMS -> Budget.params(paramsAmount.get()).withDType(byteDType.get());
-            case BYTES -> Budget.bytes(bytesAmount.get(), byteDType.get());
-        };
-    }
-
-    /** The scope the controls describe. @throws IllegalArgumentException when invalid */
-    public Scope scope() {
-        List<ModuleType> types = new ArrayList<>();
-        moduleTypes.forEach((t, p) -> {
-            if (p.get()) {
-                types.add(t);
-            }
-        });
-        List<Scope.LayerRange> layers = List.of();
-        if (firstLayer.get() >= 0 || lastLayer.get() >= 0) {
-            int first = Math.max(0, firstLayer.get());
-            int last = lastLayer.get() < 0 ? Integer.MAX_VALUE : lastLayer.get();
-            layers = List.of(new Scope.LayerRange(first, last));
-        }
-        return new Scope(types.isEmpty() ? java.util.Set.of() : java.util.EnumSet.copyOf(types), layers,
-                nameRegex.get());
-    }
-
-    /** The constraints the controls describe (max rank 0 = none). @throws IllegalArgumentException when invalid */
-    public Constraints constraints() {
-        int max = maxRank.get() <= 0 ? Integer.MAX_VALUE : maxRank.get();
-        return new Constraints(minRank.get(), max, rankMultiple.get(), allowDense.get(), java.util.Set.of());
+        return new PlanRequest(opened, inputs, settings.budget(), settings.scope(), settings.constraints(),
+                settings.strategyProperty().get(), settings.compared());
     }
 
     /** Runs on the work executor: the plan with provenance, and the comparison when asked. */
     private PlanOutcome compute(PlanRequest r) {
-        Plan p = Allocator.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy())
-                .withSource(source(r.checkpoint()))
-                .withTool(ToolInfo.rankscope(services.engineDescription()));
+        Plan p = PlanJob.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(),
+                source(r.checkpoint()), services.engineDescription());
         StrategyComparison cmp = r.compare().isEmpty() ? null
                 : StrategyComparison.compare(r.inputs(), r.budget(), r.scope(), r.constraints(), r.compare());
         return new PlanOutcome(p, cmp);
@@ -349,257 +242,22 @@ public final class BudgetViewModel {
     }
 
     private void setPlan(Plan p, StrategyComparison cmp) {
-        PlannedMatrix selected = previewMatrix.get();
         plan.set(p);
         comparison.set(cmp);
         rows.setAll(p == null ? List.of() : p.matrices());
-        if (selected != null) {
-            Optional<PlannedMatrix> again = p == null ? Optional.empty() : p.matrix(selected.id());
-            previewMatrix.set(again.orElse(null));
-        }
+        preview.planChanged(p);
     }
 
-    // ---- reconstruction preview ---------------------------------------------------------------
+    // ---- import -----------------------------------------------------------------------------
 
-    private void requestPreview() {
-        PlannedMatrix pm = previewMatrix.get();
-        CheckpointModel cp = checkpoint.get();
-        if (pm == null || cp == null) {
-            previewScheduler.invalidate();
-            preview.set(null);
-            previewMessage.set("Select a matrix in the table");
-            return;
-        }
-        Optional<MatrixEntry> entry = cp.entry(pm.id());
-        if (entry.isEmpty()) {
-            previewMessage.set(pm.id() + " is not in " + cp.displayName());
-            return;
-        }
-        if (preview.get() != null && preview.get().matrixId().equals(pm.id()) && preview.get().rank() == pm.rank()) {
-            return;
-        }
-        OpenedCheckpoint opened = cp.opened();
-        MatrixEntry e = entry.get();
-        previewMessage.set("Decomposing " + pm.id() + "…");
-        previewScheduler.submit(() -> computePreview(opened, e, pm), p -> {
-            preview.set(p);
-            previewMessage.set(String.format(java.util.Locale.ROOT,
-                    "%s  %d×%d  rank %d: ‖W−W_k‖/‖W‖ = %.6f (plan %.6f)%s", p.matrixId(), p.rows(), p.cols(), p.rank(),
-                    p.measuredError(), p.predictedError(),
-                    p.gridRows() < p.rows() || p.gridCols() < p.cols()
-                            ? "; shown as " + p.gridRows() + "×" + p.gridCols() + " block means" : ""));
-        }, ex -> {
-            preview.set(null);
-            previewMessage.set(ex instanceof RankscopeException re ? re.userMessage() : "Preview failed: " + ex);
-        });
-    }
-
-    /** Work executor: reads and decomposes the matrix (the last SVD is kept for rank changes). */
-    private ReconstructionPreview computePreview(OpenedCheckpoint opened, MatrixEntry e, PlannedMatrix pm) {
-        Matrix w;
-        SvdResult svd;
-        synchronized (svdLock) {
-            if (!e.id().equals(svdId)) {
-                svdMatrix = services.readMatrix(opened, e);
-                svdResult = services.svd(svdMatrix);
-                svdId = e.id();
-            }
-            w = svdMatrix;
-            svd = svdResult;
-        }
-        return ReconstructionPreview.of(pm.id(), w, svd, pm.rank(), pm.relativeError(),
-                ReconstructionPreview.DEFAULT_MAX_SIDE);
-    }
-
-    // ---- export and import --------------------------------------------------------------------
-
-    /** Export formats (File ▸ Export plan). */
-    public enum ExportFormat {
-        JSON("Plan JSON", "json", "plan.json"),
-        CSV("Plan CSV", "csv", "plan.csv"),
-        PEFT("PEFT adapter_config.json", "json", "adapter_config.json"),
-        FACTORISED("Factorised safetensors", "safetensors", "model-factorised.safetensors");
-
-        private final String label;
-        private final String extension;
-        private final String suggestedName;
-
-        ExportFormat(String label, String extension, String suggestedName) {
-            this.label = label;
-            this.extension = extension;
-            this.suggestedName = suggestedName;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        public String extension() {
-            return extension;
-        }
-
-        public String suggestedName() {
-            return suggestedName;
-        }
-    }
-
-    /** Asks where to save through the {@link DialogService} and exports the current plan there. */
-    public void export(ExportFormat format) {
-        if (plan.get() == null) {
-            dialogs.showError("Nothing to export", "There is no plan yet: open a checkpoint and wait for its spectra.");
-            return;
-        }
-        dialogs.chooseSaveFile("Export " + format.label(), format.suggestedName(), format.extension())
-                .ifPresent(p -> export(format, p));
-    }
-
-    /**
-     * Exports the current plan to {@code target} on the work executor (factorised: as a task on
-     * the task executor, shown in the task panel). Never overwrites the checkpoint.
-     */
-    public void export(ExportFormat format, Path target) {
-        Plan p = plan.get();
-        CheckpointModel cp = checkpoint.get();
-        if (p == null || cp == null) {
-            dialogs.showError("Nothing to export", "There is no plan yet: open a checkpoint and wait for its spectra.");
-            return;
-        }
-        if (format == ExportFormat.FACTORISED) {
-            exportFactorised(cp, p, target);
-            return;
-        }
-        OpenedCheckpoint opened = cp.opened();
-        executors.work().execute(() -> {
-            try {
-                AtomicFileWriter files = new AtomicFileWriter(services.checkpointFiles(opened));
-                switch (format) {
-                    case JSON -> PlanJson.write(p, target, files);
-                    case CSV -> PlanCsv.write(p, target, files);
-                    case PEFT -> PeftAdapterConfig.write(p, PeftParameters.defaults(), target, files);
-                    default -> throw new IllegalStateException(format.name());
-                }
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + target.getFileName(), e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "export to " + target + " failed", e);
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + target.getFileName(),
-                        target.getFileName() + ": " + e.getMessage()));
-                return;
-            }
-            executors.ui().execute(() -> exportReport.set("Wrote " + format.label() + " to " + target));
-        });
-    }
-
-    private void exportFactorised(CheckpointModel cp, Plan p, Path target) {
-        FactorisedExportTask task;
-        try {
-            task = services.factorisedExport(cp.opened(), p, target, FactorisedExportParameters.defaults());
-        } catch (RankscopeException e) {
-            dialogs.showError("Cannot export " + target.getFileName(), e.userMessage());
-            return;
-        }
-        exportTask.set(task);
-        exportProgress.set(0);
-        task.addListener(progress -> executors.ui().execute(() -> {
-            if (exportTask.get() != task) {
-                return;
-            }
-            exportProgress.set(progress.fraction());
-            if (progress.status().isTerminal()) {
-                exportTask.set(null);
-                factorisedEnded(task, target, progress.status());
-            } else {
-                exportReport.set(target.getFileName() + ": " + progress.message());
-            }
-        }));
-        exportReport.set("Writing " + target.getFileName() + "…");
-        executors.tasks().execute(task);
-    }
-
-    private void factorisedEnded(FactorisedExportTask task, Path target, AbstractTask.Status status) {
-        switch (status) {
-            case FINISHED -> {
-                FactorisedExportResult r = task.result();
-                double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
-                        .max().orElse(0);
-                String line = String.format(java.util.Locale.ROOT,
-                        "Wrote %s: %d tensors, %d factorised; re-read: %s (largest |measured − plan| error %.2e)",
-                        target.getFileName(), r.tensorCount(), r.factorChecks().size(),
-                        r.verified() ? "verified" : "VERIFICATION FAILED", worst);
-                exportReport.set(line);
-                if (!r.verified()) {
-                    dialogs.showError("Verification failed for " + target.getFileName(), line
-                            + (r.copyMismatches().isEmpty() ? "" : "; changed dense tensors: " + r.copyMismatches()));
-                }
-            }
-            case CANCELLED -> exportReport.set("Export of " + target.getFileName() + " cancelled; no file written");
-            case ERROR -> {
-                Throwable f = task.failure();
-                String msg = f instanceof RankscopeException re ? re.userMessage()
-                        : target.getFileName() + ": " + f;
-                exportReport.set("Export of " + target.getFileName() + " failed");
-                dialogs.showError("Cannot export " + target.getFileName(), msg);
-            }
-            default -> { }
-        }
-    }
-
-    /**
-     * Re-imports a plan JSON (SPEC §5) on the work executor and shows it as it was saved: the
-     * controls take the plan's strategy, budget, scope and constraints, the table its ranks. The
-     * next control change re-plans live again. A plan made for another checkpoint is shown with a
-     * warning.
-     */
-    public void importPlan(Path file) {
-        executors.work().execute(() -> {
-            Plan p;
-            try {
-                p = PlanJson.read(file);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot import " + file.getFileName(), e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "import of " + file + " failed", e);
-                executors.ui().execute(() -> dialogs.showError("Cannot import " + file.getFileName(),
-                        file.getFileName() + ": " + e.getMessage()));
-                return;
-            }
-            executors.ui().execute(() -> applyImport(file, p));
-        });
-    }
-
+    /** Shows an imported plan as it was saved (the export ViewModel read it). */
     private void applyImport(Path file, Plan p) {
         CheckpointModel cp = checkpoint.get();
         applyingImport = true;
         try {
             planScheduler.invalidate();
             busy.set(false);
-            strategyName.set(p.strategyName());
-            strategy.set(p.strategy());
-            Budget b = p.budget();
-            budgetKind.set(b.kind());
-            byteDType.set(b.dtype());
-            switch (b.kind()) {
-                case KEPT_FRACTION -> keptFraction.set(b.keptFraction());
-                case PARAMS -> paramsAmount.set(b.amount());
-                case BYTES -> bytesAmount.set(b.amount());
-            }
-            moduleTypes.forEach((t, prop) -> prop.set(p.scope().moduleTypes().contains(t)));
-            if (p.scope().layers().isEmpty()) {
-                firstLayer.set(-1);
-                lastLayer.set(-1);
-            } else {
-                firstLayer.set(p.scope().layers().get(0).first());
-                int last = p.scope().layers().get(0).last();
-                lastLayer.set(last == Integer.MAX_VALUE ? -1 : last);
-            }
-            nameRegex.set(p.scope().nameRegex());
-            Constraints c = p.constraints();
-            minRank.set(c.minRank());
-            maxRank.set(c.maxRank() == Integer.MAX_VALUE ? 0 : c.maxRank());
-            rankMultiple.set(c.rankMultiple());
-            allowDense.set(c.allowDense());
+            settings.apply(p);
             setPlan(p, null);
         } finally {
             applyingImport = false;
@@ -614,21 +272,6 @@ public final class BudgetViewModel {
 
     // ---- properties ---------------------------------------------------------------------------
 
-    /** Strategy names for the picker, in menu order. */
-    public List<String> strategyNames() {
-        return StrategyParameters.names();
-    }
-
-    /** Chosen strategy name; changing it resets {@link #strategyProperty()} to that strategy's defaults. */
-    public StringProperty strategyNameProperty() {
-        return strategyName;
-    }
-
-    /** The strategy's parameters (the form edits this through {@link #setStrategyField}). */
-    public ObjectProperty<StrategyParameters> strategyProperty() {
-        return strategy;
-    }
-
     /**
      * Sets one parameter of the current strategy (text from the form is parsed). An invalid value
      * leaves the parameters unchanged and shows the record's message.
@@ -637,7 +280,7 @@ public final class BudgetViewModel {
      */
     public boolean setStrategyField(String field, Object value) {
         try {
-            strategy.set(StrategyFields.with(strategy.get(), field, value));
+            settings.strategyProperty().set(StrategyFields.with(settings.strategyProperty().get(), field, value));
             return true;
         } catch (IllegalArgumentException e) {
             message.set(e.getMessage());
@@ -645,75 +288,9 @@ public final class BudgetViewModel {
         }
     }
 
-    public ObjectProperty<Budget.Kind> budgetKindProperty() {
-        return budgetKind;
-    }
-
-    /** Kept share of the eligible parameters, (0, 1] (the slider). */
-    public DoubleProperty keptFractionProperty() {
-        return keptFraction;
-    }
-
-    /** Absolute parameter budget (for {@link Budget.Kind#PARAMS}). */
-    public LongProperty paramsAmountProperty() {
-        return paramsAmount;
-    }
-
-    /** Byte budget at {@link #byteDTypeProperty()} (for {@link Budget.Kind#BYTES}). */
-    public LongProperty bytesAmountProperty() {
-        return bytesAmount;
-    }
-
-    /** F16, BF16 or F32: bytes per parameter for the byte budget and the size-on-disk figures. */
-    public ObjectProperty<DType> byteDTypeProperty() {
-        return byteDType;
-    }
-
-    /** Whether module type {@code t} is in scope. */
-    public BooleanProperty moduleTypeProperty(ModuleType t) {
-        return moduleTypes.get(t);
-    }
-
-    /** First eligible layer, or -1 for "from the first". */
-    public IntegerProperty firstLayerProperty() {
-        return firstLayer;
-    }
-
-    /** Last eligible layer, or -1 for "to the last". */
-    public IntegerProperty lastLayerProperty() {
-        return lastLayer;
-    }
-
-    /** Regex searched in module names (empty = any). */
-    public StringProperty nameRegexProperty() {
-        return nameRegex;
-    }
-
-    public IntegerProperty minRankProperty() {
-        return minRank;
-    }
-
-    /** Largest factorised rank, 0 for no limit. */
-    public IntegerProperty maxRankProperty() {
-        return maxRank;
-    }
-
-    public IntegerProperty rankMultipleProperty() {
-        return rankMultiple;
-    }
-
-    public BooleanProperty allowDenseProperty() {
-        return allowDense;
-    }
-
-    /** Strategies compared at the current budget (at most {@link StrategyComparison#MAX_STRATEGIES}). */
-    public ObservableList<String> compareStrategies() {
-        return compareStrategies;
-    }
-
-    /** The matrix whose reconstruction is previewed (from the table selection). */
-    public ObjectProperty<PlannedMatrix> previewMatrixProperty() {
-        return previewMatrix;
+    /** The controls: strategy, budget, scope, constraints, compared strategies. */
+    public BudgetSettings settings() {
+        return settings;
     }
 
     /** The checkpoint the tab plans for (the current selection's, else the first open one). */
@@ -735,9 +312,6 @@ public final class BudgetViewModel {
         return comparison.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<ReconstructionPreview> previewProperty() {
-        return preview.getReadOnlyProperty();
-    }
 
     /** The plan's matrices for the table. Read-only for views. */
     public ObservableList<PlannedMatrix> rows() {
@@ -754,32 +328,10 @@ public final class BudgetViewModel {
         return inputSummary.getReadOnlyProperty();
     }
 
-    public ReadOnlyStringProperty previewMessageProperty() {
-        return previewMessage.getReadOnlyProperty();
-    }
 
-    /** Outcome of the last export (with the factorised verification result). */
-    public ReadOnlyStringProperty exportReportProperty() {
-        return exportReport.getReadOnlyProperty();
-    }
 
-    /** The running factorised export, or null. */
-    public ReadOnlyObjectProperty<FactorisedExportTask> exportTaskProperty() {
-        return exportTask.getReadOnlyProperty();
-    }
 
-    /** Progress 0..1 of the running factorised export. */
-    public javafx.beans.property.ReadOnlyDoubleProperty exportProgressProperty() {
-        return exportProgress.getReadOnlyProperty();
-    }
 
-    /** Cancels the running factorised export (it stops before the next tensor; no file is left). */
-    public void cancelExport() {
-        FactorisedExportTask t = exportTask.get();
-        if (t != null) {
-            t.cancel();
-        }
-    }
 
     /** True while a re-plan is running. */
     public ReadOnlyBooleanProperty busyProperty() {
@@ -796,8 +348,18 @@ public final class BudgetViewModel {
         return dialogs;
     }
 
-    /** Plan JSON text of the current plan (for tests and the clipboard), or empty. */
-    public Optional<String> planJson() {
-        return Optional.ofNullable(plan.get()).map(PlanJson::toJson);
+    /** The reconstruction preview of the matrix selected in the plan table. */
+    public BudgetPreviewViewModel preview() {
+        return preview;
+    }
+
+    /** The plan's exports and the plan import. */
+    public BudgetExportViewModel exports() {
+        return exports;
+    }
+
+    /** The workbench's picture exporter (never onto or into an open checkpoint). */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return workbench.pictureExporter();
     }
 }

@@ -26,7 +26,7 @@ final class CompareTableView extends BorderPane {
     CompareTableView(CompareViewModel vm) {
         setId("compare-table");
         table.setId("compare-table-view");
-        table.setItems(vm.rows());
+        table.setItems(vm.results().rows());
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No comparison yet"));
         TableColumn<CompareRow, String> name = text("matrix", CompareRow::name);
@@ -45,14 +45,14 @@ final class CompareTableView extends BorderPane {
         table.getColumns().add(number("spec dist", CompareRow::spectralDistance, "%.4g", 75));
         ReadableColumns.apply(table);
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (b != null && b.result() != vm.selectedProperty().get()) {
-                vm.select(b.result());
+            if (b != null && b.result() != vm.results().selectedProperty().get()) {
+                vm.results().select(b.result());
             }
         });
-        vm.selectedProperty().addListener((o, a, b) -> {
+        vm.results().selectedProperty().addListener((o, a, b) -> {
             CompareRow sel = table.getSelectionModel().getSelectedItem();
             if (b != null && (sel == null || sel.result() != b)) {
-                vm.rows().stream().filter(r -> r.result() == b).findFirst().ifPresent(r -> {
+                vm.results().rows().stream().filter(r -> r.result() == b).findFirst().ifPresent(r -> {
                     table.getSelectionModel().select(r);
                 });
             }
@@ -61,18 +61,18 @@ final class CompareTableView extends BorderPane {
         totals.getStyleClass().add("hint");
         totals.setPadding(new Insets(3, 6, 3, 6));
         Runnable updateTotals = () -> totals.setText(totalsText(vm));
-        vm.totalIntrudersProperty().addListener((o, a, b) -> updateTotals.run());
-        vm.layerCountsProperty().addListener((o, a, b) -> updateTotals.run());
+        vm.results().totalIntrudersProperty().addListener((o, a, b) -> updateTotals.run());
+        vm.results().layerCountsProperty().addListener((o, a, b) -> updateTotals.run());
         updateTotals.run();
         setTop(totals);
         setCenter(table);
     }
 
     private static String totalsText(CompareViewModel vm) {
-        var p = vm.getParameters();
-        LayerIntruderCounts counts = vm.layerCountsProperty().get();
+        var p = vm.results().getParameters();
+        LayerIntruderCounts counts = vm.results().layerCountsProperty().get();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Total: %d intruders in %d matrices (k = %d, ε = %.2f)",
-                vm.totalIntrudersProperty().get(), vm.rows().size(), p.k(), p.epsilon()));
+                vm.results().totalIntrudersProperty().get(), vm.results().rows().size(), p.k(), p.epsilon()));
         if (!counts.layers().isEmpty()) {
             sb.append("   ·   per layer: ");
             for (int li = 0; li < counts.layers().size(); li++) {

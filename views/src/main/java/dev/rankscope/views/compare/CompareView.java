@@ -42,7 +42,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The Compare tab (issue 4, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
+ * The Compare tab (intruder dimensions, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
  * PEFT LoRA adapter folder, chosen with the buttons, File ▸ Compare with…, or dropped on the tab —
  * and see their intruder dimensions. Top: inputs, the live ε slider (0–1) and k spinner (1–100),
  * the heatmap width N, exports (JSON, CSV) and PEFT's mitigation (λ) as a merged checkpoint.
@@ -92,7 +92,7 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         empty.setMaxWidth(560);
         StackPane emptyPane = new StackPane(empty);
         emptyPane.getStyleClass().add("compare-empty");
-        emptyPane.visibleProperty().bind(Bindings.isEmpty(vm.rows()).and(vm.runningProperty().not()));
+        emptyPane.visibleProperty().bind(Bindings.isEmpty(vm.results().rows()).and(vm.runningProperty().not()));
         emptyPane.setMouseTransparent(true);
         setCenter(new StackPane(centre, emptyPane));
         setBottom(statusLines());
@@ -218,66 +218,66 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         epsilon.setPrefWidth(200);
         epsilon.setMajorTickUnit(0.25);
         epsilon.setShowTickMarks(true);
-        epsilon.valueProperty().bindBidirectional(vm.epsilonProperty());
+        epsilon.valueProperty().bindBidirectional(vm.results().epsilonProperty());
         Label epsValue = new Label();
         epsValue.setMinWidth(36);
-        epsValue.textProperty().bind(Bindings.format(Locale.ROOT, "%.2f", vm.epsilonProperty()));
+        epsValue.textProperty().bind(Bindings.format(Locale.ROOT, "%.2f", vm.results().epsilonProperty()));
         Tooltip.install(epsilon, new Tooltip("Tuned vector j is an intruder when its best |cos| with any base vector, c_j, is below ε"));
 
         k.setId("compare-k");
         k.setEditable(true);
         k.setPrefWidth(80);
-        k.getValueFactory().setValue(vm.kProperty().get());
+        k.getValueFactory().setValue(vm.results().kProperty().get());
         k.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.kProperty().set(b);
+                vm.results().kProperty().set(b);
             }
         });
-        vm.kProperty().addListener((o, a, b) -> k.getValueFactory().setValue(b.intValue()));
+        vm.results().kProperty().addListener((o, a, b) -> k.getValueFactory().setValue(b.intValue()));
         k.setTooltip(new Tooltip("How many top singular vectors of the tuned matrix are examined (1–100)"));
 
         columns.setId("compare-columns");
         columns.setEditable(true);
         columns.setPrefWidth(80);
         SpinnerValueFactory.IntegerSpinnerValueFactory cf = (SpinnerValueFactory.IntegerSpinnerValueFactory) columns.getValueFactory();
-        cf.maxProperty().bind(Bindings.max(1, vm.heatmapColumnsMaxProperty()));
-        cf.setValue(vm.heatmapColumnsProperty().get());
+        cf.maxProperty().bind(Bindings.max(1, vm.results().heatmapColumnsMaxProperty()));
+        cf.setValue(vm.results().heatmapColumnsProperty().get());
         // the max bound arrives with the first result: re-apply the value it may have clamped
-        vm.heatmapColumnsMaxProperty().addListener((o, a, b) -> cf.setValue(vm.heatmapColumnsProperty().get()));
+        vm.results().heatmapColumnsMaxProperty().addListener((o, a, b) -> cf.setValue(vm.results().heatmapColumnsProperty().get()));
         columns.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.heatmapColumnsProperty().set(b);
+                vm.results().heatmapColumnsProperty().set(b);
             }
         });
-        vm.heatmapColumnsProperty().addListener((o, a, b) -> cf.setValue(b.intValue()));
+        vm.results().heatmapColumnsProperty().addListener((o, a, b) -> cf.setValue(b.intValue()));
         columns.setTooltip(new Tooltip("Base vectors N shown in the heatmap (up to what the analysis kept)"));
 
         Button json = new Button("JSON…");
         json.setId("compare-export-json");
         json.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export intruders as JSON", vm.exportStem() + "-intruders.json", "json")
-                .ifPresent(vm::exportJson));
+                .ifPresent(vm.exports()::exportJson));
         Button csv = new Button("CSV…");
         csv.setId("compare-export-csv");
         csv.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export intruders as CSV", vm.exportStem() + "-intruders.csv", "csv")
-                .ifPresent(vm::exportCsv));
-        json.disableProperty().bind(Bindings.isEmpty(vm.rows()));
-        csv.disableProperty().bind(Bindings.isEmpty(vm.rows()));
+                .ifPresent(vm.exports()::exportCsv));
+        json.disableProperty().bind(Bindings.isEmpty(vm.results().rows()));
+        csv.disableProperty().bind(Bindings.isEmpty(vm.results().rows()));
 
         lambda.setId("compare-lambda");
         lambda.setEditable(true);
         lambda.setPrefWidth(85);
-        lambda.getValueFactory().setValue(vm.lambdaProperty().get());
+        lambda.getValueFactory().setValue(vm.exports().lambdaProperty().get());
         lambda.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.lambdaProperty().set(b);
+                vm.exports().lambdaProperty().set(b);
             }
         });
         lambda.setTooltip(new Tooltip("PEFT's mitigation: W_t + (λ − 1)·U_I Σ_I V_Iᵀ scales the intruder directions by λ"));
         Button mitigate = new Button("Mitigate & export…");
         mitigate.setId("compare-mitigate");
-        mitigate.disableProperty().bind(Bindings.isEmpty(vm.rows()).or(vm.runningProperty()).or(vm.mitigatingProperty()));
+        mitigate.disableProperty().bind(Bindings.isEmpty(vm.results().rows()).or(vm.runningProperty()).or(vm.exports().mitigatingProperty()));
         mitigate.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export mitigated checkpoint",
-                vm.exportStem() + "-mitigated.safetensors", "safetensors").ifPresent(vm::exportMitigated));
+                vm.exportStem() + "-mitigated.safetensors", "safetensors").ifPresent(vm.exports()::exportMitigated));
 
         FlowPane bar = new FlowPane(6, 4, bold("ε"), epsilon, epsValue, sep(), bold("k"), k, sep(), bold("N"), columns,
                 sep(), new Label("Export"), json, csv, sep(), bold("λ"), lambda, mitigate);

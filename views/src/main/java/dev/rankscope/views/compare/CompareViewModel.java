@@ -1,49 +1,38 @@
 package dev.rankscope.views.compare;
 
-import dev.rankscope.analysis.intruders.IntruderExport;
+import dev.rankscope.application.intruders.ComparisonInputs;
+import dev.rankscope.views.fx.BackgroundRunner;
+
 import dev.rankscope.analysis.intruders.IntruderListener;
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
-import dev.rankscope.analysis.intruders.IntruderMitigation;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.analysis.intruders.IntruderTask;
-import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.workbench.CheckpointModel;
-import dev.rankscope.views.workbench.WorkbenchViewModel;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.IntegerProperty;
+import dev.rankscope.views.workbench.WorkbenchSelection;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
- * State of the Compare tab (SPEC §3, issue 4): a base and a tuned checkpoint (full checkpoint or
+ * State of the Compare tab (SPEC §3): a base and a tuned checkpoint (full checkpoint or
  * PEFT LoRA adapter folder), the intruder results streamed in by one {@link IntruderTask}, the live
  * knobs k (1–100) and ε (0–1), and everything the tab derives from them: table rows, per-layer
  * counts by module, totals, the selected matrix and the heatmap width N.
@@ -61,7 +50,7 @@ public final class CompareViewModel {
     /** Default heatmap width N (base vectors shown). */
     public static final int DEFAULT_HEATMAP_COLUMNS = 32;
 
-    private final WorkbenchViewModel workbench;
+    private final WorkbenchSelection workbench;
     private final CompareServices services;
     private final WorkbenchExecutors executors;
     private final DialogService dialogs;
@@ -69,42 +58,31 @@ public final class CompareViewModel {
     private final ObjectProperty<Path> basePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> tunedPath = new SimpleObjectProperty<>();
     private final ObservableList<Path> baseChoices = FXCollections.observableArrayList();
-    private final DoubleProperty epsilon = new SimpleDoubleProperty(IntruderParameters.DEFAULT.epsilon());
-    private final IntegerProperty k = new SimpleIntegerProperty(IntruderParameters.DEFAULT.k());
-    private final IntegerProperty heatmapColumns = new SimpleIntegerProperty(DEFAULT_HEATMAP_COLUMNS);
-    private final ReadOnlyIntegerWrapper heatmapColumnsMax = new ReadOnlyIntegerWrapper(1);
-    private final DoubleProperty lambda = new SimpleDoubleProperty(IntruderMitigation.DEFAULT_LAMBDA);
-    private final ReadOnlyObjectWrapper<IntruderParameters> parameters =
-            new ReadOnlyObjectWrapper<>(IntruderParameters.DEFAULT);
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyBooleanWrapper mitigating = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("Choose a base and a tuned checkpoint or LoRA adapter");
     private final ReadOnlyStringWrapper pairingSummary = new ReadOnlyStringWrapper("");
     private final ObservableList<String> pairingNotes = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<IntruderReport> report = new ReadOnlyObjectWrapper<>();
-    private final ObservableList<CompareRow> rows = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<LayerIntruderCounts> layerCounts =
-            new ReadOnlyObjectWrapper<>(LayerIntruderCounts.empty(IntruderParameters.DEFAULT));
-    private final ReadOnlyIntegerWrapper totalIntruders = new ReadOnlyIntegerWrapper();
-    private final ReadOnlyObjectWrapper<IntruderMatrixResult> selected = new ReadOnlyObjectWrapper<>();
 
     private final List<IntruderMatrixResult> results = new ArrayList<>();
     private final List<IntruderReport.MatrixFailure> failures = new ArrayList<>();
     private final ObservableList<CheckpointModel> openCheckpoints;
     private ComparisonInputs session;
     private IntruderTask task;
-    private AbstractTask mitigationTask;
+    private final BackgroundRunner runner;
+    private final CompareExportViewModel exports;
+    private final CompareResultsViewModel live = new CompareResultsViewModel();
     private long generation;
-    private boolean userSelected;
 
-    public CompareViewModel(WorkbenchViewModel workbench, CompareServices services) {
+    public CompareViewModel(WorkbenchSelection workbench, CompareServices services) {
         this.workbench = Objects.requireNonNull(workbench);
         this.services = Objects.requireNonNull(services);
         this.executors = workbench.executors();
         this.dialogs = workbench.dialogs();
-        epsilon.addListener((o, a, b) -> parametersChanged());
-        k.addListener((o, a, b) -> parametersChanged());
+        this.runner = workbench.runner();
+        this.exports = new CompareExportViewModel(services, runner, live.reportProperty(),
+                live.parametersProperty(), basePath, tunedPath, () -> session, running.getReadOnlyProperty(),
+                message::set, workbench::track);
         // keep the wrapper: an unmodifiable view listens weakly to its source and may be collected
         openCheckpoints = workbench.checkpoints();
         openCheckpoints.addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
@@ -202,22 +180,11 @@ public final class CompareViewModel {
         long gen = ++generation;
         running.set(true);
         message.set("Opening " + fileName(b) + " and " + fileName(t) + "…");
-        executors.work().execute(() -> {
-            ComparisonInputs inputs;
-            try {
-                inputs = services.open(b, t);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> openFailed(gen, e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                // Task boundary: logged once, shown as one sentence naming the file.
-                LOG.log(System.Logger.Level.ERROR, "opening " + b + " / " + t + " failed", e);
-                executors.ui().execute(() -> openFailed(gen, fileName(t) + ": unexpected error ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
-                return;
-            }
-            executors.ui().execute(() -> opened(gen, inputs));
-        });
+        runner.work(() -> services.open(b, t))
+                .onSuccess(inputs -> opened(gen, inputs))
+                .about(t)
+                .onFailureSentence(text -> openFailed(gen, text))
+                .start();
     }
 
     private void openFailed(long gen, String text) {
@@ -301,10 +268,10 @@ public final class CompareViewModel {
         }
         task = null;
         running.set(false);
-        IntruderParameters p = parameters.get();
+        IntruderParameters p = live.getParameters();
         switch (t.status()) {
             case FINISHED -> message.set(String.format(Locale.ROOT, "Compared %d matrix pairs: %d intruders (k = %d, ε = %.2f)",
-                    results.size(), totalIntruders.get(), p.k(), p.epsilon()));
+                    results.size(), live.totalIntrudersProperty().get(), p.k(), p.epsilon()));
             case CANCELLED -> message.set("Cancelled after " + results.size() + " of "
                     + (session == null ? 0 : session.pairing().pairs().size()) + " matrix pairs");
             default -> {
@@ -314,9 +281,7 @@ public final class CompareViewModel {
                 }
                 message.set("Comparison stopped by an error");
                 dialogs.showError("Comparison of " + fileName(tunedPath.get()) + " stopped",
-                        f instanceof RankscopeException re ? re.userMessage()
-                                : fileName(tunedPath.get()) + ": " + (f == null ? "unknown error" : f.getClass().getSimpleName()
-                                + (f.getMessage() == null ? "" : ": " + f.getMessage())));
+                        BackgroundRunner.sentence(f, tunedPath.get()));
                 return;
             }
         }
@@ -344,166 +309,49 @@ public final class CompareViewModel {
         ComparisonInputs old = session;
         session = null;
         if (old != null) {
-            if (mitigationTask != null && !mitigationTask.status().isTerminal()) {
-                mitigationTask.cancel();
-            }
+            exports.cancel();
             executors.work().execute(old::close);
         }
         results.clear();
         failures.clear();
         pairingNotes.clear();
         pairingSummary.set("");
-        userSelected = false;
-        selected.set(null);
+        live.clearSelection();
         updateReport();
     }
 
     /** Cancels every task and releases the files; call when the window closes. */
     public void shutdown() {
-        if (mitigationTask != null) {
-            mitigationTask.cancel();
-        }
+        exports.cancel();
         stop();
     }
 
     // ---- live parameters -----------------------------------------------------------------
 
-    /** ε ∈ [0, 1]: tuned vector j is an intruder when c_j &lt; ε. Live. */
-    public DoubleProperty epsilonProperty() {
-        return epsilon;
-    }
 
-    /** k ∈ [1, 100]: how many top tuned vectors are examined. Live. */
-    public IntegerProperty kProperty() {
-        return k;
-    }
 
-    /** The validated (k, ε) the derived state was computed at. */
-    public ReadOnlyObjectProperty<IntruderParameters> parametersProperty() {
-        return parameters.getReadOnlyProperty();
-    }
 
-    public IntruderParameters getParameters() {
-        return parameters.get();
-    }
 
-    /** Heatmap width N: base vectors shown against the top-k tuned ones, 1..{@link #heatmapColumnsMaxProperty}. */
-    public IntegerProperty heatmapColumnsProperty() {
-        return heatmapColumns;
-    }
 
-    /** Base vectors the selected result cached ({@link IntruderMatrixResult#overlapCols()}). */
-    public ReadOnlyIntegerProperty heatmapColumnsMaxProperty() {
-        return heatmapColumnsMax.getReadOnlyProperty();
-    }
 
-    /** λ of PEFT's mitigation (scale of the intruder directions), ≥ 0. */
-    public DoubleProperty lambdaProperty() {
-        return lambda;
-    }
 
-    private void parametersChanged() {
-        double e = Math.max(0, Math.min(1, epsilon.get()));
-        int kk = Math.max(1, Math.min(IntruderParameters.K_MAX, k.get()));
-        if (e != epsilon.get()) {
-            epsilon.set(e);
-            return;
-        }
-        if (kk != k.get()) {
-            k.set(kk);
-            return;
-        }
-        parameters.set(new IntruderParameters(kk, e));
-        derive();
-    }
 
     // ---- derived state -------------------------------------------------------------------
 
-    private void updateReport() {
-        Pairing pairing = session == null ? new Pairing(List.of(), List.of(), List.of(), List.of()) : session.pairing();
-        report.set(new IntruderReport(basePath.get() == null ? "" : String.valueOf(basePath.get()),
-                tunedPath.get() == null ? "" : String.valueOf(tunedPath.get()), results, pairing, failures));
-        if (!userSelected && !results.isEmpty()) {
-            IntruderMatrixResult best = results.get(0);
-            IntruderParameters p = parameters.get();
-            for (IntruderMatrixResult r : results) {
-                if (r.intruderCount(p) > best.intruderCount(p)) {
-                    best = r;
-                }
-            }
-            setSelected(best);
-        }
-        derive();
-    }
 
-    /** Re-derives rows, layer counts and totals from the cached results at the current (k, ε). */
-    private void derive() {
-        IntruderParameters p = parameters.get();
-        IntruderReport r = report.get();
-        List<CompareRow> newRows = new ArrayList<>(r.matrices().size());
-        for (IntruderMatrixResult m : r.matrices()) {
-            newRows.add(CompareRow.of(m, p));
-        }
-        rows.setAll(newRows);
-        layerCounts.set(LayerIntruderCounts.of(r, p));
-        totalIntruders.set(r.total(p));
-    }
 
-    /** Everything compared so far, as the CLI would export it. */
-    public ReadOnlyObjectProperty<IntruderReport> reportProperty() {
-        return report.getReadOnlyProperty();
-    }
 
-    public IntruderReport getReport() {
-        return report.get();
-    }
 
-    /** One row per compared matrix at the current (k, ε), in pairing order. */
-    public ObservableList<CompareRow> rows() {
-        return FXCollections.unmodifiableObservableList(rows);
-    }
 
-    /** The bar chart's stacks at the current (k, ε). A new value on every change. */
-    public ReadOnlyObjectProperty<LayerIntruderCounts> layerCountsProperty() {
-        return layerCounts.getReadOnlyProperty();
-    }
 
-    /** Model total at the current (k, ε). */
-    public ReadOnlyIntegerProperty totalIntrudersProperty() {
-        return totalIntruders.getReadOnlyProperty();
-    }
 
-    /** The matrix the heatmap and spectra show. */
-    public ReadOnlyObjectProperty<IntruderMatrixResult> selectedProperty() {
-        return selected.getReadOnlyProperty();
-    }
 
-    /** Shows {@code result} in the heatmap and spectra (the user's choice sticks). */
-    public void select(IntruderMatrixResult result) {
-        userSelected = result != null;
-        setSelected(result);
-    }
 
-    private void setSelected(IntruderMatrixResult result) {
-        if (result == selected.get()) {
-            return;
-        }
-        selected.set(result);
-        if (result != null) {
-            heatmapColumnsMax.set(result.overlapCols());
-            if (heatmapColumns.get() > result.overlapCols()) {
-                heatmapColumns.set(result.overlapCols());
-            }
-        }
-    }
 
     public ReadOnlyBooleanProperty runningProperty() {
         return running.getReadOnlyProperty();
     }
 
-    public ReadOnlyBooleanProperty mitigatingProperty() {
-        return mitigating.getReadOnlyProperty();
-    }
 
     /** One line for the user: what happened last. */
     public ReadOnlyStringProperty messageProperty() {
@@ -518,107 +366,6 @@ public final class CompareViewModel {
     /** Mismatched shapes, one-sided names and adapter notes: listed, not fatal. */
     public ObservableList<String> pairingNotes() {
         return FXCollections.unmodifiableObservableList(pairingNotes);
-    }
-
-    // ---- export --------------------------------------------------------------------------
-
-    /** Writes the rankscope-intruders JSON (the CLI's {@code --json}) at the current (k, ε), atomically. */
-    public void exportJson(Path target) {
-        export(target, "JSON", r -> IntruderExport.toJson(r, parameters.get()));
-    }
-
-    /** Writes the CSV (the CLI's {@code --csv}) at the current (k, ε), atomically. */
-    public void exportCsv(Path target) {
-        export(target, "CSV", r -> IntruderExport.toCsv(r, parameters.get()));
-    }
-
-    private void export(Path target, String kind, Function<IntruderReport, String> render) {
-        IntruderReport r = report.get();
-        if (r.matrices().isEmpty()) {
-            message.set("Nothing to export yet");
-            return;
-        }
-        String text = render.apply(r);
-        List<Path> inputs = inputs();
-        executors.work().execute(() -> {
-            try {
-                EngineCompareServices.protectingInputs(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + kind, e.userMessage()));
-                return;
-            }
-            executors.ui().execute(() -> message.set("Wrote " + kind + " " + target));
-        });
-    }
-
-    private List<Path> inputs() {
-        List<Path> in = new ArrayList<>();
-        if (basePath.get() != null) {
-            in.add(basePath.get());
-        }
-        if (tunedPath.get() != null) {
-            in.add(tunedPath.get());
-        }
-        return in;
-    }
-
-    /**
-     * Exports PEFT's mitigation ({@code W_t + (λ−1)·U_IΣ_IV_Iᵀ} for the intruders I at the current
-     * (k, ε), SPEC §3) as a merged safetensors checkpoint at {@code target}: a cancellable task in
-     * the task panel, written atomically (a cancelled or failed export leaves nothing behind).
-     */
-    public void exportMitigated(Path target) {
-        ComparisonInputs in = session;
-        if (in == null || running.get()) {
-            message.set(in == null ? "Compare a pair first" : "Wait until the comparison has finished");
-            return;
-        }
-        if (mitigating.get()) {
-            message.set("A mitigated checkpoint is already being written");
-            return;
-        }
-        double l = lambda.get();
-        if (!(l >= 0) || Double.isInfinite(l)) {
-            dialogs.showError("Cannot export the mitigated checkpoint", "λ must be finite and ≥ 0, got " + l);
-            return;
-        }
-        IntruderParameters p = parameters.get();
-        MitigatedCheckpoint.Result[] written = new MitigatedCheckpoint.Result[1];
-        AbstractTask t = services.mitigationTask(in, p, l, target, r -> written[0] = r);
-        mitigationTask = t;
-        mitigating.set(true);
-        t.addListener(progress -> {
-            if (progress.status().isTerminal()) {
-                executors.ui().execute(() -> mitigationEnded(t, target, l, written[0]));
-            }
-        });
-        workbench.track(t);
-        message.set("Writing mitigated checkpoint " + fileName(target) + "…");
-        executors.tasks().execute(t);
-    }
-
-    private void mitigationEnded(AbstractTask t, Path target, double l, MitigatedCheckpoint.Result result) {
-        if (t != mitigationTask) {
-            return;
-        }
-        mitigationTask = null;
-        mitigating.set(false);
-        switch (t.status()) {
-            case FINISHED -> message.set(String.format(Locale.ROOT,
-                    "Wrote %s: %d matrices with intruder directions scaled by λ = %s", target,
-                    result == null ? 0 : result.scaledRanks().size(), l));
-            case CANCELLED -> message.set("Cancelled the mitigated checkpoint; nothing was written");
-            default -> {
-                Throwable f = t.failure();
-                if (f != null && !(f instanceof RankscopeException)) {
-                    LOG.log(System.Logger.Level.ERROR, "mitigated export failed", f);
-                }
-                message.set("The mitigated checkpoint was not written");
-                dialogs.showError("Cannot write " + fileName(target), f instanceof RankscopeException re ? re.userMessage()
-                        : fileName(target) + ": " + (f == null ? "unknown error" : f.getClass().getSimpleName()
-                        + (f.getMessage() == null ? "" : ": " + f.getMessage())));
-            }
-        }
     }
 
     /** Suggested file name stem for exports ({@code <tuned>-vs-<base>}). */
@@ -637,5 +384,21 @@ public final class CompareViewModel {
     private static String bytes(long b) {
         return b >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%d MiB", Math.max(1, (b + (1 << 20) - 1) >> 20));
+    }
+
+    /** The JSON/CSV exports and the mitigated checkpoint. */
+    public CompareExportViewModel exports() {
+        return exports;
+    }
+
+    private void updateReport() {
+        Pairing pairing = session == null ? new Pairing(List.of(), List.of(), List.of(), List.of()) : session.pairing();
+        live.update(new IntruderReport(basePath.get() == null ? "" : String.valueOf(basePath.get()),
+                tunedPath.get() == null ? "" : String.valueOf(tunedPath.get()), results, pairing, failures));
+    }
+
+    /** (k, ε), the rows, counts, totals and selection derived from the results at them. */
+    public CompareResultsViewModel results() {
+        return live;
     }
 }

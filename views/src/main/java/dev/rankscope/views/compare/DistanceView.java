@@ -47,8 +47,8 @@ final class DistanceView extends BorderPane {
             theme = b;
             ChartTheme.apply(pane.chart(), b);
         });
-        vm.reportProperty().addListener((o, a, b) -> show(b));
-        show(vm.getReport());
+        vm.results().reportProperty().addListener((o, a, b) -> show(b));
+        show(vm.results().getReport());
     }
 
     private void show(IntruderReport report) {

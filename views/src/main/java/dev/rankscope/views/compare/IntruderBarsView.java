@@ -46,8 +46,8 @@ final class IntruderBarsView extends BorderPane {
             theme = b;
             ChartTheme.apply(pane.chart(), b);
         });
-        vm.layerCountsProperty().addListener((o, a, b) -> show(b));
-        show(vm.layerCountsProperty().get());
+        vm.results().layerCountsProperty().addListener((o, a, b) -> show(b));
+        show(vm.results().layerCountsProperty().get());
     }
 
     private void show(LayerIntruderCounts counts) {

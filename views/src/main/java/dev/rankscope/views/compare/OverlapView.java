@@ -101,15 +101,15 @@ final class OverlapView extends SplitPane {
             ChartTheme.apply(heatmap.chart(), b);
             ChartTheme.apply(curve.chart(), b);
         });
-        vm.selectedProperty().addListener((o, a, b) -> redraw());
-        vm.parametersProperty().addListener((o, a, b) -> redraw());
-        vm.heatmapColumnsProperty().addListener((o, a, b) -> redraw());
+        vm.results().selectedProperty().addListener((o, a, b) -> redraw());
+        vm.results().parametersProperty().addListener((o, a, b) -> redraw());
+        vm.results().heatmapColumnsProperty().addListener((o, a, b) -> redraw());
         redraw();
     }
 
     private void redraw() {
-        IntruderMatrixResult r = vm.selectedProperty().get();
-        IntruderParameters p = vm.getParameters();
+        IntruderMatrixResult r = vm.results().selectedProperty().get();
+        IntruderParameters p = vm.results().getParameters();
         epsilonLine.setValue(p.epsilon());
         epsilonLine.setLabel(String.format(Locale.ROOT, "ε = %.2f", p.epsilon()));
         DefaultXYZDataset cells = new DefaultXYZDataset();
@@ -117,7 +117,7 @@ final class OverlapView extends SplitPane {
         XYSeries intruders = new XYSeries("intruders (c_j < ε)");
         if (r != null) {
             int rowsShown = Math.min(p.k(), r.overlapRows());
-            int colsShown = Math.max(1, Math.min(vm.heatmapColumnsProperty().get(), r.overlapCols()));
+            int colsShown = Math.max(1, Math.min(vm.results().heatmapColumnsProperty().get(), r.overlapCols()));
             double[][] xyz = new double[3][rowsShown * colsShown];
             int at = 0;
             for (int jj = 0; jj < rowsShown; jj++) {

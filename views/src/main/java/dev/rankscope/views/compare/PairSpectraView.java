@@ -67,8 +67,8 @@ final class PairSpectraView extends SplitPane {
             theme = b;
             redraw();
         });
-        vm.selectedProperty().addListener((o, a, b) -> redraw());
-        vm.parametersProperty().addListener((o, a, b) -> redraw());
+        vm.results().selectedProperty().addListener((o, a, b) -> redraw());
+        vm.results().parametersProperty().addListener((o, a, b) -> redraw());
         redraw();
     }
 
@@ -86,8 +86,8 @@ final class PairSpectraView extends SplitPane {
     }
 
     private void redraw() {
-        IntruderMatrixResult r = vm.selectedProperty().get();
-        IntruderParameters p = vm.getParameters();
+        IntruderMatrixResult r = vm.results().selectedProperty().get();
+        IntruderParameters p = vm.results().getParameters();
         XYSeriesCollection pair = new XYSeriesCollection();
         XYSeriesCollection upd = new XYSeriesCollection();
         String deltaTitle = null;

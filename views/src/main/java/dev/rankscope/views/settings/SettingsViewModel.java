@@ -1,9 +1,11 @@
 package dev.rankscope.views.settings;
 
+import dev.rankscope.engine.RankscopeException;
+
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.model.ByteSizes;
-import dev.rankscope.views.service.CacheControl;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.CacheControl;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
@@ -24,7 +26,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear, issue #7), the quick-preview
+ * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear), the quick-preview
  * mode, and the engine and worker-thread choices for the next start, all persisted through the
  * workbench's {@link SettingsStore} as soon as they change.
  *
@@ -63,14 +65,18 @@ public final class SettingsViewModel {
         }
         busy.set(true);
         CacheControl c = cache.get();
-        workbench.executors().work().execute(() -> {
-            long bytes = c.sizeBytes();
-            workbench.executors().ui().execute(() -> {
-                busy.set(false);
-                cacheBytes.set(bytes);
-                cacheSize.set(formatBytes(bytes));
-            });
-        });
+        workbench.runner().work(c::sizeBytes)
+                .onSuccess(bytes -> {
+                    busy.set(false);
+                    cacheBytes.set(bytes);
+                    cacheSize.set(formatBytes(bytes));
+                })
+                .about(c.folder())
+                .onFailureSentence(text -> {
+                    busy.set(false);
+                    cacheSize.set("—");
+                })
+                .start();
     }
 
     /**
@@ -83,21 +89,19 @@ public final class SettingsViewModel {
         }
         busy.set(true);
         CacheControl c = cache.get();
-        workbench.executors().work().execute(() -> {
-            String error = null;
-            try {
-                c.clear();
-            } catch (IOException e) {
-                error = "Could not delete every entry of the spectrum cache in " + c.folder() + ": " + e.getMessage();
-            }
-            String message = error;
-            workbench.executors().ui().execute(() -> {
-                if (message != null) {
-                    workbench.dialogs().showError("Cannot clear the spectrum cache", message);
-                }
-                refreshSize();
-            });
-        });
+        workbench.runner().work(() -> {
+                    try {
+                        c.clear();
+                        return c.folder();
+                    } catch (IOException e) {
+                        throw new RankscopeException("Could not delete every entry of the spectrum cache in "
+                                + c.folder() + ": " + e.getMessage(), e.toString(), e);
+                    }
+                })
+                .onSuccess(folder -> refreshSize())
+                .onFailure("Cannot clear the spectrum cache", c.folder())
+                .onFailureSentence(text -> refreshSize())
+                .start();
     }
 
     /** Bytes as "0 B", "512 B", "1.5 KiB", "12.0 MiB" ({@link ByteSizes}). Pure. */

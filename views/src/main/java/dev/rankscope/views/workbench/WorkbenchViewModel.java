@@ -1,22 +1,19 @@
 package dev.rankscope.views.workbench;
 
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.task.AbstractTask;
-import dev.rankscope.views.fx.UiBatcher;
+import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
-import dev.rankscope.views.service.AnalysisSink;
-import dev.rankscope.views.service.CacheControl;
+import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.service.Theme;
-import dev.rankscope.views.service.WorkbenchServices;
+import dev.rankscope.application.workbench.WorkbenchServices;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -33,8 +30,6 @@ import javafx.collections.ObservableMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +47,7 @@ import java.util.concurrent.CompletableFuture;
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
  *
- * <p>Quick preview (issue #7): when {@link #quickPreviewProperty()} applies to a checkpoint
+ * <p>Quick preview : when {@link #quickPreviewProperty()} applies to a checkpoint
  * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
  * singular values, {@code Spectrum.approximate()}) runs first and its results fill
  * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's
@@ -62,13 +57,15 @@ import java.util.concurrent.CompletableFuture;
  * {@link #matricesDoneProperty()} and {@link CheckpointModel#analysedProperty()} count exact
  * results only.
  */
-public final class WorkbenchViewModel {
+public final class WorkbenchViewModel implements WorkbenchSelection {
     private static final System.Logger LOG = System.getLogger(WorkbenchViewModel.class.getName());
 
     private final WorkbenchServices services;
     private final DialogService dialogs;
     private final SettingsStore settings;
     private final WorkbenchExecutors executors;
+    private final BackgroundRunner runner;
+    private final AnalysisPasses passes;
 
     private final ObservableList<CheckpointModel> checkpoints = FXCollections.observableArrayList();
     /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
@@ -95,9 +92,7 @@ public final class WorkbenchViewModel {
     private final IntegerProperty matricesTotal = new SimpleIntegerProperty();
     private final IntegerProperty matricesDone = new SimpleIntegerProperty();
     private final List<Path> opening = new ArrayList<>();
-    private final Map<CheckpointModel, TaskItemViewModel> running = new HashMap<>();
     /** Completed once a checkpoint has no pass running any more (see {@link #analysisSettled}). */
-    private final Map<CheckpointModel, CompletableFuture<Void>> settling = new HashMap<>();
 
     public WorkbenchViewModel(WorkbenchServices services, DialogService dialogs, SettingsStore settings,
                               WorkbenchExecutors executors) {
@@ -105,22 +100,19 @@ public final class WorkbenchViewModel {
         this.dialogs = Objects.requireNonNull(dialogs);
         this.settings = Objects.requireNonNull(settings);
         this.executors = Objects.requireNonNull(executors);
+        this.runner = new BackgroundRunner(executors, dialogs);
+        this.passes = new AnalysisPasses(services, dialogs, executors, quickPreview, checkpoints, analyses, tasks,
+                matricesDone, statusMessage, () -> shutDown);
         recentFiles.setAll(settings.recentFiles());
         theme.set(settings.theme());
         theme.addListener((o, a, b) -> settings.setTheme(b));
         quickPreview.set(settings.quickPreview());
         quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
-        executors.work().execute(() -> {
-            String description;
-            try {
-                description = services.engineInfo().describe();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot describe the SVD engine", e);
-                description = "engine unavailable: " + e.getMessage();
-            }
-            String d = description;
-            executors.ui().execute(() -> engineDescription.set(d));
-        });
+        runner.work(() -> services.engineInfo().describe())
+                .onSuccess(engineDescription::set)
+                .about("the SVD engine")
+                .onFailureSentence(text -> engineDescription.set("engine unavailable: " + text))
+                .start();
     }
 
     // ---- opening -------------------------------------------------------------------------
@@ -143,22 +135,11 @@ public final class WorkbenchViewModel {
         }
         opening.add(key);
         statusMessage.set("Opening " + fileName(key) + "…");
-        executors.work().execute(() -> {
-            OpenedCheckpoint opened;
-            try {
-                opened = services.open(key);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> openFailed(key, e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                // Task boundary: an unexpected failure is logged once and shown as one sentence.
-                LOG.log(System.Logger.Level.ERROR, "opening " + key + " failed", e);
-                executors.ui().execute(() -> openFailed(key, fileName(key) + ": unexpected error ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
-                return;
-            }
-            executors.ui().execute(() -> opened(key, opened));
-        });
+        runner.work(() -> services.open(key))
+                .onSuccess(opened -> opened(key, opened))
+                .about(key)
+                .onFailureSentence(text -> openFailed(key, text))
+                .start();
     }
 
     /** Opens each path in turn (command line, drag and drop). */
@@ -188,47 +169,7 @@ public final class WorkbenchViewModel {
         if (current.get() == null && !opened.matrices().isEmpty()) {
             select(opened.matrices().get(0));
         }
-        startAnalysis(model);
-    }
-
-    private void startAnalysis(CheckpointModel model) {
-        if (model.matrices().isEmpty()) {
-            model.setState("analysed");
-            return;
-        }
-        if (quickPreview.get().appliesTo(model.matrices()) && startQuickPass(model)) {
-            return;
-        }
-        startExactPass(model);
-    }
-
-    /** Starts the quick pass; false when the services have none (the exact pass then starts at once). */
-    private boolean startQuickPass(CheckpointModel model) {
-        Optional<AbstractTask> quick;
-        try {
-            quick = services.quickAnalyze(model.opened(), model.matrices(), sink(model));
-        } catch (RankscopeException e) {
-            LOG.log(System.Logger.Level.WARNING, "no quick preview of " + model.displayName() + ": " + e.getMessage());
-            return false;
-        }
-        if (quick.isEmpty()) {
-            return false;
-        }
-        run(model, quick.get(), "quick preview", this::quickPassEnded);
-        return true;
-    }
-
-    private void quickPassEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
-        tasks.remove(item);
-        running.remove(model, item);
-        if (status == AbstractTask.Status.ERROR) {
-            // the preview is optional: the exact pass reports any real problem with the file
-            LOG.log(System.Logger.Level.WARNING, "quick preview of " + model.displayName() + " stopped", item.task().failure());
-        }
-        if (checkpoints.contains(model) && !shutDown) {
-            startExactPass(model);
-        }
-        settleIfIdle(model);
+        passes.start(model);
     }
 
     /**
@@ -238,145 +179,7 @@ public final class WorkbenchViewModel {
      * time while the workbench is computing them (report export). FX thread only.
      */
     public CompletableFuture<Void> analysisSettled(CheckpointModel model) {
-        if (!running.containsKey(model)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return settling.computeIfAbsent(model, m -> new CompletableFuture<>());
-    }
-
-    /** On the next UI turn (after result batches already queued), completes the waiters if no pass of {@code model} runs. */
-    private void settleIfIdle(CheckpointModel model) {
-        executors.ui().execute(() -> {
-            if (!running.containsKey(model)) {
-                CompletableFuture<Void> waiters = settling.remove(model);
-                if (waiters != null) {
-                    waiters.complete(null);
-                }
-            }
-        });
-    }
-
-    private void startExactPass(CheckpointModel model) {
-        AnalysisSink sink = sink(model);
-        AbstractTask task;
-        try {
-            task = services.analyze(model.opened(), model.matrices(), sink);
-        } catch (RankscopeException e) {
-            model.setState("stopped by an error");
-            dialogs.showError("Cannot analyse " + model.displayName(), e.userMessage());
-            return;
-        }
-        run(model, task, "analysing", this::taskEnded);
-    }
-
-    /** What to do when one of a checkpoint's passes reaches a terminal state. */
-    @FunctionalInterface
-    private interface PassEnd {
-        void ended(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status);
-    }
-
-    /** Shows {@code task} in the task panel as {@code model}'s running pass and starts it on the task executor. */
-    private void run(CheckpointModel model, AbstractTask task, String state, PassEnd onEnd) {
-        TaskItemViewModel item = new TaskItemViewModel(task, executors.ui());
-        item.statusProperty().addListener((o, was, now) -> {
-            if (now.isTerminal()) {
-                onEnd.ended(model, item, now);
-            }
-        });
-        tasks.add(item);
-        running.put(model, item);
-        model.setState(state);
-        executors.tasks().execute(task);
-    }
-
-    /** A sink batching results (exact or approximate) of {@code model} onto the UI executor. */
-    private AnalysisSink sink(CheckpointModel model) {
-        UiBatcher<Object> results = new UiBatcher<>(executors.ui(), batch -> applyResults(model, batch));
-        return new AnalysisSink() {
-            @Override
-            public void onMatrix(MatrixAnalysis analysis) {
-                results.offer(analysis);
-            }
-
-            @Override
-            public void onFailure(MatrixRef ref, RankscopeException error) {
-                results.offer(new Failure(ref, error.userMessage()));
-            }
-        };
-    }
-
-    private record Failure(MatrixRef ref, String message) {
-    }
-
-    private void applyResults(CheckpointModel model, List<Object> batch) {
-        if (!checkpoints.contains(model)) {
-            return; // closed meanwhile
-        }
-        int done = 0;
-        int approximate = 0;
-        for (Object o : batch) {
-            if (o instanceof MatrixAnalysis a) {
-                Optional<MatrixEntry> entry = model.entry(a.spectrum().ref().id());
-                if (entry.isEmpty()) {
-                    continue;
-                }
-                MatrixAnalysis shown = analyses.get(entry.get());
-                if (a.spectrum().approximate()) {
-                    if (shown == null) {
-                        analyses.put(entry.get(), a);
-                        approximate++;
-                    }
-                } else if (shown == null || shown.spectrum().approximate()) {
-                    analyses.put(entry.get(), a);   // replaces the approximate preview
-                    done++;
-                    if (shown != null) {
-                        approximate--;
-                    }
-                }
-            } else if (o instanceof Failure f) {
-                model.markFailed(f.message());
-            }
-        }
-        model.markApproximate(approximate);
-        model.markAnalysed(done);
-        matricesDone.set(matricesDone.get() + done);
-    }
-
-    private void taskEnded(CheckpointModel model, TaskItemViewModel item, AbstractTask.Status status) {
-        tasks.remove(item);
-        running.remove(model, item);
-        settleIfIdle(model);
-        switch (status) {
-            case FINISHED -> {
-                model.setState("analysed");
-                // The task item may observe FINISHED before the last results batch is applied (its
-                // status is read live): count on the next UI turn, after batches already queued.
-                executors.ui().execute(() -> statusMessage.set("Analysed " + model.displayName() + ": "
-                        + model.getAnalysed() + " of " + model.matrices().size() + " matrices"));
-            }
-            case CANCELLED -> {
-                model.setState("cancelled");
-                executors.ui().execute(() -> statusMessage.set("Cancelled analysis of " + model.displayName() + " after "
-                        + model.getAnalysed() + " of " + model.matrices().size() + " matrices"));
-            }
-            default -> {
-                model.setState("stopped by an error");
-                Throwable t = item.task().failure();
-                String msg = t instanceof RankscopeException re ? re.userMessage()
-                        : model.displayName() + ": analysis stopped (" + (t == null ? "unknown error" : t.getClass().getSimpleName()
-                        + (t.getMessage() == null ? "" : ": " + t.getMessage())) + ")";
-                if (t != null && !(t instanceof RankscopeException)) {
-                    LOG.log(System.Logger.Level.ERROR, "analysis of " + model.opened().path() + " failed", t);
-                }
-                dialogs.showError("Analysis of " + model.displayName() + " stopped", msg);
-                return;
-            }
-        }
-        if (model.getFailed() > 0 && checkpoints.contains(model)) {
-            dialogs.showError("Some matrices of " + model.displayName() + " could not be analysed",
-                    model.getFailed() + " of " + model.matrices().size() + " matrices failed. First: "
-                            + model.failures().get(0));
-        }
+        return passes.settled(model);
     }
 
     /**
@@ -400,10 +203,7 @@ public final class WorkbenchViewModel {
         if (!checkpoints.remove(model)) {
             return;
         }
-        TaskItemViewModel task = running.get(model);
-        if (task != null) {
-            task.cancel();
-        }
+        passes.cancel(model);
         List<MatrixEntry> keep = selection.stream().filter(e -> !e.checkpoint().equals(model.opened().path())).toList();
         select(keep, keep.isEmpty() ? null : keep.get(keep.size() - 1));
         int removed = 0;
@@ -413,8 +213,7 @@ public final class WorkbenchViewModel {
                 removed++;
             }
         }
-        running.remove(model);
-        settleIfIdle(model);
+        passes.forget(model);
         matricesDone.set(matricesDone.get() - removed);
         matricesTotal.set(matricesTotal.get() - model.matrices().size());
         statusMessage.set("Closed " + model.displayName());
@@ -537,6 +336,31 @@ public final class WorkbenchViewModel {
     }
 
     /** Executors shared with the feature ViewModels. */
+    /**
+     * The picture exporter of this workbench: it refuses to write onto or into any open
+     * checkpoint ({@link #inputs()}).
+     */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return new dev.rankscope.views.charts.PictureExporter(dialogs, executors, this::inputs);
+    }
+
+    /** Every open checkpoint's inputs ({@link dev.rankscope.engine.io.ProtectedInputs#of}): no export writes onto or into them. */
+    public List<Path> inputs() {
+        List<Path> inputs = new ArrayList<>();
+        for (CheckpointModel cp : checkpoints) {
+            inputs.add(cp.opened().path());
+            if (cp.opened().handle() instanceof dev.rankscope.engine.tensor.TensorSource source) {
+                inputs.addAll(dev.rankscope.engine.io.ProtectedInputs.of(source));
+            }
+        }
+        return inputs;
+    }
+
+    /** The FX-side runner every feature ViewModel submits its background work through. */
+    public BackgroundRunner runner() {
+        return runner;
+    }
+
     public WorkbenchExecutors executors() {
         return executors;
     }

@@ -13,7 +13,7 @@ import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.ManualExecutor;
@@ -78,18 +78,18 @@ class BudgetViewModelTest {
         assertEquals(half.matrices(), vm.rows());
         assertTrue(half.totals().eligibleParamsAfter() <= half.totals().budgetParams());
         assertFalse(half.source().headerSha256().isEmpty(), "provenance carries the header hash");
-        Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.scope(), vm.constraints(),
+        Plan library = Allocator.plan(inputs(wb), Budget.keptFraction(0.5), vm.settings().scope(), vm.settings().constraints(),
                 StrategyParameters.defaultsFor(StrategyParameters.names().get(0)));
         assertEquals(library.totals(), half.totals(), "same numbers as the library on the same spectra");
 
-        vm.keptFractionProperty().set(0.25);
+        vm.settings().keptFractionProperty().set(0.25);
         Plan quarter = vm.getPlan();
         assertTrue(quarter.totals().paramsAfter() < half.totals().paramsAfter());
         assertTrue(quarter.totals().relativeError() > half.totals().relativeError());
 
-        vm.budgetKindProperty().set(Budget.Kind.BYTES);
-        vm.byteDTypeProperty().set(dev.rankscope.engine.tensor.DType.F32);
-        vm.bytesAmountProperty().set(4L * 100_000);
+        vm.settings().budgetKindProperty().set(Budget.Kind.BYTES);
+        vm.settings().byteDTypeProperty().set(dev.rankscope.engine.tensor.DType.F32);
+        vm.settings().bytesAmountProperty().set(4L * 100_000);
         assertTrue(vm.getPlan().totals().eligibleParamsAfter() <= 100_000);
         assertEquals(vm.getPlan().totals().paramsAfter() * 4, vm.getPlan().totals().bytesAfter());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
@@ -99,33 +99,33 @@ class BudgetViewModelTest {
     void strategyFormScopeAndConstraintsReplan() {
         WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
         BudgetViewModel vm = vm(wb);
-        vm.strategyNameProperty().set(WeLoreParameters.NAME);
-        assertEquals(WeLoreParameters.defaults(), vm.strategyProperty().get());
+        vm.settings().strategyNameProperty().set(WeLoreParameters.NAME);
+        assertEquals(WeLoreParameters.defaults(), vm.settings().strategyProperty().get());
         assertEquals(WeLoreParameters.NAME, vm.getPlan().strategyName());
         assertTrue(vm.setStrategyField("lrcDropShare", "0.3"));
         assertEquals(new WeLoreParameters(0.3), vm.getPlan().strategy());
         assertFalse(vm.setStrategyField("lrcDropShare", "1.5"), "the record rejects it");
         assertTrue(vm.messageProperty().get().contains("LRC drop share"), vm.messageProperty().get());
-        assertEquals(new WeLoreParameters(0.3), vm.strategyProperty().get());
+        assertEquals(new WeLoreParameters(0.3), vm.settings().strategyProperty().get());
 
-        vm.strategyNameProperty().set(GlobalOptimalParameters.NAME);
+        vm.settings().strategyNameProperty().set(GlobalOptimalParameters.NAME);
         assertTrue(vm.setStrategyField("objective", GlobalOptimalParameters.Objective.RAW_ENERGY));
         assertEquals(GlobalOptimalParameters.Objective.RAW_ENERGY,
                 ((GlobalOptimalParameters) vm.getPlan().strategy()).objective());
 
-        vm.moduleTypeProperty(ModuleType.LM_HEAD).set(true);
+        vm.settings().moduleTypeProperty(ModuleType.LM_HEAD).set(true);
         assertTrue(vm.getPlan().matrix("lm_head.weight").orElseThrow().eligible());
-        vm.firstLayerProperty().set(1);
-        vm.lastLayerProperty().set(2);
+        vm.settings().firstLayerProperty().set(1);
+        vm.settings().lastLayerProperty().set(2);
         for (PlannedMatrix m : vm.getPlan().matrices()) {
             if (m.layer() == 0 || m.layer() == 3) {
                 assertFalse(m.eligible(), m.id());
             }
         }
-        vm.rankMultipleProperty().set(8);
+        vm.settings().rankMultipleProperty().set(8);
         vm.getPlan().factorised().forEach(m -> assertEquals(0, m.rank() % 8, m.id()));
 
-        vm.minRankProperty().set(100_000);
+        vm.settings().minRankProperty().set(100_000);
         assertTrue(vm.messageProperty().get().contains("rank constraints need at least")
                 || vm.messageProperty().get().contains("min rank"), vm.messageProperty().get());
         assertTrue(dialogs.errors.isEmpty(), "invalid inputs stay inline");
@@ -134,13 +134,13 @@ class BudgetViewModelTest {
     @Test
     void comparesStrategiesAtTheSameBudget() {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.compareStrategies().setAll("uniform-params", "global-optimal");
+        vm.settings().compareStrategies().setAll("uniform-params", "global-optimal");
         var cmp = vm.comparisonProperty().get();
         assertNotNull(cmp);
         assertEquals(2, cmp.entries().size());
         assertTrue(cmp.entries().get(1).normalisedDiscardedEnergy() <= cmp.entries().get(0).normalisedDiscardedEnergy() + 1e-12);
         assertFalse(cmp.entries().get(0).layers().isEmpty());
-        vm.compareStrategies().clear();
+        vm.settings().compareStrategies().clear();
         assertNull(vm.comparisonProperty().get());
     }
 
@@ -148,9 +148,9 @@ class BudgetViewModelTest {
     void reconstructionPreviewUsesTheFullSvd() {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
         PlannedMatrix m = vm.getPlan().factorised().get(0);
-        vm.previewMatrixProperty().set(m);
-        ReconstructionPreview p = vm.previewProperty().get();
-        assertNotNull(p, vm.previewMessageProperty().get());
+        vm.preview().previewMatrixProperty().set(m);
+        ReconstructionPreview p = vm.preview().previewProperty().get();
+        assertNotNull(p, vm.preview().previewMessageProperty().get());
         assertEquals(m.rank(), p.rank());
         assertEquals(m.relativeError(), p.measuredError(), 1e-9, "full SVD agrees with the workbench spectrum");
         double[] o = p.original();
@@ -159,48 +159,48 @@ class BudgetViewModelTest {
         for (int i = 0; i < o.length; i++) {
             assertEquals(o[i], a[i] + r[i], 1e-12);
         }
-        vm.keptFractionProperty().set(0.9);
+        vm.settings().keptFractionProperty().set(0.9);
         PlannedMatrix again = vm.getPlan().matrix(m.id()).orElseThrow();
-        assertEquals(again.rank(), vm.previewProperty().get().rank(), "preview follows the new rank");
+        assertEquals(again.rank(), vm.preview().previewProperty().get().rank(), "preview follows the new rank");
     }
 
     @Test
     void exportsEveryFormatAndReimportsThePlan() throws Exception {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.keptFractionProperty().set(0.4);
+        vm.settings().keptFractionProperty().set(0.4);
         Plan shown = vm.getPlan();
         Path json = out.resolve("plan.json");
-        vm.export(BudgetViewModel.ExportFormat.JSON, json);
-        vm.export(BudgetViewModel.ExportFormat.CSV, out.resolve("plan.csv"));
-        vm.export(BudgetViewModel.ExportFormat.PEFT, out.resolve("adapter_config.json"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, json);
+        vm.exports().export(BudgetExportViewModel.ExportFormat.CSV, out.resolve("plan.csv"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.PEFT, out.resolve("adapter_config.json"));
         Path factorised = out.resolve("f.safetensors");
-        vm.export(BudgetViewModel.ExportFormat.FACTORISED, factorised);
+        vm.exports().export(BudgetExportViewModel.ExportFormat.FACTORISED, factorised);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(Files.exists(factorised));
-        assertTrue(vm.exportReportProperty().get().contains("verified"), vm.exportReportProperty().get());
+        assertTrue(vm.exports().exportReportProperty().get().contains("verified"), vm.exports().exportReportProperty().get());
         assertEquals(shown.matrices().size() + 1, Files.readAllLines(out.resolve("plan.csv")).size());
         assertTrue(Files.readString(out.resolve("adapter_config.json")).contains("rank_pattern"));
 
         Plan read = PlanJson.read(json);
         assertEquals(shown.totals(), read.totals());
-        vm.keptFractionProperty().set(0.8);
+        vm.settings().keptFractionProperty().set(0.8);
         assertNotEquals(shown.totals(), vm.getPlan().totals());
-        vm.importPlan(json);
+        vm.exports().importPlan(json);
         assertEquals(json, vm.importedFromProperty().get());
-        assertEquals(0.4, vm.keptFractionProperty().get(), 0);
+        assertEquals(0.4, vm.settings().keptFractionProperty().get(), 0);
         assertEquals(shown.totals(), vm.getPlan().totals());
-        vm.keptFractionProperty().set(0.5);
+        vm.settings().keptFractionProperty().set(0.5);
         assertNull(vm.importedFromProperty().get(), "a control change re-plans live again");
     }
 
     @Test
     void exportErrorsGoThroughTheDialogService() throws Exception {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.export(BudgetViewModel.ExportFormat.JSON, model.resolve("model.safetensors"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, model.resolve("model.safetensors"));
         assertEquals(1, dialogs.errors.size(), "refuses to overwrite the checkpoint");
         Path bad = out.resolve("bad.json");
         Files.writeString(bad, "{\"format\": \"rankscope-plan\", \"version\": 99}");
-        vm.importPlan(bad);
+        vm.exports().importPlan(bad);
         assertEquals(2, dialogs.errors.size());
         assertTrue(dialogs.errors.get(1).message().contains("bad.json"), dialogs.errors.get(1).message());
     }
@@ -213,8 +213,8 @@ class BudgetViewModelTest {
         BudgetViewModel vm = vm(wb);
         work.runAll();
         assertNotNull(vm.getPlan());
-        vm.keptFractionProperty().set(0.2);
-        vm.keptFractionProperty().set(0.7);
+        vm.settings().keptFractionProperty().set(0.2);
+        vm.settings().keptFractionProperty().set(0.7);
         assertTrue(vm.busyProperty().get());
         work.runAll();
         assertEquals(0.7, vm.getPlan().budget().keptFraction(), 0);

@@ -3,7 +3,7 @@ package dev.rankscope.views.compare;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchView;
@@ -84,14 +84,14 @@ class CompareJourneyTest {
         assertEquals(samples.base(), compare.viewModel().basePathProperty().get(), "the open checkpoint is the default base");
         robot.clickOn("#compare-run");
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !compare.viewModel().runningProperty().get()
-                && compare.viewModel().rows().size() == samples.adapter().modules().size());
+                && compare.viewModel().results().rows().size() == samples.adapter().modules().size());
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
 
         XYDataset before = compare.barChart().getXYPlot().getDataset();
         assertTrue(before instanceof TableXYDataset);
         int atDefault = sum(before);
-        assertEquals(compare.viewModel().totalIntrudersProperty().get(), atDefault);
+        assertEquals(compare.viewModel().results().totalIntrudersProperty().get(), atDefault);
         assertTrue(atDefault >= 1, "the planted intruder shows in the bars");
         TableView<?> table = robot.lookup("#compare-table-view").queryAs(TableView.class);
         assertEquals(samples.adapter().modules().size(), table.getItems().size());
@@ -100,13 +100,13 @@ class CompareJourneyTest {
         robot.clickOn(slider);            // a click on the track moves the thumb there
         robot.type(KeyCode.END);          // then all the way right: ε = 1
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(1.0, compare.viewModel().getParameters().epsilon(), 1e-12);
+        assertEquals(1.0, compare.viewModel().results().getParameters().epsilon(), 1e-12);
 
         XYDataset after = compare.barChart().getXYPlot().getDataset();
         assertTrue(after != before, "a new dataset is swapped in, the shown one is not mutated");
         int atOne = sum(after);
         assertTrue(atOne > atDefault, "ε = 1 flags more vectors: " + atOne + " vs " + atDefault);
-        assertEquals(compare.viewModel().totalIntrudersProperty().get(), atOne);
+        assertEquals(compare.viewModel().results().totalIntrudersProperty().get(), atOne);
         assertEquals(atDefault, sum(before), "the old dataset was left untouched");
     }
 }

@@ -65,7 +65,7 @@ class CompareViewModelTest {
     }
 
     private CompareRow row(CompareViewModel vm, String name) {
-        return vm.rows().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+        return vm.results().rows().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
     }
 
     @Test
@@ -75,8 +75,8 @@ class CompareViewModelTest {
 
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertFalse(vm.runningProperty().get());
-        assertEquals(IntruderParameters.DEFAULT, vm.getParameters());
-        assertEquals(samples.adapter().modules().size(), vm.rows().size(), "only the adapted matrices are compared");
+        assertEquals(IntruderParameters.DEFAULT, vm.results().getParameters());
+        assertEquals(samples.adapter().modules().size(), vm.results().rows().size(), "only the adapted matrices are compared");
         CompareRow hit = row(vm, planted());
         assertEquals(1, hit.layer());
         assertEquals("q", hit.module());
@@ -86,19 +86,19 @@ class CompareViewModelTest {
         assertTrue(hit.deltaEffectiveRank() >= 1 && hit.deltaEffectiveRank() <= SampleCheckpoints.LORA_RANK + 1e-9,
                 "ΔW = s·B·A has rank ≤ r: " + hit.deltaEffectiveRank());
         // the bar chart's stack for layer 1 / q holds the planted intruder
-        LayerIntruderCounts counts = vm.layerCountsProperty().get();
+        LayerIntruderCounts counts = vm.results().layerCountsProperty().get();
         int layer1 = counts.layers().indexOf(1);
         int q = counts.modules().indexOf(ModuleType.Q);
         assertTrue(layer1 >= 0 && q >= 0, counts.toString());
         assertTrue(counts.count(q, layer1) >= 1);
-        assertEquals(vm.totalIntrudersProperty().get(), counts.total());
-        assertEquals(vm.getReport().total(vm.getParameters()), vm.totalIntrudersProperty().get());
+        assertEquals(vm.results().totalIntrudersProperty().get(), counts.total());
+        assertEquals(vm.results().getReport().total(vm.results().getParameters()), vm.results().totalIntrudersProperty().get());
         // the heatmap shows the matrix with the most intruders: the planted one
-        IntruderMatrixResult shown = vm.selectedProperty().get();
+        IntruderMatrixResult shown = vm.results().selectedProperty().get();
         assertEquals(planted(), shown.name().id());
-        assertEquals(shown.overlapCols(), vm.heatmapColumnsMaxProperty().get());
-        assertTrue(vm.heatmapColumnsProperty().get() <= shown.overlapCols());
-        assertTrue(vm.messageProperty().get().startsWith("Compared " + vm.rows().size() + " matrix pairs"), vm.messageProperty().get());
+        assertEquals(shown.overlapCols(), vm.results().heatmapColumnsMaxProperty().get());
+        assertTrue(vm.results().heatmapColumnsProperty().get() <= shown.overlapCols());
+        assertTrue(vm.messageProperty().get().startsWith("Compared " + vm.results().rows().size() + " matrix pairs"), vm.messageProperty().get());
         assertTrue(vm.pairingSummaryProperty().get().contains("changed by the adapter"));
         assertTrue(workbench.tasks().isEmpty(), "the finished comparison leaves the task panel");
     }
@@ -107,36 +107,36 @@ class CompareViewModelTest {
     void draggingEpsilonAndKRecountsFromCachedCosinesWithoutAnySvd() {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
         int svdCalls = backend.calls.get();
-        assertTrue(svdCalls >= 3 * vm.rows().size(), "two SVDs and ΔW's spectrum per pair: " + svdCalls);
-        int atDefault = vm.totalIntrudersProperty().get();
-        LayerIntruderCounts before = vm.layerCountsProperty().get();
+        assertTrue(svdCalls >= 3 * vm.results().rows().size(), "two SVDs and ΔW's spectrum per pair: " + svdCalls);
+        int atDefault = vm.results().totalIntrudersProperty().get();
+        LayerIntruderCounts before = vm.results().layerCountsProperty().get();
 
         // drag ε up through many values, as a slider does
         for (double e = 0.5; e <= 0.99; e += 0.01) {
-            vm.epsilonProperty().set(e);
+            vm.results().epsilonProperty().set(e);
         }
-        int high = vm.totalIntrudersProperty().get();
+        int high = vm.results().totalIntrudersProperty().get();
         assertTrue(high > atDefault, "ε 0.99 flags more vectors than ε 0.5: " + high + " vs " + atDefault);
-        assertNotEquals(before, vm.layerCountsProperty().get(), "the bar chart gets new stacks");
-        double eps = vm.getParameters().epsilon();
-        assertEquals(vm.epsilonProperty().get(), eps);
+        assertNotEquals(before, vm.results().layerCountsProperty().get(), "the bar chart gets new stacks");
+        double eps = vm.results().getParameters().epsilon();
+        assertEquals(vm.results().epsilonProperty().get(), eps);
         int expected = 0;
-        for (IntruderMatrixResult r : vm.getReport().matrices()) {
+        for (IntruderMatrixResult r : vm.results().getReport().matrices()) {
             for (double cj : r.maxCosine(10)) {
                 expected += cj < eps ? 1 : 0;
             }
         }
         assertEquals(expected, high, "counts are #{j < k : c_j < ε} from the cached c_j");
 
-        vm.epsilonProperty().set(0);
-        assertEquals(0, vm.totalIntrudersProperty().get(), "ε = 0 flags nothing");
-        vm.epsilonProperty().set(0.5);
-        assertEquals(atDefault, vm.totalIntrudersProperty().get());
-        vm.kProperty().set(1);
+        vm.results().epsilonProperty().set(0);
+        assertEquals(0, vm.results().totalIntrudersProperty().get(), "ε = 0 flags nothing");
+        vm.results().epsilonProperty().set(0.5);
+        assertEquals(atDefault, vm.results().totalIntrudersProperty().get());
+        vm.results().kProperty().set(1);
         assertEquals(1, row(vm, planted()).intruders(), "the planted intruder is rank 1");
-        vm.kProperty().set(100);
-        assertEquals(100, vm.getParameters().k());
-        assertTrue(vm.totalIntrudersProperty().get() >= row(vm, planted()).intruders());
+        vm.results().kProperty().set(100);
+        assertEquals(100, vm.results().getParameters().k());
+        assertTrue(vm.results().totalIntrudersProperty().get() >= row(vm, planted()).intruders());
 
         assertEquals(svdCalls, backend.calls.get(), "changing k and ε must not decompose anything");
     }
@@ -144,27 +144,27 @@ class CompareViewModelTest {
     @Test
     void outOfRangeKnobsAreClampedNotRejected() {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
-        vm.kProperty().set(500);
-        assertEquals(IntruderParameters.K_MAX, vm.getParameters().k());
-        vm.epsilonProperty().set(1.7);
-        assertEquals(1.0, vm.getParameters().epsilon());
+        vm.results().kProperty().set(500);
+        assertEquals(IntruderParameters.K_MAX, vm.results().getParameters().k());
+        vm.results().epsilonProperty().set(1.7);
+        assertEquals(1.0, vm.results().getParameters().epsilon());
         assertTrue(dialogs.errors.isEmpty());
     }
 
     @Test
     void exportsJsonAndCsvAtTheCurrentParameters() throws Exception {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
-        vm.epsilonProperty().set(0.6);
+        vm.results().epsilonProperty().set(0.6);
         Path json = out.resolve("intruders.json");
         Path csv = out.resolve("intruders.csv");
-        vm.exportJson(json);
-        vm.exportCsv(csv);
+        vm.exports().exportJson(json);
+        vm.exports().exportCsv(csv);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals("rankscope-intruders", root.get("format").asText());
         assertEquals(0.6, root.get("epsilon").asDouble(), 1e-12);
-        assertEquals(vm.totalIntrudersProperty().get(), root.get("total").asInt());
-        assertEquals(vm.rows().size(), root.get("matrices").size());
-        assertEquals(vm.rows().size() + 1, Files.readAllLines(csv).size());
+        assertEquals(vm.results().totalIntrudersProperty().get(), root.get("total").asInt());
+        assertEquals(vm.results().rows().size(), root.get("matrices").size());
+        assertEquals(vm.results().rows().size() + 1, Files.readAllLines(csv).size());
         assertTrue(vm.messageProperty().get().startsWith("Wrote CSV"));
         assertTrue(dialogs.errors.isEmpty());
     }
@@ -174,7 +174,7 @@ class CompareViewModelTest {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
         Path input = samples.base().resolve("model.safetensors");
         byte[] before = Files.readAllBytes(input);
-        vm.exportJson(input);
+        vm.exports().exportJson(input);
         assertEquals(1, dialogs.errors.size());
         assertTrue(dialogs.errors.get(0).message().contains("model.safetensors"), dialogs.errors.get(0).message());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
@@ -183,13 +183,13 @@ class CompareViewModelTest {
     @Test
     void mitigationWritesAMergedCheckpointWithTheIntruderScaled() {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
-        vm.lambdaProperty().set(0.5);
+        vm.exports().lambdaProperty().set(0.5);
         Path target = out.resolve("mitigated.safetensors");
-        vm.exportMitigated(target);
+        vm.exports().exportMitigated(target);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(Files.isRegularFile(target));
         assertTrue(vm.messageProperty().get().contains("scaled by λ = 0.5"), vm.messageProperty().get());
-        assertFalse(vm.mitigatingProperty().get());
+        assertFalse(vm.exports().mitigatingProperty().get());
         try (TensorSource written = Checkpoints.open(target)) {
             double[] w = written.readDouble(planted());
             assertNotNull(w);
@@ -213,10 +213,10 @@ class CompareViewModelTest {
         CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(() -> backend));
         vm.compare(samples.base(), samples.lora());
         tasks.runAll(); // the comparison
-        assertFalse(vm.rows().isEmpty());
+        assertFalse(vm.results().rows().isEmpty());
         Path target = out.resolve("cancelled.safetensors");
-        vm.exportMitigated(target);
-        assertTrue(vm.mitigatingProperty().get());
+        vm.exports().exportMitigated(target);
+        assertTrue(vm.exports().mitigatingProperty().get());
         assertEquals(1, workbench.tasks().size(), "the export shows in the task panel");
         workbench.tasks().get(0).cancel(); // the panel's Cancel button
         tasks.runAll();
@@ -240,7 +240,7 @@ class CompareViewModelTest {
         tasks.runAll();
         assertFalse(vm.runningProperty().get());
         assertTrue(workbench.tasks().isEmpty());
-        assertTrue(vm.rows().isEmpty());
+        assertTrue(vm.results().rows().isEmpty());
         assertEquals(0, backend.calls.get(), "cancelled before the first pair: nothing decomposed");
         assertTrue(vm.messageProperty().get().startsWith("Cancelled"));
     }
@@ -254,7 +254,7 @@ class CompareViewModelTest {
         assertEquals(1, dialogs.errors.size(), dialogs.errors.toString());
         assertTrue(dialogs.errors.get(0).message().contains("no-such-adapter"), dialogs.errors.get(0).message());
         assertFalse(vm.runningProperty().get());
-        assertTrue(vm.rows().isEmpty());
+        assertTrue(vm.results().rows().isEmpty());
     }
 
     @Test
@@ -263,7 +263,7 @@ class CompareViewModelTest {
                 new EngineCompareServices(() -> backend));
         vm.compare(samples.base(), samples.finetuned());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
-        assertTrue(vm.rows().size() > samples.adapter().modules().size(), "every paired matrix: " + vm.rows().size());
+        assertTrue(vm.results().rows().size() > samples.adapter().modules().size(), "every paired matrix: " + vm.results().rows().size());
         assertTrue(vm.pairingNotes().isEmpty(), vm.pairingNotes().toString());
     }
 
@@ -273,9 +273,9 @@ class CompareViewModelTest {
                 new EngineCompareServices(() -> backend));
         vm.dropped(java.util.List.of(samples.base()));
         assertEquals(samples.base(), vm.basePathProperty().get());
-        assertTrue(vm.rows().isEmpty());
+        assertTrue(vm.results().rows().isEmpty());
         vm.dropped(java.util.List.of(samples.lora()));
         assertEquals(samples.lora(), vm.tunedPathProperty().get());
-        assertEquals(samples.adapter().modules().size(), vm.rows().size());
+        assertEquals(samples.adapter().modules().size(), vm.results().rows().size());
     }
 }

@@ -53,7 +53,7 @@ class BudgetJourneyTest extends SampleJourney {
         javafx.scene.control.Slider slider = robot.lookup("#budget-slider").queryAs(javafx.scene.control.Slider.class);
         double fractionBefore = slider.getValue();
         robot.drag(slider.lookup(".thumb")).moveBy(-slider.getWidth() / 3, 0).drop();   // to about 20 %
-        double fraction = window.budget.viewModel().keptFractionProperty().get();
+        double fraction = window.budget.viewModel().settings().keptFractionProperty().get();
         assertTrue(fraction < fractionBefore - 0.1 && fraction > 0.05, "dragged left: " + fractionBefore + " → " + fraction);
         waitUntil(() -> window.budget.viewModel().getPlan() != before && keptParams(table) < paramsBefore);
         assertEquals(rows, table.getItems().size(), "the same matrices");

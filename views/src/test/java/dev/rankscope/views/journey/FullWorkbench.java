@@ -9,7 +9,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -47,7 +47,7 @@ final class FullWorkbench {
         view.addTab(learn);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
-                compare.viewModel().reportProperty(), compare.viewModel().parametersProperty());
+                compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         view.install(stage);
         stage.setWidth(1280);
         stage.setHeight(800);

@@ -1,7 +1,6 @@
 package dev.rankscope.tests.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,7 +197,7 @@ class InterruptCliTest {
                 return new String(bytes, StandardCharsets.UTF_8).trim().endsWith("</html>");
             }
             if (n.endsWith(".safetensors")) {
-                try (TensorSource src = Checkpoints.open(f)) {
+                try (TensorSource src = dev.rankscope.engine.io.SafetensorsSource.openFile(f)) {
                     for (var t : src.tensors()) {
                         src.readDouble(t.name());
                     }

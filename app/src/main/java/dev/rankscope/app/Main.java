@@ -13,12 +13,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
         var subcommands = RankscopeCli.commandLine(new java.io.PrintWriter(System.out, true),
                 new java.io.PrintWriter(System.err, true)).getSubcommands().keySet();
         if (WorkbenchLauncher.isGuiInvocation(args, subcommands)) {
             WorkbenchLauncher.launch(args);
             return;
         }
-        System.exit(RankscopeCli.execute(args));
+        int code = RankscopeCli.execute(args);
+        Interrupts.holdIfInterrupted();
+        System.exit(code);
     }
 }

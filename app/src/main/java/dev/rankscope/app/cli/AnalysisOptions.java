@@ -26,6 +26,11 @@ final class AnalysisOptions {
     @Option(names = "--no-cache", description = "Neither read nor write the on-disk spectrum cache.")
     boolean noCache;
 
+    @Option(names = "--cache-limit", paramLabel = "SIZE",
+            description = "Size limit of the spectrum cache, e.g. 2G or 500M; least recently used entries are "
+                    + "removed beyond it. Default: $RANKSCOPE_CACHE_LIMIT, else 2G.")
+    String cacheLimit;
+
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
@@ -76,8 +81,9 @@ final class AnalysisOptions {
         return new AnalysisParameters(mode, Double.NaN, minEvals);
     }
 
-    /** The analysis job in the real environment, with {@link #memory}. */
+    /** The analysis job in the real environment, with {@link #memory} and the cache limit. */
     AnalyzeJob job() {
-        return new AnalyzeJob(AnalyzeJob.Environment.defaults().withMemory(memory));
+        return new AnalyzeJob(AnalyzeJob.Environment.defaults().withMemory(memory)
+                .withCacheLimit(CliOptions.cacheLimit(cacheLimit)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rankscope.app.cli;
 
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.task.AbstractTask;
 import picocli.CommandLine;
 
 /**
@@ -10,6 +11,10 @@ import picocli.CommandLine;
 final class CliErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (ex instanceof AbstractTask.CancelledException) {
+            cl.getErr().println("rankscope: interrupted");
+            return RankscopeCli.EXIT_INTERRUPTED;
+        }
         if (ex instanceof RankscopeException re) {
             cl.getErr().println("rankscope: " + re.userMessage());
             debug(ex, cl);

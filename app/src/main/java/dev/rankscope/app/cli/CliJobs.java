@@ -19,7 +19,8 @@ final class CliJobs {
 
     static <R> R run(JobTask<R> task, PrintWriter err, boolean quiet, Predicate<String> loud) {
         task.addNoteListener(note -> {
-            if (!quiet || loud.test(note)) {
+            // a damaged cache entry is said even with --quiet: the user should know the cache was repaired
+            if (!quiet || loud.test(note) || note.startsWith("cache entry for ")) {
                 err.println("rankscope: " + note);
             }
         });

@@ -1,6 +1,7 @@
 package dev.rankscope.app.cli;
 
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.spectrum.Precision;
 
@@ -54,5 +55,21 @@ final class CliOptions {
             throw new BadOptionException("--threads must be 0 (automatic) or positive");
         }
         return requested == 0 ? dev.rankscope.engine.spectrum.SpectrumTask.defaultParallelism() : requested;
+    }
+
+    /**
+     * The spectrum cache's size limit: {@code --cache-limit}, else {@code $RANKSCOPE_CACHE_LIMIT},
+     * else {@link SpectrumCache#DEFAULT_MAX_BYTES}; a bad value is a one-line error naming its source.
+     */
+    static long cacheLimit(String option) {
+        String text = option != null ? option : System.getenv(SpectrumCache.LIMIT_ENV);
+        if (text == null || text.isBlank()) {
+            return SpectrumCache.DEFAULT_MAX_BYTES;
+        }
+        try {
+            return SpectrumCache.parseSize(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadOptionException((option != null ? "--cache-limit" : SpectrumCache.LIMIT_ENV) + ": " + e.getMessage());
+        }
     }
 }

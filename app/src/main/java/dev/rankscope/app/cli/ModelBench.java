@@ -112,7 +112,7 @@ final class ModelBench {
                 if (filter != null) {
                     refs = refs.stream().filter(r -> filter.matcher(r.id()).find()).toList();
                 }
-                identity = FileIdentity.of(source.files());
+                identity = source.identity();
                 err.println("rankscope bench: " + refs.size() + " matrices; engine " + backend.info().describe()
                         + "; " + parallelism + " workers");
                 collector = new AnalysisCollector(refs);
@@ -144,7 +144,7 @@ final class ModelBench {
             int replayed;
             try (TensorSource again = Checkpoints.open(dir)) {
                 AnalysisCollector second = new AnalysisCollector(refs);
-                List<MatrixRef> misses = CachedAnalysis.replayHits(cache, FileIdentity.of(again.files()), again,
+                List<MatrixRef> misses = CachedAnalysis.replayHits(cache, again.identity(), again,
                         refs, refs, Precision.F64, AnalysisParameters.DEFAULT, second);
                 replayed = refs.size() - misses.size();
             }
@@ -200,8 +200,6 @@ final class ModelBench {
                 }
             }
             return collector.failures().isEmpty() ? 0 : 1;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             try {
                 cache.clear();

@@ -25,6 +25,9 @@ public final class RankscopeCli implements Runnable {
      */
     public static final int EXIT_FAILED_MATRICES = 1;
 
+    /** Exit code of a run ended by Ctrl-C (SIGINT, 128 + 2); SIGTERM ends with 143 (see {@code Interrupts}). */
+    public static final int EXIT_INTERRUPTED = 130;
+
     /** {@code exitCodeList} entries of the commands that analyse matrices (see {@link MatrixFailures}). */
     static final String EXIT_HEADING = "%nExit codes:%n";
     static final String EXIT_0 = "0:every selected matrix was analysed and the outputs were written";

@@ -44,16 +44,27 @@ public final class AnalyzeJob implements Job<AnalyzeParameters, AnalyzeResult> {
      * @param cacheFolder spectrum cache folder for runs with {@code useCache}, or null for none
      * @param memory      memory admission control, or null for the runtime's
      * @param clock       stamps the analysis
+     * @param cacheLimit  size limit of the spectrum cache in bytes
      */
     public record Environment(Function<Backends.Preference, SvdBackend> backends, Path cacheFolder, MemoryBudget memory,
-                              Clock clock) {
-        /** The real engine, the default cache folder, the runtime's memory, the system clock. */
+                              Clock clock, long cacheLimit) {
+        /** With the configured cache limit ({@link SpectrumCache#configuredLimit()}). */
+        public Environment(Function<Backends.Preference, SvdBackend> backends, Path cacheFolder, MemoryBudget memory,
+                           Clock clock) {
+            this(backends, cacheFolder, memory, clock, SpectrumCache.configuredLimit());
+        }
+
+        /** The real engine, the default cache folder and limit, the runtime's memory, the system clock. */
         public static Environment defaults() {
             return new Environment(Backends::select, SpectrumCache.defaultDir(), null, Clock.systemUTC());
         }
 
         public Environment withMemory(MemoryBudget newMemory) {
-            return new Environment(backends, cacheFolder, newMemory, clock);
+            return new Environment(backends, cacheFolder, newMemory, clock, cacheLimit);
+        }
+
+        public Environment withCacheLimit(long newLimit) {
+            return new Environment(backends, cacheFolder, memory, clock, newLimit);
         }
     }
 
@@ -86,7 +97,13 @@ public final class AnalyzeJob implements Job<AnalyzeParameters, AnalyzeResult> {
     /** The engine settings of {@code parameters} in this environment. */
     public SpectraTask.Engine engine(SvdBackend backend, AnalyzeParameters parameters) {
         return new SpectraTask.Engine(backend, parameters.precision(), parameters.parallelism(),
-                parameters.useCache() ? environment.cacheFolder() : null, environment.memory(), parameters.metrics());
+                parameters.useCache() ? environment.cacheFolder() : null, environment.memory(), parameters.metrics(),
+                environment.cacheLimit());
+    }
+
+    /** The spectrum cache size limit of this environment, in bytes. */
+    public long cacheLimit() {
+        return environment.cacheLimit();
     }
 
     /** The spectrum cache folder of this environment (null: none). */

@@ -20,7 +20,6 @@ import dev.rankscope.engine.spectrum.MemoryBudget;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.tensor.TensorSource;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -49,9 +48,10 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
      * @param cacheFolder spectrum cache folder ({@link SpectrumCache#defaultDir()}), or null for none
      * @param memory      memory admission control, or null for the runtime's ({@link MemoryBudget#fromRuntime()})
      * @param metrics     how spectra become metrics (MP fit mode, min_evals; SPEC §2)
+     * @param cacheLimit  size limit of the cache in bytes (least recently used entries are evicted)
      */
     public record Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory,
-                         AnalysisParameters metrics) {
+                         AnalysisParameters metrics, long cacheLimit) {
         public Engine {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(precision, "precision");
@@ -59,16 +59,34 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
                 throw new IllegalArgumentException("parallelism must be ≥ 1, got " + parallelism);
             }
             metrics = metrics == null ? AnalysisParameters.DEFAULT : metrics;
+            if (cacheLimit <= 0) {
+                throw new IllegalArgumentException("cache limit must be positive, got " + cacheLimit);
+            }
         }
 
-        /** These settings with the default metrics ({@link AnalysisParameters#DEFAULT}). */
+        /** These settings with the default metrics and the configured cache limit ({@link SpectrumCache#configuredLimit()}). */
         public Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory) {
-            this(backend, precision, parallelism, cacheFolder, memory, AnalysisParameters.DEFAULT);
+            this(backend, precision, parallelism, cacheFolder, memory, AnalysisParameters.DEFAULT, SpectrumCache.configuredLimit());
         }
 
-        /** The spectrum cache in {@link #cacheFolder()}, keyed by {@link #cacheVersion}; null without a folder. */
-        public SpectrumCache cache() {
-            return cacheFolder == null ? null : new SpectrumCache(cacheFolder, cacheVersion(backend));
+        /** These settings with the configured cache limit. */
+        public Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory,
+                      AnalysisParameters metrics) {
+            this(backend, precision, parallelism, cacheFolder, memory, metrics, SpectrumCache.configuredLimit());
+        }
+
+        /** These settings with the default metrics. */
+        public Engine(SvdBackend backend, Precision precision, int parallelism, Path cacheFolder, MemoryBudget memory,
+                      long cacheLimit) {
+            this(backend, precision, parallelism, cacheFolder, memory, AnalysisParameters.DEFAULT, cacheLimit);
+        }
+
+        /**
+         * The spectrum cache in {@link #cacheFolder()}, keyed by {@link #cacheVersion}, reporting
+         * damaged entries to {@code notes}; null without a folder.
+         */
+        public SpectrumCache cache(java.util.function.Consumer<String> notes) {
+            return cacheFolder == null ? null : new SpectrumCache(cacheFolder, cacheVersion(backend), cacheLimit, notes);
         }
     }
 
@@ -96,7 +114,7 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
         this.all = List.copyOf(all);
         this.selected = List.copyOf(selected);
         this.engine = engine;
-        this.cache = engine.cache();
+        this.cache = engine.cache(this::note);
         this.listener = listener;
         this.clock = clock;
     }
@@ -115,11 +133,11 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
         return cache != null && identity != null && cache.get(identity, ref, precision).isPresent();
     }
 
-    /** The identity of {@code source}'s files the cache is keyed by. */
+    /** The identity of {@code source}'s files the cache is keyed by: as recorded when they were opened. */
     public static FileIdentity identity(TensorSource source) {
         try {
-            return FileIdentity.of(source.files());
-        } catch (IOException e) {
+            return source.identity();
+        } catch (java.io.UncheckedIOException e) {
             throw new RankscopeException("Cannot read the file dates of " + source.path().getFileName() + ".",
                     source.path() + ": " + e.getMessage(), e);
         }

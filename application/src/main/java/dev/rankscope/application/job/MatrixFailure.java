@@ -2,8 +2,14 @@ package dev.rankscope.application.job;
 
 import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.intruders.IntruderReport;
+import dev.rankscope.engine.tensor.CheckpointFormatException;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -30,9 +36,26 @@ public record MatrixFailure(String id, String reason) {
         return "failed: " + (named ? reason : id + ": " + reason);
     }
 
-    /** The failures an {@link AnalysisCollector} gathered, in report order. */
+    /**
+     * The failures an {@link AnalysisCollector} gathered, in report order — except that the
+     * matrices of a file that changed during the run ({@link CheckpointFormatException.Category#CHANGED})
+     * become one failure naming the file and how many matrices it cost, listed last.
+     */
     public static List<MatrixFailure> ofAnalysis(List<AnalysisCollector.Failure> failures) {
-        return failures.stream().map(f -> new MatrixFailure(f.ref().id(), f.error().userMessage())).toList();
+        List<MatrixFailure> out = new ArrayList<>();
+        Map<Path, Integer> changed = new LinkedHashMap<>();
+        Map<Path, String> changedMessage = new HashMap<>();
+        for (AnalysisCollector.Failure f : failures) {
+            if (f.error() instanceof CheckpointFormatException cfe && cfe.category() == CheckpointFormatException.Category.CHANGED) {
+                changed.merge(cfe.file(), 1, Integer::sum);
+                changedMessage.putIfAbsent(cfe.file(), cfe.userMessage());
+            } else {
+                out.add(new MatrixFailure(f.ref().id(), f.error().userMessage()));
+            }
+        }
+        changed.forEach((file, n) -> out.add(new MatrixFailure(String.valueOf(file.getFileName()),
+                changedMessage.get(file) + " (" + n + (n == 1 ? " matrix)" : " matrices)"))));
+        return out;
     }
 
     /** The pairs of an intruder comparison that failed. */

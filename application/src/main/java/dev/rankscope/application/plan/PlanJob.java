@@ -101,7 +101,7 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                 List<MatrixRef> whole = listing.matrices().stream().filter(PlanJob::budgeted).toList();
                 AnalyzeResult analysis = runStep(analyze.spectra(source, listing.matrices(), whole,
                         new SpectraTask.Engine(backend, Precision.F64, p.parallelism(),
-                                p.useCache() ? analyze.cacheFolder() : null, analyze.memory()), null));
+                                p.useCache() ? analyze.cacheFolder() : null, analyze.memory(), analyze.cacheLimit()), null));
                 List<AllocationInput> allocation = new ArrayList<>();
                 for (MatrixAnalysis a : analysis.analysis().matrices()) {
                     allocation.add(AllocationInput.from(a));

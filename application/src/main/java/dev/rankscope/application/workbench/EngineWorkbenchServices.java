@@ -91,7 +91,8 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
 
     private synchronized SpectrumCache spectrumCache() {
         if (cache == null && cacheFolder != null) {
-            cache = new SpectrumCache(cacheFolder, SpectraTask.cacheVersion(backend()));
+            cache = new SpectrumCache(cacheFolder, SpectraTask.cacheVersion(backend()), SpectrumCache.configuredLimit(),
+                    note -> { }); // damaged entries are recomputed; the exact pass (SpectraTask) reports them
         }
         return cache;
     }

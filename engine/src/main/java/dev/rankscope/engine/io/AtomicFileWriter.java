@@ -5,15 +5,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers see either the old content or the complete new content, never
@@ -22,6 +26,11 @@ import java.util.List;
  * {@link StandardCopyOption#ATOMIC_MOVE} (falling back to {@link StandardCopyOption#REPLACE_EXISTING}
  * where the file system cannot move atomically). If the body throws — including a cancellation
  * exception — the temporary file is deleted and the target is untouched.
+ *
+ * <p>Temporary files are named {@code .<target>.<pid>-<start>.<random>.rankscope-tmp} and
+ * registered with {@link TempFiles}: an interrupt (signal) deletes them, and every write (and
+ * {@link #checkWritable}) first removes those a killed process left in the target's folder.
+ * Failures keep the operating system's reason in the one-line message ({@link #reason}).
  *
  * <p>Every export (safetensors, plan JSON, CSV, PEFT config) goes through this class. The writer
  * refuses to replace any path listed as a protected input (the checkpoint being analysed), by
@@ -44,6 +53,8 @@ public final class AtomicFileWriter {
     }
 
     private static final String TEMP_SUFFIX = ".rankscope-tmp";
+    /** Temporary files of versions before the writer token: {@code .<out>.<random digits>.rankscope-tmp}. */
+    private static final Pattern LEGACY_TEMP = Pattern.compile("\\..+\\.\\d+\\.rankscope-tmp");
 
     private final List<Path> protectedInputs;
 
@@ -75,11 +86,14 @@ public final class AtomicFileWriter {
         Path tmp;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", TEMP_SUFFIX);
+            TempFiles.removeStale(dir, TEMP_SUFFIX, LEGACY_TEMP);
+            tmp = TempFiles.create(dir, "." + abs.getFileName() + ".", TEMP_SUFFIX);
             shareable(tmp);
+        } catch (TempFiles.ShuttingDownException e) {
+            throw interrupted(target, e);
         } catch (IOException e) {
             throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO,
-                    "cannot create a temporary file in " + dir, e);
+                    "cannot create a temporary file in " + dir + ": " + reason(e), e);
         }
         boolean moved = false;
         try {
@@ -88,15 +102,72 @@ public final class AtomicFileWriter {
                 ch.force(true);
             }
             makeReadable(tmp);
-            move(tmp, abs);
+            TempFiles.commit(tmp, abs);
             moved = true;
+        } catch (TempFiles.ShuttingDownException e) {
+            throw interrupted(target, e);
         } catch (IOException e) {
-            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO, "write failed", e);
+            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO, "write failed: " + reason(e), e);
         } finally {
             if (!moved) {
-                deleteQuietly(tmp);
+                TempFiles.discard(tmp);
             }
         }
+    }
+
+    /**
+     * Fails fast, before hours of computing, when {@code target} could not be written: checks
+     * {@link #checkAllowed}, creates the missing parent folders, removes stale temporary files a
+     * killed run left there ({@link TempFiles#removeStale}) and creates and deletes one temporary
+     * file in the folder. The existing target, if any, is not touched.
+     *
+     * @throws CheckpointWriteException REFUSED as {@link #checkAllowed}; IO naming the folder and the
+     *                                  reason ("read-only file system", "permission denied", …)
+     */
+    public void checkWritable(Path target) {
+        checkAllowed(target);
+        Path dir = target.toAbsolutePath().normalize().getParent();
+        try {
+            Files.createDirectories(dir);
+            TempFiles.removeStale(dir, TEMP_SUFFIX, LEGACY_TEMP);
+            TempFiles.discard(TempFiles.create(dir, "." + target.getFileName() + ".", TEMP_SUFFIX));
+        } catch (TempFiles.ShuttingDownException e) {
+            throw interrupted(target, e);
+        } catch (IOException e) {
+            throw new CheckpointWriteException(target, CheckpointWriteException.Reason.IO,
+                    "cannot write in " + dir + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * The reason of a file-system failure in the words the operating system uses, lower case:
+     * "no space left on device", "read-only file system", "too many open files", "permission
+     * denied", …; the exception's class name when it carries no reason.
+     */
+    public static String reason(IOException e) {
+        String r = null;
+        if (e instanceof FileSystemException fse) {
+            r = fse.getReason();
+            if (r == null && e instanceof AccessDeniedException) {
+                r = "permission denied";
+            } else if (r == null && e instanceof NoSuchFileException) {
+                r = "no such file or folder";
+            } else if (r == null && e instanceof FileAlreadyExistsException) {
+                r = "a file of that name already exists";
+            }
+        } else {
+            r = e.getMessage();
+        }
+        if (r == null || r.isBlank()) {
+            r = e.getClass().getSimpleName();
+        }
+        return r.length() > 1 && Character.isUpperCase(r.charAt(0)) && Character.isLowerCase(r.charAt(1))
+                ? Character.toLowerCase(r.charAt(0)) + r.substring(1) : r;
+    }
+
+    private static CheckpointWriteException interrupted(Path target, IOException e) {
+        return new CheckpointWriteException(target, CheckpointWriteException.Reason.IO,
+                "not written: the run was interrupted", e);
     }
 
     /**
@@ -191,19 +262,4 @@ public final class AtomicFileWriter {
         }
     }
 
-    private static void move(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // best effort: the temp file has a recognisable suffix
-        }
-    }
 }

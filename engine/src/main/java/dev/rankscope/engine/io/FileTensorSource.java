@@ -1,5 +1,6 @@
 package dev.rankscope.engine.io;
 
+import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
 import dev.rankscope.engine.tensor.DType;
@@ -22,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * files (safetensors, GGUF, NumPy, zip-stored PyTorch storages, ONNX raw_data/external data).
  * A subclass parses its header, then describes each tensor by a {@link Location}; this class
  * does the reading and decoding with positional reads (no whole-file mapping, files over 2 GB
- * work, nothing is written). Readers with strided views override {@link #readElements}.
+ * work, nothing is written). Files are opened on demand and at most {@link #MAX_OPEN_FILES} stay
+ * open ({@link ChannelPool}). Each file's identity is recorded when its tensors are registered;
+ * {@link #verifyUnchanged} and every (re)opening compare against it, so a file replaced or
+ * rewritten during a run is reported ({@link Category#CHANGED}) instead of read. Readers with strided views override {@link #readElements}.
  *
  * <p>Thread-safe for concurrent reads: {@link FileChannel#read(ByteBuffer, long)} is positional.
  */
@@ -40,8 +44,16 @@ public abstract class FileTensorSource implements TensorSource {
 
     private static final int CHUNK_BYTES = 1 << 22;
 
+    /**
+     * Files kept open at once per source (least recently used closed first), whatever the shard
+     * count: a 2,000-shard checkpoint then needs a handful of descriptors, not 2,000.
+     */
+    public static final int MAX_OPEN_FILES = 16;
+
     private final Path path;
-    private final Map<Path, FileChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelPool channels = new ChannelPool(MAX_OPEN_FILES);
+    /** Each file's {@link FileIdentity#part} when first registered (at open). */
+    private final Map<Path, String> stamps = new ConcurrentHashMap<>();
     private final Map<String, TensorInfo> infos = new LinkedHashMap<>();
     private final Map<String, Location> locations = new LinkedHashMap<>();
 
@@ -56,6 +68,49 @@ public abstract class FileTensorSource implements TensorSource {
                     "tensor name '" + info.name() + "' appears twice");
         }
         locations.put(info.name(), location);
+        stamps.computeIfAbsent(location.file(), FileTensorSource::stampOrEmpty);
+    }
+
+    /**
+     * The identity of {@link #files()} as recorded when this source was opened (files the
+     * source does not read tensor data from, e.g. an index, are recorded on first call).
+     */
+    @Override
+    public FileIdentity identity() {
+        List<String> parts = new java.util.ArrayList<>();
+        for (Path f : files()) {
+            parts.add(stamps.computeIfAbsent(f, FileTensorSource::stampOrEmpty));
+        }
+        return new FileIdentity(parts);
+    }
+
+    /**
+     * Checks the file holding {@code name} against its identity recorded at open.
+     *
+     * @throws CheckpointFormatException CHANGED naming the file when it was rewritten, replaced or removed
+     */
+    @Override
+    public void verifyUnchanged(String name) {
+        Path file = location(name).file();
+        String recorded = stamps.get(file);
+        String now = stampOrEmpty(file);
+        if (recorded == null || !recorded.equals(now)) {
+            throw changed(file, now.isEmpty() ? "was removed" : "was rewritten or replaced");
+        }
+    }
+
+    /** The CHANGED failure for {@code file}: one sentence saying what to do. */
+    static CheckpointFormatException changed(Path file, String what) {
+        return new CheckpointFormatException(file, Category.CHANGED, what + " while it was being read; "
+                + "the matrices it holds were not analysed (run again once the file is complete)");
+    }
+
+    private static String stampOrEmpty(Path file) {
+        try {
+            return FileIdentity.part(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Override
@@ -117,8 +172,10 @@ public abstract class FileTensorSource implements TensorSource {
     /** Reads exactly {@code length} bytes at {@code position} of {@code file}. */
     protected ByteBuffer read(Path file, long position, int length) {
         ByteBuffer buf = ByteBuffer.allocate(length);
+        ChannelPool.Lease lease = null;
         try {
-            FileChannel ch = channel(file);
+            lease = channels.acquire(file, () -> openUnchanged(file));
+            FileChannel ch = lease.channel();
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, position + buf.position());
                 if (n < 0) {
@@ -127,35 +184,42 @@ public abstract class FileTensorSource implements TensorSource {
                 }
             }
         } catch (IOException e) {
-            throw new CheckpointFormatException(file, Category.IO, "read failed: " + e.getMessage(), e);
+            throw new CheckpointFormatException(file, Category.IO, "read failed: " + AtomicFileWriter.reason(e), e);
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
         }
         buf.flip();
         return buf;
     }
 
-    protected FileChannel channel(Path file) throws IOException {
-        FileChannel ch = channels.get(file);
-        if (ch == null) {
-            synchronized (channels) {
-                ch = channels.get(file);
-                if (ch == null) {
-                    ch = FileChannel.open(file, StandardOpenOption.READ);
-                    channels.put(file, ch);
-                }
-            }
+    /**
+     * Opens {@code file} for reading and checks that what was opened is the file recorded at
+     * open (a file renamed over it would otherwise be read silently).
+     */
+    private FileChannel openUnchanged(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        String recorded = stamps.get(file);
+        if (recorded != null && !recorded.equals(stampOrEmpty(file))) {
+            ch.close();
+            throw changed(file, "was rewritten or replaced");
         }
         return ch;
     }
 
+    /** How many files this source holds open now (at most {@link #MAX_OPEN_FILES} while idle). */
+    public int openFiles() {
+        return channels.size();
+    }
+
+    @Override
+    public void closeIdleFiles() {
+        channels.closeIdle();
+    }
+
     @Override
     public void close() {
-        for (FileChannel ch : channels.values()) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // closing a read-only channel: nothing to lose
-            }
-        }
-        channels.clear();
+        channels.close();
     }
 }

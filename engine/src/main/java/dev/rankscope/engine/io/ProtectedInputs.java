@@ -60,15 +60,18 @@ public final class ProtectedInputs {
 
     /**
      * A writer for {@code inputs} that has already checked every requested target (null entries:
-     * options not given), so a run aimed at an input fails before any work starts.
+     * options not given) with {@link AtomicFileWriter#checkWritable}, so a run aimed at an input,
+     * or into a folder that cannot be written (read-only, no permission), fails before any work
+     * starts, with the reason.
      *
-     * @throws CheckpointWriteException REFUSED naming the first target that would touch an input
+     * @throws CheckpointWriteException REFUSED naming the first target that would touch an input;
+     *                                  IO naming a folder that cannot be written and why
      */
     public static AtomicFileWriter checked(Collection<Path> inputs, Path... targets) {
         AtomicFileWriter writer = writer(inputs);
         for (Path target : targets) {
             if (target != null) {
-                writer.checkAllowed(target);
+                writer.checkWritable(target);
             }
         }
         return writer;

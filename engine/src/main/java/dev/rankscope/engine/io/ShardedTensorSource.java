@@ -2,6 +2,7 @@ package dev.rankscope.engine.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
 import dev.rankscope.engine.tensor.TensorInfo;
@@ -26,7 +27,9 @@ import java.util.function.Function;
  * that holds the tensor. Shard names must stay inside the index's folder (UNSAFE otherwise), and
  * every tensor the index lists must exist in its shard. Tensors are listed in index order.
  *
- * <p>Thread safety as for the shard sources; {@link #close()} closes every shard.
+ * <p>Files stay open only for the {@link FileTensorSource#MAX_OPEN_FILES} shards read most
+ * recently ({@link TensorSource#closeIdleFiles()} on the others), whatever the shard count.
+ * Thread safety as for the shard sources; {@link #close()} closes every shard.
  */
 public final class ShardedTensorSource implements TensorSource {
     private static final long MAX_INDEX_BYTES = 64L << 20;
@@ -37,6 +40,9 @@ public final class ShardedTensorSource implements TensorSource {
     private final Map<String, TensorInfo> infos = new LinkedHashMap<>();
     private final List<TensorSource> shards = new ArrayList<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private String indexStamp = "";
+    /** Shards read most recently (access order); the others' files are closed, bounding open files. */
+    private final LinkedHashMap<TensorSource, Boolean> recentShards = new LinkedHashMap<>(16, 0.75f, true);
 
     private ShardedTensorSource(Path path, String format) {
         this.path = path;
@@ -65,6 +71,11 @@ public final class ShardedTensorSource implements TensorSource {
         }
         Path dir = index.toAbsolutePath().getParent();
         ShardedTensorSource src = new ShardedTensorSource(index, format);
+        try {
+            src.indexStamp = FileIdentity.part(index);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(index, Category.IO, "cannot be read: " + AtomicFileWriter.reason(e), e);
+        }
         try {
             JsonNode meta = root.get("metadata");
             if (meta != null && meta.isObject()) {
@@ -144,7 +155,38 @@ public final class ShardedTensorSource implements TensorSource {
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
         require(name);
-        byTensor.get(name).readElements(name, first, count, dst, dstOffset);
+        TensorSource shard = byTensor.get(name);
+        shard.readElements(name, first, count, dst, dstOffset);
+        TensorSource dropped = null;
+        synchronized (recentShards) {
+            recentShards.put(shard, Boolean.TRUE);
+            if (recentShards.size() > FileTensorSource.MAX_OPEN_FILES) {
+                dropped = recentShards.keySet().iterator().next();
+                recentShards.remove(dropped);
+            }
+        }
+        if (dropped != null) {
+            dropped.closeIdleFiles();
+        }
+    }
+
+    @Override
+    public void closeIdleFiles() {
+        shards.forEach(TensorSource::closeIdleFiles);
+    }
+
+    /** The index's identity followed by each shard's identity as recorded when it was opened. */
+    @Override
+    public FileIdentity identity() {
+        List<String> parts = new ArrayList<>(new FileIdentity(List.of(indexStamp)).parts());
+        shards.forEach(s -> parts.addAll(s.identity().parts()));
+        return new FileIdentity(parts);
+    }
+
+    @Override
+    public void verifyUnchanged(String name) {
+        require(name);
+        byTensor.get(name).verifyUnchanged(name);
     }
 
     @Override

@@ -189,6 +189,16 @@ public final class MergedTensorSource implements TensorSource {
         }
     }
 
+    /** Checks the base file holding {@code name} (or the adapter's, for a replaced tensor). */
+    @Override
+    public void verifyUnchanged(String name) {
+        if (replaced.containsKey(name)) {
+            adapter.weights().verifyUnchanged(replaced.get(name));
+        } else {
+            base.verifyUnchanged(name);
+        }
+    }
+
     /** Drops the cached merged tensor. Does not close the base or the adapter. */
     @Override
     public synchronized void close() {

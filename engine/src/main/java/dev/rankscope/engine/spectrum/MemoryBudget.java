@@ -162,7 +162,7 @@ public final class MemoryBudget {
     }
 
     /** 1536 → "1.5 KB"; binary units, one decimal. */
-    static String bytes(long b) {
+    public static String bytes(long b) {
         String[] units = {"B", "KB", "MB", "GB", "TB"};
         double v = b;
         int u = 0;

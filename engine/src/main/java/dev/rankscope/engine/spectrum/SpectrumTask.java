@@ -27,7 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link SvdBackend#setThreadsPerCall}, process-global for the native backend, when the task
  * starts). Cancellation is checked between matrices (a running native call is never
  * interrupted). Progress is the fraction of matrices done. A matrix that fails is reported to
- * the listener and does not stop the others. Float32 runs the backend's single-precision path
+ * the listener and does not stop the others. The files holding a matrix are checked against
+ * their identity at open ({@link TensorSource#verifyUnchanged}) before it is read and again
+ * before its spectrum is reported, so a file changed during the run fails its matrices (named
+ * {@code CHANGED}) instead of producing spectra mixed from two versions or caching them under
+ * the old identity. Float32 runs the backend's single-precision path
  * ({@link SvdBackend#singularValues(Matrix, SvdBackend.Tolerance, Precision)}), not float64 on
  * rounded inputs.
  *
@@ -247,6 +251,7 @@ public class SpectrumTask extends AbstractTask {
     protected void computeOne(MatrixRef ref) {
         long t0 = System.nanoTime();
         try {
+            source.verifyUnchanged(ref.tensor());
             SvdResult r;
             if (ref.isPooled()) {
                 r = pooledValues(ref);
@@ -264,6 +269,8 @@ public class SpectrumTask extends AbstractTask {
                 r = inMemory(ref);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            pauseForTests();
+            source.verifyUnchanged(ref.tensor());
             listener.onSpectrum(new Spectrum(ref, r.sigma(), r.method(), precision, false, ms));
         } catch (RankscopeException e) {
             listener.onFailure(ref, e);
@@ -272,6 +279,22 @@ public class SpectrumTask extends AbstractTask {
         } catch (OutOfMemoryError e) {
             listener.onFailure(ref, new RankscopeException("not enough memory for matrix " + ref.id()
                     + " (" + ref.shapeString() + ")", e.toString(), e));
+        }
+    }
+
+    /**
+     * Test hook: sleeps {@code rankscope.test.matrixDelayMillis} (system property, default 0)
+     * between computing a matrix and reporting it, widening the window in which end-to-end tests
+     * change a checkpoint's files mid-run. No effect unless the property is set.
+     */
+    private static void pauseForTests() {
+        long ms = Long.getLong("rankscope.test.matrixDelayMillis", 0);
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

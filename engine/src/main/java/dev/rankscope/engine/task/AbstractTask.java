@@ -1,6 +1,8 @@
 package dev.rankscope.engine.task;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -28,6 +30,12 @@ public abstract class AbstractTask implements Runnable {
             super("cancelled", null, false, false);
         }
     }
+
+    /**
+     * Tasks running now in this process. Process-wide on purpose: an interrupt (SIGINT/SIGTERM)
+     * ends the whole process, and its handler cancels whatever runs ({@link #cancelAllRunning()}).
+     */
+    private static final Set<AbstractTask> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final String title;
     private final AtomicReference<Status> status = new AtomicReference<>(Status.WAITING);
@@ -96,11 +104,33 @@ public abstract class AbstractTask implements Runnable {
         return status.get() == Status.CANCELLED;
     }
 
+    /**
+     * Cancels every task running in this process (the interrupt path: the process is about to
+     * end). Returns how many were asked to stop.
+     */
+    public static int cancelAllRunning() {
+        int n = 0;
+        for (AbstractTask t : RUNNING) {
+            t.cancel();
+            n++;
+        }
+        return n;
+    }
+
     @Override
     public final void run() {
         if (!status.compareAndSet(Status.WAITING, Status.RUNNING)) {
             return;
         }
+        RUNNING.add(this);
+        try {
+            runRegistered();
+        } finally {
+            RUNNING.remove(this);
+        }
+    }
+
+    private void runRegistered() {
         fire();
         try {
             work();

@@ -33,7 +33,9 @@ public class CheckpointFormatException extends RankscopeException {
         /** Not a checkpoint format Rankscope recognises. */
         UNKNOWN_FORMAT,
         /** The file or folder cannot be read at all. */
-        IO
+        IO,
+        /** The file changed (rewritten or replaced) after it was opened, while it was being read. */
+        CHANGED
     }
 
     private final Path file;

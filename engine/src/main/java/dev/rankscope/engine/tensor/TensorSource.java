@@ -1,5 +1,9 @@
 package dev.rankscope.engine.tensor;
 
+import dev.rankscope.engine.cache.FileIdentity;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +28,40 @@ public interface TensorSource extends AutoCloseable {
      */
     default List<Path> files() {
         return List.of(path());
+    }
+
+    /**
+     * The identity of {@link #files()} as this source read them: file readers record each file's
+     * identity when they open it, so cache entries are keyed by the content actually read even
+     * when a file is replaced later. Defaults to the identity now.
+     *
+     * @throws java.io.UncheckedIOException when a file cannot be examined
+     */
+    default FileIdentity identity() {
+        try {
+            return FileIdentity.of(files());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Checks that the file(s) holding tensor {@code name} are still the ones opened (same size,
+     * modification time and file key as recorded at open): called before a matrix is read and
+     * again before its result is reported or cached, so that a file rewritten or replaced during
+     * a run never yields a spectrum mixed from two versions. Does nothing for sources that do
+     * not read files.
+     *
+     * @throws CheckpointFormatException {@link CheckpointFormatException.Category#CHANGED} naming the file
+     */
+    default void verifyUnchanged(String name) {
+    }
+
+    /**
+     * Closes the files this source holds open but is not reading now (later reads reopen them).
+     * Lets a source made of many others (shards) bound its open files. Never throws.
+     */
+    default void closeIdleFiles() {
     }
 
     /** Short format name shown to users: {@code safetensors}, {@code safetensors (sharded)}, {@code gguf}... */

@@ -36,7 +36,7 @@ class ExportWritesRuleTest {
 
     @Test
     void onlyTheAtomicWriterWritesFiles() {
-        ArchRule rule = noClasses().that().doNotBelongToAnyOf(AtomicFileWriter.class, SpectrumCache.class)
+        ArchRule rule = noClasses().that().doNotBelongToAnyOf(AtomicFileWriter.class, SpectrumCache.class, dev.rankscope.engine.io.TempFiles.class)
                 .should().callMethodWhere(target(owner(equivalentTo(Files.class)))
                         .and(target(nameMatching("write|writeString|newOutputStream|newBufferedWriter|copy|move|createFile"))))
                 .orShould().callConstructorWhere(target(owner(assignableTo(FileOutputStream.class))

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "rankscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Look inside neural-network weights: singular spectra, rank metrics, intruder dimensions, rank budgets.",
-        subcommands = {AnalyzeCommand.class, IntrudersCommand.class, PlanCommand.class, ReportCommand.class,
+        subcommands = {AnalyzeCommand.class, IntrudersCommand.class, PlanCommand.class, ReportCommand.class, CompensateCommand.class,
                 BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class RankscopeCli implements Runnable {
 

@@ -28,10 +28,11 @@ import java.util.Locale;
  * @param damping   EoRA / activation damping δ relative to the mean eigenvalue of XᵀX, ≥ 0
  * @param out       adapter folder to write, or null to analyse only (the workbench's live preview)
  * @param engine    SVD engine: {@code auto}, {@code native} or {@code java}
+ * @param include   Java regex searched in matrix names: only those matrices are analysed, or null for all
  */
 public record CompensateParameters(String base, String quantize, String quantized, String stats, Method method,
                                    Selection selection, int rank, double keepError, String budget, String strategy,
-                                   double damping, String out, String engine) implements JobParameters {
+                                   double damping, String out, String engine, String include) implements JobParameters {
 
     /** Compensation method. */
     public enum Method {
@@ -99,6 +100,13 @@ public record CompensateParameters(String base, String quantize, String quantize
             throw new IllegalArgumentException("the output folder is empty");
         }
         engine = engine == null ? "auto" : engine;
+        if (include != null) {
+            try {
+                java.util.regex.Pattern.compile(include);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("invalid name pattern '" + include + "': " + e.getDescription(), e);
+            }
+        }
     }
 
     /** The in-tool scheme, or null. */

@@ -93,7 +93,6 @@ final class CompensateTask extends JobTask<CompensateResult> {
     private final CompensateParameters p;
     private final Function<Path, TensorSource> checkpoints;
     private final Function<Backends.Preference, SvdBackend> backends;
-    private final List<String> notes = new ArrayList<>();
 
     /** One base matrix, its quantized counterpart (null in-tool) and whether it is compensated. */
     private record Target(MatrixRef base, MatrixRef quantized, MatrixName name, String skipReason) {
@@ -124,8 +123,13 @@ final class CompensateTask extends JobTask<CompensateResult> {
             List<String> onlyBase = new ArrayList<>();
             List<String> onlyQuant = new ArrayList<>();
             List<Target> targets = targets(base, quant, mismatches, onlyBase, onlyQuant);
+            if (p.include() != null) {
+                java.util.regex.Pattern keep = java.util.regex.Pattern.compile(p.include());
+                targets = targets.stream().filter(t -> keep.matcher(t.base().id()).find()).toList();
+            }
             if (targets.stream().noneMatch(Target::compensated)) {
                 throw new RankscopeException(describeInputs() + ": no weight matrix to compensate"
+                        + (p.include() == null ? "" : " matches '" + p.include() + "'")
                         + (quant == null ? "" : " (no matrix of the quantized file pairs with a base matrix by name and shape"
                         + (onlyQuant.isEmpty() ? "" : "; unpaired: " + abbreviate(onlyQuant)) + ")"));
             }
@@ -149,7 +153,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
             if (adapter != null && !adapter.isEmpty()) {
                 verified = writeVerified(base, quant, scheme, targets, adapter, predicted, measured, out, files, written);
             } else if (adapter != null) {
-                notes.add("every module's compensation rank is 0: no adapter written");
+                note("every module's compensation rank is 0: no adapter written");
             }
             return result(scheme, quant, space, targets, spectra, ranks, predicted, measured, mismatches, onlyBase,
                     onlyQuant, written, verified);
@@ -211,11 +215,11 @@ final class CompensateTask extends JobTask<CompensateResult> {
         pairing.onlyInTuned().stream().filter(n -> !parts.contains(n)).forEach(onlyQuant::add);
         String skipped = quant.metadata().get("onnx.dequantize_skipped");
         if (skipped != null) {
-            notes.add(fileName(p.quantized()) + ": quantized initializers not understood: " + skipped);
+            note(fileName(p.quantized()) + ": quantized initializers not understood: " + skipped);
         }
         String unsupported = quant.metadata().get("onnx.skipped");
         if (unsupported != null) {
-            notes.add(fileName(p.quantized()) + ": initializers of an unsupported type (e.g. 4-bit): " + unsupported);
+            note(fileName(p.quantized()) + ": initializers of an unsupported type (e.g. 4-bit): " + unsupported);
         }
         for (Pairing.MatrixPair pair : pairing.pairs()) {
             TensorInfo t = base.require(pair.base().tensor());
@@ -386,7 +390,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
                 Budget budget = Budget.parse(p.budget()).withDType(DType.F32);
                 Plan plan = Allocator.plan(inputs, budget, Scope.everything(),
                         new Constraints(0, Integer.MAX_VALUE, 1, false, Set.of()), strategy);
-                notes.addAll(plan.notes());
+                plan.notes().forEach(this::note);
                 for (Target t : comp) {
                     PlannedMatrix pm = plan.matrix(t.base().id()).orElseThrow();
                     ranks.put(t, pm.factorised() ? pm.rank() : Math.min(pm.rows(), pm.cols()));
@@ -506,7 +510,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
                 double tol = VERIFY_RELATIVE * pred[0] + FLOAT32_FLOOR * pred[2];
                 if (lm.scaling() != 1.0 || Math.abs(m - pred[0]) > tol) {
                     ok = false;
-                    notes.add(String.format(Locale.ROOT, "verification failed for %s: reloaded residual %.9g, predicted %.9g"
+                    note(String.format(Locale.ROOT, "verification failed for %s: reloaded residual %.9g, predicted %.9g"
                             + " (scaling %s)", t.name().moduleName(), m, pred[0], lm.scaling()));
                 }
             }
@@ -582,7 +586,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
         progress(1, "done");
         String quantization = scheme != null ? scheme.name() : "file " + fileName(p.quantized()) + " (" + quant.format() + ")";
         return new CompensateResult(p, quantization, space.name().toLowerCase(Locale.ROOT), rows, mismatches, onlyBase,
-                onlyQuant, params, params * 4, written, verified, notes);
+                onlyQuant, params, params * 4, written, verified, notes());
     }
 
     private static double ratio(double a, double b) {

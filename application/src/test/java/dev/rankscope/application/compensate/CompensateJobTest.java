@@ -103,7 +103,7 @@ class CompensateJobTest {
 
     private static CompensateParameters inTool(Path base, String scheme, Path out, int rank) {
         return new CompensateParameters(base.toString(), scheme, null, null, CompensateParameters.Method.SVD,
-                CompensateParameters.Selection.RANK, rank, 0, null, null, 1e-6, out == null ? null : out.toString(), "auto");
+                CompensateParameters.Selection.RANK, rank, 0, null, null, 1e-6, out == null ? null : out.toString(), "auto", null);
     }
 
     private static CompensateResult run(CompensateParameters p) {
@@ -178,7 +178,7 @@ class CompensateJobTest {
         Map<String, Matrix> w = weights(2);
         Path base = write(dir.resolve("base.safetensors"), w, false);
         CompensateParameters p = new CompensateParameters(base.toString(), "int4", null, null, null,
-                CompensateParameters.Selection.KEEP_ERROR, 0, 0.05, null, null, 1e-6, null, "auto");
+                CompensateParameters.Selection.KEEP_ERROR, 0, 0.05, null, null, 1e-6, null, "auto", null);
         CompensateResult r = run(p);
         for (CompensateResult.MatrixRow row : r.matrices()) {
             double[] s = row.errorSigma();
@@ -209,7 +209,7 @@ class CompensateJobTest {
         Path base = write(dir.resolve("base.safetensors"), w, false);
         for (String strategy : List.of("global-optimal", "uniform-rank", "energy")) {
             CompensateParameters p = new CompensateParameters(base.toString(), "nf4", null, null, null,
-                    CompensateParameters.Selection.BUDGET, 0, 0, "1000", strategy, 1e-6, null, "auto");
+                    CompensateParameters.Selection.BUDGET, 0, 0, "1000", strategy, 1e-6, null, "auto", null);
             CompensateResult r = run(p);
             assertTrue(r.addedParams() <= 1000, strategy + ": " + r.addedParams());
             assertTrue(r.addedParams() > 1000 - 72 - 1, strategy + " leaves less than one step unused: " + r.addedParams());
@@ -224,10 +224,10 @@ class CompensateJobTest {
         Path stats = stats(dir.resolve("stats.safetensors"), w, 5, -1);
         CompensateResult svd = run(new CompensateParameters(base.toString(), "int4", null, stats.toString(),
                 CompensateParameters.Method.SVD, CompensateParameters.Selection.RANK, 3, 0, null, null, 1e-6,
-                dir.resolve("svd").toString(), "auto"));
+                dir.resolve("svd").toString(), "auto", null));
         CompensateResult eora = run(new CompensateParameters(base.toString(), "int4", null, stats.toString(),
                 CompensateParameters.Method.EORA, CompensateParameters.Selection.RANK, 3, 0, null, null, 1e-6,
-                dir.resolve("eora").toString(), "auto"));
+                dir.resolve("eora").toString(), "auto", null));
         assertTrue(svd.verified() && eora.verified(), svd.notes() + " " + eora.notes());
         assertEquals("activation", eora.space());
         for (int i = 0; i < svd.matrices().size(); i++) {
@@ -254,7 +254,7 @@ class CompensateJobTest {
         Path stats = stats(dir.resolve("stats.safetensors"), w, 5, 1);
         RankscopeException e = assertThrows(RankscopeException.class, () -> run(new CompensateParameters(base.toString(),
                 "int8", null, stats.toString(), CompensateParameters.Method.EORA, CompensateParameters.Selection.RANK, 2, 0,
-                null, null, 1e-6, dir.resolve("out").toString(), "auto")));
+                null, null, 1e-6, dir.resolve("out").toString(), "auto", null)));
         assertTrue(e.userMessage().contains(UP + ".input_gram is 40×40 but " + UP + " has 32 inputs"), e.userMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
@@ -271,7 +271,7 @@ class CompensateJobTest {
         q.put("lm_head.weight", new Matrix(5, 32, new double[5 * 32]));
         Path quant = write(dir.resolve("q.safetensors"), q, false);
         CompensateResult r = run(new CompensateParameters(base.toString(), null, quant.toString(), null, null,
-                CompensateParameters.Selection.RANK, 2, 0, null, null, 1e-6, dir.resolve("out").toString(), "auto"));
+                CompensateParameters.Selection.RANK, 2, 0, null, null, 1e-6, dir.resolve("out").toString(), "auto", null));
         assertEquals(List.of(DOWN + ".weight: base 32×40, quantized 40×32"), r.shapeMismatches());
         assertEquals(List.of("model.embed_tokens.weight"), r.onlyInBase());
         assertEquals(List.of("lm_head.weight"), r.onlyInQuantized());
@@ -290,7 +290,7 @@ class CompensateJobTest {
         Path quant = write(dir.resolve("other.safetensors"), other, false);
         RankscopeException e = assertThrows(RankscopeException.class, () -> run(new CompensateParameters(base.toString(),
                 null, quant.toString(), null, null, CompensateParameters.Selection.RANK, 2, 0, null, null, 1e-6,
-                dir.resolve("out").toString(), "auto")));
+                dir.resolve("out").toString(), "auto", null)));
         assertTrue(e.userMessage().contains("blk.0.attn_q.weight"), e.userMessage());
         assertFalse(Files.exists(dir.resolve("out")));
     }
@@ -306,13 +306,13 @@ class CompensateJobTest {
     @Test
     void parametersRoundTripThroughJsonAndValidate() {
         CompensateParameters p = new CompensateParameters("/m", "int4-g128", null, "/s", CompensateParameters.Method.EORA,
-                CompensateParameters.Selection.BUDGET, 0, 0, "2M", "energy", 1e-4, "/out", "java");
+                CompensateParameters.Selection.BUDGET, 0, 0, "2M", "energy", 1e-4, "/out", "java", null);
         assertEquals(p, JobJson.read(JobJson.write(p), CompensateParameters.class));
         assertThrows(IllegalArgumentException.class, () -> new CompensateParameters("/m", "q3", null, null, null,
-                CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null));
+                CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null, null));
         assertThrows(IllegalArgumentException.class, () -> new CompensateParameters("/m", "int8", null, null,
-                CompensateParameters.Method.EORA, CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null));
+                CompensateParameters.Method.EORA, CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null, null));
         assertThrows(IllegalArgumentException.class, () -> new CompensateParameters("/m", "int8", "/q", null, null,
-                CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null));
+                CompensateParameters.Selection.RANK, 1, 0, null, null, 0, "/o", null, null));
     }
 }

@@ -56,6 +56,8 @@ public record CompensateResult(CompensateParameters parameters, String quantizat
      * @param params                  k(m+n)
      * @param measuredResidual        ‖W − (Ŵ + B·A)‖/‖W‖ re-measured from the written files, or NaN when not written
      * @param verified                measured equals predicted to 1e-5 relative (true when nothing was written)
+     * @param weightEnergy            ‖W‖²_F
+     * @param activationWeightEnergy  ‖W·Q·Λ^{1/2}‖²_F, or NaN without statistics
      * @param errorSigma              σ(E), descending (weight space)
      * @param activationSigma         σ(E·Q·Λ^{1/2}), descending, or null
      */
@@ -63,7 +65,8 @@ public record CompensateResult(CompensateParameters parameters, String quantizat
                             boolean compensated, String skipReason, double relativeError, double errorEffectiveRank,
                             int errorRankAt90, int errorRankAt95, int errorRankAt99, double activationRelativeError,
                             int rank, double residual, double activationResidual, long params,
-                            double measuredResidual, boolean verified, double[] errorSigma, double[] activationSigma) {
+                            double measuredResidual, boolean verified, double weightEnergy,
+                            double activationWeightEnergy, double[] errorSigma, double[] activationSigma) {
         public MatrixRow {
             errorSigma = errorSigma.clone();
             activationSigma = activationSigma == null ? null : activationSigma.clone();

@@ -1,14 +1,5 @@
 package dev.rankscope.application.compensate;
 
-import dev.rankscope.analysis.allocation.AllocationInput;
-import dev.rankscope.analysis.allocation.Allocator;
-import dev.rankscope.analysis.allocation.Budget;
-import dev.rankscope.analysis.allocation.Constraints;
-import dev.rankscope.analysis.allocation.GlobalOptimalParameters;
-import dev.rankscope.analysis.allocation.Plan;
-import dev.rankscope.analysis.allocation.PlannedMatrix;
-import dev.rankscope.analysis.allocation.Scope;
-import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
@@ -365,38 +356,11 @@ final class CompensateTask extends JobTask<CompensateResult> {
     // ---------------------------------------------------------------- ranks
 
     private Map<Target, Integer> ranks(List<Target> targets, Map<Target, QuantErrorSpectrum> spectra, ErrorSpace space) {
-        Map<Target, Integer> ranks = new LinkedHashMap<>();
         List<Target> comp = targets.stream().filter(Target::compensated).toList();
-        switch (p.selection()) {
-            case RANK -> comp.forEach(t -> ranks.put(t, Math.min(p.rank(), Math.min(t.base().rows(), t.base().cols()))));
-            case KEEP_ERROR -> comp.forEach(t -> ranks.put(t, spectra.get(t).rankForTarget(p.keepError(), space)));
-            case BUDGET -> {
-                List<AllocationInput> inputs = new ArrayList<>();
-                for (Target t : comp) {
-                    QuantErrorSpectrum s = spectra.get(t);
-                    double ref = space == ErrorSpace.WEIGHT ? s.weightEnergy() : s.activationWeightEnergy();
-                    double scale = ref > 0 ? 1 / Math.sqrt(ref) : 1;
-                    double[] sigma = s.sigma(space);
-                    for (int j = 0; j < sigma.length; j++) {
-                        sigma[j] *= scale;
-                    }
-                    inputs.add(new AllocationInput(t.base().id(), t.name().moduleName(), t.name().layer(),
-                            t.name().module(), s.rows(), s.cols(), DType.F32, sigma, Double.NaN, Double.NaN, Double.NaN,
-                            null));
-                }
-                StrategyParameters strategy = p.strategy().equals(GlobalOptimalParameters.NAME)
-                        ? GlobalOptimalParameters.of(GlobalOptimalParameters.Objective.RAW_ENERGY)
-                        : StrategyParameters.defaultsFor(p.strategy());
-                Budget budget = Budget.parse(p.budget()).withDType(DType.F32);
-                Plan plan = Allocator.plan(inputs, budget, Scope.everything(),
-                        new Constraints(0, Integer.MAX_VALUE, 1, false, Set.of()), strategy);
-                plan.notes().forEach(this::note);
-                for (Target t : comp) {
-                    PlannedMatrix pm = plan.matrix(t.base().id()).orElseThrow();
-                    ranks.put(t, pm.factorised() ? pm.rank() : Math.min(pm.rows(), pm.cols()));
-                }
-            }
-        }
+        Map<String, Integer> byId = CompensationRanks.choose(comp.stream().map(spectra::get).toList(), p.selection(),
+                p.rank(), p.keepError(), p.budget(), p.strategy(), space, this::note);
+        Map<Target, Integer> ranks = new LinkedHashMap<>();
+        comp.forEach(t -> ranks.put(t, byId.get(t.base().id())));
         return ranks;
     }
 
@@ -581,7 +545,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
                     s.errorMetrics().effectiveRank(), s.errorMetrics().rankAt90(), s.errorMetrics().rankAt95(),
                     s.errorMetrics().rankAt99(), s.activationRelativeError(), k, residual, act, kParams,
                     m == null ? Double.NaN : ratio(m, wNorm), m == null || Math.abs(m - pred[0]) <= tol,
-                    s.errorSigma(), s.activationSigma()));
+                    s.weightEnergy(), s.activationWeightEnergy(), s.errorSigma(), s.activationSigma()));
         }
         progress(1, "done");
         String quantization = scheme != null ? scheme.name() : "file " + fileName(p.quantized()) + " (" + quant.format() + ")";

@@ -71,9 +71,7 @@ public final class Allocator {
         RankLadder[] ladders = new RankLadder[eligibleIdx.size()];
         for (int l = 0; l < ladders.length; l++) {
             AllocationInput in = inputs.get(eligibleIdx.get(l));
-            int extraCap = strategy instanceof WeLoreParameters w
-                    ? Strategies.weLoreMaxRank(in.fullRank(), w.lrcDropShare()) : Integer.MAX_VALUE;
-            ladders[l] = new RankLadder(in, constraints, extraCap);
+            ladders[l] = new RankLadder(in, constraints, strategy.maxFactorisedRank(in.fullRank()));
         }
         List<String> notes = new ArrayList<>();
         int[] levels = new int[ladders.length];
@@ -86,8 +84,18 @@ public final class Allocator {
                         + ladders.length + " matrices in scope, but the rank constraints need at least " + min
                         + " (lower the minimum rank or raise the budget)");
             }
-            Strategies.Outcome out = Strategies.run(strategy, ladders, allowance);
-            levels = out.levels().clone();
+            StrategyOutcome out = strategy.allocate(ladders, allowance);
+            if (out.levels().length != ladders.length) {
+                throw new IllegalStateException(strategy.strategyName() + " proposed " + out.levels().length
+                        + " levels for " + ladders.length + " matrices");
+            }
+            levels = out.levels();
+            for (int l = 0; l < levels.length; l++) {
+                if (levels[l] < 0 || levels[l] >= ladders[l].levels()) {
+                    throw new IllegalStateException(strategy.strategyName() + " proposed level " + levels[l]
+                            + " for " + ladders[l].input.id() + ", which has " + ladders[l].levels());
+                }
+            }
             BudgetFit.repairDown(ladders, levels, allowance, out.stepValue());
             BudgetFit.fillUp(ladders, levels, allowance, out.stepValue());
             notes.addAll(out.notes());
@@ -104,7 +112,7 @@ public final class Allocator {
         for (int l = 0; l < eligibleIdx.size(); l++) {
             ladderOf[eligibleIdx.get(l)] = l;
         }
-        boolean labels = strategy instanceof WeLoreParameters;
+        boolean labels = strategy.labelsLowRankComponents();
         int bpp = budget.bytesPerParam();
         List<PlannedMatrix> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {

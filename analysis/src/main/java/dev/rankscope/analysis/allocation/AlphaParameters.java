@@ -11,6 +11,10 @@ package dev.rankscope.analysis.allocation;
  */
 public record AlphaParameters(double epsilon) implements StrategyParameters {
     public static final String NAME = "alpha";
+    public static final StrategyDescription DESCRIPTION = StrategyDescription.of(NAME,
+            "kept share proportional to an α-based weight (AlphaPruning)", AlphaParameters.class,
+            StrategyParameter.real("epsilon", "epsilon", 0.3, StrategyParameter.Range.halfOpen(0, 1),
+                    "spread of the α weights: ω in [1−ε, 1+ε], heavier tails keep more"));
 
     public AlphaParameters {
         if (!(epsilon >= 0 && epsilon < 1)) {
@@ -20,16 +24,44 @@ public record AlphaParameters(double epsilon) implements StrategyParameters {
 
     /** ε = 0.3. */
     public static AlphaParameters defaults() {
-        return new AlphaParameters(0.3);
+        return (AlphaParameters) DESCRIPTION.defaults();
     }
 
     @Override
-    public String strategyName() {
-        return NAME;
+    public StrategyDescription description() {
+        return DESCRIPTION;
     }
 
     @Override
-    public String describe() {
-        return "kept share proportional to an α-based weight (AlphaPruning)";
+    public StrategyOutcome allocate(RankLadder[] ladders, long budget) {
+        double[] alpha = new double[ladders.length];
+        for (int l = 0; l < ladders.length; l++) {
+            alpha[l] = ladders[l].input.alpha();
+            if (Double.isNaN(alpha[l])) {
+                throw new AllocationException("alpha-proportional allocation needs a power-law α for every "
+                        + "matrix in scope, but " + ladders[l].input.id() + " has none");
+            }
+        }
+        double[] omega = weights(alpha, epsilon);
+        double[] w = new double[ladders.length];
+        for (int l = 0; l < ladders.length; l++) {
+            w[l] = omega[l] * ladders[l].denseCost / ladders[l].perRank;
+        }
+        return Strategies.proportional(ladders, budget, w, "α-weighted break-even rank");
+    }
+
+    /** AlphaPruning weights ω_l = 1 + ε·(1 − 2(α_l − α_min)/(α_max − α_min)), 1 when all α agree. */
+    static double[] weights(double[] alpha, double epsilon) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double a : alpha) {
+            min = Math.min(min, a);
+            max = Math.max(max, a);
+        }
+        double[] w = new double[alpha.length];
+        for (int l = 0; l < alpha.length; l++) {
+            w[l] = max == min ? 1.0 : 1 + epsilon * (1 - 2 * (alpha[l] - min) / (max - min));
+        }
+        return w;
     }
 }

@@ -16,12 +16,6 @@ final class BudgetFit {
     private BudgetFit() {
     }
 
-    /** Value of moving matrix {@code l} from level {@code i} to {@code i + 1}. */
-    @FunctionalInterface
-    interface StepValue {
-        double value(int l, int level);
-    }
-
     static long cost(RankLadder[] ladders, int[] levels) {
         long s = 0;
         for (int l = 0; l < ladders.length; l++) {
@@ -39,7 +33,7 @@ final class BudgetFit {
     }
 
     /** Steps matrices down, least valuable last step first, until the cost fits. */
-    static void repairDown(RankLadder[] ladders, int[] levels, long budget, StepValue v) {
+    static void repairDown(RankLadder[] ladders, int[] levels, long budget, StrategyOutcome.StepValue v) {
         long cost = cost(ladders, levels);
         if (cost <= budget) {
             return;
@@ -67,7 +61,7 @@ final class BudgetFit {
      * Steps matrices up, most valuable step first, skipping steps that no longer fit, until no
      * step of any matrix fits the remaining budget.
      */
-    static void fillUp(RankLadder[] ladders, int[] levels, long budget, StepValue v) {
+    static void fillUp(RankLadder[] ladders, int[] levels, long budget, StrategyOutcome.StepValue v) {
         long slack = budget - cost(ladders, levels);
         // Keys are captured at insertion: a matrix's value changes only when it moves, and it is
         // re-inserted then.

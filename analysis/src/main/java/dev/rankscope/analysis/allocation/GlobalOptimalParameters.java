@@ -1,5 +1,6 @@
 package dev.rankscope.analysis.allocation;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,17 @@ public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) 
         NORMALISED_ENERGY
     }
 
+    public static final StrategyDescription DESCRIPTION = StrategyDescription.of(NAME,
+            "least total discarded energy", GlobalOptimalParameters.class,
+            StrategyParameter.choice("objective", "objective", Objective.NORMALISED_ENERGY, List.of(
+                            new StrategyParameter.Choice(Objective.RAW_ENERGY, "raw", List.of()),
+                            new StrategyParameter.Choice(Objective.NORMALISED_ENERGY, "normalized",
+                                    List.of("normalised"))),
+                    "raw: Σ discarded σ² (large matrices dominate); normalized: each matrix's share of its ‖W‖²"),
+            StrategyParameter.integer("exactWorkLimit", "exact work limit", DEFAULT_EXACT_WORK_LIMIT,
+                    StrategyParameter.Range.atLeast(0),
+                    "most dynamic-programming cell updates for the exact solve (beyond it: Lagrangian with a stated gap)"));
+
     public GlobalOptimalParameters {
         Objects.requireNonNull(objective, "objective");
         if (exactWorkLimit < 0) {
@@ -41,7 +53,7 @@ public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) 
 
     /** Normalised energy, default work limit. */
     public static GlobalOptimalParameters defaults() {
-        return new GlobalOptimalParameters(Objective.NORMALISED_ENERGY, DEFAULT_EXACT_WORK_LIMIT);
+        return (GlobalOptimalParameters) DESCRIPTION.defaults();
     }
 
     public static GlobalOptimalParameters of(Objective objective) {
@@ -49,12 +61,23 @@ public record GlobalOptimalParameters(Objective objective, long exactWorkLimit) 
     }
 
     @Override
-    public String strategyName() {
-        return NAME;
+    public StrategyDescription description() {
+        return DESCRIPTION;
     }
 
     @Override
     public String describe() {
         return "least total discarded energy (" + (objective == Objective.RAW_ENERGY ? "raw" : "normalised") + ")";
+    }
+
+    @Override
+    public StrategyOutcome allocate(RankLadder[] ladders, long budget) {
+        GlobalOptimalSolver.Result res = GlobalOptimalSolver.solve(ladders, budget, objective, exactWorkLimit);
+        StrategyOutcome.StepValue v = (l, i) -> {
+            double dv = GlobalOptimalSolver.value(ladders[l], i, objective)
+                    - GlobalOptimalSolver.value(ladders[l], i + 1, objective);
+            return dv / ladders[l].stepCost(i);
+        };
+        return new StrategyOutcome(res.levels(), v, List.of(res.describe()));
     }
 }

@@ -7,9 +7,10 @@ package dev.rankscope.analysis.allocation;
  * min(maxRank, p)); the last level, when dense is allowed, is the dense matrix. Cost strictly
  * increases and discarded energy never increases with the level.
  *
- * <p>Immutable; holds prefix sums of σ² so energy queries are O(1).
+ * <p>Strategies ({@link StrategyParameters#allocate}) read ladders; only {@link Allocator} builds
+ * them. Immutable; holds prefix sums of σ² so energy queries are O(1); any thread.
  */
-final class RankLadder {
+public final class RankLadder {
     final AllocationInput input;
     final int m;
     final int n;
@@ -53,48 +54,73 @@ final class RankLadder {
         return ((v + q - 1) / q) * q;
     }
 
-    int levels() {
+    /** The matrix this ladder belongs to (id, shape, spectrum, optional metrics). */
+    public AllocationInput input() {
+        return input;
+    }
+
+    /** Full rank p = min(m, n). */
+    public int fullRank() {
+        return p;
+    }
+
+    /** Parameters of the dense matrix, m·n. */
+    public long denseCost() {
+        return denseCost;
+    }
+
+    /** Parameters per factorised rank, m + n. */
+    public long costPerRank() {
+        return perRank;
+    }
+
+    /** Number of levels (allowed factorised ranks, plus dense when allowed); ≥ 1. */
+    public int levels() {
         return factorisedLevels + (denseAllowed ? 1 : 0);
     }
 
-    int topLevel() {
+    /** The highest level (dense when allowed). */
+    public int topLevel() {
         return levels() - 1;
     }
 
-    boolean isDense(int level) {
+    /** Whether {@code level} is the dense matrix. */
+    public boolean isDense(int level) {
         return level >= factorisedLevels;
     }
 
     /** The rank at a level; p for the dense level. */
-    int rank(int level) {
+    public int rank(int level) {
         return isDense(level) ? p : kMin + level * multiple;
     }
 
-    long cost(int level) {
+    /** Parameters kept at {@code level}: k(m+n), or mn when dense. */
+    public long cost(int level) {
         return isDense(level) ? denseCost : (long) rank(level) * perRank;
     }
 
     /** Extra cost of moving from {@code level} to {@code level + 1}. */
-    long stepCost(int level) {
+    public long stepCost(int level) {
         return cost(level + 1) - cost(level);
     }
 
-    double totalEnergy() {
+    /** ‖W‖²_F = Σσ². */
+    public double totalEnergy() {
         return cum[p];
     }
 
     /** Σ_{i<k} σ_i². */
-    double cumulative(int k) {
+    public double cumulative(int k) {
         return cum[k];
     }
 
     /** E(k) = Σ_{i>k} σ_i² (0 for dense). */
-    double discarded(int level) {
+    public double discarded(int level) {
         return isDense(level) ? 0 : cum[p] - cum[rank(level)];
     }
 
     /** Σ_{i≤k} σ²/Σσ² (1 for dense and for an all-zero matrix). */
-    double retained(int level) {
+    public double retained(int level) {
         if (isDense(level) || cum[p] == 0) {
             return 1;
         }
@@ -102,19 +128,19 @@ final class RankLadder {
     }
 
     /** Discarded energy divided by ‖W‖²_F (0 for an all-zero matrix). */
-    double discardedNormalised(int level) {
+    public double discardedNormalised(int level) {
         return cum[p] == 0 ? 0 : discarded(level) / cum[p];
     }
 
     /** How a requested rank between two allowed ranks is snapped. */
-    enum Snap { DOWN, UP, NEAREST }
+    public enum Snap { DOWN, UP, NEAREST }
 
     /**
      * The level for a requested rank k: snapped to the allowed ranks (clamped at the ends); a
      * request at or above break-even, or above the largest allowed rank when that is limited only
      * by break-even, gives the dense level when dense is allowed.
      */
-    int levelForRank(long k, Snap snap) {
+    public int levelForRank(long k, Snap snap) {
         if (factorisedLevels == 0) {
             return 0;
         }

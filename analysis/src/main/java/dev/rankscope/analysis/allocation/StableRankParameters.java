@@ -7,14 +7,20 @@ package dev.rankscope.analysis.allocation;
  */
 public record StableRankParameters() implements StrategyParameters {
     public static final String NAME = "stable-rank";
+    public static final StrategyDescription DESCRIPTION = StrategyDescription.of(NAME,
+            "ranks proportional to stable rank", StableRankParameters.class);
 
     @Override
-    public String strategyName() {
-        return NAME;
+    public StrategyDescription description() {
+        return DESCRIPTION;
     }
 
     @Override
-    public String describe() {
-        return "ranks proportional to stable rank";
+    public StrategyOutcome allocate(RankLadder[] ladders, long budget) {
+        double[] w = new double[ladders.length];
+        for (int l = 0; l < ladders.length; l++) {
+            w[l] = ladders[l].input.stableRankOrComputed();
+        }
+        return Strategies.proportional(ladders, budget, w, "stable rank");
     }
 }

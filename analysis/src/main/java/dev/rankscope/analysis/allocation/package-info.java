@@ -13,10 +13,12 @@
  *   bytes at a dtype, counted over eligible matrices only), {@link dev.rankscope.analysis.allocation.Scope}
  *   (which matrices are eligible), {@link dev.rankscope.analysis.allocation.Constraints} (min/max
  *   rank, alignment, dense option, exclusions; break-even always).</li>
- *   <li>Strategies: the sealed {@link dev.rankscope.analysis.allocation.StrategyParameters} records
+ *   <li>Strategies: one {@link dev.rankscope.analysis.allocation.StrategyParameters} record each
  *   (uniform-params, uniform-rank, energy, global-optimal, effective-rank, WeLore, stable-rank,
- *   alpha, explained-variance). All meet the budget and leave less unused than the cheapest
- *   remaining step.</li>
+ *   alpha, explained-variance) holding its parameters, validation, form
+ *   ({@link dev.rankscope.analysis.allocation.StrategyDescription}) and allocation, listed in
+ *   {@link dev.rankscope.analysis.allocation.StrategyRegistry}. All meet the budget and leave less
+ *   unused than the cheapest remaining step.</li>
  *   <li>{@link dev.rankscope.analysis.allocation.StrategyComparison} runs up to four side by side.</li>
  * </ul>
  * Everything here is a pure function of its arguments (apart from the plan's creation time) and

@@ -1,20 +1,26 @@
 package dev.rankscope.analysis.plan;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.engine.io.AtomicFileWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plan CSV (SPEC §5): a header and one row per matrix. The first nine columns are SPEC's
- * {@code name, shape, dtype, rank, dense, params_before, params_after, retained_energy,
- * rel_error}, then {@code module, layer, module_type, eligible, bytes_before, bytes_after, label}.
- * Shape is {@code m x n} written {@code 4096x11008}; numbers use {@link Double#toString} (locale
- * independent, exact round trip); fields are quoted per RFC 4180 when needed. Stateless.
+ * Plan CSV (SPEC §5): a header and one row per matrix, written by Jackson's CSV databind from the
+ * {@link Row} record. The first nine columns are SPEC's {@code name, shape, dtype, rank, dense,
+ * params_before, params_after, retained_energy, rel_error}, then {@code module, layer,
+ * module_type, eligible, bytes_before, bytes_after, label}. Shape is {@code m x n} written
+ * {@code 4096x11008}; numbers as {@link Double#toString} (locale independent, exact round trip);
+ * a field is quoted per RFC 4180 only when it holds a comma, a quote or a line break. Stateless.
  */
 public final class PlanCsv {
     /** Column names in order. */
@@ -22,47 +28,36 @@ public final class PlanCsv {
             "params_after", "retained_energy", "rel_error", "module", "layer", "module_type", "eligible",
             "bytes_before", "bytes_after", "label");
 
+    /** One CSV row; the label is empty when the strategy does not label matrices. */
+    @JsonPropertyOrder({"name", "shape", "dtype", "rank", "dense", "params_before", "params_after", "retained_energy",
+            "rel_error", "module", "layer", "module_type", "eligible", "bytes_before", "bytes_after", "label"})
+    record Row(String name, String shape, String dtype, int rank, boolean dense, long paramsBefore, long paramsAfter,
+               double retainedEnergy, double relError, String module, int layer, String moduleType, boolean eligible,
+               long bytesBefore, long bytesAfter, String label) {
+        static Row of(PlannedMatrix m) {
+            return new Row(m.id(), m.rows() + "x" + m.cols(), m.dtype().name(), m.rank(), m.dense(), m.paramsBefore(),
+                    m.paramsAfter(), m.retainedEnergy(), m.relativeError(), m.moduleName(), m.layer(),
+                    m.module().label(), m.eligible(), m.bytesBefore(), m.bytesAfter(), m.label().id());
+        }
+    }
+
+    private static final CsvMapper MAPPER = CsvMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
+    private static final ObjectWriter WRITER = MAPPER.writer(MAPPER.schemaFor(Row.class).withHeader()
+            .withLineSeparator("\n"));
+
     private PlanCsv() {
     }
 
     /** The CSV text, lines ending in {@code \n}. */
     public static String toCsv(Plan plan) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.join(",", COLUMNS)).append('\n');
-        for (PlannedMatrix m : plan.matrices()) {
-            List<String> f = new ArrayList<>(COLUMNS.size());
-            f.add(m.id());
-            f.add(m.rows() + "x" + m.cols());
-            f.add(m.dtype().name());
-            f.add(Integer.toString(m.rank()));
-            f.add(Boolean.toString(m.dense()));
-            f.add(Long.toString(m.paramsBefore()));
-            f.add(Long.toString(m.paramsAfter()));
-            f.add(Double.toString(m.retainedEnergy()));
-            f.add(Double.toString(m.relativeError()));
-            f.add(m.moduleName());
-            f.add(Integer.toString(m.layer()));
-            f.add(m.module().label());
-            f.add(Boolean.toString(m.eligible()));
-            f.add(Long.toString(m.bytesBefore()));
-            f.add(Long.toString(m.bytesAfter()));
-            f.add(m.label().id());
-            for (int i = 0; i < f.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(quote(f.get(i)));
-            }
-            sb.append('\n');
+        try {
+            return WRITER.writeValueAsString(plan.matrices().stream().map(Row::of).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plan CSV could not be written", e);
         }
-        return sb.toString();
-    }
-
-    static String quote(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.rankscope.analysis.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
@@ -16,8 +19,12 @@ import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
+import dev.rankscope.analysis.allocation.StrategyDescription;
+import dev.rankscope.analysis.allocation.StrategyParameter;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.ToolInfo;
+import dev.rankscope.analysis.json.Json;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.tensor.DType;
@@ -30,135 +37,135 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Plan JSON (SPEC §5): {@code {"format": "rankscope-plan", "version": 1, "source", "strategy":
  * {name, parameters}, "budget", "scope", "constraints", "created", "tool", "matrices": [...],
- * "totals", "notes"}}. Writer and reader; {@code read(write(p)) equals p}. Unknown formats and
- * versions are rejected with a message naming the file.
+ * "totals", "notes"}}, written and read by Jackson databind on the records below (snake_case
+ * names, NaN/±∞ as {@code null} through {@link Json}). {@code read(write(p)) equals p}. Unknown
+ * formats and versions are rejected with a message naming the file.
  *
- * <p>Matrix entries carry SPEC's columns {@code name, shape, dtype, rank, dense, params_before,
- * params_after, retained_energy, rel_error} plus {@code module, layer, module_type, eligible,
- * bytes_before, bytes_after, total_energy, label}. On reading, totals are recomputed from the
- * matrices and must agree with the file's parameter counts. Stateless and thread-safe.
+ * <p>{@code "strategy": {"parameters"}} holds every parameter of the strategy's
+ * {@link StrategyDescription} (so the file is the provenance of the run); on reading, a parameter
+ * the file lacks takes its default and one the strategy does not have is refused. Matrix entries
+ * carry SPEC's columns {@code name, shape, dtype, rank, dense, params_before, params_after,
+ * retained_energy, rel_error} plus {@code module, layer, module_type, eligible, bytes_before,
+ * bytes_after, total_energy, label} (label only for WeLore's LRC/N-LRC). Every other field is
+ * required; {@code label}, {@code notes} and {@code max_rank} may be absent (older files). On
+ * reading, totals are recomputed from the matrices and must agree with the file's parameter
+ * counts. Stateless and thread-safe.
  */
 public final class PlanJson {
     public static final String FORMAT = "rankscope-plan";
     public static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+    private static final ObjectMapper MAPPER = JsonMapper.builder(Json.mapper().getFactory())
+            .addModule(Json.nonFiniteAsNull())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
 
     private PlanJson() {
     }
 
+    // ---- the file's shape -----------------------------------------------------------------
+
+    /** The whole file, fields in the documented order. */
+    record PlanFile(String format, int version, PlanSource source, StrategyEntry strategy, BudgetEntry budget,
+                    ScopeEntry scope, ConstraintsEntry constraints, String created, ToolInfo tool,
+                    List<MatrixEntry> matrices, TotalsEntry totals, List<String> notes) {
+    }
+
+    /** {@code {"name", "parameters": {key: value, …}}}, keys as in {@link StrategyParameter#key()}. */
+    record StrategyEntry(String name, Map<String, Object> parameters) {
+    }
+
+    /** One of kept_fraction / params / bytes is present, as {@code kind} says. */
+    record BudgetEntry(String kind, @JsonInclude(JsonInclude.Include.NON_NULL) Double keptFraction,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Long params,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Long bytes, String dtype, long allowanceParams) {
+    }
+
+    /** Module type labels sorted; layer ranges as {@code [first, last]}. */
+    record ScopeEntry(List<String> moduleTypes, List<int[]> layers, String nameRegex) {
+    }
+
+    /** {@code max_rank} is {@code null} when unlimited; exclusions sorted. */
+    record ConstraintsEntry(int minRank, Integer maxRank, int rankMultiple, boolean allowDense, List<String> excluded) {
+    }
+
+    /** One matrix; {@code label} is left out when the strategy does not label matrices. */
+    record MatrixEntry(String name, int[] shape, String dtype, int rank, boolean dense, long paramsBefore,
+                       long paramsAfter, double retainedEnergy, double relError, String module, int layer,
+                       String moduleType, boolean eligible, long bytesBefore, long bytesAfter, double totalEnergy,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String label) {
+    }
+
+    /**
+     * Totals; the compression ratio is {@code null} when nothing is kept (∞). Reading recomputes
+     * totals from the matrices and only checks the parameter counts against them.
+     */
+    record TotalsEntry(int matrixCount, int eligibleCount, int factorisedCount, long paramsBefore, long paramsAfter,
+                       long eligibleParamsBefore, long eligibleParamsAfter, double keptFraction,
+                       Double compressionRatio, long bytesBefore, long bytesAfter, double discardedEnergy,
+                       double relError) {
+    }
+
     // ---- writing --------------------------------------------------------------------------
 
-    /** The plan as a JSON tree. */
-    public static ObjectNode toTree(Plan plan) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        ObjectNode src = root.putObject("source");
-        src.put("path", plan.source().path());
-        src.put("header_sha256", plan.source().headerSha256());
-        src.put("tensor_count", plan.source().tensorCount());
-        ObjectNode strategy = root.putObject("strategy");
-        strategy.put("name", plan.strategyName());
-        strategy.set("parameters", MAPPER.valueToTree(plan.strategy()));
+    static PlanFile toFile(Plan plan) {
+        StrategyParameters s = plan.strategy();
+        StrategyDescription d = s.description();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        List<Object> values = d.values(s);
+        for (int i = 0; i < values.size(); i++) {
+            Object v = values.get(i);
+            parameters.put(d.parameters().get(i).key(), v instanceof Enum<?> e ? e.name() : v);
+        }
         Budget b = plan.budget();
-        ObjectNode budget = root.putObject("budget");
-        budget.put("kind", b.kind().id());
-        if (b.kind() == Budget.Kind.KEPT_FRACTION) {
-            budget.put("kept_fraction", b.keptFraction());
-        } else {
-            budget.put(b.kind() == Budget.Kind.PARAMS ? "params" : "bytes", b.amount());
-        }
-        budget.put("dtype", b.dtype().name());
-        budget.put("allowance_params", plan.totals().budgetParams());
-        ObjectNode scope = root.putObject("scope");
-        ArrayNode types = scope.putArray("module_types");
-        new TreeSet<>(plan.scope().moduleTypes().stream().map(ModuleType::label).toList()).forEach(types::add);
-        ArrayNode layers = scope.putArray("layers");
-        for (Scope.LayerRange r : plan.scope().layers()) {
-            layers.addArray().add(r.first()).add(r.last());
-        }
-        scope.put("name_regex", plan.scope().nameRegex());
+        BudgetEntry budget = new BudgetEntry(b.kind().id(),
+                b.kind() == Budget.Kind.KEPT_FRACTION ? b.keptFraction() : null,
+                b.kind() == Budget.Kind.PARAMS ? b.amount() : null,
+                b.kind() == Budget.Kind.BYTES ? b.amount() : null,
+                b.dtype().name(), plan.totals().budgetParams());
+        ScopeEntry scope = new ScopeEntry(
+                new ArrayList<>(new TreeSet<>(plan.scope().moduleTypes().stream().map(ModuleType::label).toList())),
+                plan.scope().layers().stream().map(r -> new int[] {r.first(), r.last()}).toList(),
+                plan.scope().nameRegex());
         Constraints c = plan.constraints();
-        ObjectNode cons = root.putObject("constraints");
-        cons.put("min_rank", c.minRank());
-        if (c.maxRank() == Integer.MAX_VALUE) {
-            cons.putNull("max_rank");
-        } else {
-            cons.put("max_rank", c.maxRank());
-        }
-        cons.put("rank_multiple", c.rankMultiple());
-        cons.put("allow_dense", c.allowDense());
-        ArrayNode ex = cons.putArray("excluded");
-        new TreeSet<>(c.excluded()).forEach(ex::add);
-        root.put("created", plan.created().toString());
-        ObjectNode tool = root.putObject("tool");
-        tool.put("name", plan.tool().name());
-        tool.put("version", plan.tool().version());
-        tool.put("engine", plan.tool().engine());
-        ArrayNode mats = root.putArray("matrices");
+        ConstraintsEntry constraints = new ConstraintsEntry(c.minRank(),
+                c.maxRank() == Integer.MAX_VALUE ? null : c.maxRank(), c.rankMultiple(), c.allowDense(),
+                new ArrayList<>(new TreeSet<>(c.excluded())));
+        List<MatrixEntry> matrices = new ArrayList<>();
         for (PlannedMatrix m : plan.matrices()) {
-            ObjectNode o = mats.addObject();
-            o.put("name", m.id());
-            o.putArray("shape").add(m.rows()).add(m.cols());
-            o.put("dtype", m.dtype().name());
-            o.put("rank", m.rank());
-            o.put("dense", m.dense());
-            o.put("params_before", m.paramsBefore());
-            o.put("params_after", m.paramsAfter());
-            o.put("retained_energy", m.retainedEnergy());
-            o.put("rel_error", m.relativeError());
-            o.put("module", m.moduleName());
-            o.put("layer", m.layer());
-            o.put("module_type", m.module().label());
-            o.put("eligible", m.eligible());
-            o.put("bytes_before", m.bytesBefore());
-            o.put("bytes_after", m.bytesAfter());
-            o.put("total_energy", m.totalEnergy());
-            if (m.label() != LowRankLabel.NONE) {
-                o.put("label", m.label().id());
-            }
+            matrices.add(new MatrixEntry(m.id(), new int[] {m.rows(), m.cols()}, m.dtype().name(), m.rank(), m.dense(),
+                    m.paramsBefore(), m.paramsAfter(), m.retainedEnergy(), m.relativeError(), m.moduleName(),
+                    m.layer(), m.module().label(), m.eligible(), m.bytesBefore(), m.bytesAfter(), m.totalEnergy(),
+                    m.label() == LowRankLabel.NONE ? null : m.label().id()));
         }
         PlanTotals t = plan.totals();
-        ObjectNode tot = root.putObject("totals");
-        tot.put("matrix_count", t.matrixCount());
-        tot.put("eligible_count", t.eligibleCount());
-        tot.put("factorised_count", t.factorisedCount());
-        tot.put("params_before", t.paramsBefore());
-        tot.put("params_after", t.paramsAfter());
-        tot.put("eligible_params_before", t.eligibleParamsBefore());
-        tot.put("eligible_params_after", t.eligibleParamsAfter());
-        tot.put("kept_fraction", t.keptFraction());
-        if (Double.isFinite(t.compressionRatio())) {
-            tot.put("compression_ratio", t.compressionRatio());
-        } else {
-            tot.putNull("compression_ratio");
-        }
-        tot.put("bytes_before", t.bytesBefore());
-        tot.put("bytes_after", t.bytesAfter());
-        tot.put("discarded_energy", t.discardedEnergy());
-        tot.put("rel_error", t.relativeError());
-        ArrayNode notes = root.putArray("notes");
-        plan.notes().forEach(notes::add);
-        return root;
+        TotalsEntry totals = new TotalsEntry(t.matrixCount(), t.eligibleCount(), t.factorisedCount(),
+                t.paramsBefore(), t.paramsAfter(), t.eligibleParamsBefore(), t.eligibleParamsAfter(), t.keptFraction(),
+                t.compressionRatio(), t.bytesBefore(), t.bytesAfter(), t.discardedEnergy(), t.relativeError());
+        return new PlanFile(FORMAT, VERSION, plan.source(), new StrategyEntry(d.name(), parameters), budget, scope,
+                constraints, plan.created().toString(), plan.tool(), matrices, totals, plan.notes());
     }
 
     /** The plan as indented JSON text. */
     public static String toJson(Plan plan) {
         try {
-            return MAPPER.writeValueAsString(toTree(plan));
+            return MAPPER.writeValueAsString(toFile(plan));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("plan JSON could not be serialised", e);
         }
@@ -182,7 +189,7 @@ public final class PlanJson {
 
     // ---- reading --------------------------------------------------------------------------
 
-    /** Reads a plan file. */
+    /** Reads a plan file whose strategy is one of {@link StrategyRegistry#standard()}. */
     public static Plan read(Path file) {
         String text;
         try {
@@ -194,12 +201,18 @@ public final class PlanJson {
         return fromJson(text, file);
     }
 
+    /** {@link #fromJson(String, Path, StrategyRegistry)} with the standard strategies. */
+    public static Plan fromJson(String json, Path origin) {
+        return fromJson(json, origin, StrategyRegistry.standard());
+    }
+
     /**
      * Parses plan JSON. {@code origin} names the file in messages (null for in-memory text).
      *
+     * @param strategies where the file's strategy name is looked up
      * @throws PlanFileException WRONG_FORMAT, UNSUPPORTED_VERSION or MALFORMED
      */
-    public static Plan fromJson(String json, Path origin) {
+    public static Plan fromJson(String json, Path origin, StrategyRegistry strategies) {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
@@ -222,140 +235,134 @@ public final class PlanJson {
                     + VERSION + ")");
         }
         try {
-            return parse(root, origin);
+            return toPlan(MAPPER.treeToValue(withOptionalFields((ObjectNode) root.deepCopy()), PlanFile.class),
+                    strategies);
+        } catch (JsonMappingException e) {
+            throw new PlanFileException(origin, PlanFileException.Kind.MALFORMED, "invalid plan: " + problem(e), e);
         } catch (IllegalArgumentException | NullPointerException | DateTimeParseException | IOException e) {
             throw new PlanFileException(origin, PlanFileException.Kind.MALFORMED, "invalid plan: " + e.getMessage(), e);
         }
     }
 
-    private static JsonNode req(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("missing field '" + field + "'");
+    /**
+     * Explicit nulls for the fields older files may lack and for the budget amounts its kind does
+     * not use, so every other field can be required.
+     */
+    private static ObjectNode withOptionalFields(ObjectNode root) {
+        if (!root.has("notes")) {
+            root.putArray("notes");
         }
-        return v;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = req(n, field);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("field '" + field + "' must be a string");
+        if (root.get("budget") instanceof ObjectNode b) {
+            for (String amount : List.of("kept_fraction", "params", "bytes")) {
+                if (!b.has(amount)) {
+                    b.putNull(amount);
+                }
+            }
         }
-        return v.asText();
-    }
-
-    private static long integer(JsonNode n, String field) {
-        JsonNode v = req(n, field);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IllegalArgumentException("field '" + field + "' must be an integer");
+        if (root.get("constraints") instanceof ObjectNode c && !c.has("max_rank")) {
+            c.putNull("max_rank");
         }
-        return v.asLong();
-    }
-
-    private static int int32(JsonNode n, String field) {
-        long v = integer(n, field);
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("field '" + field + "' is out of range");
+        if (root.get("matrices") != null) {
+            for (JsonNode m : root.get("matrices")) {
+                if (m instanceof ObjectNode o && !o.has("label")) {
+                    o.putNull("label");
+                }
+            }
         }
-        return (int) v;
+        return root;
     }
 
-    private static double number(JsonNode n, String field) {
-        JsonNode v = req(n, field);
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("field '" + field + "' must be a number");
+    /** A record's own message when it rejected a value, else Jackson's with the JSON path. */
+    private static String problem(JsonMappingException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException || t instanceof NullPointerException) {
+                return t.getMessage();
+            }
         }
-        return v.asDouble();
-    }
-
-    private static boolean bool(JsonNode n, String field) {
-        JsonNode v = req(n, field);
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("field '" + field + "' must be true or false");
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
         }
-        return v.asBoolean();
+        return e.getOriginalMessage() + (path.length() == 0 ? "" : " at " + path);
     }
 
-    private static DType dtype(String name) {
-        return DType.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown dtype '" + name + "'"));
-    }
-
-    private static Plan parse(JsonNode root, Path origin) throws IOException {
-        JsonNode src = req(root, "source");
-        PlanSource source = new PlanSource(text(src, "path"), text(src, "header_sha256"), int32(src, "tensor_count"));
-
-        JsonNode st = req(root, "strategy");
-        String name = text(st, "name");
-        StrategyParameters strategy = MAPPER.treeToValue(req(st, "parameters"), StrategyParameters.typeOf(name));
-
-        JsonNode b = req(root, "budget");
-        Budget.Kind kind = Budget.Kind.fromId(text(b, "kind"));
-        DType bd = dtype(text(b, "dtype"));
+    private static Plan toPlan(PlanFile f, StrategyRegistry strategies) throws IOException {
+        StrategyParameters strategy = strategy(f.strategy(), strategies);
+        DType bd = dtype(f.budget().dtype());
+        Budget.Kind kind = Budget.Kind.fromId(f.budget().kind());
         Budget budget = switch (kind) {
-            case KEPT_FRACTION -> new Budget(kind, number(b, "kept_fraction"), 0, bd);
-            case PARAMS -> new Budget(kind, 0, integer(b, "params"), bd);
-            case BYTES -> new Budget(kind, 0, integer(b, "bytes"), bd);
+            case KEPT_FRACTION -> new Budget(kind, required(f.budget().keptFraction(), "kept_fraction"), 0, bd);
+            case PARAMS -> new Budget(kind, 0, required(f.budget().params(), "params"), bd);
+            case BYTES -> new Budget(kind, 0, required(f.budget().bytes(), "bytes"), bd);
         };
-        long allowance = integer(b, "allowance_params");
-
-        JsonNode sc = req(root, "scope");
         Set<ModuleType> types = EnumSet.noneOf(ModuleType.class);
-        for (JsonNode t : req(sc, "module_types")) {
-            ModuleType mt = ModuleType.fromLabel(t.asText());
-            if (mt == ModuleType.OTHER && !t.asText().equals(ModuleType.OTHER.label())) {
-                throw new IllegalArgumentException("unknown module type '" + t.asText() + "'");
+        for (String t : f.scope().moduleTypes()) {
+            ModuleType mt = ModuleType.fromLabel(t);
+            if (mt == ModuleType.OTHER && !t.equals(ModuleType.OTHER.label())) {
+                throw new IllegalArgumentException("unknown module type '" + t + "'");
             }
             types.add(mt);
         }
         List<Scope.LayerRange> ranges = new ArrayList<>();
-        for (JsonNode r : req(sc, "layers")) {
-            if (!r.isArray() || r.size() != 2) {
+        for (int[] r : f.scope().layers()) {
+            if (r.length != 2) {
                 throw new IllegalArgumentException("a layer range must be [first, last]");
             }
-            ranges.add(new Scope.LayerRange(r.get(0).asInt(), r.get(1).asInt()));
+            ranges.add(new Scope.LayerRange(r[0], r[1]));
         }
-        Scope scope = new Scope(types, ranges, text(sc, "name_regex"));
-
-        JsonNode cn = req(root, "constraints");
-        JsonNode maxRank = cn.get("max_rank");
-        Set<String> excluded = new TreeSet<>();
-        for (JsonNode e : req(cn, "excluded")) {
-            excluded.add(e.asText());
-        }
-        Constraints constraints = new Constraints(int32(cn, "min_rank"),
-                maxRank == null || maxRank.isNull() ? Integer.MAX_VALUE : int32(cn, "max_rank"),
-                int32(cn, "rank_multiple"), bool(cn, "allow_dense"), excluded);
-
-        Instant created = Instant.parse(text(root, "created"));
-        JsonNode tl = req(root, "tool");
-        ToolInfo tool = new ToolInfo(text(tl, "name"), text(tl, "version"), text(tl, "engine"));
-
+        Scope scope = new Scope(types, ranges, f.scope().nameRegex());
+        ConstraintsEntry cn = f.constraints();
+        Constraints constraints = new Constraints(cn.minRank(), cn.maxRank() == null ? Integer.MAX_VALUE : cn.maxRank(),
+                cn.rankMultiple(), cn.allowDense(), new TreeSet<>(cn.excluded()));
         List<PlannedMatrix> matrices = new ArrayList<>();
-        for (Iterator<JsonNode> it = req(root, "matrices").elements(); it.hasNext(); ) {
-            JsonNode m = it.next();
-            JsonNode shape = req(m, "shape");
-            if (!shape.isArray() || shape.size() != 2) {
-                throw new IllegalArgumentException("matrix '" + m.path("name").asText() + "': shape must be [m, n]");
+        for (MatrixEntry m : f.matrices()) {
+            if (m.shape().length != 2) {
+                throw new IllegalArgumentException("matrix '" + m.name() + "': shape must be [m, n]");
             }
-            String label = m.has("label") ? text(m, "label") : "";
-            matrices.add(new PlannedMatrix(text(m, "name"), text(m, "module"), int32(m, "layer"),
-                    ModuleType.fromLabel(text(m, "module_type")), shape.get(0).asInt(), shape.get(1).asInt(),
-                    dtype(text(m, "dtype")), bool(m, "eligible"), bool(m, "dense"), int32(m, "rank"),
-                    integer(m, "params_before"), integer(m, "params_after"), integer(m, "bytes_before"),
-                    integer(m, "bytes_after"), number(m, "total_energy"), number(m, "retained_energy"),
-                    number(m, "rel_error"), LowRankLabel.fromId(label)));
+            matrices.add(new PlannedMatrix(m.name(), m.module(), m.layer(), ModuleType.fromLabel(m.moduleType()),
+                    m.shape()[0], m.shape()[1], dtype(m.dtype()), m.eligible(), m.dense(), m.rank(), m.paramsBefore(),
+                    m.paramsAfter(), m.bytesBefore(), m.bytesAfter(), m.totalEnergy(), m.retainedEnergy(), m.relError(),
+                    LowRankLabel.fromId(m.label() == null ? "" : m.label())));
         }
-        PlanTotals totals = PlanTotals.of(matrices, allowance);
-        JsonNode tt = req(root, "totals");
-        if (integer(tt, "params_before") != totals.paramsBefore() || integer(tt, "params_after") != totals.paramsAfter()
-                || integer(tt, "eligible_params_after") != totals.eligibleParamsAfter()) {
+        PlanTotals totals = PlanTotals.of(matrices, f.budget().allowanceParams());
+        TotalsEntry tt = f.totals();
+        if (tt.paramsBefore() != totals.paramsBefore() || tt.paramsAfter() != totals.paramsAfter()
+                || tt.eligibleParamsAfter() != totals.eligibleParamsAfter()) {
             throw new IllegalArgumentException("totals disagree with the matrices (was the file edited?)");
         }
-        List<String> notes = new ArrayList<>();
-        JsonNode ns = root.get("notes");
-        if (ns != null) {
-            ns.forEach(n -> notes.add(n.asText()));
+        return new Plan(f.source(), strategy, budget, scope, constraints, Instant.parse(f.created()), f.tool(),
+                matrices, totals, f.notes());
+    }
+
+    /** The strategy's parameters: defaults for keys the file lacks, each value parsed by its parameter. */
+    private static StrategyParameters strategy(StrategyEntry s, StrategyRegistry strategies) {
+        StrategyDescription d = strategies.description(required(s.name(), "strategy.name"));
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : required(s.parameters(), "strategy.parameters").entrySet()) {
+            StrategyParameter p = d.parameter(e.getKey()).filter(q -> q.key().equals(e.getKey()))
+                    .orElseThrow(() -> new IllegalArgumentException(d.name() + " has no parameter '" + e.getKey()
+                            + "' (valid: " + d.keys() + ")"));
+            Object v = required(e.getValue(), "strategy.parameters." + e.getKey());
+            if ((v instanceof String) != (p.kind() == StrategyParameter.Kind.CHOICE)) {
+                throw new IllegalArgumentException("strategy parameter '" + e.getKey() + "' must be " + p.accepts());
+            }
+            values.put(p.name(), p.parse(String.valueOf(v)));
         }
-        return new Plan(source, strategy, budget, scope, constraints, created, tool, matrices, totals, notes);
+        return d.with(d.defaults(), values);
+    }
+
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static DType dtype(String name) {
+        return DType.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown dtype '" + name + "'"));
     }
 }

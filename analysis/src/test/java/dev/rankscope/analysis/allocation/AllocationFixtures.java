@@ -67,8 +67,8 @@ final class AllocationFixtures {
     /** Every strategy with default parameters. */
     static List<StrategyParameters> allStrategies() {
         List<StrategyParameters> list = new ArrayList<>();
-        for (String name : StrategyParameters.names()) {
-            list.add(StrategyParameters.defaultsFor(name));
+        for (String name : StrategyRegistry.standard().names()) {
+            list.add(StrategyRegistry.standard().defaults(name));
         }
         list.add(GlobalOptimalParameters.of(GlobalOptimalParameters.Objective.RAW_ENERGY));
         list.add(new GlobalOptimalParameters(GlobalOptimalParameters.Objective.NORMALISED_ENERGY, 0));

@@ -93,8 +93,7 @@ class BudgetComplianceTest {
                 } catch (AllocationException e) {
                     long min = 0;
                     for (AllocationInput in : inputs) {
-                        min += new RankLadder(in, c, strategy instanceof WeLoreParameters w
-                                ? Strategies.weLoreMaxRank(in.fullRank(), w.lrcDropShare()) : Integer.MAX_VALUE).cost(0);
+                        min += new RankLadder(in, c, strategy.maxFactorisedRank(in.fullRank())).cost(0);
                     }
                     if (min <= allowance) {
                         fail(ctx + ": feasible budget rejected: " + e.getMessage());

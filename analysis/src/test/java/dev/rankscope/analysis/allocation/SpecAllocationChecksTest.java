@@ -28,7 +28,7 @@ class SpecAllocationChecksTest {
 
     @Test
     void uniformParamsFormulaGives2388ForC02() {
-        assertEquals(2388, Strategies.uniformParamsRank(4096, 11008, 0.2));
+        assertEquals(2388, UniformParamsParameters.rank(4096, 11008, 0.2));
     }
 
     @Test
@@ -56,7 +56,7 @@ class SpecAllocationChecksTest {
 
     @Test
     void dRankContinuousRanksMatchSpec() {
-        double[] k = Strategies.effectiveRankContinuous(new double[] {10, 40}, new double[] {3, 3}, 30);
+        double[] k = EffectiveRankParameters.continuous(new double[] {10, 40}, new double[] {3, 3}, 30);
         assertArrayEquals(new double[] {10.0 / 3, 20.0 / 3}, k, 1e-12);
         assertEquals(3.33, k[0], 0.005);
         assertEquals(6.67, k[1], 0.005);
@@ -80,24 +80,24 @@ class SpecAllocationChecksTest {
         // σ = [3, 2, 1]: cumulative energy [0.6429, 0.9286, 1] so r(0.90) = 2, r(0.95) = 3.
         AllocationInput in = AllocationInput.of("w", "w", 0, ModuleType.Q, 3, 3, new double[] {3, 2, 1});
         RankLadder r = new RankLadder(in, Constraints.defaults(), Integer.MAX_VALUE);
-        assertEquals(2, Strategies.energyRank(r, 0.90));
-        assertEquals(3, Strategies.energyRank(r, 0.95));
-        assertEquals(1, Strategies.energyRank(r, 0.6428));
+        assertEquals(2, EnergyParameters.energyRank(r, 0.90));
+        assertEquals(3, EnergyParameters.energyRank(r, 0.95));
+        assertEquals(1, EnergyParameters.energyRank(r, 0.6428));
     }
 
     @Test
     void weLoreNormalisesAndCountsDrops() {
         AllocationInput in = AllocationInput.of("w", "w", 0, ModuleType.Q, 5, 5, new double[] {9, 5, 3, 2, 1});
-        double[] hat = Strategies.weLoreNormalised(in);
+        double[] hat = WeLoreParameters.normalised(in);
         assertArrayEquals(new double[] {1, 0.5, 0.25, 0.125, 0}, hat, 1e-15);
-        assertEquals(0, Strategies.weLoreDropped(hat, 0));
-        assertEquals(1, Strategies.weLoreDropped(hat, 0.1));
-        assertEquals(3, Strategies.weLoreDropped(hat, 0.3), "σ̂ = 0.25, 0.125, 0 are below 0.3");
-        assertEquals(3, Strategies.weLoreDropped(hat, 0.5), "strict: σ̂ = 0.5 is kept at τ = 0.5");
-        assertEquals(5, Strategies.weLoreDropped(hat, Math.nextUp(1.0)));
+        assertEquals(0, WeLoreParameters.dropped(hat, 0));
+        assertEquals(1, WeLoreParameters.dropped(hat, 0.1));
+        assertEquals(3, WeLoreParameters.dropped(hat, 0.3), "σ̂ = 0.25, 0.125, 0 are below 0.3");
+        assertEquals(3, WeLoreParameters.dropped(hat, 0.5), "strict: σ̂ = 0.5 is kept at τ = 0.5");
+        assertEquals(5, WeLoreParameters.dropped(hat, Math.nextUp(1.0)));
         // LRC needs dropped/p > 0.5: p = 5 → k ≤ 2; p = 4 → k ≤ 1.
-        assertEquals(2, Strategies.weLoreMaxRank(5, 0.5));
-        assertEquals(1, Strategies.weLoreMaxRank(4, 0.5));
+        assertEquals(2, WeLoreParameters.maxRank(5, 0.5));
+        assertEquals(1, WeLoreParameters.maxRank(4, 0.5));
     }
 
     @Test

@@ -73,7 +73,7 @@ class StrategyBehaviourTest {
         // continuous: k ∝ sqrt(s): 8·sqrt(10)/(sqrt(10)+1) = 6.08, 1.92 → 6 and 2.
         assertEquals(6, rank(plan, "flat"));
         assertEquals(2, rank(plan, "spike"));
-        double[] k = Strategies.effectiveRankContinuous(new double[] {a.energyEffectiveRankOrComputed(),
+        double[] k = EffectiveRankParameters.continuous(new double[] {a.energyEffectiveRankOrComputed(),
                 b.energyEffectiveRankOrComputed()}, new double[] {210, 210}, 8 * 210);
         assertEquals(8 * Math.sqrt(10) / (Math.sqrt(10) + 1), k[0], 1e-6);
     }
@@ -108,8 +108,8 @@ class StrategyBehaviourTest {
 
     @Test
     void alphaWeightsFollowAlphaPruning() {
-        assertArrayEquals(new double[] {1.3, 1.0, 0.7}, Strategies.alphaWeights(new double[] {2, 3, 4}, 0.3), 1e-12);
-        assertArrayEquals(new double[] {1, 1}, Strategies.alphaWeights(new double[] {3, 3}, 0.3), 0);
+        assertArrayEquals(new double[] {1.3, 1.0, 0.7}, AlphaParameters.weights(new double[] {2, 3, 4}, 0.3), 1e-12);
+        assertArrayEquals(new double[] {1, 1}, AlphaParameters.weights(new double[] {3, 3}, 0.3), 0);
         double[] s = new double[16];
         java.util.Arrays.fill(s, 1);
         AllocationInput heavy = AllocationInput.of("heavy", "heavy", 0, ModuleType.Q, 16, 256, s).withAlpha(2);

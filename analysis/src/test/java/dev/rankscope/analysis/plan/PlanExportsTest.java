@@ -14,6 +14,7 @@ import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.naming.ModuleType;
@@ -76,8 +77,8 @@ class PlanExportsTest {
 
     @Test
     void jsonRoundTripsEveryStrategy() {
-        for (String name : StrategyParameters.names()) {
-            Plan p = plan(StrategyParameters.defaultsFor(name));
+        for (String name : StrategyRegistry.standard().names()) {
+            Plan p = plan(StrategyRegistry.standard().defaults(name));
             Plan back = PlanJson.fromJson(PlanJson.toJson(p), null);
             assertEquals(p, back, name);
         }
@@ -198,8 +199,14 @@ class PlanExportsTest {
             assertEquals(m.relativeError(), Double.parseDouble(f[8]));
             assertEquals(m.label().id(), f[15]);
         }
-        assertEquals("\"a,b\"", PlanCsv.quote("a,b"));
-        assertEquals("\"say \"\"hi\"\"\"", PlanCsv.quote("say \"hi\""));
+        // RFC 4180 quoting only for comma, quote and line breaks (PlanGoldenTest "quoted-names" has both)
+        List<AllocationInput> odd = new ArrayList<>(model());
+        odd.add(AllocationInput.of("#x y.weight", "#x y", 1, ModuleType.DOWN, 16, 24, spectrum(16, 0.6)));
+        odd.add(AllocationInput.of("a\nb.weight", "a\nb", 1, ModuleType.DOWN, 16, 24, spectrum(16, 0.6)));
+        String csv = PlanCsv.toCsv(Allocator.plan(odd, Budget.keptFraction(0.5), Scope.defaults(),
+                Constraints.defaults(), GlobalOptimalParameters.defaults(), CLOCK));
+        assertTrue(csv.contains("\n#x y.weight,16x24,"), csv);
+        assertTrue(csv.contains("\n\"a\nb.weight\",16x24,"), csv);
     }
 
     @Test

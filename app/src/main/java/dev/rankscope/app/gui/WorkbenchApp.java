@@ -9,7 +9,7 @@ import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.learn.LearnViewModel;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
 import dev.rankscope.views.service.SettingsStore;

@@ -1,12 +1,7 @@
 package dev.rankscope.application.job;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.rankscope.analysis.json.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +9,11 @@ import java.io.UncheckedIOException;
 /**
  * The one Jackson configuration for job parameters, results and their JSON exports: records map
  * by their component names, non-finite doubles (NaN, ±∞) are written as {@code null} (JSON has no
- * such numbers), unknown properties are refused on reading. Thread-safe.
+ * such numbers), unknown properties are refused on reading ({@link Json}, shared with the plan
+ * and analysis files). Thread-safe.
  */
 public final class JobJson {
-    private static final ObjectMapper MAPPER = create();
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private JobJson() {
     }
@@ -47,25 +43,5 @@ public final class JobJson {
             }
             throw new IllegalArgumentException("not valid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static ObjectMapper create() {
-        SimpleModule nonFinite = new SimpleModule("rankscope-non-finite");
-        JsonSerializer<Double> doubles = new JsonSerializer<>() {
-            @Override
-            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-                if (v == null || !Double.isFinite(v)) {
-                    g.writeNull();
-                } else {
-                    g.writeNumber(v);
-                }
-            }
-        };
-        nonFinite.addSerializer(Double.class, doubles);
-        nonFinite.addSerializer(double.class, doubles);
-        return new ObjectMapper()
-                .registerModule(nonFinite)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 }

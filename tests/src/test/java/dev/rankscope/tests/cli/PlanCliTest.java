@@ -7,11 +7,16 @@ import dev.rankscope.analysis.allocation.AllocationInput;
 import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
+import dev.rankscope.analysis.allocation.GlobalOptimalParameters;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyDescription;
+import dev.rankscope.analysis.allocation.StrategyParameter;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
+import dev.rankscope.analysis.allocation.WeLoreParameters;
 import dev.rankscope.analysis.plan.FactorisedExport;
 import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
@@ -34,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rankscope plan} on the shipped {@code sample-checkpoints/tiny-llama} (issue 5): the CLI's
+ * {@code rankscope plan} on the shipped {@code sample-checkpoints/tiny-llama} (rank budgets, SPEC §4–5): the CLI's
  * plan equals the library's {@link Allocator#plan} on the same spectra, the JSON re-reads, and the
  * factorised file reloads with ‖W − UV‖_F/‖W‖_F equal to the plan's rel_error to 1e-5 (SPEC §5).
  */
@@ -82,7 +87,7 @@ class PlanCliTest {
         assertTrue(run.noStackTrace(), run.err());
 
         Plan library = Allocator.plan(inputs, Budget.keptFraction(0.5), Scope.defaults(), Constraints.defaults(),
-                StrategyParameters.defaultsFor(strategy));
+                StrategyRegistry.standard().defaults(strategy));
         Plan cli = PlanJson.read(json);
         assertEquals(strategy, cli.strategyName());
         assertEquals(library.matrices().size(), cli.matrices().size());
@@ -111,7 +116,7 @@ class PlanCliTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("verified"), run.out());
         Plan planned = Allocator.plan(inputs, Budget.keptFraction(0.4), Scope.defaults(), Constraints.defaults(),
-                StrategyParameters.defaultsFor("global-optimal"));
+                StrategyRegistry.standard().defaults("global-optimal"));
         assertTrue(planned.factorised().size() > 0);
         try (TensorSource original = Checkpoints.open(sample()); TensorSource f = Checkpoints.open(out)) {
             for (PlannedMatrix m : planned.factorised()) {
@@ -153,8 +158,8 @@ class PlanCliTest {
                 "--engine", "java", "--no-cache", "--quiet");
         assertEquals(0, run.exitCode(), run.err());
         StrategyComparison cmp = StrategyComparison.compare(inputs, Budget.keptFraction(0.5), Scope.defaults(),
-                Constraints.defaults(), List.of(StrategyParameters.defaultsFor("uniform-params"),
-                        StrategyParameters.defaultsFor("global-optimal")));
+                Constraints.defaults(), List.of(StrategyRegistry.standard().defaults("uniform-params"),
+                        StrategyRegistry.standard().defaults("global-optimal")));
         for (StrategyComparison.Entry e : cmp.entries()) {
             String row = run.out().lines().filter(l -> l.startsWith(e.strategy().strategyName() + " ")).findFirst()
                     .orElseThrow(() -> new AssertionError(run.out()));
@@ -175,5 +180,71 @@ class PlanCliTest {
         assertEquals(2, unknown.exitCode(), unknown.err());
         assertTrue(unknown.err().contains("unknown allocation strategy 'nope'"), unknown.err());
         assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+    }
+
+    @Test
+    void paramsReachTheStrategyAndThePlanJson() throws Exception {
+        Path json = tmp.resolve("raw.json");
+        CliRun run = CliRun.of("plan", sample().toString(), "--keep", "0.4", "--param", "objective=raw",
+                "--param", "exact_work_limit=0", "--engine", "java", "--no-cache", "--quiet", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        GlobalOptimalParameters raw = new GlobalOptimalParameters(GlobalOptimalParameters.Objective.RAW_ENERGY, 0);
+        Plan cli = PlanJson.read(json);
+        assertEquals(raw, cli.strategy(), "the plan JSON records the parameters the run used");
+        assertTrue(Files.readString(json).contains("\"objective\" : \"RAW_ENERGY\""), Files.readString(json));
+        Plan library = Allocator.plan(inputs, Budget.keptFraction(0.4), Scope.defaults(), Constraints.defaults(), raw);
+        Plan normalised = Allocator.plan(inputs, Budget.keptFraction(0.4), Scope.defaults(), Constraints.defaults(),
+                GlobalOptimalParameters.defaults());
+        assertEquals(library.matrices().stream().map(PlannedMatrix::rank).toList(),
+                cli.matrices().stream().map(PlannedMatrix::rank).toList());
+        assertTrue(!library.matrices().stream().map(PlannedMatrix::rank).toList()
+                        .equals(normalised.matrices().stream().map(PlannedMatrix::rank).toList()),
+                "on the sample the two objectives give different ranks, so the switch is observable");
+
+        Path welore = tmp.resolve("welore.json");
+        CliRun w = CliRun.of("plan", sample().toString(), "--strategy", "welore", "--keep", "0.5",
+                "--param", "lrc-drop-share=0.3", "--engine", "java", "--no-cache", "--quiet", "--json", welore.toString());
+        assertEquals(0, w.exitCode(), w.err());
+        assertEquals(new WeLoreParameters(0.3), PlanJson.read(welore).strategy());
+    }
+
+    @Test
+    void badParamsAreOneLineWithExitTwoListingValidNames() {
+        String[][] cases = {
+                {"--param", "tau=0.9"},
+                {"--strategy", "energy", "--param", "objective=raw"},
+                {"--param", "objective=sideways"},
+                {"--strategy", "alpha", "--param", "epsilon=1.5"},
+                {"--param", "exact_work_limit=lots"},
+                {"--param", "objective"}};
+        String[] expected = {"unknown parameter 'tau' (valid: global-optimal: objective, exact_work_limit)",
+                "unknown parameter 'objective' (valid: energy: none)",
+                "objective must be one of raw, normalized, got 'sideways'",
+                "epsilon must be in [0, 1), got 1.5",
+                "exact work limit must be an integer, got 'lots'",
+                "--param takes NAME=VALUE, not 'objective'"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("plan", sample().toString(), "--keep", "0.5",
+                    "--engine", "java", "--quiet"));
+            args.addAll(List.of(cases[i]));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains(expected[i]), run.err());
+            assertEquals(1, run.err().strip().lines().count(), run.err());
+            assertTrue(run.noStackTrace(), run.err());
+        }
+    }
+
+    @Test
+    void helpListsEveryStrategyParameter() {
+        CliRun help = CliRun.of("plan", "--help");
+        assertEquals(0, help.exitCode(), help.err());
+        for (StrategyDescription d : StrategyRegistry.standard().descriptions()) {
+            for (StrategyParameter p : d.parameters()) {
+                assertTrue(help.out().lines().anyMatch(l -> l.contains(d.name()) && l.contains(p.key())),
+                        d.name() + " " + p.key() + " in\n" + help.out());
+            }
+        }
+        assertTrue(help.out().contains("raw | normalized"), help.out());
     }
 }

@@ -5,6 +5,8 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyDescription;
+import dev.rankscope.analysis.allocation.StrategyParameter;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.tensor.DType;
@@ -26,6 +28,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -57,7 +60,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The Budget tab (issue 5): controls left (strategy with its parameter form, budget, scope,
+ * The Budget tab (rank budgets, SPEC §4–5): controls left (strategy with its parameter form, budget, scope,
  * constraints, strategies to compare, import/export), results right (totals, the ranks chart,
  * and below it the per-matrix table, the strategy comparison and the reconstruction preview).
  * Binds to a {@link BudgetViewModel}; holds no state of its own. FX thread only.
@@ -92,9 +95,9 @@ public final class BudgetView implements WorkbenchTab {
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         ChartPane ranksPane = new ChartPane("budget-ranks-chart", "Kept rank vs full rank", ranksChart,
-                "budget-ranks", vm.dialogs(), executors);
+                "budget-ranks", vm.pictureExporter());
         ChartPane comparePane = new ChartPane("budget-compare-chart", "Per-layer error", comparisonChart,
-                "budget-compare", vm.dialogs(), executors);
+                "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
                 new Tab("Reconstruction", reconstruction()));
         lower.setId("budget-lower-tabs");
@@ -129,14 +132,14 @@ public final class BudgetView implements WorkbenchTab {
             comparisonChart.getXYPlot().setDataset(BudgetCharts.comparisonDataset(c));
             compareTable.getItems().setAll(c == null ? List.of() : c.entries());
         });
-        vm.previewProperty().addListener((o, a, p) -> showPreview(p));
+        vm.preview().previewProperty().addListener((o, a, p) -> showPreview(p));
         ChartTheme.apply(ranksChart, theme.getValue());
         ChartTheme.apply(comparisonChart, theme.getValue());
         theme.addListener((o, a, b) -> {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
-        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        PictureExporter exporter = vm.pictureExporter();
         original.enableExport(exporter, "heatmap-original");
         approximation.enableExport(exporter, "heatmap-rank-k");
         residual.enableExport(exporter, "heatmap-residual");
@@ -184,6 +187,7 @@ public final class BudgetView implements WorkbenchTab {
         picker.setMaxWidth(Double.MAX_VALUE);
         strategyDescription.setWrapText(true);
         strategyDescription.getStyleClass().add("hint");
+        strategyForm.setId("budget-strategy-form");
         strategyForm.setHgap(6);
         strategyForm.setVgap(4);
         vm.strategyProperty().addListener((o, a, b) -> buildForm(b));
@@ -191,26 +195,33 @@ public final class BudgetView implements WorkbenchTab {
         return titled("Strategy", new VBox(4, picker, strategyDescription, strategyForm));
     }
 
-    /** The parameter form, generated from the strategy's record components. */
+    /**
+     * The parameter form, generated from the strategy's {@link StrategyDescription}: a choice box
+     * per CHOICE, a check box per FLAG, a text field per number (committed on Enter or focus
+     * loss, outlined red when the record rejects it); labels and tooltips from the description.
+     */
     private void buildForm(StrategyParameters p) {
         strategyDescription.setText(p.describe());
         strategyForm.getChildren().clear();
+        StrategyDescription d = p.description();
+        List<Object> values = d.values(p);
         int row = 0;
-        for (StrategyFields.Field f : StrategyFields.of(p)) {
-            Node editor;
-            if (f.type().isEnum()) {
+        for (StrategyParameter f : d.parameters()) {
+            Object value = values.get(row);
+            Control editor;
+            if (f.kind() == StrategyParameter.Kind.CHOICE) {
                 ComboBox<Object> c = new ComboBox<>();
-                c.getItems().setAll(f.choices());
-                c.setValue(f.value());
+                c.getItems().setAll(f.choices().stream().map(StrategyParameter.Choice::value).toList());
+                c.setValue(value);
                 c.setOnAction(e -> vm.setStrategyField(f.name(), c.getValue()));
                 editor = c;
-            } else if (f.type() == boolean.class) {
+            } else if (f.kind() == StrategyParameter.Kind.FLAG) {
                 CheckBox c = new CheckBox();
-                c.setSelected((Boolean) f.value());
+                c.setSelected((Boolean) value);
                 c.setOnAction(e -> vm.setStrategyField(f.name(), c.isSelected()));
                 editor = c;
             } else {
-                TextField t = new TextField(String.valueOf(f.value()));
+                TextField t = new TextField(String.valueOf(value));
                 t.setPrefColumnCount(8);
                 Runnable commit = () -> {
                     if (!vm.setStrategyField(f.name(), t.getText())) {
@@ -228,6 +239,7 @@ public final class BudgetView implements WorkbenchTab {
                 editor = t;
             }
             editor.setId("budget-param-" + f.name());
+            editor.setTooltip(new Tooltip(f.help() + (f.help().isEmpty() ? "" : "\n") + f.accepts()));
             strategyForm.addRow(row++, new Label(f.label()), editor);
         }
         if (row == 0) {
@@ -338,10 +350,10 @@ public final class BudgetView implements WorkbenchTab {
     private TitledPane filePane() {
         MenuButton export = new MenuButton("Export plan");
         export.setId("budget-export");
-        for (BudgetViewModel.ExportFormat f : BudgetViewModel.ExportFormat.values()) {
+        for (BudgetExportViewModel.ExportFormat f : BudgetExportViewModel.ExportFormat.values()) {
             MenuItem mi = new MenuItem(f.label() + "…");
             mi.setId("budget-export-" + f.name().toLowerCase(Locale.ROOT));
-            mi.setOnAction(e -> vm.export(f));
+            mi.setOnAction(e -> vm.exports().export(f));
             export.getItems().add(mi);
         }
         Button importPlan = new Button("Import plan…");
@@ -352,21 +364,21 @@ public final class BudgetView implements WorkbenchTab {
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Rankscope plan (*.json)", "*.json"));
             File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
             if (f != null) {
-                vm.importPlan(f.toPath());
+                vm.exports().importPlan(f.toPath());
             }
         });
         ProgressBar progress = new ProgressBar();
-        progress.progressProperty().bind(vm.exportProgressProperty());
+        progress.progressProperty().bind(vm.exports().exportProgressProperty());
         Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> vm.cancelExport());
+        cancel.setOnAction(e -> vm.exports().cancelExport());
         HBox running = new HBox(6, progress, cancel);
         running.setAlignment(Pos.CENTER_LEFT);
-        running.visibleProperty().bind(vm.exportTaskProperty().isNotNull());
+        running.visibleProperty().bind(vm.exports().exportTaskProperty().isNotNull());
         running.managedProperty().bind(running.visibleProperty());
         Label report = new Label();
         report.setId("budget-export-report");
         report.setWrapText(true);
-        report.textProperty().bind(vm.exportReportProperty());
+        report.textProperty().bind(vm.exports().exportReportProperty());
         return titled("File", new VBox(6, new HBox(6, export, importPlan), running, report));
     }
 
@@ -386,7 +398,7 @@ public final class BudgetView implements WorkbenchTab {
         table.setItems(vm.rows());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.previewMatrixProperty().set(b);
+                vm.preview().previewMatrixProperty().set(b);
             }
         });
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -415,7 +427,7 @@ public final class BudgetView implements WorkbenchTab {
     private Node reconstruction() {
         Label msg = new Label();
         msg.setId("budget-preview-message");
-        msg.textProperty().bind(vm.previewMessageProperty());
+        msg.textProperty().bind(vm.preview().previewMessageProperty());
         HBox maps = new HBox(12, original, approximation, residual);
         maps.setPadding(new Insets(6));
         return new VBox(4, msg, maps);

@@ -4,13 +4,15 @@ import dev.rankscope.application.compensate.CompensateJob;
 import dev.rankscope.application.compensate.CompensateParameters;
 import dev.rankscope.application.compensate.CompensateResult;
 import dev.rankscope.application.job.JobJson;
-import dev.rankscope.application.job.JobTask;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,13 +117,12 @@ public final class CompensateCommand implements Callable<Integer> {
         if (stats != null) {
             inputs.add(stats);
         }
-        OutputFiles outputs = OutputFiles.protecting(inputs, err, false, json);
-        JobTask<CompensateResult> task = new CompensateJob().task(params);
-        task.addNoteListener(n -> err.println("note: " + n));
-        CompensateResult result = task.runHere();
+        AtomicFileWriter files = ProtectedInputs.checked(inputs, json);
+        CompensateResult result = CliJobs.run(new CompensateJob().task(params), err, false);
         print(result, out);
         if (json != null) {
-            outputs.writeText(json, JobJson.write(result));
+            files.writeBytes(json, JobJson.write(result).getBytes(StandardCharsets.UTF_8));
+            err.println("rankscope: wrote " + json);
         }
         result.files().forEach(f -> err.println("rankscope: wrote " + f));
         return result.verified() ? 0 : RankscopeCli.EXIT_FAILED_MATRICES;

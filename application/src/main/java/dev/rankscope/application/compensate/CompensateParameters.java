@@ -1,7 +1,7 @@
 package dev.rankscope.application.compensate;
 
 import dev.rankscope.analysis.allocation.Budget;
-import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.quant.QuantScheme;
 import dev.rankscope.application.job.JobParameters;
 
@@ -92,7 +92,7 @@ public record CompensateParameters(String base, String quantize, String quantize
             case BUDGET -> Budget.parse(budget);
         }
         strategy = strategy == null ? DEFAULT_STRATEGY : strategy;
-        StrategyParameters.typeOf(strategy);
+        StrategyRegistry.standard().description(strategy);
         if (!(damping >= 0) || Double.isInfinite(damping)) {
             throw new IllegalArgumentException("damping must be finite and ≥ 0, got " + damping);
         }

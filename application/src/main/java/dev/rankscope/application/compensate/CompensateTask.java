@@ -15,6 +15,7 @@ import dev.rankscope.analysis.quant.Quantizer;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
@@ -276,8 +277,8 @@ final class CompensateTask extends JobTask<CompensateResult> {
         if (p.stats() != null) {
             inputs.add(Path.of(p.stats()));
         }
-        opened.forEach(s -> inputs.addAll(s.files()));
-        return new AtomicFileWriter(inputs);
+        opened.forEach(s -> inputs.addAll(ProtectedInputs.of(s)));
+        return ProtectedInputs.writer(inputs);
     }
 
     private static void checkOutput(Path out, AtomicFileWriter files, boolean inTool) {

@@ -9,6 +9,7 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.analysis.quant.ErrorSpace;
@@ -65,7 +66,7 @@ public final class CompensationRanks {
                 }
                 StrategyParameters sp = strategy.equals(GlobalOptimalParameters.NAME)
                         ? GlobalOptimalParameters.of(GlobalOptimalParameters.Objective.RAW_ENERGY)
-                        : StrategyParameters.defaultsFor(strategy);
+                        : StrategyRegistry.standard().defaults(strategy);
                 Plan plan = Allocator.plan(inputs, Budget.parse(budget).withDType(DType.F32), Scope.everything(),
                         new Constraints(0, Integer.MAX_VALUE, 1, false, Set.of()), sp);
                 plan.notes().forEach(notes);

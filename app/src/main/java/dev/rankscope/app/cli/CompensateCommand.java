@@ -3,6 +3,7 @@ package dev.rankscope.app.cli;
 import dev.rankscope.application.compensate.CompensateJob;
 import dev.rankscope.application.compensate.CompensateParameters;
 import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.application.compensate.EmbeddingEvaluation;
 import dev.rankscope.application.job.JobJson;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
@@ -102,6 +103,12 @@ public final class CompensateCommand implements Callable<Integer> {
             description = "Only matrices whose name contains a match of this regular expression (e.g. 'layer\\.[0-3]\\.').")
     String include;
 
+    @Option(names = "--evaluate", paramLabel = "TEXTS",
+            description = {"After writing, embed each non-empty line of TEXTS with the original, the quantized and the",
+                "compensated model (encoders; --base must be a Hugging Face model folder or a file in one) and print",
+                "the cosines to the original's embeddings."})
+    Path evaluate;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -117,9 +124,25 @@ public final class CompensateCommand implements Callable<Integer> {
         if (stats != null) {
             inputs.add(stats);
         }
+        if (evaluate != null) {
+            inputs.add(evaluate);
+        }
         AtomicFileWriter files = ProtectedInputs.checked(inputs, json);
         CompensateResult result = CliJobs.run(new CompensateJob().task(params), err, false);
         print(result, out);
+        if (evaluate != null && !result.files().isEmpty()) {
+            List<String> texts;
+            try {
+                texts = java.nio.file.Files.readAllLines(evaluate).stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(evaluate + " cannot be read: " + e.getMessage(), e);
+            }
+            EmbeddingEvaluation e = EmbeddingEvaluation.of(base, result, texts);
+            out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules replaced): quantized mean %.6f"
+                    + " (min %.6f), quantized + compensation mean %.6f (min %.6f)%n", e.sentences(), e.modules(),
+                    e.meanCosineQuantized(), e.minCosineQuantized(), e.meanCosineCompensated(), e.minCosineCompensated());
+            out.flush();
+        }
         if (json != null) {
             files.writeBytes(json, JobJson.write(result).getBytes(StandardCharsets.UTF_8));
             err.println("rankscope: wrote " + json);

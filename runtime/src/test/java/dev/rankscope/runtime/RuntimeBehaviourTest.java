@@ -53,7 +53,7 @@ class RuntimeBehaviourTest {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"t5\", \"d_model\": 8}");
         ModelRuntimeException e = assertThrows(ModelRuntimeException.class, () -> ModelFolder.open(dir));
         assertEquals("Unsupported model_type 't5' in " + dir.resolve("config.json")
-                + "; supported: llama, mistral, qwen2, gpt2, bert.", e.userMessage());
+                + "; supported: llama, mistral, qwen2, gpt2, bert (BERT, MiniLM, bge, e5).", e.userMessage());
     }
 
     @Test

@@ -78,6 +78,17 @@ class RuntimeBehaviourTest {
     }
 
     @Test
+    void aTokenizerJsonTheLibraryRejectsIsNamed() throws IOException {
+        Path dir = copyOf("llama-spec");
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"NoSuchModel\"}}");
+        try (ModelFolder f = ModelFolder.open(dir)) {
+            String m = assertThrows(ModelRuntimeException.class, f::tokenizer).userMessage();
+            assertTrue(m.startsWith(dir.resolve("tokenizer.json") + " cannot be loaded by the tokenizers library ("), m);
+            assertEquals(1, m.lines().count(), m);
+        }
+    }
+
+    @Test
     void unsupportedRopeScalingAndMissingKeysAreNamed() throws IOException {
         Path dir = copyOf("llama-spec");
         Path cfg = dir.resolve("config.json");

@@ -52,6 +52,13 @@ class LayeringTest {
                     + "job, and the application layer joins the two");
 
     @ArchTest
+    static final ArchRule cliIsHeadless = noClasses().that().resideInAPackage("dev.rankscope.app.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.rankscope.views..", "javafx..", "org.controlsfx..",
+                    "org.jfree.chart.fx..")
+            .because("the headless commands run the same jobs as the workbench through the application layer, "
+                    + "on machines without a display; only the workbench launcher (app.gui) needs views and JavaFX");
+
+    @ArchTest
     static final ArchRule noJavaFxInEngine = noClasses().that().resideInAPackage("dev.rankscope.engine..")
             .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.controlsfx..", "org.jfree.chart.fx..")
             .because("the engine runs headless (CLI, batch, CI) where no display or JavaFX toolkit exists");

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes an {@link IntruderReport} at given (k, ε) as JSON or CSV (issue 4, SPEC §3).
+ * Writes an {@link IntruderReport} at given (k, ε) as JSON or CSV (intruder dimensions, SPEC §3).
  *
  * <p>JSON, fields in this order:
  * <pre>{"format": "rankscope-intruders", "version": 1, "k", "epsilon",

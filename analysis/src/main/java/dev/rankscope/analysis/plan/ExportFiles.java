@@ -2,10 +2,9 @@ package dev.rankscope.analysis.plan;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Protection policy shared by the plan exporters: the caller's inputs plus the plan's source checkpoint. */
 final class ExportFiles {
@@ -17,8 +16,6 @@ final class ExportFiles {
         if (plan.source().path().isEmpty()) {
             return files;
         }
-        List<Path> inputs = new ArrayList<>(files.protectedInputs());
-        inputs.add(Path.of(plan.source().path()));
-        return new AtomicFileWriter(inputs);
+        return ProtectedInputs.adding(files, Path.of(plan.source().path()));
     }
 }

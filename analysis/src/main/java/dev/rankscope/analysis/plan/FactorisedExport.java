@@ -4,6 +4,7 @@ import dev.rankscope.analysis.allocation.DataAwareSpectra;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.io.SafetensorsHeader;
 import dev.rankscope.engine.io.SafetensorsSource;
 import dev.rankscope.engine.io.SafetensorsWriter;
@@ -156,11 +157,8 @@ public final class FactorisedExport {
             });
         }
         List<Path> inputs = new ArrayList<>(files.protectedInputs());
-        inputs.add(source.path());
-        if (source instanceof SafetensorsSource s) {
-            inputs.addAll(s.files());
-        }
-        AtomicFileWriter guarded = ExportFiles.protecting(new AtomicFileWriter(inputs), plan);
+        inputs.addAll(ProtectedInputs.of(source));
+        AtomicFileWriter guarded = ExportFiles.protecting(ProtectedInputs.writer(inputs), plan);
         writer.write(target, guarded, progress);
         try (TensorSource out = Checkpoints.open(target)) {
             return verify(plan, source, out, params.tolerance(), target, inputTransforms);

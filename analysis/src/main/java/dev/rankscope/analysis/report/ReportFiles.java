@@ -1,6 +1,7 @@
 package dev.rankscope.analysis.report;
 
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class ReportFiles {
      */
     public static AtomicFileWriter protecting(CheckpointAnalysis analysis) {
         try {
-            return new AtomicFileWriter(List.of(Path.of(analysis.source().path())));
+            return ProtectedInputs.writer(List.of(Path.of(analysis.source().path())));
         } catch (InvalidPathException notAPath) {
             return AtomicFileWriter.unprotected(); // e.g. a URL-like source label: nothing on disk to protect
         }

@@ -1,9 +1,8 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.application.analyze.AnalyzeJob;
 import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MemoryBudget;
-import dev.rankscope.engine.spectrum.Precision;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,13 +31,19 @@ final class AnalysisOptions {
      */
     MemoryBudget memory;
 
-    /** The backend the user chose (native falls back to Java with a note). */
-    SvdBackend backend() {
-        return Backends.select(CliOptions.engine(engine));
+    /** The engine the user chose (native falls back to Java with a note). */
+    Backends.Preference preference() {
+        return CliOptions.engine(engine);
     }
 
-    /** The shared open-analyse-with-cache pipeline configured by these options. */
-    AnalysisRun run(SvdBackend backend, Precision precision) {
-        return new AnalysisRun(backend, precision, CliOptions.parallelism(threads), !noCache, quiet, memory);
+    /** Worker count, checked ({@code --threads} ≥ 0; 0 stays "automatic"). */
+    int threads() {
+        CliOptions.parallelism(threads);
+        return threads;
+    }
+
+    /** The analysis job in the real environment, with {@link #memory}. */
+    AnalyzeJob job() {
+        return new AnalyzeJob(AnalyzeJob.Environment.defaults().withMemory(memory));
     }
 }

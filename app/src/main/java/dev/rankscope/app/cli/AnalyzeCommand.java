@@ -2,14 +2,11 @@ package dev.rankscope.app.cli;
 
 import dev.rankscope.analysis.layout.ConvMode;
 import dev.rankscope.analysis.layout.MatrixListing;
-import dev.rankscope.analysis.report.AnalysisCsv;
-import dev.rankscope.analysis.report.AnalysisJson;
+import dev.rankscope.application.analyze.AnalyzeParameters;
+import dev.rankscope.application.analyze.AnalyzeResult;
 import dev.rankscope.analysis.report.AnalysisTable;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
-import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.Precision;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.TensorSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +28,8 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>A matrix that cannot be analysed (NaN/Inf weights, more memory than the process may use, …)
  * is named once on stderr with its reason and listed as failed in the table and the JSON; the
- * others are analysed and exported, and the exit code is 1 ({@link MatrixFailures}).
+ * others are analysed and exported, and the exit code is 1 ({@link MatrixFailures}). The work is
+ * {@link dev.rankscope.application.analyze.AnalyzeJob}'s; this class parses and prints.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Compute the singular spectrum and rank metrics of every weight matrix.",
@@ -74,59 +72,41 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        AnalyzeResult result = CliJobs.run(options.job().task(parameters()), err, options.quiet,
+                note -> note.startsWith("note: per-head"));
+        CheckpointAnalysis analysis = result.analysis();
+        MatrixFailures failures = MatrixFailures.of(analysis.matrices().size(), result.failures());
+        failures.print(err);
+        for (String line : AnalysisTable.lines(analysis)) {
+            out.println(line);
+        }
+        if (!options.quiet) {
+            err.printf("rankscope: %d matrices in %.2f s%n", analysis.matrices().size(), result.seconds());
+            result.written().forEach(file -> err.println("rankscope: wrote " + file));
+        }
+        return failures.exitCode();
+    }
+
+    /** The options as the job's parameters; a bad value exits 2 naming the option. */
+    AnalyzeParameters parameters() {
         Precision precision = CliOptions.precision(dtype);
-        SvdBackend backend = options.backend();
-        Pattern pattern = compile(filter);
+        compile(filter);
         ConvMode convMode;
         try {
             convMode = ConvMode.parse(conv);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException("--conv " + e.getMessage().replace("conv mode ", ""));
         }
-
-        AnalysisRun run = options.run(backend, precision);
-
-        try (TensorSource source = Checkpoints.open(checkpoint)) {
-            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv);
-            MatrixListing listing = MatrixListing.of(source, perHead, convMode);
-            if (!options.quiet && source.tensors().stream().anyMatch(t -> t.rank() == 4)) {
-                err.println("rankscope: conv kernels: " + (convMode == ConvMode.POOLED
-                        ? "pooled ESD of the kh·kw out×in slices" : "reshaped to (out, in·kh·kw)"));
-            }
-            if (!options.quiet && !listing.config().isEmpty()) {
-                err.println("rankscope: model: " + listing.config().describe() + " (" + listing.config().source() + ")");
-            }
-            for (String note : listing.notes()) {
-                if (!options.quiet || note.startsWith("per-head")) {
-                    err.println("rankscope: note: " + note);
-                }
-            }
-            AnalysisRun.Outcome outcome = run.run(source, listing.matrices(),
-                    id -> pattern == null || pattern.matcher(id).find(), err);
-            CheckpointAnalysis analysis = outcome.analysis();
-            for (String line : AnalysisTable.lines(analysis)) {
-                out.println(line);
-            }
-            if (!options.quiet) {
-                err.printf("rankscope: %d matrices in %.2f s%n", analysis.matrices().size(), outcome.seconds());
-            }
-            if (json != null) {
-                outputs.writeText(json, AnalysisJson.toJson(analysis));
-            }
-            if (csv != null) {
-                AnalysisCsv.write(analysis, csv, outputs.writer());
-                outputs.wrote(csv);
-            }
-            return outcome.exitCode();
-        }
+        return new AnalyzeParameters(checkpoint, filter, perHead, convMode, precision, options.preference(),
+                options.threads(), !options.noCache, json, csv);
     }
 
-    private static Pattern compile(String regex) {
+    private static void compile(String regex) {
         if (regex == null) {
-            return null;
+            return;
         }
         try {
-            return Pattern.compile(regex);
+            Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
             throw new CliOptions.BadOptionException("--filter is not a valid regular expression: " + e.getDescription());
         }

@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --model: time numpy on only the first N matrices (0 = all).")
     int numpyLimit;
 
+    @Option(names = "--eigen", paramLabel = "N,...",
+            description = "Time the one-stage and two-stage eigenvalue reductions of N×N Grams (one thread) and report "
+                    + "the crossover the engine should use (e.g. 1024,2048,3072,4096).")
+    String eigen;
     @Option(names = "--forward",
             description = "Time the model runtime's forward pass on a synthetic causal LM (--model preset, default tinyllama) "
                     + "next to the engine's sgemm in the same run.")
@@ -74,6 +78,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (repeat < 1) {
             throw new CliOptions.BadOptionException("--repeat must be at least 1");
+        }
+        if (eigen != null) {
+            return eigenCrossover(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (forward) {
             return forwardBench();
@@ -121,6 +128,36 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        return 0;
+    }
+
+    private int eigenCrossover(PrintWriter out, PrintWriter err) {
+        if (!dev.rankscope.engine.linalg.NativeLibrary.status().available()) {
+            throw new CliOptions.BadOptionException("--eigen needs the native engine, which is not available here");
+        }
+        err.println("rankscope bench: engine " + new NativeBackend().info().describe() + " (timed with one thread)");
+        out.printf("%-8s %12s %12s %8s%n", "n", "1-stage s", "2-stage s", "ratio");
+        Integer crossover = null;
+        for (String s : eigen.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new CliOptions.BadOptionException("--eigen: '" + s + "' is not a whole number");
+            }
+            if (n < 2) {
+                throw new CliOptions.BadOptionException("--eigen sizes must be at least 2");
+            }
+            dev.rankscope.engine.linalg.KernelTimer.Timing t = dev.rankscope.engine.linalg.KernelTimer.time(n, n, repeat, 11);
+            out.printf(java.util.Locale.ROOT, "%-8d %12.3f %12.3f %8.2f%n", n, t.oneStage(), t.twoStage(), t.oneStage() / t.twoStage());
+            if (crossover == null && t.twoStage() < t.oneStage()) {
+                crossover = n;
+            }
+            out.flush();
+        }
+        out.println(crossover == null ? "two-stage faster at none of these sizes"
+                : "two-stage faster from n = " + crossover + " among these sizes; the engine switches at n ≥ "
+                + dev.rankscope.engine.linalg.KernelTimer.twoStageFrom() + " (-Drankscope.twoStageFrom=N to change)");
         return 0;
     }
 

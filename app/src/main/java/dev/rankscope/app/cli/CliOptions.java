@@ -2,7 +2,6 @@ package dev.rankscope.app.cli;
 
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.Precision;
 
 import java.util.Locale;
@@ -42,11 +41,5 @@ final class CliOptions {
             throw new BadOptionException("--threads must be 0 (automatic) or positive");
         }
         return requested == 0 ? dev.rankscope.engine.spectrum.SpectrumTask.defaultParallelism() : requested;
-    }
-
-    /** Cache key component: tool version plus the backend that computes. */
-    static String engineVersion(SvdBackend backend) {
-        String v = CliOptions.class.getPackage().getImplementationVersion();
-        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
     }
 }

@@ -1,47 +1,35 @@
 package dev.rankscope.app.cli;
 
-import dev.rankscope.analysis.intruders.IntruderAnalyzer;
-import dev.rankscope.analysis.intruders.IntruderExport;
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
-import dev.rankscope.analysis.intruders.IntruderTask;
-import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
-import dev.rankscope.analysis.naming.MatrixName;
-import dev.rankscope.analysis.naming.NameParser;
-import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.peft.MergedTensorSource;
-import dev.rankscope.engine.peft.PeftAdapter;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.application.intruders.IntrudersJob;
+import dev.rankscope.application.intruders.IntrudersParameters;
+import dev.rankscope.application.intruders.IntrudersResult;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /**
- * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3,
- * issue 4). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
+ * {@code rankscope intruders}: intruder dimensions of a fine-tune against its base (SPEC §3). The tuned side is a full checkpoint ({@code --tuned}) or a PEFT LoRA adapter folder
  * ({@code --adapter}, merged onto the base on the fly; by default only the matrices the adapter
  * changes are analysed, {@code --all-matrices} takes every pair). {@code --include REGEX} narrows
  * the matrices. Prints one row per matrix and per-layer and model totals on stdout; progress and
- * the per-pair memory estimate on stderr; optionally writes the JSON/CSV of {@link IntruderExport}
+ * the per-pair memory estimate on stderr; optionally writes the JSON/CSV of {@code IntruderExport}
  * and, with {@code --mitigate FILE}, a merged checkpoint with intruder directions scaled by
- * {@code --lambda} ({@link MitigatedCheckpoint}). Bad input ends with one line on stderr and exit 2.
+ * {@code --lambda} ({@code MitigatedCheckpoint}). Bad input ends with one line on stderr and exit 2.
  * A pair that cannot be compared is listed as failed in the table and named once on stderr; the
- * others are compared and exported, and the exit code is 1 ({@link MatrixFailures}).
+ * others are compared and exported, and the exit code is 1 ({@link MatrixFailures}). The work is
+ * {@link IntrudersJob}'s; this class parses and prints.
  */
 @Command(name = "intruders", mixinStandardHelpOptions = true,
         description = {"Find intruder dimensions (Shuttleworth et al. 2024): top singular vectors of a fine-tuned",
@@ -49,10 +37,6 @@ import java.util.function.Function;
         exitCodeListHeading = RankscopeCli.EXIT_HEADING,
         exitCodeList = {RankscopeCli.EXIT_0, RankscopeCli.EXIT_1, RankscopeCli.EXIT_2})
 public final class IntrudersCommand implements Callable<Integer> {
-
-    /** The outside world the command needs; replaced in tests. */
-    record Environment(Function<Path, TensorSource> checkpoints, Function<Path, PeftAdapter> adapters,
-                       Function<Backends.Preference, SvdBackend> backends, Function<String, MatrixName> names) { }
 
     static final class TunedSide {
         @Option(names = "--tuned", paramLabel = "PATH", required = true,
@@ -108,91 +92,30 @@ public final class IntrudersCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final Environment environment;
+    private final IntrudersJob.Environment environment;
 
     /** The production command (picocli instantiates it). */
     public IntrudersCommand() {
-        this(new Environment(Checkpoints::open, PeftAdapter::open,
-                Backends::select, NameParser::parse));
+        this(IntrudersJob.Environment.defaults());
     }
 
-    IntrudersCommand(Environment environment) {
+    IntrudersCommand(IntrudersJob.Environment environment) {
         this.environment = environment;
     }
 
     @Override
-    public Integer call() throws IOException {
-        IntruderParameters params = parameters();
-        Backends.Preference engineChoice = CliOptions.engine(engine);
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (TensorSource baseSource = environment.checkpoints().apply(base)) {
-            if (tuned.adapter != null) {
-                try (PeftAdapter adapter = environment.adapters().apply(tuned.adapter);
-                     MergedTensorSource merged = new MergedTensorSource(baseSource, adapter)) {
-                    adapter.notes().forEach(n -> err.println("note: " + n));
-                    Pairing pairing = Pairing.of(baseSource, merged);
-                    if (!allMatrices) {
-                        pairing = pairing.filter(pair -> merged.isChanged(pair.tuned().tensor()));
-                    }
-                    return run(baseSource, merged, pairing, engineChoice, params, out, err);
-                }
-            }
-            try (TensorSource tunedSource = environment.checkpoints().apply(tuned.checkpoint)) {
-                return run(baseSource, tunedSource, Pairing.of(baseSource, tunedSource), engineChoice, params, out, err);
-            }
-        }
-    }
-
-    private int run(TensorSource baseSource, TensorSource tunedSource, Pairing pairing, Backends.Preference engineChoice,
-                    IntruderParameters params, PrintWriter out, PrintWriter err) throws IOException {
-        if (include != null) {
-            pairing = pairing.filter(pair -> include.matcher(pair.name()).find());
-        }
-        if (pairing.pairs().isEmpty()) {
-            throw new RankscopeException(fileName(base) + " and " + fileName(tunedSource.path())
-                    + " have no matrices in common (same names and shapes" + (include == null ? "" : ", matching --include")
-                    + ") to compare");
-        }
-        List<Path> inputs = new java.util.ArrayList<>(baseSource.files());
-        inputs.addAll(tunedSource.files());
-        inputs.add(base);
-        inputs.add(tuned.adapter != null ? tuned.adapter : tuned.checkpoint);
-        OutputFiles outputs = OutputFiles.protecting(inputs, err, false, json, csv, mitigate);
-        SvdBackend backend = environment.backends().apply(engineChoice);
-        int total = pairing.pairs().size();
-        int[] done = {0};
-        IntruderTask task = new IntruderTask(baseSource, tunedSource, pairing, new IntruderAnalyzer(backend),
-                environment.names(), r -> err.printf(Locale.ROOT, "[%d/%d] %s%n", ++done[0], total, r.name().id()));
-        err.println("intruders: " + total + " matrix pairs, engine " + backend.info().describe());
-        Pairing.MatrixPair largest = pairing.pairs().stream()
-                .max(java.util.Comparator.comparingLong(p -> p.base().numel())).orElseThrow();
-        long peak = IntruderTask.estimatedPeakBytes(largest.base().rows(), largest.base().cols());
-        err.printf(Locale.ROOT, "memory: about %s per pair at peak (largest %s); pairs run one at a time%n",
-                mib(peak), largest.base().shapeString());
-        if (peak > Runtime.getRuntime().maxMemory()) {
-            err.println("warning: that exceeds the " + mib(Runtime.getRuntime().maxMemory())
-                    + " Java heap; raise it with -Xmx or expect 'not enough memory' for the largest matrices");
-        }
-        err.flush();
-        task.run();
-        task.rethrowFailure();
-        IntruderReport report = task.report();
-        MatrixFailures failures = MatrixFailures.ofIntruders(report);
+        IntrudersParameters p = parameters();
+        IntrudersResult result = CliJobs.run(new IntrudersJob(environment).task(p), err, false);
+        MatrixFailures failures = MatrixFailures.ofIntruders(result.report());
         failures.print(err);
-        printTable(report, params, out);
-        if (json != null) {
-            outputs.writeText(json, IntruderExport.toJson(report, params));
-        }
-        if (csv != null) {
-            outputs.writeText(csv, IntruderExport.toCsv(report, params));
-        }
-        if (mitigate != null) {
-            MitigatedCheckpoint.Result written = MitigatedCheckpoint.write(baseSource, tunedSource, params, lambda,
-                    backend, mitigate, outputs.writer(),
-                    (index, count, tensor) -> err.printf(Locale.ROOT, "mitigate [%d/%d] %s%n", index + 1, count, tensor.name()));
-            err.println("wrote " + mitigate + " (" + written.scaledRanks().size() + " matrices with intruder directions scaled by "
-                    + lambda + ")");
+        printTable(result.report(), p.intruders(), out);
+        for (Path file : result.written()) {
+            err.println("rankscope: wrote " + file + (result.mitigated() != null && file.equals(mitigate)
+                    ? " (" + result.mitigated().scaledRanks().size() + " matrices with intruder directions scaled by "
+                      + lambda + ")" : ""));
         }
         return failures.exitCode();
     }
@@ -235,12 +158,12 @@ public final class IntrudersCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private IntruderParameters parameters() {
-        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--lambda must be finite and ≥ 0, got " + lambda);
-        }
+    /** The options as the job's parameters; a bad value is a usage error (exit 2). */
+    IntrudersParameters parameters() {
         try {
-            return new IntruderParameters(k, epsilon);
+            return new IntrudersParameters(base, tuned.adapter != null ? tuned.adapter : tuned.checkpoint,
+                    tuned.adapter != null, allMatrices, include == null ? null : include.pattern(),
+                    new IntruderParameters(k, epsilon), CliOptions.engine(engine), json, csv, mitigate, lambda);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -256,15 +179,5 @@ public final class IntrudersCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "inf";
-    }
-
-    private static String mib(long bytes) {
-        return bytes >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(Locale.ROOT, "%d MiB", (bytes + (1 << 20) - 1) >> 20);
-    }
-
-    private static String fileName(Path p) {
-        Path f = p == null ? null : p.getFileName();
-        return f == null ? String.valueOf(p) : f.toString();
     }
 }

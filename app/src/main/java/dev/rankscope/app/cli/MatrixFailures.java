@@ -1,11 +1,10 @@
 package dev.rankscope.app.cli;
 
-import dev.rankscope.analysis.AnalysisCollector;
+import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.analysis.intruders.IntruderReport;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The matrices a CLI run could not analyse, and the exit-code rule every command that analyses
@@ -18,25 +17,7 @@ import java.util.regex.Pattern;
  * @param succeeded how many matrices were analysed
  * @param failures  the others, in report order
  */
-record MatrixFailures(int succeeded, List<Failure> failures) {
-
-    /**
-     * One matrix that could not be analysed.
-     *
-     * @param id     the matrix id (or the intruder pair's name)
-     * @param reason the one-sentence user message of the domain exception
-     */
-    record Failure(String id, String reason) {
-        /**
-         * {@code "failed: <id>: <reason>"}, or {@code "failed: <reason>"} when the reason already
-         * names the matrix (e.g. the memory watchdog's "matrix … needs about …"), so that the id
-         * stands once in the line.
-         */
-        String describe() {
-            boolean named = Pattern.compile("(^|[\\s'\"(])" + Pattern.quote(id) + "($|[\\s'\"),:;])").matcher(reason).find();
-            return "failed: " + (named ? reason : id + ": " + reason);
-        }
-    }
+record MatrixFailures(int succeeded, List<MatrixFailure> failures) {
 
     MatrixFailures {
         if (succeeded < 0) {
@@ -48,21 +29,19 @@ record MatrixFailures(int succeeded, List<Failure> failures) {
     /** No failure (e.g. nothing was analysed). */
     static final MatrixFailures NONE = new MatrixFailures(0, List.of());
 
-    /** The failures an {@link AnalysisCollector} gathered, next to {@code succeeded} analysed matrices. */
-    static MatrixFailures ofAnalysis(int succeeded, List<AnalysisCollector.Failure> failures) {
-        return new MatrixFailures(succeeded, failures.stream()
-                .map(f -> new Failure(f.ref().id(), f.error().userMessage())).toList());
+    /** {@code failures} next to {@code succeeded} analysed matrices (or compared pairs). */
+    static MatrixFailures of(int succeeded, List<MatrixFailure> failures) {
+        return new MatrixFailures(succeeded, failures);
     }
 
     /** The pairs of an intruder comparison that failed, next to those that were compared. */
     static MatrixFailures ofIntruders(IntruderReport report) {
-        return new MatrixFailures(report.matrices().size(), report.failures().stream()
-                .map(f -> new Failure(f.name(), f.message())).toList());
+        return new MatrixFailures(report.matrices().size(), MatrixFailure.ofIntruders(report));
     }
 
     /** Prints one {@code "rankscope: failed: …"} line per failed matrix (also with {@code --quiet}). */
     void print(PrintWriter err) {
-        for (Failure f : failures) {
+        for (MatrixFailure f : failures) {
             err.println("rankscope: " + f.describe());
         }
     }

@@ -1,37 +1,19 @@
 package dev.rankscope.app.cli;
 
-import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.analysis.allocation.AllocationInput;
-import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.DataAwareParameters;
-import dev.rankscope.analysis.allocation.DataAwareSpectra;
-import dev.rankscope.analysis.allocation.ModuleStatistics;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
-import dev.rankscope.analysis.allocation.ToolInfo;
-import dev.rankscope.analysis.plan.FactorisedExport;
-import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportResult;
-import dev.rankscope.analysis.plan.PeftAdapterConfig;
-import dev.rankscope.analysis.plan.PeftParameters;
-import dev.rankscope.analysis.plan.PlanCsv;
-import dev.rankscope.analysis.plan.PlanJson;
-import dev.rankscope.analysis.plan.PlanSources;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.spectrum.MatrixExtractor;
-import dev.rankscope.engine.spectrum.MatrixReader;
-import dev.rankscope.engine.spectrum.MatrixRef;
-import dev.rankscope.engine.spectrum.Precision;
-import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.application.plan.PlanJob;
+import dev.rankscope.application.plan.PlanParameters;
+import dev.rankscope.application.plan.PlanResult;
 import dev.rankscope.engine.tensor.DType;
-import dev.rankscope.engine.tensor.TensorSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,16 +22,15 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code rankscope plan CHECKPOINT}: allocates one rank per matrix under a budget (SPEC §4) with
- * the spectra of the shared analysis pipeline ({@link AnalysisRun}, cache included), prints the
+ * the spectra of the shared analysis pipeline ({@link PlanJob}: the listing, cache and exports of
+ * every front end), prints the
  * per-matrix table and totals, and writes the SPEC §5 exports: plan JSON, CSV, PEFT
  * {@code adapter_config.json} and factorised safetensors (streamed, verified by re-reading).
  * {@code --compare s1,s2,…} prints the side-by-side comparison at the same budget instead.
@@ -151,116 +132,59 @@ public final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DType dtype = dtype(bytesDtype);
-        Budget budget = budget(dtype);
-        Scope scope = scope();
-        Constraints constraints = constraints();
-        List<StrategyParameters> strategies = strategies();
-        SvdBackend backend = options.backend();
-        if (factorized != null && stats != null) {
-            throw new CliOptions.BadOptionException("--factorized writes plain truncated SVD factors, so it cannot be "
-                    + "combined with --stats (data-aware errors would not match the written factors)");
-        }
-        if (factorized != null && compare != null) {
-            throw new CliOptions.BadOptionException("--compare prints a comparison only; export one --strategy at a time");
-        }
-
-        try (TensorSource source = Checkpoints.open(checkpoint)) {
-            OutputFiles outputs = OutputFiles.protecting(source.files(), err, options.quiet, json, csv, peft, factorized);
-            AtomicFileWriter files = outputs.writer();
-            AnalysisRun run = options.run(backend, Precision.F64);
-            AnalysisRun.Outcome outcome = run.run(source, id -> true, err);
-            List<AllocationInput> inputs = inputs(outcome.analysis().matrices(), source, backend, err);
-            if (compare != null) {
-                StrategyComparison cmp = StrategyComparison.compare(inputs, budget, scope, constraints, strategies);
-                for (String line : comparisonLines(cmp)) {
-                    out.println(line);
-                }
-                return outcome.exitCode();
-            }
-            Plan plan = Allocator.plan(inputs, budget, scope, constraints, strategies.get(0))
-                    .withSource(PlanSources.of(source))
-                    .withTool(ToolInfo.rankscope(backend.info().describe()));
-            for (String line : planLines(plan)) {
+        PlanResult result = CliJobs.run(new PlanJob(options.job()).task(parameters()), err, options.quiet,
+                note -> note.startsWith("note: "));
+        MatrixFailures failures = MatrixFailures.of(result.analysis().analysis().matrices().size(),
+                result.analysis().failures());
+        failures.print(err);
+        if (result.comparison() != null) {
+            for (String line : comparisonLines(result.comparison())) {
                 out.println(line);
             }
-            for (String note : plan.notes()) {
-                err.println("rankscope: note: " + note);
+            return failures.exitCode();
+        }
+        for (String line : planLines(result.plan())) {
+            out.println(line);
+        }
+        if (!options.quiet) {
+            result.written().forEach(file -> err.println("rankscope: wrote " + file));
+        }
+        FactorisedExportResult r = result.factorised();
+        if (r != null) {
+            double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
+                    .max().orElse(0);
+            out.printf(Locale.ROOT, "factorised: %s, %d tensors, %d factorised, %s (largest |measured - plan| %.2e)%n",
+                    factorized, r.tensorCount(), r.factorChecks().size(),
+                    r.verified() ? "verified" : "VERIFICATION FAILED", worst);
+            if (!r.verified()) {
+                err.println("rankscope: " + factorized.getFileName() + ": verification failed"
+                        + (r.copyMismatches().isEmpty() ? "" : "; dense tensors changed: " + r.copyMismatches()));
+                return MatrixFailures.worst(failures.exitCode(), 1);
             }
-            if (json != null) {
-                PlanJson.write(plan, json, files);
-                outputs.wrote(json);
-            }
-            if (csv != null) {
-                PlanCsv.write(plan, csv, files);
-                outputs.wrote(csv);
-            }
-            if (peft != null) {
-                PeftAdapterConfig.write(plan, PeftParameters.defaults(), peft, files);
-                outputs.wrote(peft);
-            }
-            if (factorized != null) {
-                FactorisedExportResult r = FactorisedExport.export(plan, source, factorized, backend,
-                        FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
-                            if (!options.quiet && total > 0 && (index % Math.max(1, total / 10) == 0)) {
-                                err.printf(Locale.ROOT, "rankscope: writing %d/%d (%s)%n", index + 1, total, tensor.name());
-                            }
-                        });
-                double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
-                        .max().orElse(0);
-                out.printf(Locale.ROOT, "factorised: %s, %d tensors, %d factorised, %s (largest |measured - plan| %.2e)%n",
-                        factorized, r.tensorCount(), r.factorChecks().size(),
-                        r.verified() ? "verified" : "VERIFICATION FAILED", worst);
-                if (!r.verified()) {
-                    err.println("rankscope: " + factorized.getFileName() + ": verification failed"
-                            + (r.copyMismatches().isEmpty() ? "" : "; dense tensors changed: " + r.copyMismatches()));
-                    return MatrixFailures.worst(outcome.exitCode(), 1);
-                }
-            }
-            return outcome.exitCode();
+        }
+        return failures.exitCode();
+    }
+
+    /** The options as the job's parameters; a bad value exits 2 naming the option. */
+    PlanParameters parameters() {
+        DType dtype = dtype(bytesDtype);
+        try {
+            return new PlanParameters(checkpoint, strategies(), compare != null, budget(dtype), scope(), constraints(),
+                    stats, statsMethod(), options.preference(), options.threads(), !options.noCache, json, csv, peft,
+                    factorized);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException(e.getMessage());
         }
     }
 
-    /** Allocation inputs from the analyses; with --stats, data-aware spectra where the file has statistics. */
-    private List<AllocationInput> inputs(List<MatrixAnalysis> analyses, TensorSource source, SvdBackend backend,
-                                         PrintWriter err) {
-        List<AllocationInput> inputs = new ArrayList<>();
-        for (MatrixAnalysis a : analyses) {
-            inputs.add(AllocationInput.from(a));
-        }
-        if (stats == null) {
-            return inputs;
-        }
-        DataAwareParameters method = DataAwareParameters.of(switch (statsMethod.toLowerCase(Locale.ROOT)) {
+    private DataAwareParameters statsMethod() {
+        return DataAwareParameters.of(switch (statsMethod.toLowerCase(Locale.ROOT)) {
             case "svd-llm", "whitening" -> DataAwareParameters.Method.SVD_LLM_WHITENING;
             case "asvd" -> DataAwareParameters.Method.ASVD_SCALING;
             case "fisher", "fwsvd" -> DataAwareParameters.Method.FISHER_WEIGHTING;
             default -> throw new CliOptions.BadOptionException("--stats-method must be svd-llm, asvd or fisher, not '"
                     + statsMethod + "'");
         });
-        Map<String, MatrixRef> refs = new HashMap<>();
-        for (MatrixRef r : MatrixExtractor.matrices(source.tensors())) {
-            refs.put(r.id(), r);
-        }
-        int weighted = 0;
-        try (TensorSource statistics = Checkpoints.open(stats)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                AllocationInput in = inputs.get(i);
-                ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
-                if (ms == null) {
-                    continue;
-                }
-                AllocationInput withStats = in.withStatistics(ms);
-                inputs.set(i, DataAwareSpectra.dataAware(withStats, MatrixReader.read(source, refs.get(in.id())),
-                        method, backend));
-                weighted++;
-            }
-        }
-        if (!options.quiet) {
-            err.println("rankscope: data-aware (" + statsMethod + ") spectra for " + weighted + " of "
-                    + inputs.size() + " matrices from " + stats.getFileName());
-        }
-        return inputs;
     }
 
     private List<StrategyParameters> strategies() {

@@ -7,8 +7,9 @@ import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
+import dev.rankscope.views.subspaces.SubspacesView;
 import dev.rankscope.views.learn.LearnViewModel;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.service.PreferencesSettingsStore;
 import dev.rankscope.views.service.SettingsStore;
@@ -68,6 +69,7 @@ public final class WorkbenchApp extends Application {
                 getHostServices()::showDocument);
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
+        SubspacesView.install(view, vm);
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));

@@ -181,7 +181,7 @@ class FailedMatricesCliTest {
         Map<String, TensorSource> files = Map.of(
                 "base", InMemoryTensorSource.builder("base").matrix(q, 4, 4, w).matrix(v, 4, 4, w).build(),
                 "tuned", InMemoryTensorSource.builder("tuned").matrix(q, 4, 4, w).matrix(v, 4, 4, nan).build());
-        IntrudersCommand command = new IntrudersCommand(new IntrudersCommand.Environment(
+        IntrudersCommand command = new IntrudersCommand(new dev.rankscope.application.intruders.IntrudersJob.Environment(
                 p -> {
                     TensorSource s = files.get(p.toString());
                     if (s == null) {

@@ -52,7 +52,7 @@ class IntrudersCommandTest {
     }
 
     private CommandLine command(Map<String, TensorSource> files, Map<String, PeftAdapter> adapters) {
-        IntrudersCommand.Environment env = new IntrudersCommand.Environment(
+        dev.rankscope.application.intruders.IntrudersJob.Environment env = new dev.rankscope.application.intruders.IntrudersJob.Environment(
                 p -> {
                     TensorSource s = files.get(p.toString());
                     if (s == null) {

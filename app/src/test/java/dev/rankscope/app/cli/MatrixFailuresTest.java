@@ -24,7 +24,7 @@ class MatrixFailuresTest {
                 new long[] {64, 64}, 64L * 64 * 4))).get(0);
         RankscopeException refused = assertThrows(RankscopeException.class,
                 () -> new MemoryBudget(1_000, 1_000).acquire(ref, MemoryBudget.Need.onHeap(ref), () -> false));
-        String line = new MatrixFailures.Failure(ref.id(), refused.userMessage()).describe();
+        String line = new dev.rankscope.application.job.MatrixFailure(ref.id(), refused.userMessage()).describe();
         assertEquals("failed: " + refused.userMessage(), line);
         assertEquals(line.indexOf(ref.id()), line.lastIndexOf(ref.id()), line);
     }
@@ -32,17 +32,17 @@ class MatrixFailuresTest {
     @Test
     void aReasonThatDoesNotNameTheMatrixGetsTheId() {
         assertEquals("failed: w: weights contain NaN",
-                new MatrixFailures.Failure("w", "weights contain NaN").describe());
+                new dev.rankscope.application.job.MatrixFailure("w", "weights contain NaN").describe());
         assertEquals("failed: a.b: The matrix contains NaN or infinite values.",
-                new MatrixFailures.Failure("a.b", "The matrix contains NaN or infinite values.").describe());
+                new dev.rankscope.application.job.MatrixFailure("a.b", "The matrix contains NaN or infinite values.").describe());
         // a longer id that merely starts with this one is not this one
         assertEquals("failed: a.b: matrix a.b.c is broken",
-                new MatrixFailures.Failure("a.b", "matrix a.b.c is broken").describe());
+                new dev.rankscope.application.job.MatrixFailure("a.b", "matrix a.b.c is broken").describe());
     }
 
     @Test
     void exitCodeIsZeroOneOrTwo() {
-        MatrixFailures.Failure f = new MatrixFailures.Failure("x", "broken");
+        dev.rankscope.application.job.MatrixFailure f = new dev.rankscope.application.job.MatrixFailure("x", "broken");
         assertEquals(0, new MatrixFailures(3, List.of()).exitCode());
         assertEquals(0, MatrixFailures.NONE.exitCode());
         assertEquals(RankscopeCli.EXIT_FAILED_MATRICES, new MatrixFailures(2, List.of(f)).exitCode());
@@ -54,7 +54,7 @@ class MatrixFailuresTest {
     @Test
     void printsOneLinePerFailure() {
         StringWriter sw = new StringWriter();
-        new MatrixFailures(1, List.of(new MatrixFailures.Failure("a", "r1"), new MatrixFailures.Failure("b", "r2")))
+        new MatrixFailures(1, List.of(new dev.rankscope.application.job.MatrixFailure("a", "r1"), new dev.rankscope.application.job.MatrixFailure("b", "r2")))
                 .print(new PrintWriter(sw, true));
         assertEquals(List.of("rankscope: failed: a: r1", "rankscope: failed: b: r2"), sw.toString().lines().toList());
     }

@@ -9,7 +9,7 @@ import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.compare.CompareViewModel;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;

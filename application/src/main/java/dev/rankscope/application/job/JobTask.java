@@ -22,6 +22,7 @@ public abstract class JobTask<R> extends AbstractTask {
     private volatile R result;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> noteListeners = new CopyOnWriteArrayList<>();
+    private volatile AbstractTask step;
 
     protected JobTask(String title) {
         super(title);
@@ -56,6 +57,49 @@ public abstract class JobTask<R> extends AbstractTask {
         }
         rethrowFailure();
         return result;
+    }
+
+    /** Requests cancellation of this task and of the step it is running ({@link #runStep}). */
+    @Override
+    public void cancel() {
+        super.cancel();
+        AbstractTask s = step;
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /**
+     * Runs {@code sub} on this thread as one step of this task: its progress becomes this task's,
+     * its notes (when it is a job task) this task's notes, and Cancel reaches it. Returns when it
+     * finished; throws {@link CancelledException} when it was cancelled and rethrows its failure.
+     */
+    protected void runStep(AbstractTask sub) {
+        sub.addListener(p -> {
+            if (!p.status().isTerminal()) {
+                progress(p.fraction(), p.message());
+            }
+        });
+        if (sub instanceof JobTask<?> job) {
+            job.addNoteListener(this::note);
+        }
+        step = sub;
+        try {
+            if (isCancelled()) {
+                sub.cancel();
+            }
+            sub.run();
+            checkCancelled();
+            rethrowOutcome(sub);
+        } finally {
+            step = null;
+        }
+    }
+
+    /** {@link #runStep(AbstractTask)} for a job task; its result. */
+    protected <T> T runStep(JobTask<T> sub) {
+        runStep((AbstractTask) sub);
+        return sub.result;
     }
 
     /** Remarks made so far, in order. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Matches a regular expression taken from a file (PEFT's {@code target_modules}, rank_pattern keys)
  * with a bounded amount of work, so a hostile pattern with catastrophic backtracking cannot hang
  * Rankscope. Java's regex engine reads its input only through {@link CharSequence#charAt}; the
- * wrapper counts those reads and gives up past {@link #MAX_STEPS}. Found by fuzzing (issue 8).
+ * wrapper counts those reads and gives up past {@link #MAX_STEPS}. Found by fuzzing the readers.
  */
 final class BoundedRegex {
     /** Character reads allowed per match: far above any real module name × pattern, far below a hang. */

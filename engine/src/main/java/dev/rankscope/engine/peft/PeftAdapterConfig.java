@@ -49,7 +49,7 @@ public record PeftAdapterConfig(String peftType, int r, double loraAlpha, Map<St
     /** File name PEFT writes next to the adapter weights. */
     public static final String FILE_NAME = "adapter_config.json";
     /**
-     * Largest config read (issue 8: refuse before allocating). Real configs are about 1 KB; a
+     * Largest config read (hostile input: refuse before allocating). Real configs are about 1 KB; a
      * rank_pattern naming every module of a 70B model stays well under 1 MB.
      */
     public static final long MAX_CONFIG_BYTES = 16L << 20;

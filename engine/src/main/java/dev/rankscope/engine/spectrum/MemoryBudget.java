@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
- * Admission control for the memory of concurrent matrix computations (issue 8, "a watchdog
+ * Admission control for the memory of concurrent matrix computations (robustness against hostile input, "a watchdog
  * message for a matrix whose computation would exceed memory"). Each computation states what it
  * will allocate on the Java heap and off-heap (JavaCPP pointers, counted against
  * {@link Pointer#maxBytes()}) before allocating it:

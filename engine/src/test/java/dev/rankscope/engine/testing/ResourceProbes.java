@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * JVM resource readings for the leak tests (issue 8: repeated open → close cycles must not grow
+ * JVM resource readings for the leak tests (hostile-input robustness: repeated open → close cycles must not grow
  * the heap, the open file descriptors or the direct/mapped buffer pools). Test-only; shared with
  * the views and tests modules through the engine test-jar. Each reading is a snapshot of the
  * whole JVM, so callers compare two readings taken on the same thread with no other work running.

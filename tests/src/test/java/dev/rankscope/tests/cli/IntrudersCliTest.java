@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rankscope intruders} on the shipped {@code sample-checkpoints/} (issue 4 "Done when": the
+ * {@code rankscope intruders} on the shipped {@code sample-checkpoints/} (the intruder feature's acceptance: the
  * sample base with the sample adapter as tuned shows the planted intruder, from the CLI).
  */
 class IntrudersCliTest {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rankscope plan} on the shipped {@code sample-checkpoints/tiny-llama} (issue 5): the CLI's
+ * {@code rankscope plan} on the shipped {@code sample-checkpoints/tiny-llama} (rank budgets, SPEC §4–5): the CLI's
  * plan equals the library's {@link Allocator#plan} on the same spectra, the JSON re-reads, and the
  * factorised file reloads with ‖W − UV‖_F/‖W‖_F equal to the plan's rel_error to 1e-5 (SPEC §5).
  */

@@ -42,7 +42,7 @@ class ExportWritesRuleTest {
                 .orShould().callConstructorWhere(target(owner(assignableTo(FileOutputStream.class))
                         .or(owner(assignableTo(FileWriter.class))).or(owner(assignableTo(RandomAccessFile.class)))))
                 .because("an export written in place can be left half-written by a crash or a cancel, and "
-                        + "could overwrite the checkpoint being read; AtomicFileWriter prevents both (issue 8)");
+                        + "could overwrite the checkpoint being read; AtomicFileWriter prevents both");
         rule.check(PRODUCTION);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The fuzzing property of issue 8, shared by every fuzz target: any bytes either open (and then
+ * The fuzzing property of the hostile-input suite, shared by every fuzz target: any bytes either open (and then
  * listing and reading every tensor succeeds or throws {@link CheckpointFormatException}) or fail
  * with {@link CheckpointFormatException}. Every other throwable — another RuntimeException, an
  * OutOfMemoryError, a StackOverflowError — escapes to the fuzzer as a finding; hangs are caught by

@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The malformed-file corpus of issue 8: every case is generated here from the byte builders in
+ * The malformed-file corpus of the hostile-input suite: every case is generated here from the byte builders in
  * {@code gen} (nothing is a hand-edited binary), names the format it attacks and the exact
  * {@link Category} a user must be shown, or {@code null} for valid edge cases that must open and
  * read. Pickle cases carry a shell command that would create {@link #MARKER} in the case's folder

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One coverage-guided fuzz target per checkpoint reader (issue 8). In a normal {@code mvn verify}
+ * One coverage-guided fuzz target per checkpoint reader (hostile-input robustness). In a normal {@code mvn verify}
  * Jazzer runs in regression mode: each target replays its committed seeds and any committed crash
  * inputs under {@code src/test/resources/dev/rankscope/tests/hostile/ReaderFuzzTestInputs/<target>/}
  * (seeds made by {@link FuzzSeeds}), taking seconds. With {@code JAZZER_FUZZ=1} it fuzzes for

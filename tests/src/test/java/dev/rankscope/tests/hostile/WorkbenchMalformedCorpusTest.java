@@ -2,9 +2,9 @@ package dev.rankscope.tests.hostile;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,8 @@ import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportTask;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdResult;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 
 import java.nio.file.Path;
 
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * What the Budget tab needs from the engine beyond the workbench's spectra (SPEC §4–5): the
  * weights of one matrix and its full SVD for the reconstruction preview, the checkpoint's
  * provenance for exported plans, and the factorised safetensors export. Kept as its own port
- * (next to {@link dev.rankscope.views.service.WorkbenchServices}) so the Budget tab plugs into the
+ * (next to {@link dev.rankscope.application.workbench.WorkbenchServices}) so the Budget tab plugs into the
  * workbench without changing the shared port. Every method may be slow and is called off the FX
  * thread.
  */
@@ -34,7 +34,7 @@ public interface BudgetServices {
     /** Provenance of the checkpoint (path, SHA-256 of the header, tensor count; SPEC §5). */
     PlanSource planSource(OpenedCheckpoint checkpoint);
 
-    /** Every file the checkpoint consists of (shards, index): exports must never overwrite them. */
+    /** The checkpoint's inputs ({@link dev.rankscope.engine.io.ProtectedInputs#of}): exports never write onto or into them. */
     java.util.List<Path> checkpointFiles(OpenedCheckpoint checkpoint);
 
     /** One line naming the SVD engine, written into exported plans' {@code "tool"}. */

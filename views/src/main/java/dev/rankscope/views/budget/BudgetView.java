@@ -57,7 +57,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The Budget tab (issue 5): controls left (strategy with its parameter form, budget, scope,
+ * The Budget tab (rank budgets, SPEC §4–5): controls left (strategy with its parameter form, budget, scope,
  * constraints, strategies to compare, import/export), results right (totals, the ranks chart,
  * and below it the per-matrix table, the strategy comparison and the reconstruction preview).
  * Binds to a {@link BudgetViewModel}; holds no state of its own. FX thread only.
@@ -92,9 +92,9 @@ public final class BudgetView implements WorkbenchTab {
         controls.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
 
         ChartPane ranksPane = new ChartPane("budget-ranks-chart", "Kept rank vs full rank", ranksChart,
-                "budget-ranks", vm.dialogs(), executors);
+                "budget-ranks", vm.pictureExporter());
         ChartPane comparePane = new ChartPane("budget-compare-chart", "Per-layer error", comparisonChart,
-                "budget-compare", vm.dialogs(), executors);
+                "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
                 new Tab("Reconstruction", reconstruction()));
         lower.setId("budget-lower-tabs");
@@ -129,14 +129,14 @@ public final class BudgetView implements WorkbenchTab {
             comparisonChart.getXYPlot().setDataset(BudgetCharts.comparisonDataset(c));
             compareTable.getItems().setAll(c == null ? List.of() : c.entries());
         });
-        vm.previewProperty().addListener((o, a, p) -> showPreview(p));
+        vm.preview().previewProperty().addListener((o, a, p) -> showPreview(p));
         ChartTheme.apply(ranksChart, theme.getValue());
         ChartTheme.apply(comparisonChart, theme.getValue());
         theme.addListener((o, a, b) -> {
             ChartTheme.apply(ranksChart, b);
             ChartTheme.apply(comparisonChart, b);
         });
-        PictureExporter exporter = new PictureExporter(vm.dialogs(), executors);
+        PictureExporter exporter = vm.pictureExporter();
         original.enableExport(exporter, "heatmap-original");
         approximation.enableExport(exporter, "heatmap-rank-k");
         residual.enableExport(exporter, "heatmap-residual");
@@ -338,10 +338,10 @@ public final class BudgetView implements WorkbenchTab {
     private TitledPane filePane() {
         MenuButton export = new MenuButton("Export plan");
         export.setId("budget-export");
-        for (BudgetViewModel.ExportFormat f : BudgetViewModel.ExportFormat.values()) {
+        for (BudgetExportViewModel.ExportFormat f : BudgetExportViewModel.ExportFormat.values()) {
             MenuItem mi = new MenuItem(f.label() + "…");
             mi.setId("budget-export-" + f.name().toLowerCase(Locale.ROOT));
-            mi.setOnAction(e -> vm.export(f));
+            mi.setOnAction(e -> vm.exports().export(f));
             export.getItems().add(mi);
         }
         Button importPlan = new Button("Import plan…");
@@ -352,21 +352,21 @@ public final class BudgetView implements WorkbenchTab {
             fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Rankscope plan (*.json)", "*.json"));
             File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
             if (f != null) {
-                vm.importPlan(f.toPath());
+                vm.exports().importPlan(f.toPath());
             }
         });
         ProgressBar progress = new ProgressBar();
-        progress.progressProperty().bind(vm.exportProgressProperty());
+        progress.progressProperty().bind(vm.exports().exportProgressProperty());
         Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> vm.cancelExport());
+        cancel.setOnAction(e -> vm.exports().cancelExport());
         HBox running = new HBox(6, progress, cancel);
         running.setAlignment(Pos.CENTER_LEFT);
-        running.visibleProperty().bind(vm.exportTaskProperty().isNotNull());
+        running.visibleProperty().bind(vm.exports().exportTaskProperty().isNotNull());
         running.managedProperty().bind(running.visibleProperty());
         Label report = new Label();
         report.setId("budget-export-report");
         report.setWrapText(true);
-        report.textProperty().bind(vm.exportReportProperty());
+        report.textProperty().bind(vm.exports().exportReportProperty());
         return titled("File", new VBox(6, new HBox(6, export, importPlan), running, report));
     }
 
@@ -386,7 +386,7 @@ public final class BudgetView implements WorkbenchTab {
         table.setItems(vm.rows());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.previewMatrixProperty().set(b);
+                vm.preview().previewMatrixProperty().set(b);
             }
         });
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -415,7 +415,7 @@ public final class BudgetView implements WorkbenchTab {
     private Node reconstruction() {
         Label msg = new Label();
         msg.setId("budget-preview-message");
-        msg.textProperty().bind(vm.previewMessageProperty());
+        msg.textProperty().bind(vm.preview().previewMessageProperty());
         HBox maps = new HBox(12, original, approximation, residual);
         maps.setPadding(new Insets(6));
         return new VBox(4, msg, maps);

@@ -3,35 +3,23 @@ package dev.rankscope.views.budget;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.allocation.AllocationException;
 import dev.rankscope.analysis.allocation.AllocationInput;
-import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
-import dev.rankscope.analysis.allocation.ToolInfo;
 import dev.rankscope.analysis.naming.ModuleType;
-import dev.rankscope.analysis.plan.FactorisedExportParameters;
-import dev.rankscope.analysis.plan.FactorisedExportResult;
-import dev.rankscope.analysis.plan.FactorisedExportTask;
-import dev.rankscope.analysis.plan.PeftAdapterConfig;
-import dev.rankscope.analysis.plan.PeftParameters;
-import dev.rankscope.analysis.plan.PlanCsv;
-import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.linalg.SvdResult;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
@@ -64,17 +52,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * State of the Budget tab (issue 5, SPEC §4–5): strategy and its parameters, budget, scope and
+ * State of the Budget tab (SPEC §4–5): strategy and its parameters, budget, scope and
  * constraints as properties; the plan, the strategy comparison and the reconstruction preview as
  * read-only results.
  *
  * <p>Re-planning: any input change requests a re-plan through the injected {@link Debouncer}
  * (~250 ms in the app, immediate in tests). The request snapshots every input into a
- * {@link PlanRequest} on the FX thread, runs {@link Allocator#plan} (and
+ * {@link PlanRequest} on the FX thread, runs {@link PlanJob#plan} (and
  * {@link StrategyComparison#compare} when strategies are picked for comparison) on the work
  * executor, and applies the result on the UI executor only if it is still the latest
  * ({@link LatestResultScheduler}). The spectra are those the workbench already computed
@@ -108,12 +95,7 @@ public final class BudgetViewModel {
     private final WorkbenchExecutors executors;
     private final Debouncer debouncer;
     private final LatestResultScheduler planScheduler;
-    private final LatestResultScheduler previewScheduler;
     private final Map<Path, PlanSource> sources = new ConcurrentHashMap<>();
-    private final Object svdLock = new Object();
-    private String svdId;
-    private Matrix svdMatrix;
-    private SvdResult svdResult;
 
     private final StringProperty strategyName = new SimpleStringProperty(StrategyParameters.names().get(0));
     private final ObjectProperty<StrategyParameters> strategy =
@@ -132,21 +114,17 @@ public final class BudgetViewModel {
     private final IntegerProperty rankMultiple = new SimpleIntegerProperty(1);
     private final BooleanProperty allowDense = new SimpleBooleanProperty(true);
     private final ObservableList<String> compareStrategies = FXCollections.observableArrayList();
-    private final ObjectProperty<PlannedMatrix> previewMatrix = new SimpleObjectProperty<>();
 
     private final ReadOnlyObjectWrapper<CheckpointModel> checkpoint = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Plan> plan = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<StrategyComparison> comparison = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<ReconstructionPreview> preview = new ReadOnlyObjectWrapper<>();
     private final ObservableList<PlannedMatrix> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper inputSummary = new ReadOnlyStringWrapper("No checkpoint open");
-    private final ReadOnlyStringWrapper previewMessage = new ReadOnlyStringWrapper("Select a matrix in the table");
-    private final ReadOnlyStringWrapper exportReport = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyObjectWrapper<FactorisedExportTask> exportTask = new ReadOnlyObjectWrapper<>();
-    private final javafx.beans.property.ReadOnlyDoubleWrapper exportProgress = new javafx.beans.property.ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
+    private final BudgetPreviewViewModel preview;
+    private final BudgetExportViewModel exports;
     private boolean applyingImport;
     private final javafx.beans.value.ChangeListener<Number> analysedListener = (o, a, b) -> inputsChanged();
 
@@ -162,7 +140,9 @@ public final class BudgetViewModel {
         this.executors = workbench.executors();
         this.debouncer = Objects.requireNonNull(debouncer);
         this.planScheduler = new LatestResultScheduler(executors.work(), executors.ui());
-        this.previewScheduler = new LatestResultScheduler(executors.work(), executors.ui());
+        this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
+        this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
+                checkpoint.getReadOnlyProperty(), this::applyImport);
         Scope defaults = Scope.defaults();
         for (ModuleType t : ModuleType.values()) {
             BooleanProperty p = new SimpleBooleanProperty(defaults.moduleTypes().contains(t));
@@ -179,7 +159,6 @@ public final class BudgetViewModel {
             v.addListener((o, a, b) -> inputsChanged());
         }
         compareStrategies.addListener((ListChangeListener<String>) c -> inputsChanged());
-        previewMatrix.addListener((o, a, b) -> requestPreview());
         workbench.currentProperty().addListener((o, a, b) -> followCheckpoint());
         workbench.checkpoints().addListener((ListChangeListener<CheckpointModel>) c -> {
             while (c.next()) {
@@ -213,7 +192,6 @@ public final class BudgetViewModel {
                 next.analysedProperty().addListener(analysedListener);
             }
             checkpoint.set(next);
-            previewMatrix.set(null);
             inputsChanged();
         }
     }
@@ -239,7 +217,7 @@ public final class BudgetViewModel {
         int approximate = 0;
         for (MatrixEntry e : cp.matrices()) {
             MatrixAnalysis a = workbench.analysis(e);
-            if (a == null || e.ref().isPart()) {
+            if (a == null || !PlanJob.budgeted(e.ref())) {
                 continue;   // parts (#q/#k/#v) are views of a matrix already budgeted
             }
             if (a.spectrum().approximate()) {
@@ -319,9 +297,8 @@ public final class BudgetViewModel {
 
     /** Runs on the work executor: the plan with provenance, and the comparison when asked. */
     private PlanOutcome compute(PlanRequest r) {
-        Plan p = Allocator.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy())
-                .withSource(source(r.checkpoint()))
-                .withTool(ToolInfo.rankscope(services.engineDescription()));
+        Plan p = PlanJob.plan(r.inputs(), r.budget(), r.scope(), r.constraints(), r.strategy(),
+                source(r.checkpoint()), services.engineDescription());
         StrategyComparison cmp = r.compare().isEmpty() ? null
                 : StrategyComparison.compare(r.inputs(), r.budget(), r.scope(), r.constraints(), r.compare());
         return new PlanOutcome(p, cmp);
@@ -349,226 +326,15 @@ public final class BudgetViewModel {
     }
 
     private void setPlan(Plan p, StrategyComparison cmp) {
-        PlannedMatrix selected = previewMatrix.get();
         plan.set(p);
         comparison.set(cmp);
         rows.setAll(p == null ? List.of() : p.matrices());
-        if (selected != null) {
-            Optional<PlannedMatrix> again = p == null ? Optional.empty() : p.matrix(selected.id());
-            previewMatrix.set(again.orElse(null));
-        }
+        preview.planChanged(p);
     }
 
-    // ---- reconstruction preview ---------------------------------------------------------------
+    // ---- import -----------------------------------------------------------------------------
 
-    private void requestPreview() {
-        PlannedMatrix pm = previewMatrix.get();
-        CheckpointModel cp = checkpoint.get();
-        if (pm == null || cp == null) {
-            previewScheduler.invalidate();
-            preview.set(null);
-            previewMessage.set("Select a matrix in the table");
-            return;
-        }
-        Optional<MatrixEntry> entry = cp.entry(pm.id());
-        if (entry.isEmpty()) {
-            previewMessage.set(pm.id() + " is not in " + cp.displayName());
-            return;
-        }
-        if (preview.get() != null && preview.get().matrixId().equals(pm.id()) && preview.get().rank() == pm.rank()) {
-            return;
-        }
-        OpenedCheckpoint opened = cp.opened();
-        MatrixEntry e = entry.get();
-        previewMessage.set("Decomposing " + pm.id() + "…");
-        previewScheduler.submit(() -> computePreview(opened, e, pm), p -> {
-            preview.set(p);
-            previewMessage.set(String.format(java.util.Locale.ROOT,
-                    "%s  %d×%d  rank %d: ‖W−W_k‖/‖W‖ = %.6f (plan %.6f)%s", p.matrixId(), p.rows(), p.cols(), p.rank(),
-                    p.measuredError(), p.predictedError(),
-                    p.gridRows() < p.rows() || p.gridCols() < p.cols()
-                            ? "; shown as " + p.gridRows() + "×" + p.gridCols() + " block means" : ""));
-        }, ex -> {
-            preview.set(null);
-            previewMessage.set(ex instanceof RankscopeException re ? re.userMessage() : "Preview failed: " + ex);
-        });
-    }
-
-    /** Work executor: reads and decomposes the matrix (the last SVD is kept for rank changes). */
-    private ReconstructionPreview computePreview(OpenedCheckpoint opened, MatrixEntry e, PlannedMatrix pm) {
-        Matrix w;
-        SvdResult svd;
-        synchronized (svdLock) {
-            if (!e.id().equals(svdId)) {
-                svdMatrix = services.readMatrix(opened, e);
-                svdResult = services.svd(svdMatrix);
-                svdId = e.id();
-            }
-            w = svdMatrix;
-            svd = svdResult;
-        }
-        return ReconstructionPreview.of(pm.id(), w, svd, pm.rank(), pm.relativeError(),
-                ReconstructionPreview.DEFAULT_MAX_SIDE);
-    }
-
-    // ---- export and import --------------------------------------------------------------------
-
-    /** Export formats (File ▸ Export plan). */
-    public enum ExportFormat {
-        JSON("Plan JSON", "json", "plan.json"),
-        CSV("Plan CSV", "csv", "plan.csv"),
-        PEFT("PEFT adapter_config.json", "json", "adapter_config.json"),
-        FACTORISED("Factorised safetensors", "safetensors", "model-factorised.safetensors");
-
-        private final String label;
-        private final String extension;
-        private final String suggestedName;
-
-        ExportFormat(String label, String extension, String suggestedName) {
-            this.label = label;
-            this.extension = extension;
-            this.suggestedName = suggestedName;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        public String extension() {
-            return extension;
-        }
-
-        public String suggestedName() {
-            return suggestedName;
-        }
-    }
-
-    /** Asks where to save through the {@link DialogService} and exports the current plan there. */
-    public void export(ExportFormat format) {
-        if (plan.get() == null) {
-            dialogs.showError("Nothing to export", "There is no plan yet: open a checkpoint and wait for its spectra.");
-            return;
-        }
-        dialogs.chooseSaveFile("Export " + format.label(), format.suggestedName(), format.extension())
-                .ifPresent(p -> export(format, p));
-    }
-
-    /**
-     * Exports the current plan to {@code target} on the work executor (factorised: as a task on
-     * the task executor, shown in the task panel). Never overwrites the checkpoint.
-     */
-    public void export(ExportFormat format, Path target) {
-        Plan p = plan.get();
-        CheckpointModel cp = checkpoint.get();
-        if (p == null || cp == null) {
-            dialogs.showError("Nothing to export", "There is no plan yet: open a checkpoint and wait for its spectra.");
-            return;
-        }
-        if (format == ExportFormat.FACTORISED) {
-            exportFactorised(cp, p, target);
-            return;
-        }
-        OpenedCheckpoint opened = cp.opened();
-        executors.work().execute(() -> {
-            try {
-                AtomicFileWriter files = new AtomicFileWriter(services.checkpointFiles(opened));
-                switch (format) {
-                    case JSON -> PlanJson.write(p, target, files);
-                    case CSV -> PlanCsv.write(p, target, files);
-                    case PEFT -> PeftAdapterConfig.write(p, PeftParameters.defaults(), target, files);
-                    default -> throw new IllegalStateException(format.name());
-                }
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + target.getFileName(), e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "export to " + target + " failed", e);
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + target.getFileName(),
-                        target.getFileName() + ": " + e.getMessage()));
-                return;
-            }
-            executors.ui().execute(() -> exportReport.set("Wrote " + format.label() + " to " + target));
-        });
-    }
-
-    private void exportFactorised(CheckpointModel cp, Plan p, Path target) {
-        FactorisedExportTask task;
-        try {
-            task = services.factorisedExport(cp.opened(), p, target, FactorisedExportParameters.defaults());
-        } catch (RankscopeException e) {
-            dialogs.showError("Cannot export " + target.getFileName(), e.userMessage());
-            return;
-        }
-        exportTask.set(task);
-        exportProgress.set(0);
-        task.addListener(progress -> executors.ui().execute(() -> {
-            if (exportTask.get() != task) {
-                return;
-            }
-            exportProgress.set(progress.fraction());
-            if (progress.status().isTerminal()) {
-                exportTask.set(null);
-                factorisedEnded(task, target, progress.status());
-            } else {
-                exportReport.set(target.getFileName() + ": " + progress.message());
-            }
-        }));
-        exportReport.set("Writing " + target.getFileName() + "…");
-        executors.tasks().execute(task);
-    }
-
-    private void factorisedEnded(FactorisedExportTask task, Path target, AbstractTask.Status status) {
-        switch (status) {
-            case FINISHED -> {
-                FactorisedExportResult r = task.result();
-                double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
-                        .max().orElse(0);
-                String line = String.format(java.util.Locale.ROOT,
-                        "Wrote %s: %d tensors, %d factorised; re-read: %s (largest |measured − plan| error %.2e)",
-                        target.getFileName(), r.tensorCount(), r.factorChecks().size(),
-                        r.verified() ? "verified" : "VERIFICATION FAILED", worst);
-                exportReport.set(line);
-                if (!r.verified()) {
-                    dialogs.showError("Verification failed for " + target.getFileName(), line
-                            + (r.copyMismatches().isEmpty() ? "" : "; changed dense tensors: " + r.copyMismatches()));
-                }
-            }
-            case CANCELLED -> exportReport.set("Export of " + target.getFileName() + " cancelled; no file written");
-            case ERROR -> {
-                Throwable f = task.failure();
-                String msg = f instanceof RankscopeException re ? re.userMessage()
-                        : target.getFileName() + ": " + f;
-                exportReport.set("Export of " + target.getFileName() + " failed");
-                dialogs.showError("Cannot export " + target.getFileName(), msg);
-            }
-            default -> { }
-        }
-    }
-
-    /**
-     * Re-imports a plan JSON (SPEC §5) on the work executor and shows it as it was saved: the
-     * controls take the plan's strategy, budget, scope and constraints, the table its ranks. The
-     * next control change re-plans live again. A plan made for another checkpoint is shown with a
-     * warning.
-     */
-    public void importPlan(Path file) {
-        executors.work().execute(() -> {
-            Plan p;
-            try {
-                p = PlanJson.read(file);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot import " + file.getFileName(), e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "import of " + file + " failed", e);
-                executors.ui().execute(() -> dialogs.showError("Cannot import " + file.getFileName(),
-                        file.getFileName() + ": " + e.getMessage()));
-                return;
-            }
-            executors.ui().execute(() -> applyImport(file, p));
-        });
-    }
-
+    /** Shows an imported plan as it was saved (the export ViewModel read it). */
     private void applyImport(Path file, Plan p) {
         CheckpointModel cp = checkpoint.get();
         applyingImport = true;
@@ -711,10 +477,6 @@ public final class BudgetViewModel {
         return compareStrategies;
     }
 
-    /** The matrix whose reconstruction is previewed (from the table selection). */
-    public ObjectProperty<PlannedMatrix> previewMatrixProperty() {
-        return previewMatrix;
-    }
 
     /** The checkpoint the tab plans for (the current selection's, else the first open one). */
     public ReadOnlyObjectProperty<CheckpointModel> checkpointProperty() {
@@ -735,9 +497,6 @@ public final class BudgetViewModel {
         return comparison.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<ReconstructionPreview> previewProperty() {
-        return preview.getReadOnlyProperty();
-    }
 
     /** The plan's matrices for the table. Read-only for views. */
     public ObservableList<PlannedMatrix> rows() {
@@ -754,32 +513,10 @@ public final class BudgetViewModel {
         return inputSummary.getReadOnlyProperty();
     }
 
-    public ReadOnlyStringProperty previewMessageProperty() {
-        return previewMessage.getReadOnlyProperty();
-    }
 
-    /** Outcome of the last export (with the factorised verification result). */
-    public ReadOnlyStringProperty exportReportProperty() {
-        return exportReport.getReadOnlyProperty();
-    }
 
-    /** The running factorised export, or null. */
-    public ReadOnlyObjectProperty<FactorisedExportTask> exportTaskProperty() {
-        return exportTask.getReadOnlyProperty();
-    }
 
-    /** Progress 0..1 of the running factorised export. */
-    public javafx.beans.property.ReadOnlyDoubleProperty exportProgressProperty() {
-        return exportProgress.getReadOnlyProperty();
-    }
 
-    /** Cancels the running factorised export (it stops before the next tensor; no file is left). */
-    public void cancelExport() {
-        FactorisedExportTask t = exportTask.get();
-        if (t != null) {
-            t.cancel();
-        }
-    }
 
     /** True while a re-plan is running. */
     public ReadOnlyBooleanProperty busyProperty() {
@@ -796,8 +533,18 @@ public final class BudgetViewModel {
         return dialogs;
     }
 
-    /** Plan JSON text of the current plan (for tests and the clipboard), or empty. */
-    public Optional<String> planJson() {
-        return Optional.ofNullable(plan.get()).map(PlanJson::toJson);
+    /** The reconstruction preview of the matrix selected in the plan table. */
+    public BudgetPreviewViewModel preview() {
+        return preview;
+    }
+
+    /** The plan's exports and the plan import. */
+    public BudgetExportViewModel exports() {
+        return exports;
+    }
+
+    /** The workbench's picture exporter (never onto or into an open checkpoint). */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return workbench.pictureExporter();
     }
 }

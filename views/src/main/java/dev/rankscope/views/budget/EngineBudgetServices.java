@@ -5,14 +5,14 @@ import dev.rankscope.analysis.allocation.PlanSource;
 import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportTask;
 import dev.rankscope.analysis.plan.PlanSources;
-import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -62,9 +62,7 @@ public final class EngineBudgetServices implements BudgetServices {
 
     @Override
     public List<Path> checkpointFiles(OpenedCheckpoint checkpoint) {
-        List<Path> files = new java.util.ArrayList<>(source(checkpoint).files());
-        files.add(checkpoint.path());
-        return files;
+        return ProtectedInputs.of(source(checkpoint));
     }
 
     @Override
@@ -77,6 +75,6 @@ public final class EngineBudgetServices implements BudgetServices {
                                                  FactorisedExportParameters parameters) {
         TensorSource source = source(checkpoint);
         return new FactorisedExportTask(plan, source, target, backend(), parameters,
-                new AtomicFileWriter(List.copyOf(source.files())));
+                ProtectedInputs.writer(ProtectedInputs.of(source)));
     }
 }

@@ -1,6 +1,6 @@
 package dev.rankscope.views.charts;
 
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;

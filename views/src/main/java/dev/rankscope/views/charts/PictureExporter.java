@@ -1,11 +1,12 @@
 package dev.rankscope.views.charts;
 
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.views.charts.render.ChartExport;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
-import dev.rankscope.views.charts.render.RasterPicture;
+import dev.rankscope.engine.io.ProtectedInputs;
+import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.application.render.ChartExport;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
+import dev.rankscope.application.render.RasterPicture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Bounds;
@@ -20,11 +21,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Collection;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The one export action every chart and picture in the workbench uses (issue 9: "every chart
+ * The one export action every chart and picture in the workbench uses ("every chart
  * exports to PNG and SVG at a chosen size"): asks for the size (prefilled with the on-screen
  * size, see {@link DialogService#chooseChartSize}) and the file, draws the {@link Picture} on the
  * FX thread (a chart on screen is not thread-safe) through {@link ChartExport}, then encodes the
@@ -52,19 +54,37 @@ public final class PictureExporter {
     private final DialogService dialogs;
     private final WorkbenchExecutors executors;
     private final Function<BufferedImage, byte[]> pngEncoder;
+    private final Supplier<? extends Collection<Path>> inputs;
 
     /**
+     * A picture exporter that knows no inputs (pictures of generated data).
+     *
      * @param executors work: encodes and writes the files; ui: shows failures
      */
     public PictureExporter(DialogService dialogs, WorkbenchExecutors executors) {
-        this(dialogs, executors, ChartExport::encodePng);
+        this(dialogs, executors, ChartExport::encodePng, List::<Path>of);
+    }
+
+    /**
+     * @param executors work: encodes and writes the files; ui: shows failures
+     * @param inputs    the open inputs (checkpoints) no picture may be written onto or into
+     *                  ({@link ProtectedInputs}); read when a picture is written
+     */
+    public PictureExporter(DialogService dialogs, WorkbenchExecutors executors, Supplier<? extends Collection<Path>> inputs) {
+        this(dialogs, executors, ChartExport::encodePng, inputs);
     }
 
     /** With a PNG encoder of one's own (tests observe which thread encodes). */
     PictureExporter(DialogService dialogs, WorkbenchExecutors executors, Function<BufferedImage, byte[]> pngEncoder) {
+        this(dialogs, executors, pngEncoder, List::<Path>of);
+    }
+
+    private PictureExporter(DialogService dialogs, WorkbenchExecutors executors, Function<BufferedImage, byte[]> pngEncoder,
+                            Supplier<? extends Collection<Path>> inputs) {
         this.dialogs = Objects.requireNonNull(dialogs);
         this.executors = Objects.requireNonNull(executors);
         this.pngEncoder = Objects.requireNonNull(pngEncoder);
+        this.inputs = Objects.requireNonNull(inputs);
     }
 
     /**
@@ -102,19 +122,13 @@ public final class PictureExporter {
             String svg = ChartExport.svg(picture, size);
             encode = () -> ChartExport.svgDocument(svg);
         }
-        executors.work().execute(() -> {
-            try {
-                AtomicFileWriter.unprotected().writeBytes(target, encode.get());
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export the picture", e.userMessage()));
-            } catch (RuntimeException e) {
-                // Task boundary: an unexpected encoder failure is logged once and shown as one sentence.
-                LOG.log(System.Logger.Level.ERROR, "exporting " + target + " failed", e);
-                String name = target.getFileName() == null ? target.toString() : target.getFileName().toString();
-                executors.ui().execute(() -> dialogs.showError("Cannot export the picture",
-                        name + ": the picture could not be encoded (" + e.getClass().getSimpleName() + ")"));
-            }
-        });
+        List<Path> protectedInputs = List.copyOf(inputs.get());
+        new BackgroundRunner(executors, dialogs).work(() -> {
+                    ProtectedInputs.writer(protectedInputs).writeBytes(target, encode.get());
+                    return target;
+                })
+                .onFailure("Cannot export the picture", target)
+                .start();
     }
 
     /** "Export as PNG…" and "Export as SVG…" items for a context menu. */

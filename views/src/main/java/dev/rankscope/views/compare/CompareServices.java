@@ -1,17 +1,17 @@
 package dev.rankscope.views.compare;
 
+import dev.rankscope.application.intruders.ComparisonInputs;
+
 import dev.rankscope.analysis.intruders.IntruderListener;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderTask;
 import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
-import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.application.job.JobTask;
 
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
- * The port through which the Compare tab reaches the engine and the intruder analysis (SPEC §3,
- * issue 4). {@link EngineCompareServices} implements it with the real readers, PEFT merge and SVD
+ * The port through which the Compare tab reaches the engine and the intruder analysis (SPEC §3). {@link EngineCompareServices} implements it with the real readers, PEFT merge and SVD
  * backend; tests wrap the backend to count calls. Methods that read files are slow and are
  * called off the FX thread; tasks are returned unstarted.
  */
@@ -35,9 +35,8 @@ public interface CompareServices {
     /**
      * An unstarted, cancellable task writing PEFT's mitigation (intruder directions at
      * {@code params} scaled by {@code lambda}) as a merged safetensors checkpoint at {@code target},
-     * atomically, refusing to overwrite either input. {@code onWritten} is called on the task's
-     * thread when the file is complete.
+     * atomically, refusing to write onto or into either input; its result says what was scaled.
      */
-    AbstractTask mitigationTask(ComparisonInputs inputs, IntruderParameters params, double lambda, Path target,
-                                Consumer<MitigatedCheckpoint.Result> onWritten);
+    JobTask<MitigatedCheckpoint.Result> mitigationTask(ComparisonInputs inputs, IntruderParameters params, double lambda,
+                                                       Path target);
 }

@@ -42,7 +42,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The Compare tab (issue 4, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
+ * The Compare tab (intruder dimensions, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
  * PEFT LoRA adapter folder, chosen with the buttons, File ▸ Compare with…, or dropped on the tab —
  * and see their intruder dimensions. Top: inputs, the live ε slider (0–1) and k spinner (1–100),
  * the heatmap width N, exports (JSON, CSV) and PEFT's mitigation (λ) as a merged checkpoint.
@@ -255,29 +255,29 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         Button json = new Button("JSON…");
         json.setId("compare-export-json");
         json.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export intruders as JSON", vm.exportStem() + "-intruders.json", "json")
-                .ifPresent(vm::exportJson));
+                .ifPresent(vm.exports()::exportJson));
         Button csv = new Button("CSV…");
         csv.setId("compare-export-csv");
         csv.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export intruders as CSV", vm.exportStem() + "-intruders.csv", "csv")
-                .ifPresent(vm::exportCsv));
+                .ifPresent(vm.exports()::exportCsv));
         json.disableProperty().bind(Bindings.isEmpty(vm.rows()));
         csv.disableProperty().bind(Bindings.isEmpty(vm.rows()));
 
         lambda.setId("compare-lambda");
         lambda.setEditable(true);
         lambda.setPrefWidth(85);
-        lambda.getValueFactory().setValue(vm.lambdaProperty().get());
+        lambda.getValueFactory().setValue(vm.exports().lambdaProperty().get());
         lambda.valueProperty().addListener((o, a, b) -> {
             if (b != null) {
-                vm.lambdaProperty().set(b);
+                vm.exports().lambdaProperty().set(b);
             }
         });
         lambda.setTooltip(new Tooltip("PEFT's mitigation: W_t + (λ − 1)·U_I Σ_I V_Iᵀ scales the intruder directions by λ"));
         Button mitigate = new Button("Mitigate & export…");
         mitigate.setId("compare-mitigate");
-        mitigate.disableProperty().bind(Bindings.isEmpty(vm.rows()).or(vm.runningProperty()).or(vm.mitigatingProperty()));
+        mitigate.disableProperty().bind(Bindings.isEmpty(vm.rows()).or(vm.runningProperty()).or(vm.exports().mitigatingProperty()));
         mitigate.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export mitigated checkpoint",
-                vm.exportStem() + "-mitigated.safetensors", "safetensors").ifPresent(vm::exportMitigated));
+                vm.exportStem() + "-mitigated.safetensors", "safetensors").ifPresent(vm.exports()::exportMitigated));
 
         FlowPane bar = new FlowPane(6, 4, bold("ε"), epsilon, epsValue, sep(), bold("k"), k, sep(), bold("N"), columns,
                 sep(), new Label("Export"), json, csv, sep(), bold("λ"), lambda, mitigate);

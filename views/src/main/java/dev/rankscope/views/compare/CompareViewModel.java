@@ -1,16 +1,15 @@
 package dev.rankscope.views.compare;
 
-import dev.rankscope.analysis.intruders.IntruderExport;
+import dev.rankscope.application.intruders.ComparisonInputs;
+import dev.rankscope.views.fx.BackgroundRunner;
+
 import dev.rankscope.analysis.intruders.IntruderListener;
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
-import dev.rankscope.analysis.intruders.IntruderMitigation;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.analysis.intruders.IntruderTask;
-import dev.rankscope.analysis.intruders.MitigatedCheckpoint;
 import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
@@ -34,16 +33,14 @@ import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
- * State of the Compare tab (SPEC §3, issue 4): a base and a tuned checkpoint (full checkpoint or
+ * State of the Compare tab (SPEC §3): a base and a tuned checkpoint (full checkpoint or
  * PEFT LoRA adapter folder), the intruder results streamed in by one {@link IntruderTask}, the live
  * knobs k (1–100) and ε (0–1), and everything the tab derives from them: table rows, per-layer
  * counts by module, totals, the selected matrix and the heatmap width N.
@@ -73,12 +70,10 @@ public final class CompareViewModel {
     private final IntegerProperty k = new SimpleIntegerProperty(IntruderParameters.DEFAULT.k());
     private final IntegerProperty heatmapColumns = new SimpleIntegerProperty(DEFAULT_HEATMAP_COLUMNS);
     private final ReadOnlyIntegerWrapper heatmapColumnsMax = new ReadOnlyIntegerWrapper(1);
-    private final DoubleProperty lambda = new SimpleDoubleProperty(IntruderMitigation.DEFAULT_LAMBDA);
     private final ReadOnlyObjectWrapper<IntruderParameters> parameters =
             new ReadOnlyObjectWrapper<>(IntruderParameters.DEFAULT);
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyBooleanWrapper mitigating = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("Choose a base and a tuned checkpoint or LoRA adapter");
     private final ReadOnlyStringWrapper pairingSummary = new ReadOnlyStringWrapper("");
     private final ObservableList<String> pairingNotes = FXCollections.observableArrayList();
@@ -94,7 +89,8 @@ public final class CompareViewModel {
     private final ObservableList<CheckpointModel> openCheckpoints;
     private ComparisonInputs session;
     private IntruderTask task;
-    private AbstractTask mitigationTask;
+    private final BackgroundRunner runner;
+    private final CompareExportViewModel exports;
     private long generation;
     private boolean userSelected;
 
@@ -103,6 +99,10 @@ public final class CompareViewModel {
         this.services = Objects.requireNonNull(services);
         this.executors = workbench.executors();
         this.dialogs = workbench.dialogs();
+        this.runner = workbench.runner();
+        this.exports = new CompareExportViewModel(services, runner, report.getReadOnlyProperty(),
+                parameters.getReadOnlyProperty(), basePath, tunedPath, () -> session, running.getReadOnlyProperty(),
+                message::set, workbench::track);
         epsilon.addListener((o, a, b) -> parametersChanged());
         k.addListener((o, a, b) -> parametersChanged());
         // keep the wrapper: an unmodifiable view listens weakly to its source and may be collected
@@ -202,22 +202,11 @@ public final class CompareViewModel {
         long gen = ++generation;
         running.set(true);
         message.set("Opening " + fileName(b) + " and " + fileName(t) + "…");
-        executors.work().execute(() -> {
-            ComparisonInputs inputs;
-            try {
-                inputs = services.open(b, t);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> openFailed(gen, e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                // Task boundary: logged once, shown as one sentence naming the file.
-                LOG.log(System.Logger.Level.ERROR, "opening " + b + " / " + t + " failed", e);
-                executors.ui().execute(() -> openFailed(gen, fileName(t) + ": unexpected error ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
-                return;
-            }
-            executors.ui().execute(() -> opened(gen, inputs));
-        });
+        runner.work(() -> services.open(b, t))
+                .onSuccess(inputs -> opened(gen, inputs))
+                .about(t)
+                .onFailureSentence(text -> openFailed(gen, text))
+                .start();
     }
 
     private void openFailed(long gen, String text) {
@@ -344,9 +333,7 @@ public final class CompareViewModel {
         ComparisonInputs old = session;
         session = null;
         if (old != null) {
-            if (mitigationTask != null && !mitigationTask.status().isTerminal()) {
-                mitigationTask.cancel();
-            }
+            exports.cancel();
             executors.work().execute(old::close);
         }
         results.clear();
@@ -360,9 +347,7 @@ public final class CompareViewModel {
 
     /** Cancels every task and releases the files; call when the window closes. */
     public void shutdown() {
-        if (mitigationTask != null) {
-            mitigationTask.cancel();
-        }
+        exports.cancel();
         stop();
     }
 
@@ -397,10 +382,6 @@ public final class CompareViewModel {
         return heatmapColumnsMax.getReadOnlyProperty();
     }
 
-    /** λ of PEFT's mitigation (scale of the intruder directions), ≥ 0. */
-    public DoubleProperty lambdaProperty() {
-        return lambda;
-    }
 
     private void parametersChanged() {
         double e = Math.max(0, Math.min(1, epsilon.get()));
@@ -501,9 +482,6 @@ public final class CompareViewModel {
         return running.getReadOnlyProperty();
     }
 
-    public ReadOnlyBooleanProperty mitigatingProperty() {
-        return mitigating.getReadOnlyProperty();
-    }
 
     /** One line for the user: what happened last. */
     public ReadOnlyStringProperty messageProperty() {
@@ -518,107 +496,6 @@ public final class CompareViewModel {
     /** Mismatched shapes, one-sided names and adapter notes: listed, not fatal. */
     public ObservableList<String> pairingNotes() {
         return FXCollections.unmodifiableObservableList(pairingNotes);
-    }
-
-    // ---- export --------------------------------------------------------------------------
-
-    /** Writes the rankscope-intruders JSON (the CLI's {@code --json}) at the current (k, ε), atomically. */
-    public void exportJson(Path target) {
-        export(target, "JSON", r -> IntruderExport.toJson(r, parameters.get()));
-    }
-
-    /** Writes the CSV (the CLI's {@code --csv}) at the current (k, ε), atomically. */
-    public void exportCsv(Path target) {
-        export(target, "CSV", r -> IntruderExport.toCsv(r, parameters.get()));
-    }
-
-    private void export(Path target, String kind, Function<IntruderReport, String> render) {
-        IntruderReport r = report.get();
-        if (r.matrices().isEmpty()) {
-            message.set("Nothing to export yet");
-            return;
-        }
-        String text = render.apply(r);
-        List<Path> inputs = inputs();
-        executors.work().execute(() -> {
-            try {
-                EngineCompareServices.protectingInputs(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot export " + kind, e.userMessage()));
-                return;
-            }
-            executors.ui().execute(() -> message.set("Wrote " + kind + " " + target));
-        });
-    }
-
-    private List<Path> inputs() {
-        List<Path> in = new ArrayList<>();
-        if (basePath.get() != null) {
-            in.add(basePath.get());
-        }
-        if (tunedPath.get() != null) {
-            in.add(tunedPath.get());
-        }
-        return in;
-    }
-
-    /**
-     * Exports PEFT's mitigation ({@code W_t + (λ−1)·U_IΣ_IV_Iᵀ} for the intruders I at the current
-     * (k, ε), SPEC §3) as a merged safetensors checkpoint at {@code target}: a cancellable task in
-     * the task panel, written atomically (a cancelled or failed export leaves nothing behind).
-     */
-    public void exportMitigated(Path target) {
-        ComparisonInputs in = session;
-        if (in == null || running.get()) {
-            message.set(in == null ? "Compare a pair first" : "Wait until the comparison has finished");
-            return;
-        }
-        if (mitigating.get()) {
-            message.set("A mitigated checkpoint is already being written");
-            return;
-        }
-        double l = lambda.get();
-        if (!(l >= 0) || Double.isInfinite(l)) {
-            dialogs.showError("Cannot export the mitigated checkpoint", "λ must be finite and ≥ 0, got " + l);
-            return;
-        }
-        IntruderParameters p = parameters.get();
-        MitigatedCheckpoint.Result[] written = new MitigatedCheckpoint.Result[1];
-        AbstractTask t = services.mitigationTask(in, p, l, target, r -> written[0] = r);
-        mitigationTask = t;
-        mitigating.set(true);
-        t.addListener(progress -> {
-            if (progress.status().isTerminal()) {
-                executors.ui().execute(() -> mitigationEnded(t, target, l, written[0]));
-            }
-        });
-        workbench.track(t);
-        message.set("Writing mitigated checkpoint " + fileName(target) + "…");
-        executors.tasks().execute(t);
-    }
-
-    private void mitigationEnded(AbstractTask t, Path target, double l, MitigatedCheckpoint.Result result) {
-        if (t != mitigationTask) {
-            return;
-        }
-        mitigationTask = null;
-        mitigating.set(false);
-        switch (t.status()) {
-            case FINISHED -> message.set(String.format(Locale.ROOT,
-                    "Wrote %s: %d matrices with intruder directions scaled by λ = %s", target,
-                    result == null ? 0 : result.scaledRanks().size(), l));
-            case CANCELLED -> message.set("Cancelled the mitigated checkpoint; nothing was written");
-            default -> {
-                Throwable f = t.failure();
-                if (f != null && !(f instanceof RankscopeException)) {
-                    LOG.log(System.Logger.Level.ERROR, "mitigated export failed", f);
-                }
-                message.set("The mitigated checkpoint was not written");
-                dialogs.showError("Cannot write " + fileName(target), f instanceof RankscopeException re ? re.userMessage()
-                        : fileName(target) + ": " + (f == null ? "unknown error" : f.getClass().getSimpleName()
-                        + (f.getMessage() == null ? "" : ": " + f.getMessage())));
-            }
-        }
     }
 
     /** Suggested file name stem for exports ({@code <tuned>-vs-<base>}). */
@@ -637,5 +514,10 @@ public final class CompareViewModel {
     private static String bytes(long b) {
         return b >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30))
                 : String.format(Locale.ROOT, "%d MiB", Math.max(1, (b + (1 << 20) - 1) >> 20));
+    }
+
+    /** The JSON/CSV exports and the mitigated checkpoint. */
+    public CompareExportViewModel exports() {
+        return exports;
     }
 }

@@ -1,5 +1,6 @@
 package dev.rankscope.views.details;
 
+import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
@@ -7,9 +8,8 @@ import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.engine.config.ModelConfig;
 import dev.rankscope.engine.spectrum.MatrixSelection;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -98,7 +98,7 @@ public final class DetailsViewModel {
         RankMetrics r = analysis.ranks();
         String k = "Rank measures";
         boolean approx = analysis.spectrum().approximate();
-        boolean fro = QuickPreview.hasExactFrobenius(analysis);
+        boolean fro = TopKPreview.hasExactFrobenius(analysis);
         // approximate (top-k) analyses show only what a top-k pass gives honestly, marked ≈ (see Metric)
         out.add(measure(approx, false, k, "effective rank", r.effectiveRank(), "exp(−Σ qᵢ ln qᵢ), qᵢ = σᵢ/Σσ (Roy & Vetterli), SPEC §1"));
         out.add(measure(approx, false, k, "erank / p", Metric.ERANK_RATIO.of(analysis), "Effective rank over p"));

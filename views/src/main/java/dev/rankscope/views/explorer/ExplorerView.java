@@ -4,7 +4,7 @@ import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.collections.ListChangeListener;

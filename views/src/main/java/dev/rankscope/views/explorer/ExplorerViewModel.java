@@ -1,7 +1,7 @@
 package dev.rankscope.views.explorer;
 
 import dev.rankscope.analysis.naming.ModuleType;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.ObjectProperty;

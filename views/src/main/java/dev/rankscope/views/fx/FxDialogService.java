@@ -2,7 +2,7 @@ package dev.rankscope.views.fx;
 
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.charts.ChartSizeForm;
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;

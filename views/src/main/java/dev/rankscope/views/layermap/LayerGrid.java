@@ -3,7 +3,7 @@ package dev.rankscope.views.layermap;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,7 +1,7 @@
 package dev.rankscope.views.layermap;
 
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.model.Metric;
 import javafx.scene.paint.Color;
 

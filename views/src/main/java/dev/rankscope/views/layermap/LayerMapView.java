@@ -2,7 +2,7 @@ package dev.rankscope.views.layermap;
 
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import javafx.collections.ListChangeListener;
@@ -58,7 +58,7 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         checkpoint.setPromptText("no checkpoint open");
         Label metricLabel = new Label("Colour by");
         Label cpLabel = new Label("Checkpoint");
-        PictureExporter exporter = new PictureExporter(vm.workbench().dialogs(), vm.workbench().executors());
+        PictureExporter exporter = vm.workbench().pictureExporter();
         MenuButton export = new MenuButton("Export");
         export.setId("layermap-export");
         export.getItems().setAll(exporter.menuItems("layermap", "layer-map", () -> PictureExporter.onScreen(grid),

@@ -3,7 +3,7 @@ package dev.rankscope.views.layermap;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.ObjectProperty;

@@ -5,7 +5,7 @@ import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;

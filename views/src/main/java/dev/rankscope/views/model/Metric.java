@@ -1,7 +1,7 @@
 package dev.rankscope.views.model;
 
+import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.views.service.QuickPreview;
 
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -76,7 +76,7 @@ public enum Metric {
      * Whether this metric is meaningful for {@code analysis} although its spectrum is only the
      * approximate top-k: σ₁ always (the randomised estimate converges fastest), stable rank and
      * log-norm when the Frobenius norm came from the matrix data
-     * ({@link QuickPreview#hasExactFrobenius}). Effective ranks, r90/r99, numerical rank, entropy,
+     * ({@link TopKPreview#hasExactFrobenius}). Effective ranks, r90/r99, numerical rank, entropy,
      * α and MP need the whole spectrum. True for every metric of an exact analysis.
      */
     public boolean availableWhenApproximate(MatrixAnalysis analysis) {
@@ -84,8 +84,9 @@ public enum Metric {
             return true;
         }
         return switch (this) {
-            case SIGMA1 -> true;
-            case STABLE_RANK, LOG_NORM -> QuickPreview.hasExactFrobenius(analysis);
+            case SIGMA1 -> TopKPreview.honest(analysis, "spectral_norm");
+            case STABLE_RANK -> TopKPreview.honest(analysis, "stable_rank");
+            case LOG_NORM -> TopKPreview.honest(analysis, "log_norm");
             default -> false;
         };
     }

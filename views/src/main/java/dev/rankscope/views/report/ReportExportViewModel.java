@@ -1,15 +1,19 @@
 package dev.rankscope.views.report;
 
+import dev.rankscope.application.report.IntruderSummary;
+import dev.rankscope.application.report.ReportExportTask;
+
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.TensorSource;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.binding.Bindings;
@@ -30,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * File ▸ Export report… (issue 9): writes the same self-contained HTML report as
+ * File ▸ Export report…: writes the same self-contained HTML report as
  * {@code rankscope report} for the open checkpoint (the one holding the selected matrix, else the
  * first opened), from the spectra the session already computed (waiting for the workbench's own
  * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a
@@ -139,7 +143,7 @@ public final class ReportExportViewModel {
             return Optional.empty();
         }
         CheckpointModel cp = found.get();
-        AtomicFileWriter writer = new AtomicFileWriter(protectedInputs(cp));
+        AtomicFileWriter writer = ProtectedInputs.writer(protectedInputs(cp));
         try {
             writer.checkAllowed(target);
         } catch (RankscopeException e) {
@@ -188,9 +192,7 @@ public final class ReportExportViewModel {
             }
             default -> {
                 Throwable t = task.failure();
-                String message = t instanceof RankscopeException re ? re.userMessage()
-                        : name + ": the report could not be written (" + (t == null ? "unknown error"
-                        : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())) + ")";
+                String message = dev.rankscope.views.fx.BackgroundRunner.sentence(t, target);
                 if (t != null && !(t instanceof RankscopeException)) {
                     System.getLogger(ReportExportViewModel.class.getName())
                             .log(System.Logger.Level.ERROR, "report export to " + target + " failed", t);
@@ -205,7 +207,7 @@ public final class ReportExportViewModel {
         List<Path> inputs = new ArrayList<>();
         inputs.add(cp.opened().path());
         if (cp.opened().handle() instanceof TensorSource source) {
-            inputs.addAll(source.files());
+            inputs.addAll(ProtectedInputs.of(source));
         }
         return inputs;
     }

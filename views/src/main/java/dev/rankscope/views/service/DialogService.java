@@ -38,8 +38,8 @@ public interface DialogService {
      * @param title    dialog title ("Export chart as PNG")
      * @param onScreen the prefilled size, already valid
      */
-    default Optional<dev.rankscope.views.charts.render.ChartSize> chooseChartSize(String title,
-            dev.rankscope.views.charts.render.ChartSize onScreen) {
+    default Optional<dev.rankscope.application.render.ChartSize> chooseChartSize(String title,
+            dev.rankscope.application.render.ChartSize onScreen) {
         return Optional.of(onScreen);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.application.workbench.QuickPreview;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

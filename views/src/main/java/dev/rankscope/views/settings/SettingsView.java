@@ -1,7 +1,7 @@
 package dev.rankscope.views.settings;
 
 import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.QuickPreview;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;

@@ -2,8 +2,8 @@ package dev.rankscope.views.settings;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.model.ByteSizes;
-import dev.rankscope.views.service.CacheControl;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.CacheControl;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
@@ -24,7 +24,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear, issue #7), the quick-preview
+ * Edit ▸ Settings…: the spectrum cache (folder, size on disk, Clear), the quick-preview
  * mode, and the engine and worker-thread choices for the next start, all persisted through the
  * workbench's {@link SettingsStore} as soon as they change.
  *

@@ -1,8 +1,8 @@
 package dev.rankscope.views.spectrum;
 
 import dev.rankscope.views.charts.PictureExporter;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import javafx.geometry.Insets;
@@ -44,8 +44,13 @@ public final class ChartPane extends BorderPane {
 
     public ChartPane(String id, String title, JFreeChart chart, String fileStem, DialogService dialogs,
                      WorkbenchExecutors executors) {
+        this(id, title, chart, fileStem, new PictureExporter(dialogs, executors));
+    }
+
+    /** With the exporter of the workbench, which refuses to write onto or into an open input. */
+    public ChartPane(String id, String title, JFreeChart chart, String fileStem, PictureExporter exporter) {
         this.fileStem = fileStem;
-        this.exporter = new PictureExporter(dialogs, executors);
+        this.exporter = exporter;
         getStyleClass().add("chart-pane");
         viewer = new ChartViewer(chart);
         viewer.setId(id);

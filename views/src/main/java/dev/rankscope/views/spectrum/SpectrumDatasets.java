@@ -1,11 +1,11 @@
 package dev.rankscope.views.spectrum;
 
+import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.naming.MatrixName;
-import dev.rankscope.views.service.QuickPreview;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
@@ -127,14 +127,14 @@ public final class SpectrumDatasets {
         return key;
     }
 
-    /** Log-spaced ESD bins, at most 80 (see {@link dev.rankscope.views.charts.EsdHistogram#logBinEdges}). */
+    /** Log-spaced ESD bins, at most 80 (see {@link dev.rankscope.application.render.EsdHistogram#logBinEdges}). */
     static double[] logBinEdges(double[] lambda) {
-        return dev.rankscope.views.charts.EsdHistogram.logBinEdges(lambda, 80);
+        return dev.rankscope.application.render.EsdHistogram.logBinEdges(lambda, 80);
     }
 
-    /** See {@link dev.rankscope.views.charts.EsdHistogram#density}. */
+    /** See {@link dev.rankscope.application.render.EsdHistogram#density}. */
     static double[] histogramDensity(double[] lambda, double[] edges) {
-        return dev.rankscope.views.charts.EsdHistogram.density(lambda, edges);
+        return dev.rankscope.application.render.EsdHistogram.density(lambda, edges);
     }
 
     /**
@@ -189,7 +189,7 @@ public final class SpectrumDatasets {
      * is relative to the top k, as the "≈ approximate" label says).
      */
     static double topKEnergyShare(MatrixAnalysis a, double[] sigma) {
-        if (!QuickPreview.hasExactFrobenius(a)) {
+        if (!TopKPreview.hasExactFrobenius(a)) {
             return 1;
         }
         double top = 0;

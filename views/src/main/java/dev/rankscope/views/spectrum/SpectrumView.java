@@ -64,18 +64,17 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
     public SpectrumView(SpectrumViewModel vm, WorkbenchViewModel workbench) {
         this.vm = vm;
         setId("spectrum-view");
-        var dialogs = workbench.dialogs();
-        var executors = workbench.executors();
+        var exporter = workbench.pictureExporter();
         scree = new ChartPane("scree-chart", "Scree plot  σᵢ", xyChart(new NumberAxis("index i"), logAxis("σᵢ")),
-                "scree", dialogs, executors);
+                "scree", exporter);
         scree.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
         NumberAxis energyAxis = new NumberAxis("retained energy  Σᵢ≤ₖσᵢ² / Σσ²");
         energyAxis.setRange(0, 1.02);
         energyAxis.setAutoRange(false);
         cumulative = new ChartPane("cumulative-chart", "Cumulative energy",
-                xyChart(new NumberAxis("rank k"), energyAxis), "cumulative-energy", dialogs, executors);
+                xyChart(new NumberAxis("rank k"), energyAxis), "cumulative-energy", exporter);
         cumulative.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.2f %%", 100 * v));
-        esd = new ChartPane("esd-chart", "ESD  λ = σ²  (log–log)", esdChart(), "esd", dialogs, executors);
+        esd = new ChartPane("esd-chart", "ESD  λ = σ²  (log–log)", esdChart(), "esd", exporter);
         esd.setReadoutFormats(v -> String.format(Locale.ROOT, "%.4g", v), v -> String.format(Locale.ROOT, "%.4g", v));
         XYPlot cum = cumulative.chart().getXYPlot();
         for (double level : ENERGY_LEVELS) {

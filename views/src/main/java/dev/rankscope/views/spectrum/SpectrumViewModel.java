@@ -2,7 +2,7 @@ package dev.rankscope.views.spectrum;
 
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.views.fx.LatestResultScheduler;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;

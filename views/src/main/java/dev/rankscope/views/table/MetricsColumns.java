@@ -1,10 +1,10 @@
 package dev.rankscope.views.table;
 
+import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMetrics;
-import dev.rankscope.views.service.QuickPreview;
 
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,7 @@ public final class MetricsColumns {
     public static final List<Column> ALL = List.of(
             text("name", "Matrix id (tensor name, or tensor[i] for an expert slice); \"≈ \" marks an approximate "
                     + "quick-preview row (top-64 singular values) awaiting its exact values",
-                    r -> (QuickPreview.isApproximate(r.analysis()) ? "≈ " : "") + r.entry().id()),
+                    r -> (TopKPreview.isApproximate(r.analysis()) ? "≈ " : "") + r.entry().id()),
             num("layer", "Block index (−1 outside the blocks)", r -> r.entry().name().layer()),
             text("module", "Module type parsed from the name (SPEC §7)", r -> r.entry().name().module().label()),
             num("m", "Rows (out)", r -> r.entry().ref().rows()),
@@ -101,21 +101,17 @@ public final class MetricsColumns {
         return new Column(h, tip, f);
     }
 
-    /** Numeric columns shown for approximate rows: shape, timing and σ₁-based values. */
-    private static final Set<String> TOP_K_COLUMNS = Set.of("layer", "m", "n", "spectral_norm", "log_spectral_norm", "millis");
-    /** Numeric columns shown for approximate rows whose Frobenius norm came from the data. */
-    private static final Set<String> FROBENIUS_COLUMNS = Set.of("stable_rank", "frobenius_norm", "log_norm");
+    /** Numeric columns that describe the matrix, not its spectrum: shown for approximate rows too. */
+    private static final Set<String> STRUCTURE_COLUMNS = Set.of("layer", "m", "n", "millis");
 
     /**
      * A numeric column; for an approximate (top-k) row it is empty (NaN) unless a top-k pass can
-     * honestly give it ({@link #TOP_K_COLUMNS}, or {@link #FROBENIUS_COLUMNS} with
-     * {@link QuickPreview#hasExactFrobenius}).
+     * honestly give it ({@link #STRUCTURE_COLUMNS}, or a metric {@link TopKPreview#honest} accepts).
      */
     private static Column num(String h, String tip, Function<MetricsRow, Object> f) {
         return new Column(h, tip, r -> {
             MatrixAnalysis a = r.analysis();
-            if (QuickPreview.isApproximate(a) && !TOP_K_COLUMNS.contains(h)
-                    && !(FROBENIUS_COLUMNS.contains(h) && QuickPreview.hasExactFrobenius(a))) {
+            if (!STRUCTURE_COLUMNS.contains(h) && !TopKPreview.honest(a, h)) {
                 return Double.NaN;
             }
             return f.apply(r);

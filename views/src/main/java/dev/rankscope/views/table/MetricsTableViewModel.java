@@ -1,7 +1,9 @@
 package dev.rankscope.views.table;
 
+import dev.rankscope.engine.io.ProtectedInputs;
+
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -100,15 +102,13 @@ public final class MetricsTableViewModel {
      */
     public void exportCsv(List<MetricsRow> rowsInViewOrder, Path target) {
         List<MetricsRow> snapshot = List.copyOf(rowsInViewOrder);
-        workbench.executors().work().execute(() -> {
-            try {
-                dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(target,
-                        toCsv(snapshot).getBytes(StandardCharsets.UTF_8));
-            } catch (dev.rankscope.engine.RankscopeException | UncheckedIOException e) {
-                workbench.executors().ui().execute(() -> workbench.dialogs().showError("Cannot export the table",
-                        target.getFileName() + ": cannot be written (" + e.getMessage() + ")"));
-            }
-        });
+        List<Path> inputs = workbench.inputs();
+        workbench.runner().work(() -> {
+                    ProtectedInputs.writer(inputs).writeBytes(target, toCsv(snapshot).getBytes(StandardCharsets.UTF_8));
+                    return target;
+                })
+                .onFailure("Cannot export the table", target)
+                .start();
     }
 
     private static List<String> headers() {

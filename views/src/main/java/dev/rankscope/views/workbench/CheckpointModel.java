@@ -1,7 +1,7 @@
 package dev.rankscope.views.workbench;
 
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyStringProperty;

@@ -5,18 +5,19 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.UiBatcher;
+import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
-import dev.rankscope.views.service.AnalysisSink;
-import dev.rankscope.views.service.CacheControl;
+import dev.rankscope.application.workbench.AnalysisSink;
+import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
 import dev.rankscope.views.service.Theme;
-import dev.rankscope.views.service.WorkbenchServices;
+import dev.rankscope.application.workbench.WorkbenchServices;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -52,7 +53,7 @@ import java.util.concurrent.CompletableFuture;
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
  *
- * <p>Quick preview (issue #7): when {@link #quickPreviewProperty()} applies to a checkpoint
+ * <p>Quick preview : when {@link #quickPreviewProperty()} applies to a checkpoint
  * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
  * singular values, {@code Spectrum.approximate()}) runs first and its results fill
  * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's
@@ -69,6 +70,7 @@ public final class WorkbenchViewModel {
     private final DialogService dialogs;
     private final SettingsStore settings;
     private final WorkbenchExecutors executors;
+    private final BackgroundRunner runner;
 
     private final ObservableList<CheckpointModel> checkpoints = FXCollections.observableArrayList();
     /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
@@ -105,22 +107,17 @@ public final class WorkbenchViewModel {
         this.dialogs = Objects.requireNonNull(dialogs);
         this.settings = Objects.requireNonNull(settings);
         this.executors = Objects.requireNonNull(executors);
+        this.runner = new BackgroundRunner(executors, dialogs);
         recentFiles.setAll(settings.recentFiles());
         theme.set(settings.theme());
         theme.addListener((o, a, b) -> settings.setTheme(b));
         quickPreview.set(settings.quickPreview());
         quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
-        executors.work().execute(() -> {
-            String description;
-            try {
-                description = services.engineInfo().describe();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot describe the SVD engine", e);
-                description = "engine unavailable: " + e.getMessage();
-            }
-            String d = description;
-            executors.ui().execute(() -> engineDescription.set(d));
-        });
+        runner.work(() -> services.engineInfo().describe())
+                .onSuccess(engineDescription::set)
+                .about("the SVD engine")
+                .onFailureSentence(text -> engineDescription.set("engine unavailable: " + text))
+                .start();
     }
 
     // ---- opening -------------------------------------------------------------------------
@@ -143,22 +140,11 @@ public final class WorkbenchViewModel {
         }
         opening.add(key);
         statusMessage.set("Opening " + fileName(key) + "…");
-        executors.work().execute(() -> {
-            OpenedCheckpoint opened;
-            try {
-                opened = services.open(key);
-            } catch (RankscopeException e) {
-                executors.ui().execute(() -> openFailed(key, e.userMessage()));
-                return;
-            } catch (RuntimeException e) {
-                // Task boundary: an unexpected failure is logged once and shown as one sentence.
-                LOG.log(System.Logger.Level.ERROR, "opening " + key + " failed", e);
-                executors.ui().execute(() -> openFailed(key, fileName(key) + ": unexpected error ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
-                return;
-            }
-            executors.ui().execute(() -> opened(key, opened));
-        });
+        runner.work(() -> services.open(key))
+                .onSuccess(opened -> opened(key, opened))
+                .about(key)
+                .onFailureSentence(text -> openFailed(key, text))
+                .start();
     }
 
     /** Opens each path in turn (command line, drag and drop). */
@@ -537,6 +523,31 @@ public final class WorkbenchViewModel {
     }
 
     /** Executors shared with the feature ViewModels. */
+    /**
+     * The picture exporter of this workbench: it refuses to write onto or into any open
+     * checkpoint ({@link #inputs()}).
+     */
+    public dev.rankscope.views.charts.PictureExporter pictureExporter() {
+        return new dev.rankscope.views.charts.PictureExporter(dialogs, executors, this::inputs);
+    }
+
+    /** Every open checkpoint's inputs ({@link dev.rankscope.engine.io.ProtectedInputs#of}): no export writes onto or into them. */
+    public List<Path> inputs() {
+        List<Path> inputs = new ArrayList<>();
+        for (CheckpointModel cp : checkpoints) {
+            inputs.add(cp.opened().path());
+            if (cp.opened().handle() instanceof dev.rankscope.engine.tensor.TensorSource source) {
+                inputs.addAll(dev.rankscope.engine.io.ProtectedInputs.of(source));
+            }
+        }
+        return inputs;
+    }
+
+    /** The FX-side runner every feature ViewModel submits its background work through. */
+    public BackgroundRunner runner() {
+        return runner;
+    }
+
     public WorkbenchExecutors executors() {
         return executors;
     }

@@ -13,7 +13,7 @@ import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.ManualExecutor;
@@ -148,9 +148,9 @@ class BudgetViewModelTest {
     void reconstructionPreviewUsesTheFullSvd() {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
         PlannedMatrix m = vm.getPlan().factorised().get(0);
-        vm.previewMatrixProperty().set(m);
-        ReconstructionPreview p = vm.previewProperty().get();
-        assertNotNull(p, vm.previewMessageProperty().get());
+        vm.preview().previewMatrixProperty().set(m);
+        ReconstructionPreview p = vm.preview().previewProperty().get();
+        assertNotNull(p, vm.preview().previewMessageProperty().get());
         assertEquals(m.rank(), p.rank());
         assertEquals(m.relativeError(), p.measuredError(), 1e-9, "full SVD agrees with the workbench spectrum");
         double[] o = p.original();
@@ -161,7 +161,7 @@ class BudgetViewModelTest {
         }
         vm.keptFractionProperty().set(0.9);
         PlannedMatrix again = vm.getPlan().matrix(m.id()).orElseThrow();
-        assertEquals(again.rank(), vm.previewProperty().get().rank(), "preview follows the new rank");
+        assertEquals(again.rank(), vm.preview().previewProperty().get().rank(), "preview follows the new rank");
     }
 
     @Test
@@ -170,14 +170,14 @@ class BudgetViewModelTest {
         vm.keptFractionProperty().set(0.4);
         Plan shown = vm.getPlan();
         Path json = out.resolve("plan.json");
-        vm.export(BudgetViewModel.ExportFormat.JSON, json);
-        vm.export(BudgetViewModel.ExportFormat.CSV, out.resolve("plan.csv"));
-        vm.export(BudgetViewModel.ExportFormat.PEFT, out.resolve("adapter_config.json"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, json);
+        vm.exports().export(BudgetExportViewModel.ExportFormat.CSV, out.resolve("plan.csv"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.PEFT, out.resolve("adapter_config.json"));
         Path factorised = out.resolve("f.safetensors");
-        vm.export(BudgetViewModel.ExportFormat.FACTORISED, factorised);
+        vm.exports().export(BudgetExportViewModel.ExportFormat.FACTORISED, factorised);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(Files.exists(factorised));
-        assertTrue(vm.exportReportProperty().get().contains("verified"), vm.exportReportProperty().get());
+        assertTrue(vm.exports().exportReportProperty().get().contains("verified"), vm.exports().exportReportProperty().get());
         assertEquals(shown.matrices().size() + 1, Files.readAllLines(out.resolve("plan.csv")).size());
         assertTrue(Files.readString(out.resolve("adapter_config.json")).contains("rank_pattern"));
 
@@ -185,7 +185,7 @@ class BudgetViewModelTest {
         assertEquals(shown.totals(), read.totals());
         vm.keptFractionProperty().set(0.8);
         assertNotEquals(shown.totals(), vm.getPlan().totals());
-        vm.importPlan(json);
+        vm.exports().importPlan(json);
         assertEquals(json, vm.importedFromProperty().get());
         assertEquals(0.4, vm.keptFractionProperty().get(), 0);
         assertEquals(shown.totals(), vm.getPlan().totals());
@@ -196,11 +196,11 @@ class BudgetViewModelTest {
     @Test
     void exportErrorsGoThroughTheDialogService() throws Exception {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));
-        vm.export(BudgetViewModel.ExportFormat.JSON, model.resolve("model.safetensors"));
+        vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, model.resolve("model.safetensors"));
         assertEquals(1, dialogs.errors.size(), "refuses to overwrite the checkpoint");
         Path bad = out.resolve("bad.json");
         Files.writeString(bad, "{\"format\": \"rankscope-plan\", \"version\": 99}");
-        vm.importPlan(bad);
+        vm.exports().importPlan(bad);
         assertEquals(2, dialogs.errors.size());
         assertTrue(dialogs.errors.get(1).message().contains("bad.json"), dialogs.errors.get(1).message());
     }

@@ -1,6 +1,6 @@
 package dev.rankscope.views.charts;
 
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,8 @@
 package dev.rankscope.views.charts;
 
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
-import dev.rankscope.views.charts.render.RasterPicture;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
+import dev.rankscope.application.render.RasterPicture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.testing.ExportedFiles;
 import dev.rankscope.views.testing.FakeDialogService;

@@ -1,8 +1,8 @@
 package dev.rankscope.views.charts;
 
-import dev.rankscope.views.charts.render.ChartExport;
-import dev.rankscope.views.charts.render.ChartSize;
-import dev.rankscope.views.charts.render.Picture;
+import dev.rankscope.application.render.ChartExport;
+import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.testing.FakeDialogService;
 import javafx.application.Platform;

@@ -3,7 +3,7 @@ package dev.rankscope.views.compare;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
 import dev.rankscope.engine.synth.SampleCheckpoints;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchView;

@@ -157,8 +157,8 @@ class CompareViewModelTest {
         vm.epsilonProperty().set(0.6);
         Path json = out.resolve("intruders.json");
         Path csv = out.resolve("intruders.csv");
-        vm.exportJson(json);
-        vm.exportCsv(csv);
+        vm.exports().exportJson(json);
+        vm.exports().exportCsv(csv);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals("rankscope-intruders", root.get("format").asText());
         assertEquals(0.6, root.get("epsilon").asDouble(), 1e-12);
@@ -174,7 +174,7 @@ class CompareViewModelTest {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
         Path input = samples.base().resolve("model.safetensors");
         byte[] before = Files.readAllBytes(input);
-        vm.exportJson(input);
+        vm.exports().exportJson(input);
         assertEquals(1, dialogs.errors.size());
         assertTrue(dialogs.errors.get(0).message().contains("model.safetensors"), dialogs.errors.get(0).message());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
@@ -183,13 +183,13 @@ class CompareViewModelTest {
     @Test
     void mitigationWritesAMergedCheckpointWithTheIntruderScaled() {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
-        vm.lambdaProperty().set(0.5);
+        vm.exports().lambdaProperty().set(0.5);
         Path target = out.resolve("mitigated.safetensors");
-        vm.exportMitigated(target);
+        vm.exports().exportMitigated(target);
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         assertTrue(Files.isRegularFile(target));
         assertTrue(vm.messageProperty().get().contains("scaled by λ = 0.5"), vm.messageProperty().get());
-        assertFalse(vm.mitigatingProperty().get());
+        assertFalse(vm.exports().mitigatingProperty().get());
         try (TensorSource written = Checkpoints.open(target)) {
             double[] w = written.readDouble(planted());
             assertNotNull(w);
@@ -215,8 +215,8 @@ class CompareViewModelTest {
         tasks.runAll(); // the comparison
         assertFalse(vm.rows().isEmpty());
         Path target = out.resolve("cancelled.safetensors");
-        vm.exportMitigated(target);
-        assertTrue(vm.mitigatingProperty().get());
+        vm.exports().exportMitigated(target);
+        assertTrue(vm.exports().mitigatingProperty().get());
         assertEquals(1, workbench.tasks().size(), "the export shows in the task panel");
         workbench.tasks().get(0).cancel(); // the panel's Cancel button
         tasks.runAll();

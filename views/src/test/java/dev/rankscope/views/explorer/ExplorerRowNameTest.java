@@ -4,7 +4,7 @@ import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.tensor.DType;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

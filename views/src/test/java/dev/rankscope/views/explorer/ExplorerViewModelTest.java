@@ -3,7 +3,7 @@ package dev.rankscope.views.explorer;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.workbench.WorkbenchViewModel;

@@ -1,6 +1,6 @@
 package dev.rankscope.views.fx;
 
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;

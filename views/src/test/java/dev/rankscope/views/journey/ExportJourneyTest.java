@@ -1,9 +1,9 @@
 package dev.rankscope.views.journey;
 
 import dev.rankscope.views.budget.BudgetView;
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.views.compare.CompareView;
-import dev.rankscope.views.report.HtmlReport;
+import dev.rankscope.application.report.HtmlReport;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.Node;

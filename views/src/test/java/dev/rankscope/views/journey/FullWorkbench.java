@@ -9,7 +9,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;

@@ -3,7 +3,7 @@ package dev.rankscope.views.journey;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;

@@ -1,8 +1,8 @@
 package dev.rankscope.views.layermap;
 
 import dev.rankscope.analysis.naming.ModuleType;
-import dev.rankscope.views.charts.render.ChartExport;
-import dev.rankscope.views.charts.render.ChartSize;
+import dev.rankscope.application.render.ChartExport;
+import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.InMemorySettingsStore;

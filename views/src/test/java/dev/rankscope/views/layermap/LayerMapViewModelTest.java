@@ -4,7 +4,7 @@ import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.testing.ManualExecutor;

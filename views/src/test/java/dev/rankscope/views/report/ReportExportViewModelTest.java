@@ -1,5 +1,8 @@
 package dev.rankscope.views.report;
 
+import dev.rankscope.application.report.ReportExportTask;
+import dev.rankscope.application.report.HtmlReport;
+
 import dev.rankscope.analysis.allocation.AllocationInput;
 import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;

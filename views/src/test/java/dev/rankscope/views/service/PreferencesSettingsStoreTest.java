@@ -1,5 +1,7 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.application.workbench.QuickPreview;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

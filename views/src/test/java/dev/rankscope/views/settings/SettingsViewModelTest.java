@@ -2,9 +2,9 @@ package dev.rankscope.views.settings;
 
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.CacheControl;
+import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.workbench.WorkbenchViewModel;

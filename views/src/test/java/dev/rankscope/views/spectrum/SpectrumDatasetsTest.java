@@ -5,7 +5,7 @@ import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.tensor.DType;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.testing.TestAnalyses;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.rankscope.views.spectrum;
 
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.testing.ManualExecutor;

@@ -18,15 +18,15 @@ public final class FakeDialogService implements DialogService {
     public final List<Shown> errors = new ArrayList<>();
     public final Deque<Path> answers = new ArrayDeque<>();
     /** Answers to chart-size dialogs: a size, or {@link #CANCEL_SIZE}; when empty the on-screen size is accepted. */
-    public final Deque<dev.rankscope.views.charts.render.ChartSize> sizes = new ArrayDeque<>();
+    public final Deque<dev.rankscope.application.render.ChartSize> sizes = new ArrayDeque<>();
     /** Put in {@link #sizes} to cancel a chart-size dialog. */
-    public static final dev.rankscope.views.charts.render.ChartSize CANCEL_SIZE =
-            new dev.rankscope.views.charts.render.ChartSize(dev.rankscope.views.charts.render.ChartSize.MIN_SIDE,
-                    dev.rankscope.views.charts.render.ChartSize.MIN_SIDE);
+    public static final dev.rankscope.application.render.ChartSize CANCEL_SIZE =
+            new dev.rankscope.application.render.ChartSize(dev.rankscope.application.render.ChartSize.MIN_SIDE,
+                    dev.rankscope.application.render.ChartSize.MIN_SIDE);
     /** Titles and suggested file names of the save dialogs shown. */
     public final List<String> saveDialogs = new ArrayList<>();
     /** On-screen sizes the chart-size dialogs were prefilled with. */
-    public final List<dev.rankscope.views.charts.render.ChartSize> prefilledSizes = new ArrayList<>();
+    public final List<dev.rankscope.application.render.ChartSize> prefilledSizes = new ArrayList<>();
 
     @Override
     public void showError(String title, String message) {
@@ -50,10 +50,10 @@ public final class FakeDialogService implements DialogService {
     }
 
     @Override
-    public Optional<dev.rankscope.views.charts.render.ChartSize> chooseChartSize(String title,
-            dev.rankscope.views.charts.render.ChartSize onScreen) {
+    public Optional<dev.rankscope.application.render.ChartSize> chooseChartSize(String title,
+            dev.rankscope.application.render.ChartSize onScreen) {
         prefilledSizes.add(onScreen);
-        dev.rankscope.views.charts.render.ChartSize answer = sizes.poll();
+        dev.rankscope.application.render.ChartSize answer = sizes.poll();
         if (answer == CANCEL_SIZE) {
             return Optional.empty();
         }

@@ -14,11 +14,11 @@ import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
-import dev.rankscope.views.service.AnalysisSink;
-import dev.rankscope.views.service.CacheControl;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.WorkbenchServices;
+import dev.rankscope.application.workbench.AnalysisSink;
+import dev.rankscope.application.workbench.CacheControl;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
+import dev.rankscope.application.workbench.WorkbenchServices;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

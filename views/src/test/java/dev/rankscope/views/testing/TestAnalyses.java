@@ -7,7 +7,7 @@ import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.spectrum.Spectrum;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 
 import java.util.List;
 

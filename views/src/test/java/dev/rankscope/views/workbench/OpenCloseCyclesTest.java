@@ -12,11 +12,11 @@ import dev.rankscope.views.explorer.ExplorerViewModel;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.layermap.LayerMapViewModel;
 import dev.rankscope.views.learn.LearnViewModel;
-import dev.rankscope.views.service.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.MatrixEntry;
-import dev.rankscope.views.service.OpenedCheckpoint;
-import dev.rankscope.views.service.QuickPreview;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
+import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.spectrum.SpectrumViewModel;
 import dev.rankscope.views.table.MetricsTableViewModel;
 import dev.rankscope.views.testing.FakeDialogService;
@@ -131,7 +131,7 @@ public class OpenCloseCyclesTest {
             assertEquals(q, vm.getCurrent());
             assertTrue(spectrum.getData() != null && details != null && layerMap != null && explorer != null);
             if (!budget.rows().isEmpty()) {
-                budget.previewMatrixProperty().set(budget.rows().get(0));
+                budget.preview().previewMatrixProperty().set(budget.rows().get(0));
             }
             OpenedCheckpoint opened = cp.opened();
             vm.close(cp);

@@ -3,7 +3,7 @@ package dev.rankscope.views.workbench;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
-import dev.rankscope.views.service.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;

@@ -1,0 +1,120 @@
+package dev.rankscope.analysis;
+
+import dev.rankscope.analysis.metrics.RankMetrics;
+import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.engine.linalg.RandomizedSvd;
+import dev.rankscope.engine.linalg.SvdResult;
+import dev.rankscope.engine.spectrum.MatrixReader;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.spectrum.Spectrum;
+import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.engine.tensor.TensorSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The quick approximate analysis of one matrix and the rule of which of its numbers are honest.
+ * The top {@value #TOP_K} singular values come from randomised subspace iteration
+ * ({@link RandomizedSvd}, Halko–Martinsson–Tropp Alg. 4.4, fixed seed {@value #SEED},
+ * {@value #POWER_ITERATIONS} power iterations, oversampling {@value #OVERSAMPLE}) and are analysed
+ * with {@link Analyzer} as an approximate spectrum.
+ *
+ * <p>What is honest from a top-k pass: σ̂₁ (a lower bound that converges fastest) and, because the
+ * Frobenius norm ‖A‖²_F = Σσ² is computed exactly from the matrix data here, the stable rank
+ * ‖A‖²_F/σ̂₁² and the log-norm log10 ‖A‖²_F (SPEC §1). Those three fields of {@link RankMetrics}
+ * are replaced accordingly and the note {@link #EXACT_FROBENIUS_NOTE} is added to the warnings;
+ * the power-law fit is dropped (a 64-value tail is not the ESD, SPEC §2) and no MP fit is made.
+ * Every other metric describes the top-k values only: {@link #honest} says so, and the front ends
+ * show it as unavailable. Pure functions; thread-safe.
+ */
+public final class TopKPreview {
+    /** Number of singular values the quick pass estimates. */
+    public static final int TOP_K = 64;
+    public static final int OVERSAMPLE = 10;
+    public static final int POWER_ITERATIONS = 2;
+    public static final long SEED = 20_241_107L;
+
+    /**
+     * Warning carried by quick-pass analyses whose Frobenius norm (hence stable rank and log-norm)
+     * was computed exactly from the matrix data rather than from the top-k values.
+     */
+    public static final String EXACT_FROBENIUS_NOTE =
+            "Frobenius norm, stable rank and log-norm computed from the full matrix data";
+
+    /** Metric fields (snake_case, as in the CSV and JSON) a top-k pass gives honestly: σ̂₁-based. */
+    public static final Set<String> TOP_K_FIELDS = Set.of("spectral_norm", "log_spectral_norm");
+    /** Metric fields honest for a top-k analysis whose Frobenius norm came from the data. */
+    public static final Set<String> FROBENIUS_FIELDS = Set.of("stable_rank", "frobenius_norm", "log_norm");
+
+    private static final RandomizedSvd.Parameters PARAMS =
+            new RandomizedSvd.Parameters(TOP_K, OVERSAMPLE, POWER_ITERATIONS, SEED);
+
+    private TopKPreview() {
+    }
+
+    /**
+     * The approximate analysis of one matrix, as described in the class comment. Reads the matrix
+     * (float64, (out, in) as {@code ref} orients it), so costs one read plus
+     * O(mn(k+10)(2q+2)) flops.
+     *
+     * @throws dev.rankscope.engine.RankscopeException when the matrix cannot be read or decomposed
+     */
+    public static MatrixAnalysis analyze(TensorSource source, MatrixRef ref, MatrixName name, DType dtype) {
+        long t0 = System.nanoTime();
+        Matrix a = MatrixReader.read(source, ref);
+        SvdResult r = RandomizedSvd.topValues(a, PARAMS);
+        double frobenius2 = 0;
+        for (double v : a.data()) {
+            frobenius2 += v * v;
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        Spectrum spectrum = new Spectrum(ref, r.sigma(), r.method(), Precision.F64, true, millis);
+        MatrixAnalysis top = Analyzer.analyze(name, dtype, spectrum);
+        RankMetrics k = top.ranks();
+        double s1 = k.spectralNorm();
+        RankMetrics ranks = new RankMetrics(k.effectiveRank(), k.energyEffectiveRank(),
+                s1 > 0 ? frobenius2 / (s1 * s1) : 0, k.numericalRank(), k.rankAt90(), k.rankAt95(), k.rankAt99(),
+                k.spectralEntropy(), k.nuclearNorm(), Math.sqrt(frobenius2), s1, k.conditionNumber(),
+                frobenius2 > 0 ? Math.log10(frobenius2) : k.logNorm(), k.logSpectralNorm(), k.zeroMatrix());
+        List<String> warnings = new ArrayList<>();
+        for (String w : top.warnings()) {
+            if (!w.startsWith("power-law fit skipped")) {
+                warnings.add(w.startsWith("approximate spectrum")
+                        ? "approximate spectrum: top " + r.size() + " of " + ref.minDim()
+                          + " singular values (randomised quick preview); exact values replace it" : w);
+            }
+        }
+        warnings.add(EXACT_FROBENIUS_NOTE);
+        return new MatrixAnalysis(top.name(), top.dtype(), spectrum, ranks, null, null, warnings);
+    }
+
+    /** True when {@code a}'s spectrum is an approximate top-k (the front ends mark it "≈"). */
+    public static boolean isApproximate(MatrixAnalysis a) {
+        return a != null && a.spectrum().approximate();
+    }
+
+    /**
+     * True when {@code a} is approximate but its Frobenius-based metrics (‖A‖_F, stable rank,
+     * log-norm) were computed from the data, so they may be shown (marked "≈" since σ̂₁ is a
+     * lower bound).
+     */
+    public static boolean hasExactFrobenius(MatrixAnalysis a) {
+        return a != null && a.warnings().contains(EXACT_FROBENIUS_NOTE);
+    }
+
+    /**
+     * Whether the metric {@code field} (snake_case, e.g. {@code "stable_rank"}) of {@code a} is
+     * meaningful: always for an exact analysis; for a top-k one only {@link #TOP_K_FIELDS}, and
+     * {@link #FROBENIUS_FIELDS} when {@link #hasExactFrobenius}.
+     */
+    public static boolean honest(MatrixAnalysis a, String field) {
+        if (!isApproximate(a)) {
+            return true;
+        }
+        return TOP_K_FIELDS.contains(field) || (FROBENIUS_FIELDS.contains(field) && hasExactFrobenius(a));
+    }
+}

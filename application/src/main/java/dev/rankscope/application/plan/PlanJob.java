@@ -1,0 +1,170 @@
+package dev.rankscope.application.plan;
+
+import dev.rankscope.analysis.MatrixAnalysis;
+import dev.rankscope.analysis.allocation.AllocationInput;
+import dev.rankscope.analysis.allocation.Allocator;
+import dev.rankscope.analysis.allocation.Budget;
+import dev.rankscope.analysis.allocation.Constraints;
+import dev.rankscope.analysis.allocation.DataAwareSpectra;
+import dev.rankscope.analysis.allocation.ModuleStatistics;
+import dev.rankscope.analysis.allocation.Plan;
+import dev.rankscope.analysis.allocation.PlanSource;
+import dev.rankscope.analysis.allocation.Scope;
+import dev.rankscope.analysis.allocation.StrategyComparison;
+import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.ToolInfo;
+import dev.rankscope.analysis.layout.ConvMode;
+import dev.rankscope.analysis.layout.MatrixListing;
+import dev.rankscope.analysis.plan.FactorisedExport;
+import dev.rankscope.analysis.plan.FactorisedExportParameters;
+import dev.rankscope.analysis.plan.FactorisedExportResult;
+import dev.rankscope.analysis.plan.PlanSources;
+import dev.rankscope.application.analyze.AnalyzeJob;
+import dev.rankscope.application.analyze.AnalyzeResult;
+import dev.rankscope.application.analyze.SpectraTask;
+import dev.rankscope.application.job.Job;
+import dev.rankscope.application.job.JobTask;
+import dev.rankscope.engine.io.AtomicFileWriter;
+import dev.rankscope.engine.io.ProtectedInputs;
+import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.spectrum.MatrixReader;
+import dev.rankscope.engine.spectrum.MatrixRef;
+import dev.rankscope.engine.spectrum.Precision;
+import dev.rankscope.engine.tensor.Checkpoints;
+import dev.rankscope.engine.tensor.TensorSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code plan}: one rank per matrix under a budget (SPEC §4) from the spectra of the matrices
+ * {@link MatrixListing} lists (the same listing as {@code analyze}, the workbench and the report;
+ * q/k/v parts of a fused projection are views of a matrix already budgeted, so only whole matrices
+ * are planned, {@link #budgeted}), with the SPEC §5 exports written through {@link PlanExports}
+ * and the factorised safetensors verified by re-reading. Every export is checked against the
+ * inputs before any work ({@link ProtectedInputs}). The Budget tab plans through {@link #plan}
+ * and exports through {@link PlanExports}, so both front ends write the same bytes.
+ *
+ * <p>Notes: the data-aware count, the plan's own notes (prefixed {@code "note: "}), the progress
+ * of the factorised export. Thread-safe; each task is one run.
+ */
+public final class PlanJob implements Job<PlanParameters, PlanResult> {
+    private final AnalyzeJob analyze;
+
+    /** @param analyze the analysis job whose environment (engine, cache, memory, clock) the spectra use */
+    public PlanJob(AnalyzeJob analyze) {
+        this.analyze = analyze;
+    }
+
+    @Override
+    public String name() {
+        return "plan";
+    }
+
+    /** Whether a listed matrix is budgeted: whole matrices only (parts are views of one). */
+    public static boolean budgeted(MatrixRef ref) {
+        return !ref.isPart();
+    }
+
+    /** The plan of {@code inputs} with its provenance: the one allocation call of the CLI and the Budget tab. */
+    public static Plan plan(List<AllocationInput> inputs, Budget budget, Scope scope, Constraints constraints,
+                            StrategyParameters strategy, PlanSource source, String engineDescription) {
+        return Allocator.plan(inputs, budget, scope, constraints, strategy)
+                .withSource(source)
+                .withTool(ToolInfo.rankscope(engineDescription));
+    }
+
+    @Override
+    public JobTask<PlanResult> task(PlanParameters parameters) {
+        return new Run(parameters);
+    }
+
+    private final class Run extends JobTask<PlanResult> {
+        private final PlanParameters p;
+
+        Run(PlanParameters p) {
+            super("Plan of " + p.checkpoint().getFileName());
+            this.p = p;
+        }
+
+        @Override
+        protected PlanResult compute() {
+            SvdBackend backend = analyze.backend(p.engine());
+            try (TensorSource source = Checkpoints.open(p.checkpoint())) {
+                List<Path> inputs = ProtectedInputs.of(source);
+                inputs.add(p.stats());
+                AtomicFileWriter files = ProtectedInputs.checked(inputs, p.json(), p.csv(), p.peft(), p.factorized());
+                MatrixListing listing = MatrixListing.of(source, false, ConvMode.RESHAPE);
+                List<MatrixRef> whole = listing.matrices().stream().filter(PlanJob::budgeted).toList();
+                AnalyzeResult analysis = runStep(analyze.spectra(source, listing.matrices(), whole,
+                        new SpectraTask.Engine(backend, Precision.F64, p.parallelism(),
+                                p.useCache() ? analyze.cacheFolder() : null, analyze.memory()), null));
+                List<AllocationInput> allocation = new ArrayList<>();
+                for (MatrixAnalysis a : analysis.analysis().matrices()) {
+                    allocation.add(AllocationInput.from(a));
+                }
+                int dataAware = p.stats() == null ? 0 : dataAware(allocation, source, listing, backend);
+                if (p.compare()) {
+                    StrategyComparison cmp = StrategyComparison.compare(allocation, p.budget(), p.scope(),
+                            p.constraints(), p.strategies());
+                    return new PlanResult(analysis, null, cmp, null, dataAware, List.of());
+                }
+                Plan plan = plan(allocation, p.budget(), p.scope(), p.constraints(), p.strategies().get(0),
+                        PlanSources.of(source), backend.info().describe());
+                plan.notes().forEach(n -> note("note: " + n));
+                List<Path> written = new ArrayList<>();
+                export(plan, PlanExports.Format.JSON, p.json(), files, written);
+                export(plan, PlanExports.Format.CSV, p.csv(), files, written);
+                export(plan, PlanExports.Format.PEFT, p.peft(), files, written);
+                FactorisedExportResult factorised = null;
+                if (p.factorized() != null) {
+                    factorised = FactorisedExport.export(plan, source, p.factorized(), backend,
+                            FactorisedExportParameters.defaults(), files, (index, total, tensor) -> {
+                                checkCancelled();
+                                if (total > 0 && (index % Math.max(1, total / 10) == 0)) {
+                                    note(String.format(Locale.ROOT, "writing %d/%d (%s)", index + 1, total, tensor.name()));
+                                }
+                            });
+                }
+                return new PlanResult(analysis, plan, null, factorised, dataAware, written);
+            }
+        }
+
+        private void export(Plan plan, PlanExports.Format format, Path target, AtomicFileWriter files, List<Path> written) {
+            if (target != null) {
+                PlanExports.write(plan, format, target, files);
+                written.add(target);
+            }
+        }
+
+        /** Replaces inputs with data-aware spectra where the statistics file has them; how many. */
+        private int dataAware(List<AllocationInput> allocation, TensorSource source, MatrixListing listing,
+                              SvdBackend backend) {
+            Map<String, MatrixRef> refs = new HashMap<>();
+            for (MatrixRef r : listing.matrices()) {
+                refs.put(r.id(), r);
+            }
+            int weighted = 0;
+            try (TensorSource statistics = Checkpoints.open(p.stats())) {
+                for (int i = 0; i < allocation.size(); i++) {
+                    checkCancelled();
+                    AllocationInput in = allocation.get(i);
+                    ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
+                    if (ms == null) {
+                        continue;
+                    }
+                    allocation.set(i, DataAwareSpectra.dataAware(in.withStatistics(ms),
+                            MatrixReader.read(source, refs.get(in.id())), p.statsMethod(), backend));
+                    weighted++;
+                }
+            }
+            note("data-aware (" + p.statsMethod().method().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + ") spectra for " + weighted + " of " + allocation.size() + " matrices from " + p.stats().getFileName());
+            return weighted;
+        }
+    }
+}

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rankscope.engine.bench.SvdBenchmark;
 import dev.rankscope.engine.linalg.NativeBackend;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.synth.ModelShape;
+import dev.rankscope.runtime.ForwardBench;
+import dev.rankscope.runtime.ForwardMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +24,7 @@ import java.util.concurrent.Callable;
  * analyses a whole synthetic checkpoint instead ({@link ModelBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint).")
+        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint; with --forward, the model runtime's forward pass).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", paramLabel = "MxN,...", defaultValue = "1024x1024,1024x2816",
@@ -47,6 +51,26 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --model: time numpy on only the first N matrices (0 = all).")
     int numpyLimit;
 
+    @Option(names = "--eigen", paramLabel = "N,...",
+            description = "Time the one-stage and two-stage eigenvalue reductions of N×N Grams (one thread) and report "
+                    + "the crossover the engine should use (e.g. 1024,2048,3072,4096).")
+    String eigen;
+    @Option(names = "--forward",
+            description = "Time the model runtime's forward pass on a synthetic causal LM (--model preset, default tinyllama) "
+                    + "next to the engine's sgemm in the same run.")
+    boolean forward;
+
+    @Option(names = "--seq-len", defaultValue = "512", description = "With --forward: tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    int seqLen;
+
+    @Option(names = "--sequences", defaultValue = "1", description = "With --forward: sequences per batch. Default: ${DEFAULT-VALUE}.")
+    int sequences;
+
+    @Option(names = "--layers", defaultValue = "0",
+            description = "With --forward: keep only the first N layers of the preset's shape (per-layer peak memory of a "
+                    + "large model without generating all of it; 0 = all). Default: ${DEFAULT-VALUE}.")
+    int layers;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +78,12 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (repeat < 1) {
             throw new CliOptions.BadOptionException("--repeat must be at least 1");
+        }
+        if (eigen != null) {
+            return eigenCrossover(spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (forward) {
+            return forwardBench();
         }
         if (model != null) {
             return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit,
@@ -98,6 +128,69 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        return 0;
+    }
+
+    private int eigenCrossover(PrintWriter out, PrintWriter err) {
+        if (!dev.rankscope.engine.linalg.NativeLibrary.status().available()) {
+            throw new CliOptions.BadOptionException("--eigen needs the native engine, which is not available here");
+        }
+        err.println("rankscope bench: engine " + new NativeBackend().info().describe() + " (timed with one thread)");
+        out.printf("%-8s %12s %12s %8s%n", "n", "1-stage s", "2-stage s", "ratio");
+        Integer crossover = null;
+        for (String s : eigen.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new CliOptions.BadOptionException("--eigen: '" + s + "' is not a whole number");
+            }
+            if (n < 2) {
+                throw new CliOptions.BadOptionException("--eigen sizes must be at least 2");
+            }
+            dev.rankscope.engine.linalg.KernelTimer.Timing t = dev.rankscope.engine.linalg.KernelTimer.time(n, n, repeat, 11);
+            out.printf(java.util.Locale.ROOT, "%-8d %12.3f %12.3f %8.2f%n", n, t.oneStage(), t.twoStage(), t.oneStage() / t.twoStage());
+            if (crossover == null && t.twoStage() < t.oneStage()) {
+                crossover = n;
+            }
+            out.flush();
+        }
+        out.println(crossover == null ? "two-stage faster at none of these sizes"
+                : "two-stage faster from n = " + crossover + " among these sizes; the engine switches at n ≥ "
+                + dev.rankscope.engine.linalg.KernelTimer.twoStageFrom() + " (-Drankscope.twoStageFrom=N to change)");
+        return 0;
+    }
+
+    /** {@code --forward}: {@link ForwardBench} on a synthetic checkpoint (generated once). */
+    private int forwardBench() {
+        if (seqLen < 2 || sequences < 1) {
+            throw new CliOptions.BadOptionException("--seq-len must be at least 2 and --sequences at least 1");
+        }
+        ModelShape shape;
+        try {
+            shape = ModelShape.preset(model == null ? "tinyllama" : model);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
+        }
+        if (layers < 0) {
+            throw new CliOptions.BadOptionException("--layers must be at least 0");
+        }
+        if (layers > 0 && layers < shape.layers()) {
+            shape = new ModelShape(shape.name() + "-" + layers + "layers", layers, shape.hidden(), shape.intermediate(),
+                    shape.heads(), shape.kvHeads(), shape.vocab(), shape.tiedEmbeddings());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = ModelBench.syntheticCheckpoint(shape, err);
+        ForwardBench.Result r = ForwardBench.run(new ForwardBench.Parameters(dir, seqLen, sequences, repeat), ForwardMonitor.NONE);
+        out.printf("model          %s (synthetic BF16, %s)%n", shape.name(), dir);
+        out.printf("BLAS           %s%n", r.blas());
+        out.printf("forward        %d tokens, %.1f GFLOP in %.2f s (median of %d) = %.1f GFLOP/s%n",
+                r.tokens(), r.forwardGflop(), r.forwardSeconds(), repeat, r.forwardGflops());
+        out.printf("sgemm          %s: %.1f GFLOP/s%n", r.sgemmShape(), r.sgemmGflops());
+        out.printf("efficiency     %.0f %% of sgemm (goal ≥ 50 %%)%n", 100 * r.efficiency());
+        out.printf("peak RSS       %s (max heap %d MB)%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB",
+                Runtime.getRuntime().maxMemory() >> 20);
         return 0;
     }
 

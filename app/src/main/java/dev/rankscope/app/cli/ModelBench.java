@@ -1,5 +1,7 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.engine.linalg.KernelTimer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.AnalysisParameters;
@@ -47,6 +49,39 @@ final class ModelBench {
         this.err = err;
     }
 
+    /**
+     * Prints the run's kernel floor: Σ over its matrices of the single-thread dsyrk + eigenvalue
+     * time of that shape ({@link KernelTimer}, timed once per distinct shape), divided by the cores,
+     * next to the wall time — the pipeline's efficiency is floor / wall.
+     */
+    private void kernelFloor(List<MatrixRef> refs, double wall, SvdBackend backend) {
+        if (!dev.rankscope.engine.linalg.NativeLibrary.status().available()) {
+            return;
+        }
+        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (MatrixRef r : refs) {
+            String key = r.rows() + "x" + r.cols();
+            shapes.putIfAbsent(key, new int[]{r.rows(), r.cols()});
+            counts.merge(key, r.sigmaCount() / Math.max(1, r.minDim()), Integer::sum);
+        }
+        err.println("rankscope bench: timing the kernels of " + shapes.size() + " distinct shapes (one thread)...");
+        double sum = 0;
+        StringBuilder detail = new StringBuilder();
+        for (var e : shapes.entrySet()) {
+            KernelTimer.Timing t = KernelTimer.time(e.getValue()[0], e.getValue()[1], 1, 7);
+            sum += t.seconds() * counts.get(e.getKey());
+            detail.append(String.format(java.util.Locale.ROOT, "%s%s ×%d: dsyrk %.2f s + eigen %.2f s (1-stage %.2f, 2-stage %.2f)",
+                    detail.length() == 0 ? "" : "; ", e.getKey(), counts.get(e.getKey()), t.syrkSeconds(), t.eigenSeconds(),
+                    t.oneStage(), t.twoStage()));
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        double floor = sum / cores;
+        out.printf("kernel floor          %.1f s  (Σ single-thread kernels %.1f CPU-s / %d cores; efficiency floor/wall %.0f %%; %s)%n",
+                floor, sum, cores, 100 * floor / wall, backend.info().describe());
+        out.printf("kernels per shape     %s%n", detail);
+    }
+
     int run(String preset, boolean numpy, int numpyLimit, java.util.regex.Pattern filter) {
         ModelShape shape;
         try {
@@ -54,15 +89,7 @@ final class ModelBench {
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
         }
-        Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
-        Path marker = dir.resolve("config.json");
-        if (!Files.exists(marker)) {
-            int shards = (int) Math.max(2, (shape.parameterCount() * 2 + 999_999_999L) / 1_000_000_000L);
-            err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
-            long g0 = System.nanoTime();
-            SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
-            err.printf("rankscope bench: generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);
-        }
+        Path dir = syntheticCheckpoint(shape, err);
         SvdBackend backend = Backends.select(Backends.Preference.AUTO);
         Path cacheDir;
         try {
@@ -131,6 +158,7 @@ final class ModelBench {
             out.printf("methods               %s%n", methods);
             out.printf("cached reopen         %.3f s  (%d of %d spectra from the cache)%n", reopen, replayed, refs.size());
             out.printf("peak RSS              %s%n", peakRss());
+            kernelFloor(refs, wall, backend);
             if (numpy) {
                 if (!NumpyReference.available()) {
                     err.println("rankscope bench: numpy comparison skipped (/usr/bin/python3 with numpy not found)");
@@ -198,6 +226,23 @@ final class ModelBench {
         dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
                 new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(root));
         return file;
+    }
+
+    /**
+     * The synthetic BF16 checkpoint of {@code shape} in the cache folder's {@code bench/} sibling,
+     * generated on first use (sharded, with config.json); shared by the SVD and forward benchmarks.
+     */
+    static Path syntheticCheckpoint(ModelShape shape, PrintWriter err) {
+        Path dir = SpectrumCache.defaultDir().getParent().resolve("bench").resolve(shape.name());
+        Path marker = dir.resolve("config.json");
+        if (!Files.exists(marker)) {
+            int shards = (int) Math.max(2, (shape.parameterCount() * 2 + 999_999_999L) / 1_000_000_000L);
+            err.println("rankscope bench: generating " + shape.name() + " (" + shards + " shards, BF16) in " + dir + " (once)");
+            long g0 = System.nanoTime();
+            SyntheticModel.write(dir, new SyntheticModel.Parameters(shape, 42, DType.BF16, shards));
+            err.printf("rankscope bench: generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);
+        }
+        return dir;
     }
 
     /** VmHWM from /proc/self/status (Linux), the process's peak resident set. */

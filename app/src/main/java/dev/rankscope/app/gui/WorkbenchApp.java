@@ -8,6 +8,7 @@ import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
+import dev.rankscope.views.subspaces.SubspacesView;
 import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
@@ -69,6 +70,7 @@ public final class WorkbenchApp extends Application {
                 getHostServices()::showDocument);
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
+        SubspacesView.install(view, vm);
         CompensateView compensate = CompensateView.install(view, vm);
         String quantize = System.getProperty("rankscope.quantize");   // dev switch, e.g. int4-g128: analyse once a base is open
         if (quantize != null) {

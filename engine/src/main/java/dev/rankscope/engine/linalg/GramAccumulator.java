@@ -156,6 +156,19 @@ public final class GramAccumulator implements AutoCloseable {
             throw new IllegalStateException("fed " + fed + " of " + expected + (byRows ? " rows" : " columns"));
         }
         NativeBackend.GramOutcome outcome;
+        if (dim >= TridiagonalEigen.twoStageFrom()) {
+            try {
+                outcome = NativeBackend.outcome(TridiagonalEigen.valuesTwoStage(gram, dim), dim, Math.max(rows, cols), tolerance);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            if (outcome.bound().accepted()) {
+                close();
+                return new GramRefinementStep(outcome, false);
+            }
+            // rejected: reduce the intact Gram one-stage for the refinement's reflectors
+        }
         try (TridiagonalEigen eig = TridiagonalEigen.reduce(gram, dim)) {
             outcome = NativeBackend.outcome(eig.lambda, dim, Math.max(rows, cols), tolerance);
             if (!outcome.bound().accepted()) {

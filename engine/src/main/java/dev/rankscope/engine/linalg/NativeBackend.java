@@ -279,6 +279,13 @@ public final class NativeBackend implements SvdBackend {
         java.util.Optional<GramRefinement> refinement;
         try (DoublePointer g = allocate((long) p * p)) {
             syrk(buf, m, n, g);
+            if (p >= TridiagonalEigen.twoStageFrom()) {
+                GramOutcome fast = outcome(TridiagonalEigen.valuesTwoStage(g, p), p, Math.max(m, n), tolerance);
+                if (fast.bound().accepted()) {
+                    return new SvdResult(fast.sigma, null, null, SvdMethod.GRAM);
+                }
+                // rejected: the refinement needs the one-stage reflectors of the intact g
+            }
             try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
                 GramOutcome outcome = outcome(eig.lambda, p, Math.max(m, n), tolerance);
                 if (outcome.bound().accepted()) {
@@ -301,7 +308,7 @@ public final class NativeBackend implements SvdBackend {
     }
 
     /** Upper triangle of AᵀA (n ≤ m) or AAᵀ into {@code g} (ld p), A row-major m×n in {@code buf}. */
-    private static void syrk(DoublePointer buf, int m, int n, DoublePointer g) {
+    static void syrk(DoublePointer buf, int m, int n, DoublePointer g) {
         if (n <= m) {
             // B = Aᵀ (n×m, ld n): AᵀA = B·Bᵀ
             cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, n, m, 1.0, buf, n, 0.0, g, n);
@@ -317,6 +324,9 @@ public final class NativeBackend implements SvdBackend {
      * {@code dsytrd} + {@code dsterf}: the two halves of {@code dsyevd} jobz='N', same numbers.
      */
     static GramOutcome eigenToSigma(DoublePointer g, int p, long innerDim, Tolerance tolerance) {
+        if (p >= TridiagonalEigen.twoStageFrom()) {
+            return outcome(TridiagonalEigen.valuesTwoStage(g, p), p, innerDim, tolerance);
+        }
         try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
             return outcome(eig.lambda, p, innerDim, tolerance);
         }

@@ -1,0 +1,163 @@
+package dev.rankscope.runtime;
+
+import dev.rankscope.engine.linalg.FloatGemm;
+import dev.rankscope.engine.linalg.NativeLibrary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Forward-pass throughput next to the engine's own {@code sgemm} in the same process (issue 15's
+ * benchmark; shown by {@code rankscope bench --forward}, never a timed test). Runs a causal LM on
+ * random token ids (logits computed and discarded) and counts the matmul work actually done:
+ * {@code 2·tokens·Σ in·out} over linear modules and the LM head, plus {@code 4·len²·d} per head
+ * and sequence for attention scores and context. The sgemm reference multiplies min(tokens, 512) ×
+ * hidden by an MLP weight's shape (intermediate × hidden, transposed B, as the runtime calls it).
+ *
+ * <p>Stateless; call from a worker thread. Reads the model's weights once per repeat.
+ */
+public final class ForwardBench {
+
+    /**
+     * What to run.
+     *
+     * @param model          a causal LM folder (tokenizer.json not needed)
+     * @param sequenceLength tokens per sequence, ≥ 2
+     * @param sequences      sequences per batch, ≥ 1
+     * @param repeats        forward passes timed (median reported), ≥ 1
+     */
+    public record Parameters(Path model, int sequenceLength, int sequences, int repeats) {
+        public Parameters {
+            if (sequenceLength < 2 || sequences < 1 || repeats < 1) {
+                throw new IllegalArgumentException("sequence length ≥ 2, sequences ≥ 1 and repeats ≥ 1 are required");
+            }
+        }
+    }
+
+    /**
+     * Measured figures.
+     *
+     * @param tokens         tokens per forward pass
+     * @param forwardSeconds median wall time of one forward pass (weights widened inside, as in real runs)
+     * @param forwardGflop   matmul work of one pass, GFLOP
+     * @param sgemmGflops    the engine's sgemm alone on the reference shape, GFLOP/s (median of 3)
+     * @param sgemmShape     that shape, {@code m×n×k}
+     * @param blas           {@code native OpenBLAS <version>, core <core>, <threads> threads} or the Java fallback
+     * @param peakRssMb      the process's peak resident set (VmHWM), MB; -1 when unknown
+     */
+    public record Result(int tokens, double forwardSeconds, double forwardGflop, double sgemmGflops, String sgemmShape,
+                         String blas, long peakRssMb) {
+
+        /** Forward GFLOP/s. */
+        public double forwardGflops() {
+            return forwardGflop / forwardSeconds;
+        }
+
+        /** Forward throughput as a fraction of sgemm's. */
+        public double efficiency() {
+            return forwardGflops() / sgemmGflops;
+        }
+    }
+
+    /** Rows of the sgemm reference (at most the batch's tokens): enough to reach sgemm's plateau. */
+    static final int SGEMM_ROWS = 512;
+
+    private ForwardBench() {
+    }
+
+    /** Runs the benchmark (see the class comment). */
+    public static Result run(Parameters p, ForwardMonitor monitor) {
+        try (ModelFolder folder = ModelFolder.openWithoutTokenizer(p.model())) {
+            RuntimeConfig cfg = folder.config();
+            if (!cfg.architecture().isCausal()) {
+                throw new ModelRuntimeException("The forward benchmark needs a causal LM; " + p.model() + " is a "
+                        + cfg.modelType() + " encoder.");
+            }
+            ModelRuntime rt = ModelRuntime.of(folder);
+            SplittableRandom rnd = new SplittableRandom(7);
+            List<int[]> seqs = new ArrayList<>();
+            for (int s = 0; s < p.sequences(); s++) {
+                seqs.add(rnd.ints(p.sequenceLength(), 0, cfg.vocabSize()).toArray());
+            }
+            int tokens = p.sequenceLength() * p.sequences();
+            double flop = 0;
+            boolean headModule = false;
+            for (LinearModule m : rt.linearModules()) {
+                flop += 2.0 * tokens * m.inFeatures() * m.outFeatures();
+                headModule |= m.layer() < 0;
+            }
+            if (!headModule) {
+                flop += 2.0 * tokens * cfg.hidden() * cfg.vocabSize();
+            }
+            flop += 4.0 * p.sequences() * (double) p.sequenceLength() * p.sequenceLength() * cfg.headDim()
+                    * cfg.heads() * cfg.layers();
+            double[] seconds = new double[p.repeats()];
+            for (int r = 0; r < p.repeats(); r++) {
+                long t0 = System.nanoTime();
+                rt.forward(seqs, ForwardOptions.defaults().withMonitor(monitor).withLogits((s, first, block) -> { }));
+                seconds[r] = (System.nanoTime() - t0) / 1e9;
+            }
+            int n = cfg.intermediate();
+            int k = cfg.hidden();
+            int m = Math.min(tokens, SGEMM_ROWS);
+            double sgemm = sgemmGflops(m, n, k);
+            return new Result(tokens, median(seconds), flop / 1e9, sgemm, m + "×" + n + "×" + k, blas(), peakRssMb());
+        }
+    }
+
+    /** GFLOP/s of {@code C (m×n) = A (m×k) · Bᵀ (B n×k)} on the engine's sgemm, median of 3 after a warm-up. */
+    public static double sgemmGflops(int m, int n, int k) {
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] a = new float[m * k];
+        float[] b = new float[n * k];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] c = new float[m * n];
+        FloatGemm.multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
+        double[] s = new double[3];
+        for (int r = 0; r < s.length; r++) {
+            long t0 = System.nanoTime();
+            FloatGemm.multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
+            s[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        return 2.0 * m * n * k / median(s) / 1e9;
+    }
+
+    /** Which BLAS runs the matmuls. */
+    public static String blas() {
+        NativeLibrary.Status s = NativeLibrary.status();
+        if (!s.available()) {
+            return "pure-Java sgemm fallback (native OpenBLAS unavailable: " + s.failure() + ")";
+        }
+        return "native " + s.version() + ", core " + s.runtimeCore() + ", " + NativeLibrary.threads() + " threads";
+    }
+
+    private static double median(double[] x) {
+        double[] c = x.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+
+    /** VmHWM of /proc/self/status in MB, or -1 off Linux. */
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

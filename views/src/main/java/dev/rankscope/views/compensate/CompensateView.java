@@ -24,7 +24,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.control.cell.PropertyValueFactory;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -70,7 +69,7 @@ public final class CompensateView implements WorkbenchTab {
         VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
         left.setPadding(new Insets(4));
         SplitPane top = new SplitPane(left, chart);
-        top.setDividerPositions(0.4);
+        top.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);
@@ -100,7 +99,8 @@ public final class CompensateView implements WorkbenchTab {
         Label base = new Label();
         base.textProperty().bind(Bindings.createStringBinding(() -> vm.baseProperty().get() == null ? "(none)"
                 : vm.baseProperty().get().getFileName().toString(), vm.baseProperty()));
-        Button chooseBase = new Button("Base…");
+        Button chooseBase = new Button("…");
+        chooseBase.setTooltip(new Tooltip("Choose the base (float) model"));
         chooseBase.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.baseProperty()::set));
         ComboBox<String> scheme = new ComboBox<>();
         scheme.setId("compensate-scheme");
@@ -112,6 +112,7 @@ public final class CompensateView implements WorkbenchTab {
                 ? "in-tool" : vm.quantizedFileProperty().get().getFileName().toString(), vm.quantizedFileProperty()));
         scheme.disableProperty().bind(vm.quantizedFileProperty().isNotNull());
         Button chooseQuantized = new Button("Quantized file…");
+        chooseQuantized.setMinWidth(Button.USE_PREF_SIZE);
         chooseQuantized.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.quantizedFileProperty()::set));
         Button inTool = new Button("In-tool");
         inTool.setOnAction(e -> vm.quantizedFileProperty().set(null));
@@ -128,8 +129,13 @@ public final class CompensateView implements WorkbenchTab {
         analyse.setDefaultButton(true);
         analyse.disableProperty().bind(vm.runningProperty());
         analyse.setOnAction(e -> vm.analyse());
-        HBox models = new HBox(6, new Label("Base:"), base, chooseBase, new Label("  Quantize in-tool:"), scheme,
-                new Label("or compare with"), quantized, chooseQuantized, inTool);
+        HBox models = new HBox(6, new Label("Base:"), base, chooseBase, new Label("Scheme:"), scheme,
+                new Label("or"), quantized, chooseQuantized, inTool);
+        models.getChildren().forEach(n -> {
+            if (n instanceof Label l) {
+                l.setMinWidth(Label.USE_PREF_SIZE);
+            }
+        });
         models.setAlignment(Pos.CENTER_LEFT);
         HBox run = new HBox(6, new Label("Calibration:"), stats, chooseStats, new Label("  Method:"), method, analyse);
         run.setAlignment(Pos.CENTER_LEFT);
@@ -147,17 +153,15 @@ public final class CompensateView implements WorkbenchTab {
     private TableView<CompensateViewModel.Row> table() {
         TableView<CompensateViewModel.Row> t = new TableView<>(vm.rows());
         t.setId("compensate-table");
-        t.getColumns().add(column("matrix", "id", 320));
-        t.getColumns().add(column("shape", "shape", 90));
-        TableColumn<CompensateViewModel.Row, Double> err = new TableColumn<>("‖E‖/‖W‖");
-        err.setCellValueFactory(new PropertyValueFactory<>("relativeError"));
+        t.getColumns().add(column("matrix", CompensateViewModel.Row::id, 300));
+        t.getColumns().add(column("shape", CompensateViewModel.Row::shape, 80));
+        TableColumn<CompensateViewModel.Row, Double> err = column("‖E‖/‖W‖", CompensateViewModel.Row::relativeError, 80);
         err.setCellFactory(c -> percentCell());
         t.getColumns().add(err);
-        t.getColumns().add(column("erank E", "effectiveRank", 70));
-        t.getColumns().add(column("rank for target", "rankForTarget", 110));
-        t.getColumns().add(column("rank at budget", "rank", 100));
-        TableColumn<CompensateViewModel.Row, Double> res = new TableColumn<>("residual");
-        res.setCellValueFactory(new PropertyValueFactory<>("residual"));
+        t.getColumns().add(column("erank E", r -> String.format(Locale.ROOT, "%.1f", r.effectiveRank()), 70));
+        t.getColumns().add(column("rank for target", CompensateViewModel.Row::rankForTarget, 100));
+        t.getColumns().add(column("rank at budget", CompensateViewModel.Row::rank, 100));
+        TableColumn<CompensateViewModel.Row, Double> res = column("residual", CompensateViewModel.Row::residual, 80);
         res.setCellFactory(c -> percentCell());
         t.getColumns().add(res);
         t.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
@@ -168,9 +172,10 @@ public final class CompensateView implements WorkbenchTab {
         return t;
     }
 
-    private static <T> TableColumn<CompensateViewModel.Row, T> column(String title, String property, double width) {
+    private static <T> TableColumn<CompensateViewModel.Row, T> column(String title,
+            java.util.function.Function<CompensateViewModel.Row, T> value, double width) {
         TableColumn<CompensateViewModel.Row, T> c = new TableColumn<>(title);
-        c.setCellValueFactory(new PropertyValueFactory<>(property));
+        c.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         c.setPrefWidth(width);
         return c;
     }
@@ -245,8 +250,8 @@ public final class CompensateView implements WorkbenchTab {
         }
         double mean = vm.rows().stream().filter(CompensateViewModel.Row::compensated)
                 .mapToDouble(CompensateViewModel.Row::residual).average().orElse(Double.NaN);
-        return String.format(Locale.ROOT, "%,d parameters (%.2f MiB f32), mean residual %.3f%%", params,
-                params * 4 / 1048576.0, 100 * mean);
+        return String.format(Locale.ROOT, "%,d parameters (%.2f MiB f32), mean residual %s", params,
+                params * 4 / 1048576.0, Double.isNaN(mean) ? "–" : String.format(Locale.ROOT, "%.3f%%", 100 * mean));
     }
 
     private void drawLayerMap(CompensateResult r) {

@@ -154,7 +154,10 @@ public final class CompensateViewModel {
 
     /** Largest useful slider value: every compensated matrix at rank min(m, n)/4. */
     public long maxBudget() {
-        CompensateResult r = analysis.get();
+        return maxBudget(analysis.get());
+    }
+
+    private static long maxBudget(CompensateResult r) {
         if (r == null) {
             return 0;
         }
@@ -189,13 +192,14 @@ public final class CompensateViewModel {
         status.set("Analysing " + p.base() + " …");
         scheduler.submit(() -> jobs.apply(p).runHere(), r -> {
             running.set(false);
+            long max = maxBudget(r);
+            if (budget.get() == 0 || budget.get() > max) {
+                budget.set(max / 4);
+            }
             analysis.set(r);
             status.set(String.format(Locale.ROOT, "%d matrices, quantization %s; mean ‖E‖/‖W‖ %.3f%%",
                     r.matrices().size(), r.quantization(),
                     100 * r.matrices().stream().mapToDouble(CompensateResult.MatrixRow::relativeError).average().orElse(0)));
-            if (budget.get() == 0 || budget.get() > maxBudget()) {
-                budget.set(maxBudget() / 4);
-            }
             rechoose();
             if (selected.get() == null && !r.matrices().isEmpty()) {
                 selected.set(r.matrices().get(0).id());

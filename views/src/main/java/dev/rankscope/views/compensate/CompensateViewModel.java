@@ -247,7 +247,6 @@ public final class CompensateViewModel {
         ErrorSpace space = space();
         Map<String, Integer> chosen = CompensationRanks.choose(spectra, CompensateParameters.Selection.BUDGET, 0, 0,
                 Long.toString(budget.get()), CompensateParameters.DEFAULT_STRATEGY, space, n -> { });
-        ranks.set(chosen);
         Map<String, QuantErrorSpectrum> byId = new java.util.HashMap<>();
         spectra.forEach(s -> byId.put(s.id(), s));
         rows.setAll(r.matrices().stream().map(m -> {
@@ -257,6 +256,7 @@ public final class CompensateViewModel {
                     s == null ? 0 : s.rankForTarget(targetError.get(), ErrorSpace.WEIGHT), k,
                     s == null ? m.relativeError() : s.relativeResidual(k, ErrorSpace.WEIGHT), m.compensated());
         }).toList());
+        ranks.set(chosen);   // after the rows, so bindings on the ranks see the new rows
     }
 
     /** σ(E) of a matrix (weight space), for the spectrum chart; empty when unknown. */

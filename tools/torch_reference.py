@@ -14,7 +14,8 @@ tokenizer.json, and for the encoder modules.json + 1_Pooling/config.json) and go
   lowrank_logits.0 / lowrank_pooled   outputs of the model with that module replaced
 
 The forward passes are written here from the Hugging Face modelling code's equations
-(LlamaForCausalLM incl. GQA, rope_theta, rope_scaling linear and llama3; Qwen2 biases; GPT2LMHeadModel
+(LlamaForCausalLM incl. GQA, rope_theta, rope_scaling linear and llama3; Mistral's sliding window;
+Qwen2 biases; GPT2LMHeadModel
 with Conv1D (in, out) weights and gelu_new; BertModel with erf GELU and sentence-transformers
 pooling), not from Rankscope's Java code. Tokenizers are WordLevel models written as HF
 tokenizer.json by hand; ids are computed here by the same rules (lowercase, whitespace split).
@@ -216,6 +217,9 @@ def llama_forward(cfg, W, ids, replace=None, observe=None):
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos().float(), emb.sin().float()
     mask = torch.full((T, T), float("-inf")).triu(1)
+    if cfg["model_type"] == "mistral" and cfg.get("sliding_window"):
+        # key j is visible from query i only when i - j < sliding_window (transformers' sliding mask)
+        mask = mask + torch.full((T, T), float("-inf")).tril(-cfg["sliding_window"])
     for l in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{l}."
         a = rms_norm(x, W[p + "input_layernorm.weight"], cfg["rms_norm_eps"])
@@ -461,6 +465,15 @@ def main():
     W = llama_weights(cfg, torch.Generator().manual_seed(3), "F16", biases=True)
     causal_model("qwen2-tied", cfg, W, "F16", llama_tok, llama_vocab, ["<s>", "$A"], "<unk>",
                  "model.layers.0.self_attn.k_proj", 3, "model.layers.0.self_attn.q_proj")
+
+    # Mistral: sliding window 8, shorter than the longest text (42 tokens).
+    cfg = {"model_type": "mistral", "architectures": ["MistralForCausalLM"], "vocab_size": V, "hidden_size": 16,
+           "intermediate_size": 24, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+           "max_position_embeddings": 256, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "hidden_act": "silu",
+           "sliding_window": 8, "tie_word_embeddings": False, "torch_dtype": "float32"}
+    W = llama_weights(cfg, torch.Generator().manual_seed(6), "F32")
+    causal_model("mistral-window", cfg, W, "F32", llama_tok, llama_vocab, ["<s>", "$A"], "<unk>",
+                 "model.layers.0.mlp.gate_proj", 3, "model.layers.1.mlp.gate_proj")
 
     # GPT-2: no special tokens.
     gpt_tok, gpt_vocab = tokenizer_json(["<|endoftext|>"], None)

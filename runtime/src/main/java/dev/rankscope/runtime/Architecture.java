@@ -44,7 +44,10 @@ public enum Architecture {
         return Optional.empty();
     }
 
-    /** Every supported {@code model_type}, for messages: {@code llama, mistral, qwen2, gpt2, bert}. */
+    /**
+     * Every supported {@code model_type}, for messages:
+     * {@code llama, mistral, qwen2, gpt2, bert (BERT, MiniLM, bge, e5)}.
+     */
     public static String supportedList() {
         StringBuilder sb = new StringBuilder();
         for (Architecture a : values()) {
@@ -52,6 +55,6 @@ public enum Architecture {
                 sb.append(sb.length() == 0 ? "" : ", ").append(t);
             }
         }
-        return sb.toString();
+        return sb.append(" (BERT, MiniLM, bge, e5)").toString();
     }
 }

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
  * benchmark; shown by {@code rankscope bench --forward}, never a timed test). Runs a causal LM on
  * random token ids (logits computed and discarded) and counts the matmul work actually done:
  * {@code 2·tokens·Σ in·out} over linear modules and the LM head, plus {@code 4·len²·d} per head
- * and sequence for attention scores and context. The sgemm reference multiplies tokens × hidden
- * by the first MLP weight's shape (transposed B, as the runtime calls it).
+ * and sequence for attention scores and context. The sgemm reference multiplies min(tokens, 512) ×
+ * hidden by an MLP weight's shape (intermediate × hidden, transposed B, as the runtime calls it).
  *
  * <p>Stateless; call from a worker thread. Reads the model's weights once per repeat.
  */
@@ -64,6 +64,9 @@ public final class ForwardBench {
         }
     }
 
+    /** Rows of the sgemm reference (at most the batch's tokens): enough to reach sgemm's plateau. */
+    static final int SGEMM_ROWS = 512;
+
     private ForwardBench() {
     }
 
@@ -101,8 +104,9 @@ public final class ForwardBench {
             }
             int n = cfg.intermediate();
             int k = cfg.hidden();
-            double sgemm = sgemmGflops(tokens, n, k);
-            return new Result(tokens, median(seconds), flop / 1e9, sgemm, tokens + "×" + n + "×" + k, blas(), peakRssMb());
+            int m = Math.min(tokens, SGEMM_ROWS);
+            double sgemm = sgemmGflops(m, n, k);
+            return new Result(tokens, median(seconds), flop / 1e9, sgemm, m + "×" + n + "×" + k, blas(), peakRssMb());
         }
     }
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GoldenForwardTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"llama-spec, 1e-5", "llama-gqa-llama3, 1e-3", "qwen2-tied, 1e-3", "gpt2, 1e-3"})
+    @CsvSource({"llama-spec, 1e-5", "llama-gqa-llama3, 1e-3", "qwen2-tied, 1e-3", "mistral-window, 1e-3", "gpt2, 1e-3"})
     void causalModelsMatchPyTorch(String name, double logitTol) {
         try (Golden g = new Golden(name); ModelFolder folder = ModelFolder.open(g.folder)) {
             ModelRuntime rt = ModelRuntime.of(folder);
@@ -49,7 +49,7 @@ class GoldenForwardTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"llama-spec", "llama-gqa-llama3", "qwen2-tied", "gpt2"})
+    @CsvSource({"llama-spec", "llama-gqa-llama3", "qwen2-tied", "mistral-window", "gpt2"})
     void observerSeesTheModuleInputAndLowRankOverrideMatchesPyTorch(String name) {
         try (Golden g = new Golden(name); ModelFolder folder = ModelFolder.open(g.folder)) {
             ModelRuntime rt = ModelRuntime.of(folder);

@@ -53,7 +53,7 @@ class RuntimeBehaviourTest {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"t5\", \"d_model\": 8}");
         ModelRuntimeException e = assertThrows(ModelRuntimeException.class, () -> ModelFolder.open(dir));
         assertEquals("Unsupported model_type 't5' in " + dir.resolve("config.json")
-                + "; supported: llama, mistral, qwen2, gpt2, bert.", e.userMessage());
+                + "; supported: llama, mistral, qwen2, gpt2, bert (BERT, MiniLM, bge, e5).", e.userMessage());
     }
 
     @Test
@@ -75,6 +75,17 @@ class RuntimeBehaviourTest {
         assertTrue(config.startsWith("No config.json in " + dir), config);
         assertTrue(assertThrows(ModelRuntimeException.class, () -> ModelFolder.open(tmp.resolve("nowhere")))
                 .userMessage().contains("nowhere"));
+    }
+
+    @Test
+    void aTokenizerJsonTheLibraryRejectsIsNamed() throws IOException {
+        Path dir = copyOf("llama-spec");
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"NoSuchModel\"}}");
+        try (ModelFolder f = ModelFolder.open(dir)) {
+            String m = assertThrows(ModelRuntimeException.class, f::tokenizer).userMessage();
+            assertTrue(m.startsWith(dir.resolve("tokenizer.json") + " cannot be loaded by the tokenizers library ("), m);
+            assertEquals(1, m.lines().count(), m);
+        }
     }
 
     @Test

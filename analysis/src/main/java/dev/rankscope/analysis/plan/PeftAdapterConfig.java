@@ -32,9 +32,14 @@ public final class PeftAdapterConfig {
 
     /** The most common factorised rank; ties go to the smaller rank. */
     public static int mostCommonRank(Plan plan) {
+        return mostCommonRank(plan.factorised().stream().map(PlannedMatrix::rank).toList());
+    }
+
+    /** The most common of {@code ranks}; ties go to the smaller rank; -1 when empty. */
+    public static int mostCommonRank(java.util.Collection<Integer> ranks) {
         Map<Integer, Integer> counts = new TreeMap<>();
-        for (PlannedMatrix m : plan.factorised()) {
-            counts.merge(m.rank(), 1, Integer::sum);
+        for (int r : ranks) {
+            counts.merge(r, 1, Integer::sum);
         }
         int best = -1;
         int bestCount = 0;

@@ -12,8 +12,8 @@ import java.io.PrintWriter;
 @Command(name = "rankscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Look inside neural-network weights: singular spectra, rank metrics, intruder dimensions, rank budgets.",
         subcommands = {AnalyzeCommand.class, IntrudersCommand.class, PlanCommand.class, ReportCommand.class,
-                CalibrateCommand.class, EvaluateCommand.class, SubspacesCommand.class, SweepCommand.class,
-                BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+                CalibrateCommand.class, EvaluateCommand.class, CompensateCommand.class, SubspacesCommand.class,
+                SweepCommand.class, BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class RankscopeCli implements Runnable {
 
     /** Exit code for bad input (unreadable or malformed file, bad option values), or when no selected matrix could be analysed. */

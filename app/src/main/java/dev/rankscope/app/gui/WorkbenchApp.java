@@ -3,6 +3,7 @@ package dev.rankscope.app.gui;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.compare.CompareView;
+import dev.rankscope.views.compensate.CompensateView;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -70,6 +71,16 @@ public final class WorkbenchApp extends Application {
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         SubspacesView.install(view, vm);
+        CompensateView compensate = CompensateView.install(view, vm);
+        String quantize = System.getProperty("rankscope.quantize");   // dev switch, e.g. int4-g128: analyse once a base is open
+        if (quantize != null) {
+            compensate.viewModel().schemeProperty().set(quantize);
+            compensate.viewModel().baseProperty().addListener((o, a, b) -> {
+                if (a == null && b != null) {
+                    compensate.viewModel().analyse();
+                }
+            });
+        }
         String startTab = System.getProperty("rankscope.startTab");   // dev switch, e.g. Budget
         view.tabs().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(startTab)).findFirst()
                 .ifPresent(t -> view.tabs().getSelectionModel().select(t));

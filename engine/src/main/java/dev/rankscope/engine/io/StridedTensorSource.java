@@ -135,7 +135,15 @@ public abstract class StridedTensorSource extends FileTensorSource {
         if (supplier == null) {
             return super.read(file, position, length);
         }
-        byte[] data = memoryCache.computeIfAbsent(file, k -> supplier.get());
+        // Not computeIfAbsent: a supplier may itself read other tensors of this source (ONNX
+        // dequantisation reads codes, scales and zero points), and ConcurrentHashMap forbids
+        // recursive updates. Two racing first reads build the same bytes; one copy is kept.
+        byte[] data = memoryCache.get(file);
+        if (data == null) {
+            byte[] built = supplier.get();
+            byte[] prior = memoryCache.putIfAbsent(file, built);
+            data = prior != null ? prior : built;
+        }
         if (position < 0 || position + length > data.length) {
             throw new CheckpointFormatException(path(), Category.TRUNCATED,
                     "decoded data ends before byte " + (position + length));

@@ -62,7 +62,7 @@ public final class OnnxSource extends StridedTensorSource {
         boolean segmented;
     }
 
-    private record Node(String name, String opType, List<String> inputs, Map<String, Long> ints) { }
+    private record Node(String name, String opType, List<String> inputs, List<String> outputs, Map<String, Long> ints) { }
 
     /**
      * Parses {@code file} and lists its initializers without reading their data.
@@ -146,11 +146,14 @@ public final class OnnxSource extends StridedTensorSource {
         String name = "";
         String op = "";
         List<String> inputs = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
         Map<String, Long> ints = new HashMap<>();
         while (n.next()) {
             int f = n.field();
             if (f == 1 && n.wireType() == ProtoReader.LEN) {
                 inputs.add(n.string(MAX_NAME));
+            } else if (f == 2 && n.wireType() == ProtoReader.LEN) {
+                outputs.add(n.string(MAX_NAME));
             } else if (f == 3 && n.wireType() == ProtoReader.LEN) {
                 name = n.string(MAX_NAME);
             } else if (f == 4 && n.wireType() == ProtoReader.LEN) {
@@ -175,7 +178,7 @@ public final class OnnxSource extends StridedTensorSource {
                 n.skip();
             }
         }
-        return new Node(name, op, inputs, ints);
+        return new Node(name, op, inputs, outputs, ints);
     }
 
     private static Initializer parseTensor(ProtoReader t) {
@@ -328,6 +331,21 @@ public final class OnnxSource extends StridedTensorSource {
         if (!skipped.isEmpty()) {
             metadata.put("onnx.skipped", String.join(", ", skipped));
         }
+        OnnxDequantization.register(this, inits.stream().map(i -> i.name).toList(), nodes.stream()
+                .map(n -> new OnnxDequantization.Node(n.name(), n.opType(), n.inputs(), n.outputs(), n.ints())).toList(),
+                taken);
+    }
+
+    /** Registers a dequantized weight (called by {@link OnnxDequantization} from the constructor path). */
+    void addDequantized(TensorInfo info, String key, java.util.function.Supplier<byte[]> float64Bytes,
+                        Map<String, String> facts) {
+        metadata.putAll(facts);
+        if (info == null) {
+            return;
+        }
+        Path mem = memoryFile(key, float64Bytes);
+        long numel = info.numel();
+        addView(info, new Location(mem, 0, DType.F64, ByteOrder.LITTLE_ENDIAN), contiguousStrides(info.shape()), 0, numel);
     }
 
     private Location location(Initializer init, DType dt, long numel, long bytes) {

@@ -1,0 +1,333 @@
+package dev.rankscope.views.compensate;
+
+import dev.rankscope.application.compensate.CompensateParameters;
+import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.layermap.ColorScale;
+import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.workbench.WorkbenchTab;
+import dev.rankscope.views.workbench.WorkbenchView;
+import dev.rankscope.views.workbench.WorkbenchViewModel;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
+ * calibration statistics, method), a layer map of ‖E‖/‖W‖ (layers × module types), the table of
+ * every matrix with the rank needed for the target error and the rank at the budget, the error
+ * spectrum σ(E) of the selected matrix, the budget slider and Export. Binds to a
+ * {@link CompensateViewModel}; FX thread only.
+ */
+public final class CompensateView implements WorkbenchTab {
+    private final CompensateViewModel vm;
+    private final BorderPane root = new BorderPane();
+    private final GridPane layerMap = new GridPane();
+    private final XYSeriesCollection spectrum = new XYSeriesCollection();
+
+    public CompensateView(CompensateViewModel vm, DialogService dialogs, WorkbenchExecutors executors) {
+        this.vm = vm;
+        root.setId("compensate-view");
+        root.setTop(form(dialogs));
+        TableView<CompensateViewModel.Row> table = table();
+        ChartPane chart = new ChartPane("compensate-spectrum", "Error spectrum σ(E) of the selected matrix", chart(),
+                "error-spectrum", dialogs, executors);
+        layerMap.setHgap(2);
+        layerMap.setVgap(2);
+        layerMap.setPadding(new Insets(6));
+        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
+        left.setPadding(new Insets(4));
+        SplitPane top = new SplitPane(left, chart);
+        top.setDividerPositions(0.5);
+        SplitPane centre = new SplitPane(top, table);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.5);
+        root.setCenter(centre);
+        root.setBottom(budgetBar(dialogs));
+        vm.analysisProperty().addListener((o, a, r) -> drawLayerMap(r));
+        vm.selectedProperty().addListener((o, a, id) -> drawSpectrum(id));
+        vm.analysisProperty().addListener((o, a, r) -> drawSpectrum(vm.selectedProperty().get()));
+    }
+
+    @Override
+    public String title() {
+        return "Quantize";
+    }
+
+    @Override
+    public Node content() {
+        return root;
+    }
+
+    /** The ViewModel (for wiring the workbench's open checkpoint). */
+    public CompensateViewModel viewModel() {
+        return vm;
+    }
+
+    private Node form(DialogService dialogs) {
+        Label base = new Label();
+        base.textProperty().bind(Bindings.createStringBinding(() -> vm.baseProperty().get() == null ? "(none)"
+                : vm.baseProperty().get().getFileName().toString(), vm.baseProperty()));
+        Button chooseBase = new Button("…");
+        chooseBase.setTooltip(new Tooltip("Choose the base (float) model"));
+        chooseBase.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.baseProperty()::set));
+        ComboBox<String> scheme = new ComboBox<>();
+        scheme.setId("compensate-scheme");
+        scheme.setEditable(true);
+        scheme.getItems().setAll("int8", "int8-asym", "int4", "int4-g128", "int4-g64", "int4-g32", "int4-g128-asym", "nf4");
+        scheme.valueProperty().bindBidirectional(vm.schemeProperty());
+        Label quantized = new Label();
+        quantized.textProperty().bind(Bindings.createStringBinding(() -> vm.quantizedFileProperty().get() == null
+                ? "in-tool" : vm.quantizedFileProperty().get().getFileName().toString(), vm.quantizedFileProperty()));
+        scheme.disableProperty().bind(vm.quantizedFileProperty().isNotNull());
+        Button chooseQuantized = new Button("Quantized file…");
+        chooseQuantized.setMinWidth(Button.USE_PREF_SIZE);
+        chooseQuantized.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.quantizedFileProperty()::set));
+        Button inTool = new Button("In-tool");
+        inTool.setOnAction(e -> vm.quantizedFileProperty().set(null));
+        Label stats = new Label();
+        stats.textProperty().bind(Bindings.createStringBinding(() -> vm.statsProperty().get() == null ? "no statistics"
+                : vm.statsProperty().get().getFileName().toString(), vm.statsProperty()));
+        Button chooseStats = new Button("Statistics…");
+        chooseStats.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.statsProperty()::set));
+        ComboBox<CompensateParameters.Method> method = new ComboBox<>();
+        method.getItems().setAll(CompensateParameters.Method.values());
+        method.valueProperty().bindBidirectional(vm.methodProperty());
+        Button analyse = new Button("Analyse");
+        analyse.setId("compensate-analyse");
+        analyse.setDefaultButton(true);
+        analyse.disableProperty().bind(vm.runningProperty());
+        analyse.setOnAction(e -> vm.analyse());
+        HBox models = new HBox(6, new Label("Base:"), base, chooseBase, new Label("Scheme:"), scheme,
+                new Label("or"), quantized, chooseQuantized, inTool);
+        models.getChildren().forEach(n -> {
+            if (n instanceof Label l) {
+                l.setMinWidth(Label.USE_PREF_SIZE);
+            }
+        });
+        models.setAlignment(Pos.CENTER_LEFT);
+        HBox run = new HBox(6, new Label("Calibration:"), stats, chooseStats, new Label("  Method:"), method, analyse);
+        run.setAlignment(Pos.CENTER_LEFT);
+        base.setMinWidth(Label.USE_PREF_SIZE);
+        quantized.setMinWidth(Label.USE_PREF_SIZE);
+        stats.setMinWidth(Label.USE_PREF_SIZE);
+        Label status = new Label();
+        status.setId("compensate-status");
+        status.textProperty().bind(vm.statusProperty());
+        VBox box = new VBox(4, models, run, status);
+        box.setPadding(new Insets(6));
+        return box;
+    }
+
+    private TableView<CompensateViewModel.Row> table() {
+        TableView<CompensateViewModel.Row> t = new TableView<>(vm.rows());
+        t.setId("compensate-table");
+        t.getColumns().add(column("matrix", CompensateViewModel.Row::id, 300));
+        t.getColumns().add(column("shape", CompensateViewModel.Row::shape, 80));
+        TableColumn<CompensateViewModel.Row, Double> err = column("‖E‖/‖W‖", CompensateViewModel.Row::relativeError, 80);
+        err.setCellFactory(c -> percentCell());
+        t.getColumns().add(err);
+        t.getColumns().add(column("erank E", r -> String.format(Locale.ROOT, "%.1f", r.effectiveRank()), 70));
+        t.getColumns().add(column("rank for target", CompensateViewModel.Row::rankForTarget, 100));
+        t.getColumns().add(column("rank at budget", CompensateViewModel.Row::rank, 100));
+        TableColumn<CompensateViewModel.Row, Double> res = column("residual", CompensateViewModel.Row::residual, 80);
+        res.setCellFactory(c -> percentCell());
+        t.getColumns().add(res);
+        t.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                vm.selectedProperty().set(r.id());
+            }
+        });
+        return t;
+    }
+
+    private static <T> TableColumn<CompensateViewModel.Row, T> column(String title,
+            java.util.function.Function<CompensateViewModel.Row, T> value, double width) {
+        TableColumn<CompensateViewModel.Row, T> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    private static javafx.scene.control.TableCell<CompensateViewModel.Row, Double> percentCell() {
+        return new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(Double v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty || v == null || v.isNaN() ? null : String.format(Locale.ROOT, "%.3f%%", 100 * v));
+            }
+        };
+    }
+
+    private Node budgetBar(DialogService dialogs) {
+        Slider slider = new Slider(0, 1, 0);
+        slider.setId("compensate-budget");
+        HBox.setHgrow(slider, Priority.ALWAYS);
+        vm.analysisProperty().addListener((o, a, r) -> {
+            slider.setMax(Math.max(1, vm.maxBudget()));
+            slider.setValue(vm.budgetProperty().get());
+        });
+        slider.valueProperty().addListener((o, a, v) -> {
+            if (!slider.isValueChanging() || Math.abs(v.doubleValue() - vm.budgetProperty().get()) > slider.getMax() / 50) {
+                vm.budgetProperty().set(Math.round(v.doubleValue()));
+            }
+        });
+        slider.valueChangingProperty().addListener((o, was, is) -> {
+            if (!is) {
+                vm.budgetProperty().set(Math.round(slider.getValue()));
+            }
+        });
+        Label summary = new Label();
+        summary.setId("compensate-summary");
+        summary.textProperty().bind(Bindings.createStringBinding(() -> summary(), vm.ranksProperty(), vm.budgetProperty()));
+        TextField target = new TextField();
+        target.setPrefColumnCount(5);
+        target.setText(String.format(Locale.ROOT, "%.3g", vm.targetErrorProperty().get()));
+        target.setTooltip(new Tooltip("Target residual ‖E − B·A‖/‖W‖ for the 'rank for target' column"));
+        target.setOnAction(e -> {
+            try {
+                vm.targetErrorProperty().set(Double.parseDouble(target.getText().trim()));
+            } catch (NumberFormatException ex) {
+                dialogs.showError("Quantize/Compensate", "the target error must be a number such as 0.01");
+            }
+        });
+        Button export = new Button("Export adapter…");
+        export.setId("compensate-export");
+        export.disableProperty().bind(vm.runningProperty().or(vm.analysisProperty().isNull()));
+        export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
+        summary.setMinWidth(Label.USE_PREF_SIZE);
+        slider.setMinWidth(160);
+        HBox bar = new HBox(8, new Label("LoRA budget:"), slider, summary, new Label("target:"), target, export);
+        bar.getChildren().forEach(n -> {
+            if (n instanceof Label l) {
+                l.setMinWidth(Label.USE_PREF_SIZE);
+            }
+        });
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6));
+        return bar;
+    }
+
+    private String summary() {
+        long params = 0;
+        CompensateResult r = vm.analysisProperty().get();
+        if (r != null) {
+            Map<String, Integer> ranks = vm.ranksProperty().get();
+            for (CompensateResult.MatrixRow m : r.matrices()) {
+                params += (long) ranks.getOrDefault(m.id(), 0) * (m.rows() + m.cols());
+            }
+        }
+        double mean = vm.rows().stream().filter(CompensateViewModel.Row::compensated)
+                .mapToDouble(CompensateViewModel.Row::residual).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%,d parameters (%.2f MiB f32), mean residual %s", params,
+                params * 4 / 1048576.0, Double.isNaN(mean) ? "–" : String.format(Locale.ROOT, "%.3f%%", 100 * mean));
+    }
+
+    private void drawLayerMap(CompensateResult r) {
+        layerMap.getChildren().clear();
+        if (r == null) {
+            return;
+        }
+        TreeSet<Integer> layers = new TreeSet<>();
+        TreeSet<String> modules = new TreeSet<>();
+        Map<String, CompensateResult.MatrixRow> cell = new TreeMap<>();
+        double max = 0;
+        for (CompensateResult.MatrixRow m : r.matrices()) {
+            layers.add(m.layer());
+            modules.add(m.moduleType());
+            cell.putIfAbsent(m.layer() + "/" + m.moduleType(), m);
+            max = Math.max(max, m.relativeError());
+        }
+        int c = 1;
+        for (String mod : modules) {
+            layerMap.add(new Label(mod), c++, 0);
+        }
+        int rowIndex = 1;
+        for (int layer : layers) {
+            layerMap.add(new Label(layer < 0 ? "-" : Integer.toString(layer)), 0, rowIndex);
+            int col = 1;
+            for (String mod : modules) {
+                CompensateResult.MatrixRow m = cell.get(layer + "/" + mod);
+                Label box = new Label(m == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * m.relativeError()));
+                box.setMinSize(64, 22);
+                box.setAlignment(Pos.CENTER);
+                if (m != null) {
+                    Color colour = ColorScale.at(max == 0 ? 0 : m.relativeError() / max);
+                    box.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(colour, null, null)));
+                    box.setTextFill(ColorScale.prefersDarkText(colour) ? Color.BLACK : Color.WHITE);
+                    box.setTooltip(new Tooltip(m.id()));
+                    box.setOnMouseClicked(e -> vm.selectedProperty().set(m.id()));
+                }
+                layerMap.add(box, col++, rowIndex);
+            }
+            rowIndex++;
+        }
+    }
+
+    private JFreeChart chart() {
+        NumberAxis x = new NumberAxis("index i");
+        LogAxis y = new LogAxis("σ_i(E)");
+        XYPlot plot = new XYPlot(spectrum, x, y, new XYLineAndShapeRenderer(true, false));
+        return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    }
+
+    private void drawSpectrum(String id) {
+        double[] s = vm.errorSigma(id);
+        XYSeries series = new XYSeries(id == null ? "σ(E)" : id);
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] > 0) {
+                series.add(i + 1, s[i]);
+            }
+        }
+        spectrum.removeAllSeries();
+        spectrum.addSeries(series);
+    }
+
+    /**
+     * Creates the tab for the workbench, adds it, and makes its base model follow the checkpoint of
+     * the matrix selected in the explorer. FX thread only.
+     */
+    public static CompensateView install(WorkbenchView window, WorkbenchViewModel workbench) {
+        WorkbenchExecutors ex = workbench.executors();
+        CompensateView view = new CompensateView(new CompensateViewModel(workbench.dialogs(), ex.work(), ex.ui()),
+                workbench.dialogs(), ex);
+        workbench.currentProperty().addListener((o, a, entry) -> {
+            if (entry != null) {
+                workbench.checkpointOf(entry).ifPresent(c -> view.vm.baseProperty().set(c.opened().path()));
+            }
+        });
+        window.addTab(view);
+        return view;
+    }
+}

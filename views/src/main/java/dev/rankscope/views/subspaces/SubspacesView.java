@@ -65,6 +65,8 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
     private final XYSeries cosines = new XYSeries("cos θ");
     private final JFreeChart curve;
     private final TableView<SubspacesResult.Group> groupTable = new TableView<>();
+    private final XYSeries groupError = new XYSeries("stacked");
+    private JFreeChart groupCurve;
 
     public SubspacesView(SubspacesViewModel vm, DialogService dialogs, WorkbenchExecutors executors) {
         this.vm = vm;
@@ -115,7 +117,28 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         ChartPane curvePane = new ChartPane("subspaces-angles", "Principal angles", curve,
                 "principal-angles", dialogs, executors);
 
-        SplitPane centre = new SplitPane(left, curvePane);
+        groupCurve = ChartFactory.createXYLineChart(null, "shared rank k", "relative error of the stacked group",
+                new XYSeriesCollection(groupError), PlotOrientation.VERTICAL, false, true, false);
+        groupCurve.getXYPlot().getRangeAxis().setRange(0, 1.02);
+        ChartPane groupPane = new ChartPane("subspaces-group-spectrum", "Group spectrum", groupCurve,
+                "group-spectrum", dialogs, executors);
+        javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("Principal angles", curvePane),
+                new javafx.scene.control.Tab("Group spectrum", groupPane));
+        charts.setId("subspaces-charts");
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        groupTable.getSelectionModel().selectedItemProperty().addListener((o, a, g) -> {
+            showGroup(g);
+            if (g != null) {
+                charts.getSelectionModel().select(1);
+            }
+        });
+        vm.selectedPairProperty().addListener((o, a, p) -> {
+            if (p != null) {
+                charts.getSelectionModel().select(0);
+            }
+        });
+        SplitPane centre = new SplitPane(left, charts);
         centre.setDividerPositions(0.42);
         groupTable.setId("subspaces-groups");
         groupTable.setPlaceholder(new Label("Groups appear here (choose adjacent:N, experts or kv)."));
@@ -243,6 +266,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         List<String> axis = vm.axis(s);
         SubspacesResult r = vm.resultProperty().get();
         groupTable.getItems().setAll(r == null ? List.of() : r.groups());
+        showGroup(null);
         showPair(null);
         if (axis.isEmpty()) {
             heatmap.setImage(null);
@@ -292,6 +316,31 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         curve.setTitle(String.format(Locale.ROOT, "%s vs %s (%s, k = %d, overlap %.3f)", shortName(p.a()), shortName(p.b()), p.side().label(),
                 p.k(), p.overlap()));
         curve.getTitle().setFont(curve.getTitle().getFont().deriveFont(11f));
+    }
+
+    /**
+     * The chosen group's stacked spectrum as the relative error sqrt(Σ_{j>k} σ_j² / Σσ²) of a
+     * shared basis of rank k, with the shared rank at the target error in the title.
+     */
+    private void showGroup(SubspacesResult.Group g) {
+        groupError.clear();
+        if (g == null) {
+            groupCurve.setTitle((String) null);
+            return;
+        }
+        JointDecomposition.Result j = g.joint();
+        double[] sigma = j.stackedSigma();
+        double[] tail = new double[sigma.length + 1];
+        for (int i = sigma.length - 1; i >= 0; i--) {
+            tail[i] = tail[i + 1] + sigma[i] * sigma[i];
+        }
+        for (int k = 0; k <= sigma.length; k++) {
+            groupError.add(k, tail[0] > 0 ? Math.sqrt(tail[k] / tail[0]) : 0);
+        }
+        groupCurve.setTitle(String.format(Locale.ROOT, "%s … %s: shared rank %d at ε = %.3g (%,d vs %,d separate)",
+                shortName(j.ids().get(0)), shortName(j.ids().get(j.ids().size() - 1)), j.sharedRank(), j.targetError(),
+                j.sharedParams(), j.separateParams()));
+        groupCurve.getTitle().setFont(groupCurve.getTitle().getFont().deriveFont(11f));
     }
 
     private void save(String suggested, String extension, String text) {

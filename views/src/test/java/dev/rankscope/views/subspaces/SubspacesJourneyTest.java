@@ -75,5 +75,15 @@ class SubspacesJourneyTest {
         var pair = subspaces.viewModel().selectedPairProperty().get();
         assertNotNull(pair);
         assertTrue(pair.a().contains("layers.0.") && pair.b().contains("layers.2."), pair.a() + " " + pair.b());
+        // choosing the group shows its stacked spectrum: the error falls from 1 at k = 0 to 0 at full rank
+        robot.interact(() -> groups.getSelectionModel().select(0));
+        var viewer = robot.lookup("#subspaces-group-spectrum").queryAs(org.jfree.chart.fx.ChartViewer.class);
+        assertNotNull(viewer);
+        var chart = viewer.getChart();
+        var data = chart.getXYPlot().getDataset();
+        int n = data.getItemCount(0);
+        assertTrue(n > 2);
+        assertEquals(1.0, data.getYValue(0, 0), 1e-12);
+        assertEquals(0.0, data.getYValue(0, n - 1), 1e-12);
     }
 }

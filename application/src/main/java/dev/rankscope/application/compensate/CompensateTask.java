@@ -31,10 +31,8 @@ import dev.rankscope.engine.tensor.TensorSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -437,7 +435,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
             for (Path f : outputFiles(out, scheme != null)) {
                 Path from = staging.resolve(out.relativize(f));
                 Files.createDirectories(f.getParent());
-                move(from, f);
+                dev.rankscope.engine.io.TempFiles.commit(from, f);   // refused once a signal began shutting down
                 written.add(f.toString());
             }
             return true;
@@ -485,14 +483,6 @@ final class CompensateTask extends JobTask<CompensateResult> {
             }
         }
         return ok;
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static void deleteTree(Path dir) {

@@ -89,13 +89,19 @@ public final class InputStatistics implements AutoCloseable {
                 continue;
             }
             try {
-                Path f = java.nio.file.Files.createTempFile(spillDir, ".rankscope-gram-", ".f64");
+                // registered with the process's temp files: a signal deletes it, a later run removes it after kill -9
+                Path f = dev.rankscope.engine.io.TempFiles.create(spillDir, ".rankscope-gram-", ".f64");
                 spillFiles.add(f);
-                f.toFile().deleteOnExit();   // a killed process (not only a cancelled run) leaves no spill file
+                f.toFile().deleteOnExit();
                 double[] a = g.gram.toArray();
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 b.asDoubleBuffer().put(a);
-                java.nio.file.Files.write(f, b.array());
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
                 g.spilled = f;
                 g.gram.close();
                 g.gram = null;
@@ -199,11 +205,7 @@ public final class InputStatistics implements AutoCloseable {
             }
         }
         for (Path f : spillFiles) {
-            try {
-                java.nio.file.Files.deleteIfExists(f);
-            } catch (java.io.IOException ignored) {
-                // a leftover hidden temp file is harmless; nothing else to do
-            }
+            dev.rankscope.engine.io.TempFiles.discard(f);
         }
     }
 }

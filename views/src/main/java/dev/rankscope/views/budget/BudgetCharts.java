@@ -46,6 +46,8 @@ public final class BudgetCharts {
                 + (int) dataset.getYValue(series, item));
         XYPlot plot = new XYPlot(ranksDataset(null), x, y, r);
         plot.setOrientation(PlotOrientation.VERTICAL);
+        // XYPlot draws the last series first by default, which put the grey full-rank bars over the kept ranks
+        plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }
 

@@ -257,7 +257,7 @@ public final class JointDecomposition {
     }
 
     /** tail[k] = Σ_{j≥k} σ_j², k = 0..p (tail[p] = 0), summed from the small end. */
-    static double[] tailEnergy(double[] sigma) {
+    public static double[] tailEnergy(double[] sigma) {
         double[] tail = new double[sigma.length + 1];
         for (int j = sigma.length - 1; j >= 0; j--) {
             tail[j] = tail[j + 1] + sigma[j] * sigma[j];

@@ -377,16 +377,10 @@ public final class SubspacesJob implements Job<SubspacesParameters, SubspacesRes
 
         /** One matrix alone at the target error: min(rank-k factors, dense). */
         private long aloneCost(SingularBasis b) {
-            double[] s = b.sigma();
-            double total = 0;
-            for (double x : s) {
-                total += x * x;
-            }
-            double allowed = p.targetError() * p.targetError() * total;
-            double tail = total;
+            double[] tail = JointDecomposition.tailEnergy(b.sigma());
+            double allowed = p.targetError() * p.targetError() * tail[0];
             int k = 0;
-            while (k < s.length && tail > allowed * (1 + 1e-12)) {
-                tail -= s[k] * s[k];
+            while (k < b.rank() && tail[k] > allowed * (1 + 1e-12)) {
                 k++;
             }
             return Math.min((long) k * (b.rows() + b.cols()), (long) b.rows() * b.cols());

@@ -80,20 +80,7 @@ class GramRefinementTest {
     void tridiagonalSplitEqualsDsyevd() {
         Random rnd = new Random(7);
         for (int p : new int[] {1, 2, 37, 150, 301}) {
-            double[] x = new double[p * (p + 5)];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextGaussian() * (i % 7 == 0 ? 1e-3 : 1);
-            }
-            double[] g = new double[p * p];
-            for (int i = 0; i < p; i++) {
-                for (int j = 0; j < p; j++) {
-                    double sum = 0;
-                    for (int t = 0; t < p + 5; t++) {
-                        sum += x[i * (p + 5) + t] * x[j * (p + 5) + t];
-                    }
-                    g[i + j * p] = sum;
-                }
-            }
+            double[] g = TestMatrices.randomGram(p, rnd);
             double[] expected;
             double[] got;
             try (DoublePointer g1 = new DoublePointer(g); DoublePointer g2 = new DoublePointer(g)) {

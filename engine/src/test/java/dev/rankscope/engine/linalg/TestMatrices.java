@@ -169,4 +169,26 @@ final class TestMatrices {
         }
         return worst;
     }
+
+    /**
+     * A p×p Gram XXᵀ (column-major) of a seeded p×(p+5) Gaussian X with every 7th entry scaled by
+     * 1e-3, for comparing eigenvalue reductions.
+     */
+    static double[] randomGram(int p, Random rnd) {
+        double[] x = new double[p * (p + 5)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian() * (i % 7 == 0 ? 1e-3 : 1);
+        }
+        double[] g = new double[p * p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                double sum = 0;
+                for (int t = 0; t < p + 5; t++) {
+                    sum += x[i * (p + 5) + t] * x[j * (p + 5) + t];
+                }
+                g[i + j * p] = sum;
+            }
+        }
+        return g;
+    }
 }

@@ -24,29 +24,11 @@ class TwoStageEigenTest {
         System.clearProperty("rankscope.twoStageFrom");
     }
 
-    private static double[] gram(int p, Random rnd) {
-        double[] x = new double[p * (p + 5)];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextGaussian() * (i % 7 == 0 ? 1e-3 : 1);
-        }
-        double[] g = new double[p * p];
-        for (int i = 0; i < p; i++) {
-            for (int j = 0; j < p; j++) {
-                double sum = 0;
-                for (int t = 0; t < p + 5; t++) {
-                    sum += x[i * (p + 5) + t] * x[j * (p + 5) + t];
-                }
-                g[i + j * p] = sum;
-            }
-        }
-        return g;
-    }
-
     @Test
     void twoStageValuesEqualDsyevdAndLeaveTheGramIntact() {
         Random rnd = new Random(17);
         for (int p : new int[] {1, 2, 37, 150, 301}) {
-            double[] g = gram(p, rnd);
+            double[] g = TestMatrices.randomGram(p, rnd);
             double[] expected;
             double[] got;
             double[] after = new double[p * p];

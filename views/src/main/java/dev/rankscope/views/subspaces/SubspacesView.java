@@ -330,10 +330,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         }
         JointDecomposition.Result j = g.joint();
         double[] sigma = j.stackedSigma();
-        double[] tail = new double[sigma.length + 1];
-        for (int i = sigma.length - 1; i >= 0; i--) {
-            tail[i] = tail[i + 1] + sigma[i] * sigma[i];
-        }
+        double[] tail = JointDecomposition.tailEnergy(sigma);
         for (int k = 0; k <= sigma.length; k++) {
             groupError.add(k, tail[0] > 0 ? Math.sqrt(tail[k] / tail[0]) : 0);
         }

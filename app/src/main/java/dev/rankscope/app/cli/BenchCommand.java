@@ -44,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Analyse a synthetic checkpoint end to end: tinyllama or llama-7b (generated once into the cache folder).")
     String model;
 
+    @Option(names = "--quick", description = "With --model: time the workbench's quick preview (approximate top-64 "
+            + "of every matrix, one after another) from opening, instead of the exact analysis.")
+    boolean quick;
+
     @Option(names = "--filter", paramLabel = "REGEX", description = "With --model: only matrices whose name contains a match.")
     String filter;
 
@@ -79,11 +83,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new CliOptions.BadOptionException("--repeat must be at least 1");
         }
+        if (quick && model == null) {
+            throw new CliOptions.BadOptionException("--quick needs --model (" + String.join(", ", ModelShape.presetNames()) + ")");
+        }
         if (eigen != null) {
             return eigenCrossover(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (forward) {
             return forwardBench();
+        }
+        if (model != null && quick) {
+            return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).quick(model,
+                    filter == null ? null : compileFilter(filter));
         }
         if (model != null) {
             return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit,

@@ -7,6 +7,7 @@ import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.AnalyzeTask;
 import dev.rankscope.analysis.CachedAnalysis;
+import dev.rankscope.analysis.TopKPreview;
 import dev.rankscope.engine.bench.SvdBenchmark;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.cache.SpectrumCache;
@@ -122,7 +123,7 @@ final class ModelBench {
                 task.addListener(p -> {
                     int tenth = (int) (p.fraction() * 10);
                     synchronized (lastTenth) {
-                        if (tenth > lastTenth[0]) {
+                        if (tenth > lastTenth[0] && !p.message().isBlank()) {
                             lastTenth[0] = tenth;
                             err.println("rankscope bench: " + p.message());
                         }
@@ -209,6 +210,52 @@ final class ModelBench {
                 // a temporary cache left behind is harmless
             }
         }
+    }
+
+    /**
+     * The workbench's quick preview on {@code preset}: from opening, {@link TopKPreview#analyze} of every
+     * matrix with min(m, n) &gt; {@value TopKPreview#TOP_K}, one after another as the workbench's quick pass
+     * runs them; prints the time until every matrix has approximate values.
+     */
+    int quick(String preset, java.util.regex.Pattern filter) {
+        ModelShape shape;
+        try {
+            shape = ModelShape.preset(preset);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
+        }
+        Path dir = syntheticCheckpoint(shape, err);
+        SvdBackend backend = Backends.select(Backends.Preference.AUTO);
+        err.println("rankscope bench: quick preview (approximate top " + TopKPreview.TOP_K + "); engine " + backend.info().describe());
+        long o0 = System.nanoTime();
+        int done = 0;
+        int skipped = 0;
+        double firstSeconds = Double.NaN;
+        try (TensorSource source = Checkpoints.open(dir)) {
+            List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
+            if (filter != null) {
+                refs = refs.stream().filter(r -> filter.matcher(r.id()).find()).toList();
+            }
+            for (MatrixRef ref : refs) {
+                if (Math.min(ref.rows(), ref.cols()) <= TopKPreview.TOP_K) {
+                    skipped++;
+                    continue;
+                }
+                TopKPreview.analyze(source, ref, dev.rankscope.analysis.naming.NameParser.parse(ref.id()),
+                        source.require(ref.tensor()).dtype());
+                done++;
+                if (done == 1) {
+                    firstSeconds = (System.nanoTime() - o0) / 1e9;
+                }
+            }
+        }
+        double all = (System.nanoTime() - o0) / 1e9;
+        out.printf("model                 %s (synthetic BF16, %s)%n", shape.name(), dir);
+        out.printf("quick preview         %d matrices with approximate top-%d values %.1f s after opening "
+                + "(first after %.1f s; %d small matrices left to the exact pass)%n", done, TopKPreview.TOP_K, all, firstSeconds, skipped);
+        out.printf("engine                %s%n", backend.info().describe());
+        out.printf("peak RSS              %s%n", peakRss());
+        return 0;
     }
 
     /** Our σ per matrix as a JSON object (name → descending σ) in {@code dir}, for the numpy script. */

@@ -30,4 +30,9 @@ class BenchForwardOptionsTest {
         assertEquals("rankscope: --layers must be at least 0",
                 run(2, "bench", "--forward", "--layers", "-1"));
     }
+
+    @Test
+    void quickPreviewNeedsAModel() {
+        assertEquals("rankscope: --quick needs --model (tiny, tinyllama, llama-7b)", run(2, "bench", "--quick"));
+    }
 }

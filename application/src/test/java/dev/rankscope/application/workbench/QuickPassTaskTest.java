@@ -117,7 +117,8 @@ class QuickPassTaskTest {
             double worstSignal = 0;
             double worstBulk = 0;
             for (int i = 0; i < sHat.length; i++) {
-                assertTrue(sHat[i] <= s[i] * (1 + 1e-9), "σ̂[" + i + "] is a lower bound");
+                // a lower bound up to the float32 rounding of the preview (RandomizedSvd.topValuesSingle)
+                assertTrue(sHat[i] <= s[i] + 1e-6 * s[0], "σ̂[" + i + "] is a lower bound");
                 double rel = (s[i] - sHat[i]) / s[i];
                 if (i < RANK) {
                     worstSignal = Math.max(worstSignal, rel);

@@ -373,7 +373,7 @@ public final class NativeBackend implements SvdBackend {
         }
     }
 
-    private static FloatPointer allocateFloat(long count) {
+    static FloatPointer allocateFloat(long count) {
         try {
             return new FloatPointer(Math.max(1, count));
         } catch (OutOfMemoryError e) {

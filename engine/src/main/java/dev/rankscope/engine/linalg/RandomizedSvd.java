@@ -1,6 +1,7 @@
 package dev.rankscope.engine.linalg;
 
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 
 import java.util.Random;
 
@@ -11,7 +12,11 @@ import static org.bytedeco.openblas.global.openblas.LAPACKE_dgeqrf;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dgesdd;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dorgqr;
 import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_sgeqrf;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_sgesdd;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_sorgqr;
 import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 /**
  * Approximate top-k singular values by randomized subspace iteration (Halko, Martinsson &amp;
@@ -23,6 +28,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
  * relative error roughly (σ_{l+1}/σ_k)^{2q+1}: excellent for fast-decaying spectra, loose for
  * flat ones. Results say {@link SvdMethod#RANDOMIZED} and are meant as a quick preview
  * ({@code Spectrum.approximate}) that exact results replace.
+ *
+ * <p>{@link #topValuesSingle} runs the same iteration in float32 ({@code sgemm}, {@code sgeqrf},
+ * {@code sgesdd}): half the memory traffic and about twice the arithmetic rate, at the price of
+ * float32 rounding in the estimates (about 1e-6·σ₁ absolute), which a preview can afford; the
+ * quick pass of large checkpoints uses it.
  *
  * <p>Layout: the row-major m×n input is the column-major Aᵀ (ld n); Y, Q are column-major m×l,
  * Z column-major n×l. Input never modified; off-heap buffers freed before return. Thread-safe.
@@ -95,6 +105,78 @@ public final class RandomizedSvd {
                 Inputs.descendingNonNegative(all);
                 return new SvdResult(java.util.Arrays.copyOf(all, k), null, null, SvdMethod.RANDOMIZED);
             }
+        }
+    }
+
+    /**
+     * As {@link #topValues}, in float32 throughout (see the class comment for the accuracy); the
+     * σ are returned as doubles, descending.
+     *
+     * @throws LinalgException for NaN/Inf input or a LAPACK failure
+     */
+    public static SvdResult topValuesSingle(Matrix a, Parameters params) {
+        NativeLibrary.requireAvailable();
+        if (Inputs.isEmpty(a)) {
+            return Inputs.empty(a, false, SvdMethod.RANDOMIZED);
+        }
+        Inputs.requireFinite(a);
+        int m = a.rows();
+        int n = a.cols();
+        int p = Math.min(m, n);
+        int k = Math.min(params.k(), p);
+        int l = Math.min(p, k + params.oversample());
+        Random rnd = new Random(params.seed());
+        float[] omega = new float[n * l];
+        for (int i = 0; i < omega.length; i++) {
+            omega[i] = (float) rnd.nextGaussian();
+        }
+        double[] d = a.data();
+        try (FloatPointer at = NativeBackend.allocateFloat((long) m * n);
+             FloatPointer om = new FloatPointer(omega);
+             FloatPointer y = NativeBackend.allocateFloat((long) m * l);
+             FloatPointer z = NativeBackend.allocateFloat((long) n * l);
+             FloatPointer tau = NativeBackend.allocateFloat(l)) {
+            java.nio.FloatBuffer buf = at.asBuffer();
+            float[] row = new float[n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    row[j] = (float) d[i * n + j];
+                }
+                buf.put(row);
+            }
+            cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, om, n, 0f, y, m);
+            for (int q = 0; q < params.powerIterations(); q++) {
+                orthonormalize(y, m, l, tau);
+                cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1f, at, n, y, m, 0f, z, n);
+                orthonormalize(z, n, l, tau);
+                cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, z, n, 0f, y, m);
+            }
+            orthonormalize(y, m, l, tau);
+            cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1f, at, n, y, m, 0f, z, n);
+            try (FloatPointer s = new FloatPointer(l); FloatPointer unused = new FloatPointer(1)) {
+                int info = LAPACKE_sgesdd(LAPACK_COL_MAJOR, (byte) 'N', n, l, z, n, s, unused, 1, unused, 1);
+                if (info != 0) {
+                    throw NativeBackend.lapackError("sgesdd", info, n + "x" + l + " projected matrix");
+                }
+                double[] all = new double[l];
+                for (int i = 0; i < l; i++) {
+                    all[i] = s.get(i);
+                }
+                Inputs.descendingNonNegative(all);
+                return new SvdResult(java.util.Arrays.copyOf(all, k), null, null, SvdMethod.RANDOMIZED);
+            }
+        }
+    }
+
+    /** In-place thin Q of a column-major rows×l float32 matrix (sgeqrf + sorgqr). */
+    private static void orthonormalize(FloatPointer x, int rows, int l, FloatPointer tau) {
+        int info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, rows, l, x, rows, tau);
+        if (info != 0) {
+            throw NativeBackend.lapackError("sgeqrf", info, rows + "x" + l + " sample matrix");
+        }
+        info = LAPACKE_sorgqr(LAPACK_COL_MAJOR, rows, l, l, x, rows, tau);
+        if (info != 0) {
+            throw NativeBackend.lapackError("sorgqr", info, rows + "x" + l + " sample matrix");
         }
     }
 

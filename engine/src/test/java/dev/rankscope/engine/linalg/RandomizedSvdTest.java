@@ -57,4 +57,27 @@ class RandomizedSvdTest {
         assertThrows(LinalgException.class, () -> RandomizedSvd.topValues(bad, RandomizedSvd.Parameters.topK(2)));
         assertThrows(IllegalArgumentException.class, () -> new RandomizedSvd.Parameters(0, 1, 1, 1));
     }
+
+    @Test
+    void singlePrecisionAgreesWithDoubleToFloatRounding() {
+        Matrix a = SyntheticMatrices.withSpectrum(250, 400, SyntheticMatrices.powerLawSpectrum(250, 0.6), 2);
+        double[] before = a.data().clone();
+        RandomizedSvd.Parameters params = RandomizedSvd.Parameters.topK(20);
+        double[] dbl = RandomizedSvd.topValues(a, params).sigma();
+        SvdResult single = RandomizedSvd.topValuesSingle(a, params);
+        assertArrayEquals(before, a.data());
+        assertEquals(SvdMethod.RANDOMIZED, single.method());
+        assertEquals(20, single.size());
+        TestMatrices.assertDescendingNonNegative(single.sigma(), "randomized float32");
+        double maxDev = 0;
+        for (int i = 0; i < 20; i++) {
+            maxDev = Math.max(maxDev, Math.abs(single.sigma(i) - dbl[i]) / dbl[0]);
+        }
+        assertTrue(maxDev < 5e-6, "float32 vs float64 estimates differ by " + maxDev + "·σ₁");
+        assertTrue(maxDev > 0, "the float32 path must actually run in float32");
+        Matrix bad = SyntheticMatrices.gaussian(5, 3, 3);
+        bad.set(0, 2, Double.POSITIVE_INFINITY);
+        assertThrows(LinalgException.class, () -> RandomizedSvd.topValuesSingle(bad, params));
+        assertEquals(0, RandomizedSvd.topValuesSingle(Matrix.zeros(0, 4), params).size());
+    }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class SweepCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CKPT", arity = "0..*", description = "Checkpoint files or folders.")
-    List<Path> checkpoints = List.of();
+    List<String> checkpoints = List.of();
 
     @Option(names = "--list", paramLabel = "FILE",
             description = "A file naming one checkpoint per line, in series order (relative to the file; # comments).")
@@ -83,7 +83,7 @@ public final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SweepParameters params;
         try {
-            params = new SweepParameters(checkpoints.stream().map(Path::toString).toList(),
+            params = new SweepParameters(checkpoints,
                     list == null ? null : list.toString(), out.toString(), metrics, SweepParameters.Updates.parse(updates), intruders,
                     new IntruderParameters(k, epsilon), options.preference(), options.threads(), !options.noCache);
             params.order();

@@ -40,7 +40,8 @@ public final class FlopPartitioning {
         }
         List<WorkUnit> sorted = new ArrayList<>(units);
         sorted.sort(Comparator.comparingDouble(WorkUnit::cost).reversed()
-                .thenComparingInt(WorkUnit::checkpointIndex).thenComparing(WorkUnit::matrix));
+                .thenComparingInt(WorkUnit::checkpointIndex).thenComparing(WorkUnit::matrix)
+                .thenComparing(u -> String.valueOf(u.pair())).thenComparingInt(u -> u.base() == null ? -1 : u.base().index()));
         int bins = Math.min(partitions, Math.max(1, sorted.size()));
         List<List<WorkUnit>> out = new ArrayList<>();
         double[] load = new double[bins];

@@ -36,7 +36,7 @@ public final class PartitionBalance {
         List<WorkUnit> units = new ArrayList<>();
         for (int c = 0; c < checkpoints; c++) {
             for (MatrixRef r : refs) {
-                units.add(new WorkUnit(c, "ckpt" + c, r.id(), r.rows(), r.cols(), 0, 0));
+                units.add(WorkUnit.spectrum(new WorkUnit.Checkpoint(c, "ckpt" + c, "ckpt" + c, ""), r.id(), r.rows(), r.cols()));
             }
         }
         return units;

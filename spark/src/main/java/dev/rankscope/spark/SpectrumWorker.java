@@ -10,8 +10,8 @@ import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.spectrum.Spectrum;
 import dev.rankscope.engine.spectrum.SpectrumListener;
 import dev.rankscope.engine.spectrum.SpectrumTask;
+import dev.rankscope.engine.tensor.TensorSource;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The executor side of the Spark sweep: computes the spectra of one partition's units with the
  * engine's {@link SpectrumTask} (the same code {@code rankscope analyze} runs: streamed Gram or
- * dgesdd, memory admission control), reading each tensor through {@link HadoopSafetensorsSource}.
+ * dgesdd, memory admission control), reading each tensor through {@link SparkCheckpoints} (Hadoop
+ * positional reads for safetensors, the engine's readers for other local formats).
  *
  * <p>Per executor JVM there is one SVD backend (native OpenBLAS from the job jar, Java fallback)
  * and one {@link MemoryBudget} shared by all task threads, so concurrent tasks of one executor are
@@ -29,11 +30,13 @@ import java.util.Map;
  * provide the parallelism. A checkpoint is opened once per partition.
  *
  * <p>A unit never throws: a bad file, NaN/Inf weights, a matrix larger than the budget, an
- * {@link OutOfMemoryError}, or a file whose length or modification time differs from what the
- * driver listed ("changed during the sweep", checked before and after reading) becomes a
+ * {@link OutOfMemoryError}, or a checkpoint whose files' identity differs from what the driver
+ * listed ("changed during the sweep", checked before and after reading) becomes a
  * {@link UnitResult} with the reason.
  */
 final class SpectrumWorker {
+    /** The reason of a unit whose checkpoint changed since the driver listed it. */
+    static final String CHANGED = "changed during the sweep";
     private static volatile SvdBackend backend;
     private static volatile MemoryBudget memory;
 
@@ -55,12 +58,24 @@ final class SpectrumWorker {
         return b;
     }
 
-    /** Computes every unit of one partition. */
-    static List<UnitResult> compute(List<WorkUnit> units, Map<String, String> hadoopConf) {
+    /** The executor's memory budget, shared by all its task threads. */
+    static MemoryBudget memory() {
+        backend();
+        return memory;
+    }
+
+    /** The Hadoop configuration the driver shipped. */
+    static Configuration configuration(Map<String, String> hadoopConf) {
         Configuration conf = new Configuration();
         hadoopConf.forEach(conf::set);
+        return conf;
+    }
+
+    /** Computes every unit of one partition. */
+    static List<UnitResult> compute(List<WorkUnit> units, Map<String, String> hadoopConf) {
+        Configuration conf = configuration(hadoopConf);
         Map<String, List<WorkUnit>> byCheckpoint = new LinkedHashMap<>();
-        units.forEach(u -> byCheckpoint.computeIfAbsent(u.uri(), k -> new ArrayList<>()).add(u));
+        units.forEach(u -> byCheckpoint.computeIfAbsent(u.target().uri(), k -> new ArrayList<>()).add(u));
         List<UnitResult> out = new ArrayList<>();
         for (List<WorkUnit> group : byCheckpoint.values()) {
             out.addAll(computeCheckpoint(group, conf));
@@ -71,29 +86,40 @@ final class SpectrumWorker {
     private static List<UnitResult> computeCheckpoint(List<WorkUnit> units, Configuration conf) {
         List<UnitResult> out = new ArrayList<>();
         WorkUnit first = units.get(0);
-        HadoopSafetensorsSource source;
+        TensorSource source;
         try {
-            source = HadoopSafetensorsSource.open(first.uri(), conf);
+            source = SparkCheckpoints.open(first.target().uri(), conf);
         } catch (RankscopeException e) {
             units.forEach(u -> out.add(failed(u, e.userMessage())));
             return out;
         }
         try (source) {
-            Map<String, MatrixRef> refs = new LinkedHashMap<>();
-            MatrixListing.of(source, false).matrices().forEach(r -> refs.put(r.id(), r));
+            Map<String, MatrixRef> refs;
+            try {
+                refs = listing(source);
+            } catch (RankscopeException e) {
+                units.forEach(u -> out.add(failed(u, e.userMessage())));
+                return out;
+            }
+            boolean same = SparkCheckpoints.identity(first.target().uri(), source).equals(first.target().identity());
             for (WorkUnit u : units) {
-                out.add(computeOne(source, refs.get(u.matrix()), u, conf));
+                out.add(same ? computeOne(source, refs.get(u.matrix()), u)
+                        : failed(u, CHANGED + " (its files differ from when the driver listed them)"));
             }
         }
         return out;
     }
 
-    private static UnitResult computeOne(HadoopSafetensorsSource source, MatrixRef ref, WorkUnit u, Configuration conf) {
-        if (!unchanged(source.status(), u)) {
-            return failed(u, "changed during the sweep (length or modification time differs from when it was listed)");
-        }
+    /** The matrices of {@code source} by id, as {@code rankscope analyze} lists them. */
+    static Map<String, MatrixRef> listing(TensorSource source) {
+        Map<String, MatrixRef> refs = new LinkedHashMap<>();
+        MatrixListing.of(source, false).matrices().forEach(r -> refs.put(r.id(), r));
+        return refs;
+    }
+
+    private static UnitResult computeOne(TensorSource source, MatrixRef ref, WorkUnit u) {
         if (ref == null || ref.rows() != u.rows() || ref.cols() != u.cols()) {
-            return failed(u, "changed during the sweep (the matrix is no longer listed with this shape)");
+            return failed(u, CHANGED + " (the matrix is no longer listed with this shape)");
         }
         SvdBackend b = backend();
         List<Object> result = new ArrayList<>(1);
@@ -114,16 +140,13 @@ final class SpectrumWorker {
                     SvdBackend.Tolerance.DEFAULT, memory, listener);
             task.run();
             task.rethrowFailure();
-            FileStatus now = source.hadoopPath().getFileSystem(conf).getFileStatus(source.hadoopPath());
-            if (!unchanged(now, u)) {
-                return failed(u, "changed during the sweep (length or modification time changed while it was read)");
+            if (!SparkCheckpoints.identityNow(source).equals(source.identity())) {
+                return failed(u, CHANGED + " (its files changed while it was read)");
             }
         } catch (RankscopeException e) {
             return failed(u, e.userMessage());
         } catch (OutOfMemoryError e) {
             return failed(u, "not enough memory for matrix " + u.matrix() + " (" + u.rows() + "×" + u.cols() + ")");
-        } catch (java.io.IOException e) {
-            return failed(u, "cannot be reached: " + e.getMessage());
         }
         if (result.isEmpty()) {
             return failed(u, "no spectrum was computed");
@@ -133,10 +156,6 @@ final class SpectrumWorker {
         }
         Spectrum s = (Spectrum) result.get(0);
         return new UnitResult(u.checkpointIndex(), u.matrix(), s.sigma(), s.method().name(), s.millis(), null);
-    }
-
-    private static boolean unchanged(FileStatus status, WorkUnit u) {
-        return status.getLen() == u.length() && status.getModificationTime() == u.modified();
     }
 
     private static UnitResult failed(WorkUnit u, String reason) {

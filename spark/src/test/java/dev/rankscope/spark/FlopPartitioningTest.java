@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlopPartitioningTest {
 
     private static WorkUnit unit(String id, int m, int n) {
-        return new WorkUnit(0, "/x", id, m, n, 1, 1);
+        return WorkUnit.spectrum(new WorkUnit.Checkpoint(0, "/x", "x", "i"), id, m, n);
     }
 
     @Test

@@ -47,7 +47,8 @@ class HadoopSafetensorsSourceTest {
         Path file = checkpoint();
         try (TensorSource local = Checkpoints.open(file);
              HadoopSafetensorsSource hadoop = HadoopSafetensorsSource.open("file://" + dir.resolve("ck"), new Configuration())) {
-            assertEquals(file, hadoop.path(), "a folder opens its model.safetensors; file: URIs keep the local path");
+            assertEquals(dir.resolve("ck"), hadoop.path(), "a folder is the path opened, as the engine has it; file: URIs keep the local path");
+            assertEquals(List.of(file), hadoop.files());
             assertEquals(local.tensors(), hadoop.tensors());
             assertEquals(Map.of("format", "pt"), hadoop.metadata());
             for (String t : List.of("a", "b")) {
@@ -57,6 +58,38 @@ class HadoopSafetensorsSourceTest {
             hadoop.readElements("a", 6, 3, part, 0);
             assertArrayEquals(new double[] {0.5, 0.75, 1.0}, part);
         }
+    }
+
+    @Test
+    void aShardedFolderReadsAsTheEngineReadsItAndNoticesAShardRewritten() throws Exception {
+        Path ck = dir.resolve("sharded");
+        dev.rankscope.engine.synth.SyntheticModel.write(ck, new dev.rankscope.engine.synth.SyntheticModel.Parameters(
+                new dev.rankscope.engine.synth.ModelShape("mini", 2, 16, 24, 2, 1, 32, false), 3, DType.BF16, 3));
+        try (TensorSource local = Checkpoints.open(ck);
+             HadoopSafetensorsSource hadoop = HadoopSafetensorsSource.open(ck.toString(), new Configuration())) {
+            assertEquals(local.format(), hadoop.format());
+            assertEquals("safetensors (sharded, 3 files)", hadoop.format());
+            assertEquals(local.files(), hadoop.files(), "the index, then every shard");
+            assertEquals(local.tensors(), hadoop.tensors());
+            assertEquals(local.metadata(), hadoop.metadata());
+            assertEquals(dev.rankscope.engine.io.HeaderDigest.sha256(local), dev.rankscope.engine.io.HeaderDigest.sha256(hadoop));
+            for (var t : local.tensors()) {
+                assertArrayEquals(local.readDouble(t.name()), hadoop.readDouble(t.name()), t.name());
+            }
+            assertEquals(hadoop.identity(), hadoop.identityNow());
+            // the last shard is rewritten in place: its tensors are refused, the identity differs
+            String name = hadoop.tensors().get(hadoop.tensors().size() - 1).name();
+            Path shard = hadoop.files().get(hadoop.files().size() - 1);
+            Files.setLastModifiedTime(shard, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 5000));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> hadoop.verifyUnchanged(name));
+            assertEquals(CheckpointFormatException.Category.CHANGED, e.category());
+            assertTrue(!hadoop.identity().equals(hadoop.identityNow()));
+        }
+        // an index naming a shard that is not there: one sentence naming the shard
+        Files.delete(ck.resolve("model-00002-of-00003.safetensors"));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> HadoopSafetensorsSource.open(ck.toString(), new Configuration()));
+        assertTrue(e.userMessage().contains("model-00002-of-00003.safetensors") && e.userMessage().contains("missing"), e.userMessage());
     }
 
     @Test

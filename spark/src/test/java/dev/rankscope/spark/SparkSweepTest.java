@@ -24,7 +24,6 @@ import dev.rankscope.engine.tensor.TensorSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +51,7 @@ class SparkSweepTest {
 
     @BeforeAll
     static void start() throws Exception {
-        spark = SparkSession.builder().master("local[2]").appName("rankscope-sweep-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .getOrCreate();
-        spark.sparkContext().setLogLevel("ERROR");
+        spark = LocalSpark.session();
         long seed = 11;
         for (String name : List.of("step2", "step10")) {
             SyntheticModel.write(dir.resolve(name), new SyntheticModel.Parameters(MINI, seed++, DType.F32, 1));
@@ -80,13 +73,6 @@ class SparkSweepTest {
         Files.createDirectories(dir.resolve("step7"));
         byte[] bad = Files.readAllBytes(dir.resolve("step2").resolve("model.safetensors"));
         Files.write(dir.resolve("step7").resolve("model.safetensors"), java.util.Arrays.copyOf(bad, 200));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (spark != null) {
-            spark.stop();
-        }
     }
 
     private static SweepParameters params(Path out, String... names) {

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class SweepCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CKPT", arity = "0..*", description = "Checkpoint files or folders.")
-    List<Path> checkpoints = List.of();
+    List<String> checkpoints = List.of();
 
     @Option(names = "--list", paramLabel = "FILE",
             description = "A file naming one checkpoint per line, in series order (relative to the file; # comments).")
@@ -83,8 +83,8 @@ public final class SweepCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SweepParameters params;
         try {
-            params = new SweepParameters(checkpoints.stream().map(Path::toString).toList(),
-                    list == null ? null : list.toString(), out.toString(), metrics, updateMode(updates), intruders,
+            params = new SweepParameters(checkpoints,
+                    list == null ? null : list.toString(), out.toString(), metrics, SweepParameters.Updates.parse(updates), intruders,
                     new IntruderParameters(k, epsilon), options.preference(), options.threads(), !options.noCache);
             params.order();
         } catch (IllegalArgumentException e) {
@@ -113,17 +113,6 @@ public final class SweepCommand implements Callable<Integer> {
             return RankscopeCli.EXIT_BAD_INPUT;
         }
         return result.failures().isEmpty() ? 0 : RankscopeCli.EXIT_FAILED_MATRICES;
-    }
-
-    private static SweepParameters.Updates updateMode(String value) {
-        if (value == null) {
-            return SweepParameters.Updates.NONE;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "consecutive", "previous" -> SweepParameters.Updates.CONSECUTIVE;
-            case "first" -> SweepParameters.Updates.FIRST;
-            default -> throw new CliOptions.BadOptionException("--updates must be consecutive or first, not '" + value + "'");
-        };
     }
 
     /** One progress line per checkpoint (the message changes), not per matrix. */

@@ -116,6 +116,13 @@ class SweepCommandTest {
         assertTrue(into.err().startsWith("rankscope: "), into.err());
         assertTrue(!Files.exists(inside), "nothing written into the input folder");
 
+        // a Hadoop URI: one line pointing to the Spark job, no stack trace
+        Run hdfs = run("sweep", "hdfs://namenode:8020/runs/step1", "--out", dir.resolve("o8").toString(), "--quiet");
+        assertEquals(2, hdfs.code(), hdfs.err());
+        assertTrue(hdfs.err().contains("rankscope: failed: step1: hdfs://namenode:8020/runs/step1: a Hadoop path; "
+                + "rankscope sweep reads local files, the Spark job (rankscope-spark) reads hdfs://\n"), hdfs.err());
+        assertTrue(!hdfs.err().contains("Exception"), hdfs.err());
+
         Path notCkpt = dir.resolve("plain.txt");
         Files.writeString(notCkpt, "hello");
         Run onlyBad = run("sweep", notCkpt.toString(), "--out", dir.resolve("o7").toString(), "--quiet");

@@ -25,6 +25,25 @@ public record SeriesMatching(List<Map<String, int[]>> shapes) {
         shapes = java.util.Collections.unmodifiableList(copy);
     }
 
+    /**
+     * The matching of a series from each checkpoint's listing (series order; null for a
+     * checkpoint that could not be opened).
+     */
+    public static SeriesMatching of(List<List<dev.rankscope.engine.spectrum.MatrixRef>> listings) {
+        List<Map<String, int[]>> shapes = new ArrayList<>();
+        for (List<dev.rankscope.engine.spectrum.MatrixRef> refs : listings) {
+            Map<String, int[]> m = null;
+            if (refs != null) {
+                m = new LinkedHashMap<>();
+                for (dev.rankscope.engine.spectrum.MatrixRef r : refs) {
+                    m.put(r.id(), new int[] {r.rows(), r.cols()});
+                }
+            }
+            shapes.add(m);
+        }
+        return new SeriesMatching(shapes);
+    }
+
     /** The ids listed by both checkpoints {@code a} and {@code b} with the same shape, in {@code b}'s order. */
     public List<String> comparable(int a, int b) {
         Map<String, int[]> sa = shapes.get(a);

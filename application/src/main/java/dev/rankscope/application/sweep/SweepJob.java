@@ -10,8 +10,9 @@ import dev.rankscope.application.job.JobTask;
  * update spectra and intruder counts ({@link SweepTask}). Each checkpoint goes through the
  * analysis step of {@link AnalyzeJob} ({@code SpectraTask}: spectrum cache, memory budget, failure
  * collection), in that job's environment. The CLI's {@code rankscope sweep} runs it; the Spark job
- * ({@code rankscope-spark}) distributes the same per-matrix work and writes the same table columns
- * ({@link SweepTable}).
+ * ({@code rankscope-spark}) distributes the same per-matrix work and the same pairwise work
+ * ({@link SweepPairs}: pairs, matching, memory, computation, how results enter the rows) and writes
+ * the same table ({@link SweepOutputs}, {@link SweepTable}).
  *
  * @param analyze the analysis job whose environment (engines, cache folder, memory, clock) the sweep uses
  */

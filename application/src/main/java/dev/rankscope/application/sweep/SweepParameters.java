@@ -35,7 +35,24 @@ public record SweepParameters(List<String> checkpoints, String listFile, String 
         /** Each checkpoint against the one before it. */
         CONSECUTIVE,
         /** Each checkpoint against the first. */
-        FIRST
+        FIRST;
+
+        /**
+         * The value of {@code --updates[=VS]}: null for none, {@code consecutive} (or {@code previous})
+         * or {@code first}.
+         *
+         * @throws IllegalArgumentException for any other value, in one sentence
+         */
+        public static Updates parse(String value) {
+            if (value == null) {
+                return NONE;
+            }
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "consecutive", "previous" -> CONSECUTIVE;
+                case "first" -> FIRST;
+                default -> throw new IllegalArgumentException("--updates must be consecutive or first, not '" + value + "'");
+            };
+        }
     }
 
     public SweepParameters {

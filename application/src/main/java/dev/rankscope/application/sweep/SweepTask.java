@@ -1,6 +1,5 @@
 package dev.rankscope.application.sweep;
 
-import dev.rankscope.analysis.intruders.IntruderAnalyzer;
 import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.NameParser;
@@ -14,7 +13,6 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
-import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -57,6 +55,7 @@ import java.util.concurrent.Future;
  */
 final class SweepTask extends JobTask<SweepResult> {
     private static final String CHANGED = "changed during the sweep";
+    private static final java.util.regex.Pattern HADOOP_URI = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://.*");
 
     private final SweepJob job;
     private final SweepParameters params;
@@ -101,7 +100,7 @@ final class SweepTask extends JobTask<SweepResult> {
         for (SeriesMember m : members) {
             checkCancelled();
             Opened o = new Opened(m);
-            try (TensorSource source = Checkpoints.open(Path.of(m.path()))) {
+            try (TensorSource source = Checkpoints.open(localPath(m))) {
                 o.identity = identity(source);
                 o.refs = MatrixListing.of(source, false).matrices();
                 o.refs.forEach(r -> o.byId.put(r.id(), r));
@@ -121,8 +120,7 @@ final class SweepTask extends JobTask<SweepResult> {
         List<String> written = new ArrayList<>();
 
         // 2. analyse each checkpoint, write its JSON
-        List<SweepRow> rows = new ArrayList<>();
-        Map<Integer, Map<String, Integer>> rowIndex = new HashMap<>();
+        SweepRows rows = new SweepRows();
         for (Opened o : opened) {
             checkCancelled();
             progress(0.8 * o.member.index() / members.size(),
@@ -138,67 +136,45 @@ final class SweepTask extends JobTask<SweepResult> {
             AnalysisJson.write(analysis, json, files);
             written.add(json.toString());
             o.analysed = true;
-            Map<String, Integer> at = new HashMap<>();
             SweepOutputs.CheckpointRows own = SweepOutputs.rows(o.member, o.refs, analysis);
-            for (SweepRow row : own.rows()) {
-                at.put(row.matrix(), rows.size());
-                rows.add(row);
-            }
+            own.rows().forEach(rows::add);
             failures.addAll(own.failures());
-            rowIndex.put(o.member.index(), at);
         }
 
         // 3. what matches across the series
-        List<Map<String, int[]>> shapes = new ArrayList<>();
-        for (Opened o : opened) {
-            if (o.refs == null) {
-                shapes.add(null);
-                continue;
-            }
-            Map<String, int[]> s = new LinkedHashMap<>();
-            o.refs.forEach(r -> s.put(r.id(), new int[] {r.rows(), r.cols()}));
-            shapes.add(s);
-        }
-        SeriesMatching matching = new SeriesMatching(shapes);
+        SeriesMatching matching = SeriesMatching.of(opened.stream().map(o -> o.refs).toList());
         List<String> unmatched = matching.unmatched(members.stream().map(SeriesMember::label).toList());
         if (!unmatched.isEmpty()) {
             note(unmatched.size() + " matrices are not in every checkpoint with the same shape; compared only where they match (series.json lists them)");
         }
 
         // 4. update spectra and intruder counts over matching pairs
-        int pairs = members.size() - 1;
-        if (params.updates() != SweepParameters.Updates.NONE || params.intrudersVsFirst()) {
-            for (int b = 1; b < members.size(); b++) {
-                checkCancelled();
-                progress(0.8 + 0.2 * (b - 1) / Math.max(1, pairs), "updates of " + members.get(b).label());
-                if (params.updates() != SweepParameters.Updates.NONE) {
-                    int a = params.updates() == SweepParameters.Updates.CONSECUTIVE ? b - 1 : 0;
-                    pairwise(opened.get(a), opened.get(b), matching, rows, rowIndex, false);
-                }
-                if (params.intrudersVsFirst()) {
-                    pairwise(opened.get(0), opened.get(b), matching, rows, rowIndex, true);
-                }
-            }
+        List<SweepPairs.Pair> pairs = SweepPairs.pairs(params, members.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            checkCancelled();
+            SweepPairs.Pair pair = pairs.get(i);
+            progress(0.8 + 0.2 * i / pairs.size(), pair.kind().label() + " of " + members.get(pair.target()).label());
+            pairwise(pair, opened.get(pair.base()), opened.get(pair.target()), matching, rows);
         }
 
         // 5. the table and the series summary
         SweepTable table = params.table();
         Path csv = out.resolve("sweep.csv");
-        table.writeCsv(rows, csv, files);
+        table.writeCsv(rows.list(), csv, files);
         written.add(csv.toString());
         Path parquet = out.resolve("sweep.parquet");
-        SweepParquet.write(table, rows, parquet, files);
+        SweepParquet.write(table, rows.list(), parquet, files);
         written.add(parquet.toString());
         if (fromCache > 0) {
             note(fromCache + " spectra from the cache");
         }
-        SweepResult partial = new SweepResult(members, rows, unmatched, failures, notes(), computed, fromCache, written);
+        SweepResult partial = new SweepResult(members, rows.list(), unmatched, failures, notes(), computed, fromCache, written);
         Path summary = out.resolve("series.json");
         files.writeBytes(summary, SweepOutputs.seriesJson(params, members, unmatched, failures, partial.notes(), Map.of())
                 .getBytes(StandardCharsets.UTF_8));
         written.add(summary.toString());
         progress(1, "sweep done");
-        return new SweepResult(members, rows, unmatched, failures, notes(), computed, fromCache, written);
+        return new SweepResult(members, rows.list(), unmatched, failures, notes(), computed, fromCache, written);
     }
 
     @Override
@@ -218,7 +194,7 @@ final class SweepTask extends JobTask<SweepResult> {
      */
     private CheckpointAnalysis analyseChecked(Opened o) {
         for (int attempt = 0; attempt < 2; attempt++) {
-            try (TensorSource source = Checkpoints.open(Path.of(o.member.path()))) {
+            try (TensorSource source = Checkpoints.open(localPath(o.member))) {
                 FileIdentity before = identity(source);
                 if (attempt == 0 && !before.equals(o.identity)) {
                     note(o.member.label() + " " + CHANGED + " (before its analysis); re-listed and analysed as it is now");
@@ -274,72 +250,43 @@ final class SweepTask extends JobTask<SweepResult> {
 
     /**
      * The update ΔW = W_b − W_a (or the intruder count of b against a) of every matrix that
-     * matches between the two checkpoints and was analysed in both, written into b's rows.
+     * matches between the two checkpoints and was analysed in both, written into b's rows
+     * ({@link SweepPairs}). Both checkpoints' identities are checked before and after reading
+     * against the identities their analyses used; a change fails the whole pair.
      */
-    private void pairwise(Opened a, Opened b, SeriesMatching matching, List<SweepRow> rows,
-                          Map<Integer, Map<String, Integer>> rowIndex, boolean intruders) {
+    private void pairwise(SweepPairs.Pair pair, Opened a, Opened b, SeriesMatching matching, SweepRows rows) {
         if (!a.analysed || !b.analysed) {
             return;
         }
-        String what = intruders ? "intruders" : "update";
-        List<String> ids = matching.comparable(a.member.index(), b.member.index()).stream()
-                .filter(id -> rows.get(rowIndex.get(a.member.index()).get(id)).ok()
-                        && rows.get(rowIndex.get(b.member.index()).get(id)).ok())
-                .filter(id -> !b.byId.get(id).isPooled())
-                .toList();
+        List<String> ids = SweepPairs.matrices(matching, pair, rows, b.byId);
         if (ids.isEmpty()) {
             return;
         }
-        Map<String, Object> results = new LinkedHashMap<>();
-        try (TensorSource sa = Checkpoints.open(Path.of(a.member.path()));
-             TensorSource sb = Checkpoints.open(Path.of(b.member.path()))) {
+        Map<String, SweepPairs.Outcome> results;
+        try (TensorSource sa = Checkpoints.open(localPath(a.member));
+             TensorSource sb = Checkpoints.open(localPath(b.member))) {
             if (!identity(sa).equals(a.identity) || !identity(sb).equals(b.identity)) {
-                failPair(a, b, ids, rows, rowIndex, intruders, what + " not computed: "
-                        + (identity(sa).equals(a.identity) ? b.member.label() : a.member.label()) + " " + CHANGED);
+                SweepPairs.recordFailure(pair, a.member, b.member, ids,
+                        SweepPairs.changed(identity(sa).equals(a.identity) ? b.member.label() : a.member.label()), rows, failures);
                 return;
             }
-            computePair(sa, sb, a, b, ids, intruders, results);
+            results = computePair(pair.kind(), sa, sb, a, b, ids);
             if (!identity(sa).equals(a.identity) || !identity(sb).equals(b.identity)) {
-                failPair(a, b, ids, rows, rowIndex, intruders, what + " not computed: a checkpoint " + CHANGED);
+                SweepPairs.recordFailure(pair, a.member, b.member, ids, "a checkpoint " + CHANGED, rows, failures);
                 return;
             }
         } catch (RankscopeException e) {
-            failPair(a, b, ids, rows, rowIndex, intruders, what + " not computed: " + e.userMessage());
+            SweepPairs.recordFailure(pair, a.member, b.member, ids, e.userMessage(), rows, failures);
             return;
         }
-        Map<String, Integer> at = rowIndex.get(b.member.index());
-        for (var e : results.entrySet()) {
-            int i = at.get(e.getKey());
-            SweepRow row = rows.get(i);
-            if (e.getValue() instanceof String reason) {
-                failures.add(b.member.label() + ": " + e.getKey() + ": " + what + ": " + reason);
-                rows.set(i, intruders ? row : row.withUpdate(a.member.label(), null, reason));
-            } else if (intruders) {
-                rows.set(i, row.withIntruders((Integer) e.getValue()));
-            } else {
-                rows.set(i, row.withUpdate(a.member.label(), (UpdateMetrics) e.getValue(), null));
-            }
-        }
+        SweepPairs.record(pair, a.member, b.member, results, rows, failures);
     }
 
-    private void failPair(Opened a, Opened b, List<String> ids, List<SweepRow> rows,
-                          Map<Integer, Map<String, Integer>> rowIndex, boolean intruders, String reason) {
-        failures.add(b.member.label() + " vs " + a.member.label() + ": " + reason);
-        if (!intruders) {
-            Map<String, Integer> at = rowIndex.get(b.member.index());
-            for (String id : ids) {
-                int i = at.get(id);
-                rows.set(i, rows.get(i).withUpdate(a.member.label(), null, reason));
-            }
-        }
-    }
-
-    /** Computes every pair on {@code parallelism} workers, each claiming its memory first. */
-    private void computePair(TensorSource sa, TensorSource sb, Opened a, Opened b, List<String> ids,
-                             boolean intruders, Map<String, Object> results) {
+    /** Computes every matrix of a pair on {@code parallelism} workers, each claiming its memory first. */
+    private Map<String, SweepPairs.Outcome> computePair(SweepPairs.Kind kind, TensorSource sa, TensorSource sb, Opened a,
+                                                        Opened b, List<String> ids) {
         MemoryBudget memory = job.analyze().memory() != null ? job.analyze().memory() : MemoryBudget.fromRuntime();
         Map<String, MatrixName> names = names(b.refs);
-        IntruderAnalyzer analyzer = new IntruderAnalyzer(backend);
         int parallelism = params.parallelism();
         int threadsBefore = backend.info().threads();
         backend.setThreadsPerCall(SpectrumTask.blasThreadsFor(parallelism));
@@ -348,30 +295,22 @@ final class SweepTask extends JobTask<SweepResult> {
             t.setDaemon(true);
             return t;
         });
+        Map<String, SweepPairs.Outcome> results = new LinkedHashMap<>();
         try {
-            Map<String, Future<Object>> futures = new LinkedHashMap<>();
+            Map<String, Future<SweepPairs.Outcome>> futures = new LinkedHashMap<>();
             for (String id : ids) {
                 futures.put(id, pool.submit(() -> {
                     if (isCancelled()) {
-                        return "cancelled";
+                        return SweepPairs.Outcome.failed("cancelled");
                     }
-                    MatrixRef ra = a.byId.get(id);
                     MatrixRef rb = b.byId.get(id);
-                    long mn = rb.numel();
-                    long p = rb.minDim();
-                    MemoryBudget.Need need = intruders
-                            ? new MemoryBudget.Need(8 * (3 * mn + 2 * (rb.rows() * p + p * rb.cols())), 8 * (mn + rb.rows() * p + p * rb.cols()), "two SVDs with vectors")
-                            : new MemoryBudget.Need(8 * 3 * mn, 8 * mn, "the SVD of an update");
+                    MemoryBudget.Need need = SweepPairs.need(kind, rb);
                     memory.acquire(rb, need, this::isCancelled);
                     try {
-                        Matrix wa = MatrixReader.read(sa, ra);
-                        Matrix wb = MatrixReader.read(sb, rb);
-                        if (intruders) {
-                            return analyzer.analyze(names.get(id), wa, wb).intruderCount(params.intruders());
-                        }
-                        return update(backend, wa, wb);
+                        return SweepPairs.compute(kind, backend, names.get(id), MatrixReader.read(sa, a.byId.get(id)),
+                                MatrixReader.read(sb, rb), params.intruders());
                     } catch (RankscopeException e) {
-                        return e.userMessage();
+                        return SweepPairs.Outcome.failed(e.userMessage());
                     } finally {
                         memory.release(need);
                     }
@@ -382,7 +321,7 @@ final class SweepTask extends JobTask<SweepResult> {
                     results.put(e.getKey(), e.getValue().get());
                 } catch (ExecutionException ex) {
                     Throwable c = ex.getCause();
-                    results.put(e.getKey(), c instanceof OutOfMemoryError ? "not enough memory" : String.valueOf(c.getMessage()));
+                    results.put(e.getKey(), SweepPairs.Outcome.failed(c instanceof OutOfMemoryError ? "not enough memory" : String.valueOf(c.getMessage())));
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     cancel();
@@ -393,20 +332,7 @@ final class SweepTask extends JobTask<SweepResult> {
             pool.shutdownNow();
             backend.setThreadsPerCall(Math.max(1, threadsBefore));
         }
-    }
-
-    /** The update metrics of ΔW = W_b − W_a (SPEC §10). */
-    static UpdateMetrics update(SvdBackend backend, Matrix wa, Matrix wb) {
-        double[] x = wa.data();
-        double[] y = wb.data();
-        double[] delta = new double[x.length];
-        double base = 0;
-        for (int i = 0; i < x.length; i++) {
-            delta[i] = y[i] - x[i];
-            base += x[i] * x[i];
-        }
-        double[] sigma = backend.singularValues(new Matrix(wa.rows(), wa.cols(), delta), SvdBackend.Tolerance.DEFAULT).sigma();
-        return UpdateMetrics.of(sigma, Math.sqrt(base), wa.rows(), wa.cols());
+        return results;
     }
 
     private static Map<String, MatrixName> names(List<MatrixRef> refs) {
@@ -415,6 +341,19 @@ final class SweepTask extends JobTask<SweepResult> {
             out.put(n.id(), n);
         }
         return out;
+    }
+
+    /**
+     * The local file of {@code member}; a Hadoop URI ({@code hdfs://}, {@code s3a://}, …) is one
+     * sentence pointing to the Spark job, which reads them.
+     */
+    private static Path localPath(SeriesMember member) {
+        java.util.regex.Matcher m = HADOOP_URI.matcher(member.path());
+        if (m.matches() && !m.group(1).equalsIgnoreCase("file")) {
+            throw new RankscopeException(member.path() + ": a Hadoop path; rankscope sweep reads local files, "
+                    + "the Spark job (rankscope-spark) reads " + m.group(1) + "://");
+        }
+        return m.matches() ? Path.of(java.net.URI.create(member.path()).getPath()) : Path.of(member.path());
     }
 
     private static FileIdentity identity(TensorSource source) {

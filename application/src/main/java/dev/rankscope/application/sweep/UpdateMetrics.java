@@ -13,7 +13,8 @@ import dev.rankscope.analysis.metrics.RankMetrics;
  * @param stableRank    Σσ²/σ₁² of ΔW (0 when ΔW = 0)
  * @param rankAt90      smallest k keeping 90 % of ΔW's energy (0 when ΔW = 0)
  */
-public record UpdateMetrics(double relativeNorm, double effectiveRank, double stableRank, int rankAt90) {
+public record UpdateMetrics(double relativeNorm, double effectiveRank, double stableRank, int rankAt90)
+        implements java.io.Serializable {
 
     /**
      * The metrics of an update from the singular values of ΔW.

@@ -290,6 +290,27 @@ class SweepJobTest {
     }
 
     @Test
+    void namesWithoutStepsFallBackToNameOrderAndAHadoopPathIsOneLine(@TempDir Path dir) throws Exception {
+        List<Path> steps = series(dir);
+        // under a folder without digits: a name without a number is named by a numbered parent folder
+        Path beta = Files.createDirectories(dir.resolve("runs")).resolve("beta");
+        Path alpha = dir.resolve("runs").resolve("alpha");
+        Files.move(steps.get(1), alpha);
+        Files.move(steps.get(2), beta);
+        List<String> ckpts = List.of(beta.toString(), "s3a://bucket/runs/gamma", alpha.toString());
+        SweepResult r = JOB.task(new SweepParameters(ckpts, null, dir.resolve("out").toString(), List.of(),
+                SweepParameters.Updates.CONSECUTIVE, false, null, null, 1, false)).runHere();
+
+        assertEquals(List.of("alpha", "beta", "gamma"), r.series().stream().map(SeriesMember::label).toList());
+        assertTrue(r.notes().contains("no step number in any checkpoint name; series ordered by name"), r.notes().toString());
+        assertEquals(List.of("gamma: s3a://bucket/runs/gamma: a Hadoop path; rankscope sweep reads local files, "
+                + "the Spark job (rankscope-spark) reads s3a://"), r.failures());
+        assertEquals(4, r.rows().size());
+        assertEquals("alpha", row(r, "beta", Q).updateBase(), "the update follows name order");
+        assertTrue(Files.readString(dir.resolve("out").resolve("series.json")).contains("series ordered by name"));
+    }
+
+    @Test
     void aCheckpointChangedAfterItsAnalysisFailsItsUpdatesInsteadOfMixing(@TempDir Path dir) throws Exception {
         List<Path> ckpts = series(dir);
         JobTask<SweepResult> task = JOB

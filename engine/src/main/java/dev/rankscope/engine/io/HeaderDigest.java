@@ -23,7 +23,7 @@ public final class HeaderDigest {
     }
 
     public static String sha256(TensorSource source) {
-        if (source instanceof SafetensorsSource st) {
+        if (source instanceof SafetensorsHeaders st) {
             List<SafetensorsHeader> headers = st.headers();
             if (headers.size() == 1) {
                 return headers.get(0).headerSha256();

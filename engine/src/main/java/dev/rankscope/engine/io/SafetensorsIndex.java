@@ -102,6 +102,21 @@ public record SafetensorsIndex(Path file, Map<String, String> weightMap, Map<Str
         } catch (IOException e) {
             throw new CheckpointFormatException(file, Category.IO, "cannot be read: " + e.getMessage(), e);
         }
+        return parse(file, bytes);
+    }
+
+    /**
+     * Validates index bytes read elsewhere (the Spark job reads them through Hadoop's FileSystem)
+     * exactly as {@link #read} does; shard names are checked against {@code file}'s folder.
+     *
+     * @param file  the index's path, used for messages and to resolve shards
+     * @param bytes the whole index file (at most {@link SafetensorsHeader#MAX_HEADER_BYTES})
+     */
+    public static SafetensorsIndex parse(Path file, byte[] bytes) {
+        if (bytes.length > SafetensorsHeader.MAX_HEADER_BYTES) {
+            throw new CheckpointFormatException(file, Category.TOO_LARGE,
+                    "index is " + bytes.length + " bytes, over the 100,000,000-byte limit");
+        }
         Map<String, String> weightMap = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         boolean sawWeightMap = false;
@@ -164,6 +179,23 @@ public record SafetensorsIndex(Path file, Map<String, String> weightMap, Map<Str
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Checks that shard {@code shardName}, whose validated header is {@code header}, holds every
+     * tensor this index places in it.
+     *
+     * @throws CheckpointFormatException MALFORMED_HEADER naming the shard and the missing tensor
+     */
+    public void requireTensorsIn(String shardName, SafetensorsHeader header) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        header.entries().forEach(e -> present.add(e.name()));
+        for (String tensor : tensorsIn(shardName)) {
+            if (!present.contains(tensor)) {
+                throw new CheckpointFormatException(header.file(), Category.MALFORMED_HEADER, file.getFileName()
+                        + " places tensor '" + tensor + "' in this shard, but the shard does not contain it");
+            }
+        }
     }
 
     /** Index files directly inside {@code dir}, sorted by name ({@code model.safetensors.index.json} first). */

@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A safetensors checkpoint (SPEC §6) as one {@link dev.rankscope.engine.tensor.TensorSource}:
@@ -29,7 +27,7 @@ import java.util.Set;
  *
  * <p>Thread safety: as {@link FileTensorSource} (concurrent reads allowed, close not concurrent).
  */
-public final class SafetensorsSource extends FileTensorSource {
+public final class SafetensorsSource extends FileTensorSource implements SafetensorsHeaders {
 
     /** The single-file name Hugging Face uses; a folder holding it opens as that file. */
     public static final String DEFAULT_FILE = "model.safetensors";
@@ -123,19 +121,16 @@ public final class SafetensorsSource extends FileTensorSource {
                         "shard listed in " + indexName + " is missing");
             }
             SafetensorsHeader h = SafetensorsHeader.read(shard);
-            Set<String> present = new HashSet<>();
-            h.entries().forEach(e -> present.add(e.name()));
-            for (String tensor : index.tensorsIn(shardName)) {
-                if (!present.contains(tensor)) {
-                    throw new CheckpointFormatException(shard, Category.MALFORMED_HEADER, indexName
-                            + " places tensor '" + tensor + "' in this shard, but the shard does not contain it");
-                }
-            }
+            index.requireTensorsIn(shardName, h);
             h.metadata().forEach(metadata::putIfAbsent);
             headers.add(h);
         }
-        String format = "safetensors (sharded, " + headers.size() + (headers.size() == 1 ? " file)" : " files)");
-        return new SafetensorsSource(opened, format, headers, metadata, index);
+        return new SafetensorsSource(opened, shardedFormat(headers.size()), headers, metadata, index);
+    }
+
+    /** The format name of a sharded checkpoint of {@code files} shard files, as {@link #format()} shows it. */
+    public static String shardedFormat(int files) {
+        return "safetensors (sharded, " + files + (files == 1 ? " file)" : " files)");
     }
 
     @Override
@@ -149,6 +144,7 @@ public final class SafetensorsSource extends FileTensorSource {
     }
 
     /** Validated headers, one per file (shard order). */
+    @Override
     public List<SafetensorsHeader> headers() {
         return headers;
     }

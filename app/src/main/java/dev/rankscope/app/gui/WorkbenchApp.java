@@ -9,6 +9,7 @@ import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.subspaces.SubspacesView;
+import dev.rankscope.views.series.SeriesView;
 import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
@@ -71,6 +72,7 @@ public final class WorkbenchApp extends Application {
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         SubspacesView.install(view, vm);
+        SeriesView.install(view, vm);
         CompensateView compensate = CompensateView.install(view, vm);
         String quantize = System.getProperty("rankscope.quantize");   // dev switch, e.g. int4-g128: analyse once a base is open
         if (quantize != null) {

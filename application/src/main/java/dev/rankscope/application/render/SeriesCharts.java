@@ -102,7 +102,7 @@ public final class SeriesCharts {
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
         data.addSeries(h.quantity().name(), xyz);
-        SymbolAxis x = new SymbolAxis("checkpoint", h.columnLabels().toArray(String[]::new));
+        SymbolAxis x = new SymbolAxis(h.columnAxis(), h.columnLabels().toArray(String[]::new));
         x.setGridBandsVisible(false);
         x.setVerticalTickLabels(h.columnLabels().size() > 6);
         SymbolAxis y = new SymbolAxis("layer", h.rowLabels().toArray(String[]::new));
@@ -123,7 +123,7 @@ public final class SeriesCharts {
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        JFreeChart chart = ReportCharts.chart(h.quantity().name() + " — module " + h.module() + ", layer × checkpoint",
+        JFreeChart chart = ReportCharts.chart(h.quantity().name() + " — module " + h.module() + ", layer × " + h.columnAxis(),
                 plot, false);
         chart.addSubtitle(colourBar(scale, h.quantity().name(), false));
         return chart;

@@ -121,11 +121,13 @@ public final class SeriesPlots {
      * @param quantity     what z is
      * @param module       the module type
      * @param rowLabels    {@value #OUTSIDE} first when present, then {@code L0, L1, …}
-     * @param columnLabels checkpoint labels, series order
+     * @param columnAxis   what the columns are: {@code step} (labels are the steps, when {@link Axis} is by
+     *                     steps) or {@code checkpoint} (labels are the checkpoint names)
+     * @param columnLabels one per checkpoint, series order
      * @param z            z[row][column], NaN where no row has a value
      */
-    public record Heatmap(SeriesQuantity quantity, String module, List<String> rowLabels, List<String> columnLabels,
-                          double[][] z) {
+    public record Heatmap(SeriesQuantity quantity, String module, List<String> rowLabels, String columnAxis,
+                          List<String> columnLabels, double[][] z) {
         public Heatmap {
             rowLabels = List.copyOf(rowLabels);
             columnLabels = List.copyOf(columnLabels);
@@ -238,7 +240,9 @@ public final class SeriesPlots {
             }
             at++;
         }
-        return new Heatmap(quantity, module, rowLabels, r.series().stream().map(SeriesMember::label).toList(), z);
+        boolean steps = Axis.of(r.series()).bySteps();
+        return new Heatmap(quantity, module, rowLabels, steps ? "step" : "checkpoint",
+                r.series().stream().map(m -> steps ? String.valueOf(m.step()) : m.label()).toList(), z);
     }
 
     private static List<SweepRow> sorted(List<SweepRow> rows, boolean byLayer) {

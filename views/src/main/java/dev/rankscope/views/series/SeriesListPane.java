@@ -23,15 +23,16 @@ import java.util.Locale;
  * The left side of the Series tab: the checkpoints in series order with their parsed steps
  * (Up/Down reorder them), the notes on the order, what to compute besides the spectra (update
  * spectra ΔW against the previous or the first checkpoint, intruders vs the first), Compute,
- * Cancel and the progress bar. Binds to {@link SeriesViewModel}. FX thread only.
+ * Cancel, the progress bar and the table exports. Binds to {@link SeriesViewModel}. FX thread only.
  */
 final class SeriesListPane extends VBox {
 
-    SeriesListPane(SeriesViewModel vm) {
+    /** @param exports the table export buttons, shown under Compute */
+    SeriesListPane(SeriesViewModel vm, javafx.scene.Node exports) {
         super(6);
         setPadding(new Insets(6));
         setMinWidth(230);
-        setPrefWidth(270);
+        setPrefWidth(290);
         Label source = new Label();
         source.getStyleClass().add("details-title");
         source.textProperty().bind(Bindings.createStringBinding(() -> vm.sourceProperty().get().isEmpty()
@@ -69,6 +70,8 @@ final class SeriesListPane extends VBox {
         notes.setId("series-order-notes");
         notes.setWrapText(true);
         notes.getStyleClass().add("hint");
+        notes.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        notes.setMaxWidth(Double.MAX_VALUE);
         notes.textProperty().bind(Bindings.createStringBinding(() -> String.join("\n", vm.orderNotes()), vm.orderNotes()));
 
         ComboBox<SweepParameters.Updates> updates = new ComboBox<>();
@@ -110,11 +113,12 @@ final class SeriesListPane extends VBox {
         Label stale = new Label("The order changed: Compute to update the charts.");
         stale.setWrapText(true);
         stale.getStyleClass().add("hint");
+        stale.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         stale.visibleProperty().bind(vm.staleProperty());
         stale.managedProperty().bind(vm.staleProperty());
 
         getChildren().addAll(source, list, new HBox(6, up, down), notes, new Label("Also compute"), updates, intruders,
-                new HBox(6, run, cancel), bar, stale);
+                new HBox(6, run, cancel), bar, stale, new Label("Export the long table"), exports);
     }
 
     private static Button button(String id, String text, String tip, Runnable action) {

@@ -32,6 +32,8 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
@@ -65,12 +67,21 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
             return inputs;
         });
         trajectories = new ChartPane("series-trajectories", "Trajectories", empty(), "series-trajectories", exporter);
-        heatmap = new ChartPane("series-heatmap", "Layer × checkpoint", empty(), "series-heatmap", exporter);
+        heatmap = new ChartPane("series-heatmap", "Heatmap", empty(), "series-heatmap", exporter);
         charts.trajectoriesProperty().addListener((o, a, t) -> trajectories.viewer().setChart(
                 t == null ? empty() : SeriesCharts.trajectories(t)));
         charts.heatmapProperty().addListener((o, a, h) -> heatmap.viewer().setChart(
                 h == null ? empty() : SeriesCharts.heatmap(h)));
-        SplitPane chartsSplit = new SplitPane(trajectories, heatmap);
+        ComboBox<String> module = new ComboBox<>(charts.modules());
+        module.setId("series-heatmap-module");
+        module.valueProperty().bindBidirectional(charts.heatmapModuleProperty());
+        module.setTooltip(new Tooltip("The module type whose layers are the heatmap's rows"));
+        HBox heatmapBar = new HBox(6, new Label("Heatmap of module type"), module);
+        heatmapBar.setAlignment(Pos.CENTER_LEFT);
+        heatmapBar.setPadding(new Insets(4, 6, 2, 6));
+        VBox heatmapBox = new VBox(heatmapBar, heatmap);
+        VBox.setVgrow(heatmap, Priority.ALWAYS);
+        SplitPane chartsSplit = new SplitPane(trajectories, heatmapBox);
         chartsSplit.setOrientation(Orientation.VERTICAL);
         chartsSplit.setDividerPositions(0.55);
         Label emptyNote = new Label("Open a series: File ▸ Open Series… (a folder of checkpoints or a rankscope sweep "
@@ -83,15 +94,18 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         StackPane centre = new StackPane(chartsSplit, emptyNote);
         StackPane.setAlignment(emptyNote, Pos.CENTER);
         BorderPane right = new BorderPane(centre);
-        right.setTop(choices(charts, workbench.dialogs()));
-        SplitPane main = new SplitPane(new SeriesListPane(vm), right);
-        main.setDividerPositions(0.2);
+        right.setTop(choices(charts));
+        HBox exports = new HBox(6, tableButton("series-export-csv", "Table CSV…", SeriesTableExport.Format.CSV, "csv",
+                workbench.dialogs()), tableButton("series-export-parquet", "Table Parquet…", SeriesTableExport.Format.PARQUET,
+                "parquet", workbench.dialogs()));
+        SplitPane main = new SplitPane(new SeriesListPane(vm, exports), right);
+        main.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(main.getItems().get(0), false);
         setCenter(main);
         setBottom(messages());
     }
 
-    private FlowPane choices(SeriesChartsModel charts, DialogService dialogs) {
+    private FlowPane choices(SeriesChartsModel charts) {
         ComboBox<SeriesQuantity> quantity = new ComboBox<>(charts.quantities());
         quantity.setId("series-quantity");
         quantity.valueProperty().bindBidirectional(charts.quantityProperty());
@@ -108,14 +122,7 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         value.setId("series-scope");
         value.valueProperty().bindBidirectional(charts.scopeValueProperty());
         value.setPrefWidth(220);
-        ComboBox<String> module = new ComboBox<>(charts.modules());
-        module.setId("series-heatmap-module");
-        module.valueProperty().bindBidirectional(charts.heatmapModuleProperty());
-        Button csv = tableButton("series-export-csv", "Table CSV…", SeriesTableExport.Format.CSV, "csv", dialogs);
-        Button parquet = tableButton("series-export-parquet", "Table Parquet…", SeriesTableExport.Format.PARQUET, "parquet",
-                dialogs);
-        FlowPane row = new FlowPane(8, 6, new Label("Plot"), quantity, new Label("for"), kind, value,
-                new Label("Heatmap module"), module, csv, parquet);
+        FlowPane row = new FlowPane(8, 6, new Label("Plot"), quantity, new Label("for"), kind, value);
         row.setAlignment(Pos.CENTER_LEFT);
         row.setPadding(new Insets(6));
         return row;

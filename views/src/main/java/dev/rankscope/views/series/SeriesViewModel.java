@@ -8,6 +8,7 @@ import dev.rankscope.application.sweep.SeriesSweepTask;
 import dev.rankscope.application.sweep.SweepOutputReader;
 import dev.rankscope.application.sweep.SweepParameters;
 import dev.rankscope.application.sweep.SweepResult;
+import dev.rankscope.application.sweep.SweepRow;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.BackgroundRunner;
@@ -119,6 +120,13 @@ public final class SeriesViewModel {
         if (o.sweep() != null) {
             members.setAll(o.sweep().series());
             orderNotes.add("read from the sweep in " + o.input().name() + " (series.json, sweep.csv)");
+            // the form says what the shown table holds, so Compute recomputes the same
+            List<SweepRow> rows = o.sweep().rows();
+            String first = o.sweep().series().isEmpty() ? null : o.sweep().series().get(0).label();
+            updates.set(rows.stream().noneMatch(r -> r.updateBase() != null) ? SweepParameters.Updates.NONE
+                    : rows.stream().allMatch(r -> r.updateBase() == null || r.updateBase().equals(first))
+                    ? SweepParameters.Updates.FIRST : SweepParameters.Updates.CONSECUTIVE);
+            intruders.set(rows.stream().anyMatch(r -> r.intruders() != null));
             show(o.sweep());
             return;
         }

@@ -115,7 +115,8 @@ class SeriesViewModelTest {
         charts.heatmapModuleProperty().set("q");
         SeriesPlots.Heatmap h = charts.heatmapProperty().get();
         assertEquals(List.of("L0", "L1", "L2"), h.rowLabels());
-        assertEquals(List.of("step3", "step20", "step100"), h.columnLabels());
+        assertEquals("step", h.columnAxis());
+        assertEquals(List.of("3", "20", "100"), h.columnLabels());
         assertArrayEquals(expected, h.z()[1]);
         assertArrayEquals(metricOf(cli, "model.layers.2.self_attn.q_proj.weight", "stable_rank"), h.z()[2]);
     }
@@ -169,6 +170,8 @@ class SeriesViewModelTest {
         SweepResult shown = vm.resultProperty().get();
         assertNotNull(shown, vm.statusProperty().get());
         assertTrue(tracked.isEmpty(), "nothing recomputed");
+        assertEquals(SweepParameters.Updates.FIRST, vm.updatesProperty().get(), "the form says what the table holds");
+        assertTrue(vm.intrudersProperty().get());
         assertEquals(written.series(), shown.series());
         assertEquals(written.rows(), shown.rows());
         assertTrue(vm.charts().quantities().contains(SeriesQuantity.named("intruders_vs_first")));

@@ -9,6 +9,7 @@ import dev.rankscope.views.fx.FxDialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.subspaces.SubspacesView;
+import dev.rankscope.views.series.SeriesView;
 import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
@@ -36,7 +37,8 @@ import java.util.prefs.Preferences;
  * {@code rankscope.engine} = auto | native | java, {@code rankscope.parallelism} (matrices at once) — both
  * override the engine and worker threads chosen in Edit ▸ Settings…; {@code rankscope.cacheDir} (spectrum
  * cache folder, {@code none} for no cache; default {@link SpectrumCache#defaultDir()}),
- * {@code rankscope.compare} = BASE,TUNED (opens the Compare tab on that pair; for scripting and demos).
+ * {@code rankscope.compare} = BASE,TUNED (opens the Compare tab on that pair; for scripting and demos),
+ * {@code rankscope.series} = FOLDER (opens that folder in the Series tab).
  */
 public final class WorkbenchApp extends Application {
 
@@ -71,6 +73,11 @@ public final class WorkbenchApp extends Application {
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         SubspacesView.install(view, vm);
+        SeriesView series = SeriesView.install(view, vm);
+        String seriesPath = System.getProperty("rankscope.series");   // dev switch: open that folder as a series
+        if (seriesPath != null) {
+            series.viewModel().open(List.of(Path.of(seriesPath)));
+        }
         CompensateView compensate = CompensateView.install(view, vm);
         String quantize = System.getProperty("rankscope.quantize");   // dev switch, e.g. int4-g128: analyse once a base is open
         if (quantize != null) {

@@ -59,7 +59,7 @@ public final class ReportCharts {
     static final Color SECONDARY = new Color(0x2f855a);
     private static final Color GRID = new Color(0xe2e8f0);
     private static final Color MARKER = new Color(0x4a5568);
-    private static final Color MISSING = new Color(0xcbd5e0);
+    static final Color MISSING = new Color(0xcbd5e0);
     private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
     private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -302,7 +302,7 @@ public final class ReportCharts {
         axis.setMinorTickCount(decades > 10 ? 1 : 9);
     }
 
-    private static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, boolean legend) {
+    static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, boolean legend) {
         JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, legend);
         chart.setBackgroundPaint(Color.WHITE);
         chart.setPadding(new RectangleInsets(4, 4, 4, 8));

@@ -88,6 +88,35 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public Optional<Path> chooseSeriesFolder() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open series: a folder of checkpoints or a rankscope sweep output folder");
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            dc.setInitialDirectory(lastFolder);
+        }
+        return remember(dc.showDialog(owner.get()));
+    }
+
+    @Override
+    public List<Path> chooseSeriesFiles() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open series: several checkpoints, or one list file");
+        fc.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoints and list files", "*.safetensors", "*.gguf", "*.bin", "*.pt",
+                        "*.pth", "*.onnx", "*.npy", "*.npz", "*.txt", "*.list"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            fc.setInitialDirectory(lastFolder);
+        }
+        List<File> files = fc.showOpenMultipleDialog(owner.get());
+        if (files == null || files.isEmpty()) {
+            return List.of();
+        }
+        remember(files.get(0));
+        return files.stream().map(File::toPath).toList();
+    }
+
+    @Override
     public Optional<Path> chooseSaveFile(String title, String suggestedName, String extension) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);

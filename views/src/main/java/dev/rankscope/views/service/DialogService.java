@@ -22,6 +22,23 @@ public interface DialogService {
     Optional<Path> chooseCheckpointFolder();
 
     /**
+     * Lets the user pick the folder of a series (File ▸ Open Series…): a folder of checkpoints or
+     * the output folder of {@code rankscope sweep}; empty when cancelled. The default, for
+     * headless use, picks nothing.
+     */
+    default Optional<Path> chooseSeriesFolder() {
+        return Optional.empty();
+    }
+
+    /**
+     * Lets the user pick several checkpoint files, or one list file, as a series; empty when
+     * cancelled. The default, for headless use, picks nothing.
+     */
+    default java.util.List<Path> chooseSeriesFiles() {
+        return java.util.List.of();
+    }
+
+    /**
      * Lets the user choose where to save a file.
      *
      * @param title         dialog title

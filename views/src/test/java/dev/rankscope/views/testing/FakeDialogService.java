@@ -40,6 +40,21 @@ public final class FakeDialogService implements DialogService {
         return cachedModelChoice < 0 ? Optional.empty() : Optional.of(models.get(cachedModelChoice));
     }
 
+    /** Answer of the next Open Series folder dialog (null: cancelled). */
+    public Path seriesFolder;
+    /** Answer of the next Open Series from Files dialog (empty: cancelled). */
+    public List<Path> seriesFiles = List.of();
+
+    @Override
+    public Optional<Path> chooseSeriesFolder() {
+        return Optional.ofNullable(seriesFolder);
+    }
+
+    @Override
+    public List<Path> chooseSeriesFiles() {
+        return seriesFiles;
+    }
+
     @Override
     public void showError(String title, String message) {
         errors.add(new Shown(title, message));

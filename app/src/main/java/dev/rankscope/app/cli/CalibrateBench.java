@@ -62,7 +62,7 @@ final class CalibrateBench {
             var task = new CalibrateJob().task(new CalibrateParameters(model, text, seqLen, tokens, stats));
             task.addListener(p -> {
                 int tenth = (int) (p.fraction() * 10);
-                if (tenth > lastTenth[0]) {
+                if (tenth > lastTenth[0] && !p.message().isBlank()) {
                     lastTenth[0] = tenth;
                     err.println("rankscope bench: " + p.message());
                 }

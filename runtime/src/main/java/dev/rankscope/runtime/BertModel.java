@@ -10,10 +10,10 @@ import java.util.List;
  * bidirectional attention. Each sequence attends only to its own tokens, so no padding (and no
  * padding mask) ever enters the computation.
  */
-final class BertModel extends Transformer {
+final class BertModel extends LearnedPositionsModel {
 
     BertModel(RuntimeConfig cfg, TensorSource source) {
-        super(cfg, source, "embeddings.word_embeddings.weight");
+        super(cfg, source, "embeddings.word_embeddings.weight", "encoder.layer.");
         int h = cfg.hidden();
         for (int l = 0; l < cfg.layers(); l++) {
             String p = layer(l);
@@ -27,18 +27,6 @@ final class BertModel extends Transformer {
         }
     }
 
-    private String layer(int l) {
-        return prefix + "encoder.layer." + l + ".";
-    }
-
-    @Override
-    int maxSequence() {
-        return cfg.maxPositions();
-    }
-
-    @Override
-    void begin(Pass pass) {
-    }
 
     @Override
     FloatMatrix embed(Pass pass) {

@@ -147,8 +147,8 @@ public final class ForwardBench {
         return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
     }
 
-    /** VmHWM of /proc/self/status in MB, or -1 off Linux. */
-    static long peakRssMb() {
+    /** VmHWM of /proc/self/status in MB (the process's peak resident set), or -1 off Linux. */
+    public static long peakRssMb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

@@ -8,10 +8,10 @@ import dev.rankscope.engine.tensor.TensorSource;
  * Conv1D weights are stored (in, out); a checkpoint whose weights read back as (out, in) (an
  * ONNX export seen through the engine) is detected from {@code c_attn}'s shape.
  */
-final class Gpt2Model extends Transformer {
+final class Gpt2Model extends LearnedPositionsModel {
 
     Gpt2Model(RuntimeConfig cfg, TensorSource source) {
-        super(cfg, source, "wte.weight");
+        super(cfg, source, "wte.weight", "h.");
         int h = cfg.hidden();
         long[] cAttn = source.require(layer(0) + "attn.c_attn.weight").shape();
         boolean inOut = cAttn.length == 2 && cAttn[0] == h && cAttn[1] == 3L * h;
@@ -24,18 +24,6 @@ final class Gpt2Model extends Transformer {
         }
     }
 
-    private String layer(int l) {
-        return prefix + "h." + l + ".";
-    }
-
-    @Override
-    int maxSequence() {
-        return cfg.maxPositions();
-    }
-
-    @Override
-    void begin(Pass pass) {
-    }
 
     @Override
     FloatMatrix embed(Pass pass) {

@@ -12,7 +12,7 @@ import java.util.List;
 final class LlamaModel extends Transformer {
 
     LlamaModel(RuntimeConfig cfg, TensorSource source) {
-        super(cfg, source, "embed_tokens.weight");
+        super(cfg, source, "embed_tokens.weight", "layers.");
         int h = cfg.hidden();
         int q = cfg.heads() * cfg.headDim();
         int kv = cfg.kvHeads() * cfg.headDim();
@@ -33,9 +33,6 @@ final class LlamaModel extends Transformer {
         }
     }
 
-    private String layer(int l) {
-        return prefix + "layers." + l + ".";
-    }
 
     @Override
     void begin(Pass pass) {

@@ -32,12 +32,23 @@ abstract class Transformer {
     final RuntimeConfig cfg;
     final TensorSource source;
     final String prefix;
+    private final String layerPath;
     private final Map<String, LinearModule> modules = new LinkedHashMap<>();
 
-    Transformer(RuntimeConfig cfg, TensorSource source, String embeddingSuffix) {
+    /**
+     * @param embeddingSuffix the token embedding's name after the checkpoint's prefix; finds the prefix
+     * @param layerPath       the blocks' names after the prefix, before the layer index ("layers.", "h.")
+     */
+    Transformer(RuntimeConfig cfg, TensorSource source, String embeddingSuffix, String layerPath) {
         this.cfg = cfg;
         this.source = source;
         this.prefix = findPrefix(source, embeddingSuffix, cfg.modelType());
+        this.layerPath = layerPath;
+    }
+
+    /** The name prefix of block {@code l}'s tensors and modules, ending with a dot. */
+    final String layer(int l) {
+        return prefix + layerPath + l + ".";
     }
 
     /** The name part before {@code suffix} of the tensor ending with it ("model.", "transformer.", "bert.", ""). */
@@ -81,7 +92,9 @@ abstract class Transformer {
         return Integer.MAX_VALUE;
     }
 
-    abstract void begin(Pass pass);
+    /** Per-pass tables the blocks share (RoPE); nothing by default. */
+    void begin(Pass pass) {
+    }
 
     abstract FloatMatrix embed(Pass pass);
 

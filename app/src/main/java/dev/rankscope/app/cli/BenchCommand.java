@@ -21,10 +21,13 @@ import java.util.concurrent.Callable;
  * {@code rankscope bench}: times every backend and path on generated matrices (median of
  * {@code --repeat} runs), with GFLOP/s and the largest deviation from LAPACK dgesdd, next to
  * numpy's {@code svd(compute_uv=False)} when Debian's python3 has numpy. With {@code --model} it
- * analyses a whole synthetic checkpoint instead ({@link ModelBench}).
+ * analyses a whole synthetic checkpoint instead ({@link ModelBench}); {@code --forward} times the
+ * runtime's forward pass ({@link ForwardBench}) and {@code --calibrate} the calibrate job
+ * ({@link CalibrateBench}) on such a checkpoint.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint; with --forward, the model runtime's forward pass).")
+        description = "Benchmark the SVD backends (or, with --model, a whole synthetic checkpoint; with --forward, the model "
+                + "runtime's forward pass; with --calibrate, the calibrate job).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", paramLabel = "MxN,...", defaultValue = "1024x1024,1024x2816",
@@ -64,15 +67,26 @@ public final class BenchCommand implements Callable<Integer> {
                     + "next to the engine's sgemm in the same run.")
     boolean forward;
 
-    @Option(names = "--seq-len", defaultValue = "512", description = "With --forward: tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--calibrate",
+            description = "Time the calibrate job (rankscope calibrate) on a synthetic causal LM (--model preset, default "
+                    + "tinyllama) over --tokens random tokens: wall time, tokens/s, peak RSS, BLAS core, load average.")
+    boolean calibrate;
+
+    @Option(names = "--tokens", defaultValue = "8192",
+            description = "With --calibrate: calibration tokens. Default: ${DEFAULT-VALUE}.")
+    long tokens;
+
+    @Option(names = "--seq-len", defaultValue = "512",
+            description = "With --forward: tokens per sequence (default ${DEFAULT-VALUE}); with --calibrate: the window, "
+                    + "capped at the model's 2048 positions (default there: 2048).")
     int seqLen;
 
     @Option(names = "--sequences", defaultValue = "1", description = "With --forward: sequences per batch. Default: ${DEFAULT-VALUE}.")
     int sequences;
 
     @Option(names = "--layers", defaultValue = "0",
-            description = "With --forward: keep only the first N layers of the preset's shape (per-layer peak memory of a "
-                    + "large model without generating all of it; 0 = all). Default: ${DEFAULT-VALUE}.")
+            description = "With --forward or --calibrate: keep only the first N layers of the preset's shape (per-layer peak "
+                    + "memory of a large model without generating all of it; 0 = all). Default: ${DEFAULT-VALUE}.")
     int layers;
 
     @picocli.CommandLine.Spec
@@ -89,12 +103,26 @@ public final class BenchCommand implements Callable<Integer> {
         if (eigen != null) {
             return eigenCrossover(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
+        if (forward && calibrate) {
+            throw new CliOptions.BadOptionException("--forward and --calibrate are separate benchmarks; run one at a time");
+        }
         if (forward) {
             return forwardBench();
         }
         if (model != null && quick) {
             return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).quick(model,
                     filter == null ? null : compileFilter(filter));
+        }
+        if (calibrate) {
+            if (tokens < 2) {
+                throw new CliOptions.BadOptionException("--tokens must be at least 2");
+            }
+            int window = spec.commandLine().getParseResult().hasMatchedOption("--seq-len") ? seqLen : 2048;
+            if (window < 2) {
+                throw new CliOptions.BadOptionException("--seq-len must be at least 2");
+            }
+            return new CalibrateBench(spec.commandLine().getOut(), spec.commandLine().getErr())
+                    .run(benchShape(), ModelShape.preset(presetName()).layers(), tokens, window);
         }
         if (model != null) {
             return new ModelBench(spec.commandLine().getOut(), spec.commandLine().getErr()).run(model, !noNumpy, numpyLimit,
@@ -177,19 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (seqLen < 2 || sequences < 1) {
             throw new CliOptions.BadOptionException("--seq-len must be at least 2 and --sequences at least 1");
         }
-        ModelShape shape;
-        try {
-            shape = ModelShape.preset(model == null ? "tinyllama" : model);
-        } catch (IllegalArgumentException e) {
-            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
-        }
-        if (layers < 0) {
-            throw new CliOptions.BadOptionException("--layers must be at least 0");
-        }
-        if (layers > 0 && layers < shape.layers()) {
-            shape = new ModelShape(shape.name() + "-" + layers + "layers", layers, shape.hidden(), shape.intermediate(),
-                    shape.heads(), shape.kvHeads(), shape.vocab(), shape.tiedEmbeddings());
-        }
+        ModelShape shape = benchShape();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = ModelBench.syntheticCheckpoint(shape, err);
@@ -203,6 +219,28 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("peak RSS       %s (max heap %d MB)%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB",
                 Runtime.getRuntime().maxMemory() >> 20);
         return 0;
+    }
+
+    private String presetName() {
+        return model == null ? "tinyllama" : model;
+    }
+
+    /** The --model preset (default tinyllama), cut to its first --layers layers when asked. */
+    private ModelShape benchShape() {
+        ModelShape shape;
+        try {
+            shape = ModelShape.preset(presetName());
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
+        }
+        if (layers < 0) {
+            throw new CliOptions.BadOptionException("--layers must be at least 0");
+        }
+        if (layers > 0 && layers < shape.layers()) {
+            shape = new ModelShape(shape.name() + "-" + layers + "layers", layers, shape.hidden(), shape.intermediate(),
+                    shape.heads(), shape.kvHeads(), shape.vocab(), shape.tiedEmbeddings());
+        }
+        return shape;
     }
 
     private static java.util.regex.Pattern compileFilter(String regex) {

@@ -5,7 +5,6 @@ import dev.rankscope.application.model.CalibrateParameters;
 import dev.rankscope.application.model.CalibrateResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,16 +23,8 @@ import java.util.concurrent.Callable;
                 "2:bad input (one line on stderr naming the file and the problem); nothing was written"})
 public final class CalibrateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "MODEL", description = "A Hugging Face model folder (config.json, weights, tokenizer.json).")
-    Path model;
-
-    @Option(names = "--text", paramLabel = "FILE", required = true,
-            description = "UTF-8 calibration text; documents separated by blank lines.")
-    Path text;
-
-    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "" + CalibrateParameters.DEFAULT_SEQ_LEN,
-            description = "Window length in tokens. Default: ${DEFAULT-VALUE}.")
-    int seqLen;
+    @picocli.CommandLine.Mixin
+    ModelTextOptions input = new ModelTextOptions();
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + CalibrateParameters.DEFAULT_MAX_TOKENS,
             description = "Use at most N tokens of the text. Default: ${DEFAULT-VALUE}.")
@@ -41,9 +32,6 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "STATS", required = true, description = "Statistics safetensors to write.")
     Path out;
-
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,14 +41,14 @@ public final class CalibrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CalibrateParameters p;
         try {
-            p = new CalibrateParameters(model, text, seqLen, maxTokens, out);
+            p = new CalibrateParameters(input.model, input.text, input.seqLen, maxTokens, out);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
-        CalibrateResult r = CliJobs.run(new CalibrateJob().task(p), err, quiet);
+        CalibrateResult r = CliJobs.run(new CalibrateJob().task(p), err, input.quiet);
         spec.commandLine().getOut().printf(Locale.ROOT, "calibrated %d modules on %d tokens (%d windows of %d) in %.1f s%n",
                 r.modules().size(), r.tokens(), r.windows(), r.seqLen(), r.seconds());
-        if (!quiet) {
+        if (!input.quiet) {
             err.println("rankscope: wrote " + r.out());
         }
         return 0;

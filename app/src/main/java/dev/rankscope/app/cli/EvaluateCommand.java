@@ -11,7 +11,6 @@ import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,12 +33,8 @@ import java.util.concurrent.Callable;
                 "2:bad input (one line on stderr naming the file and the problem); nothing was written"})
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "MODEL", description = "A Hugging Face model folder (config.json, weights, tokenizer.json).")
-    Path model;
-
-    @Option(names = "--text", paramLabel = "FILE", required = true,
-            description = "UTF-8 text: documents separated by blank lines (causal LMs), one sentence per line (encoders).")
-    Path text;
+    @picocli.CommandLine.Mixin
+    ModelTextOptions input = new ModelTextOptions();
 
     @Option(names = "--plan", paramLabel = "PLAN.json", description = "Evaluate the model compressed by this plan.")
     Path plan;
@@ -51,10 +46,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--stats", paramLabel = "STATS",
             description = "Calibration statistics: needed by data-aware plans; adds the activation-space error.")
     Path stats;
-
-    @Option(names = "--seq-len", paramLabel = "L", defaultValue = "" + EvaluateParameters.DEFAULT_SEQ_LEN,
-            description = "Window length in tokens (causal LMs). Default: ${DEFAULT-VALUE}.")
-    int seqLen;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + EvaluateParameters.DEFAULT_MAX_TOKENS,
             description = "Score at most N tokens. Default: ${DEFAULT-VALUE}.")
@@ -81,9 +72,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "OUT", description = "With --sweep: write the table as CSV.")
     Path csv;
 
-    @Option(names = "--quiet", description = "No progress on stderr.")
-    boolean quiet;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -91,7 +79,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> inputs = new ArrayList<>(List.of(model, text));
+        List<Path> inputs = new ArrayList<>(List.of(input.model, input.text));
         for (Path p : new Path[] {plan, factorized, stats}) {
             if (p != null) {
                 inputs.add(p);
@@ -106,11 +94,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluateParameters p;
         try {
-            p = new EvaluateParameters(model, text, plan, factorized, stats, seqLen, maxTokens, dumpOutputs);
+            p = new EvaluateParameters(input.model, input.text, plan, factorized, stats, input.seqLen, maxTokens,
+                    dumpOutputs);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
-        EvaluateResult r = CliJobs.run(new EvaluateJob().task(p), err, quiet);
+        EvaluateResult r = CliJobs.run(new EvaluateJob().task(p), err, input.quiet);
         for (String line : lines(r)) {
             out.println(line);
         }
@@ -130,11 +119,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         SweepParameters p;
         try {
-            p = new SweepParameters(model, text, stats, strategies, keeps, seqLen, maxTokens);
+            p = new SweepParameters(input.model, input.text, stats, strategies, keeps, input.seqLen, maxTokens);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
-        SweepResult r = CliJobs.run(new SweepJob().task(p), err, quiet);
+        SweepResult r = CliJobs.run(new SweepJob().task(p), err, input.quiet);
         for (String line : sweepLines(r)) {
             out.println(line);
         }
@@ -151,7 +140,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void wrote(PrintWriter err, Path target) {
-        if (!quiet) {
+        if (!input.quiet) {
             err.println("rankscope: wrote " + target);
         }
     }

@@ -290,18 +290,9 @@ final class ModelBench {
         return dir;
     }
 
-    /** VmHWM from /proc/self/status (Linux), the process's peak resident set. */
+    /** VmHWM, the process's peak resident set ({@link ForwardBench#peakRssMb}), as "N MB" or "n/a". */
     static String peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format("%.0f MB", kb / 1024.0);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return "n/a";
-        }
-        return "n/a";
+        long mb = dev.rankscope.runtime.ForwardBench.peakRssMb();
+        return mb < 0 ? "n/a" : mb + " MB";
     }
 }

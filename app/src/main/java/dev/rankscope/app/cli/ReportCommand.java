@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
  * {@code rankscope report CHECKPOINT --out report.html}: analyses every matrix (with the spectrum
  * cache, like {@code analyze}) and writes one self-contained HTML report ({@link ReportJob}: the same
  * code as the workbench's File ▸ Export Report…) with
- * charts rendered headless. Optionally summarises a rank plan ({@code --plan}) and an intruder
- * comparison with a base checkpoint or a PEFT adapter. Never writes over an input. Matrices (or
+ * charts rendered headless. Optionally summarises a rank plan ({@code --plan}), an intruder
+ * comparison with a base checkpoint or a PEFT adapter, and charts a quality-vs-size sweep of the
+ * model ({@code --quality SWEEP.json}, the JSON of {@code evaluate --sweep}). Never writes over an input. Matrices (or
  * compared pairs) that cannot be analysed are named once on stderr and listed in the report; the
  * run then ends with exit code 1 ({@link MatrixFailures}).
  */
@@ -39,6 +40,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--plan", paramLabel = "FILE", description = "A rankscope-plan JSON to summarise.")
     Path plan;
+
+    @Option(names = "--quality", paramLabel = "SWEEP.json",
+            description = "A quality-vs-size sweep (rankscope evaluate --sweep --json) of this model: adds its chart and table.")
+    Path quality;
 
     @ArgGroup(exclusive = true)
     Comparison comparison;
@@ -109,7 +114,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try {
             return new ReportParameters(checkpoint, out, plan, comparison == null ? null : comparison.base,
-                    comparison == null ? null : comparison.adapter, intruderParams, size, options.preference(),
+                    comparison == null ? null : comparison.adapter, quality, intruderParams, size, options.preference(),
                     options.threads(), !options.noCache);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());

@@ -66,6 +66,8 @@ public final class WorkbenchApp extends Application {
         view.addTab(budget);
         CompareView compare = CompareView.install(view, vm, new EngineCompareServices(engine));
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
+        view.reportExport().includeQuality(budget.viewModel().checkpointProperty(),
+                budget.viewModel().modelLoop().sweepProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
                 compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         LearnView learn = new LearnView(LearnViewModel.forWorkbench(vm, () -> Backends.select(engine)), vm.dialogs(),

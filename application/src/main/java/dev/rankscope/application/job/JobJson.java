@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
  */
 public final class JobJson {
     private static final ObjectMapper MAPPER = Json.builder().build();
+    /** {@link #MAPPER} reading JSON {@code null} into a {@code double} as NaN: the inverse of the write rule. */
+    private static final ObjectMapper RESULTS = Json.builder().addModule(nullAsNaN()).build();
 
     private JobJson() {
     }
@@ -34,8 +36,21 @@ public final class JobJson {
 
     /** Reads {@code json} as a {@code type}; malformed JSON or a failing validation throws IllegalArgumentException. */
     public static <T> T read(String json, Class<T> type) {
+        return read(MAPPER, json, type);
+    }
+
+    /**
+     * Reads a result {@link #write} wrote back as a {@code type}: a {@code null} where a
+     * {@code double} belongs is NaN (what {@link #write} wrote it for), not 0. Malformed JSON or a
+     * failing validation throws IllegalArgumentException.
+     */
+    public static <T> T readResult(String json, Class<T> type) {
+        return read(RESULTS, json, type);
+    }
+
+    private static <T> T read(ObjectMapper mapper, String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return mapper.readValue(json, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException iae) {
@@ -43,5 +58,23 @@ public final class JobJson {
             }
             throw new IllegalArgumentException("not valid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static com.fasterxml.jackson.databind.Module nullAsNaN() {
+        com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule(
+                "rankscope-null-as-nan");
+        m.addDeserializer(Double.TYPE, new com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<Double>(Double.TYPE) {
+            @Override
+            public Double deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                      com.fasterxml.jackson.databind.DeserializationContext ctxt) throws IOException {
+                return _parseDoublePrimitive(p, ctxt);
+            }
+
+            @Override
+            public Double getNullValue(com.fasterxml.jackson.databind.DeserializationContext ctxt) {
+                return Double.NaN;
+            }
+        });
+        return m;
     }
 }

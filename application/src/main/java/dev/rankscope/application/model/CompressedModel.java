@@ -2,7 +2,6 @@ package dev.rankscope.application.model;
 
 import dev.rankscope.analysis.allocation.DataAwareTransforms;
 import dev.rankscope.analysis.allocation.Plan;
-import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.plan.FactorisedExport;
 import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportResult;
@@ -34,7 +33,10 @@ import java.util.Optional;
  * {@link FactorisedExport} (weight-only {@code U_kΣ_kV_kᵀ}, or data-aware {@code (W·S)_k·S⁻¹}
  * with the S the plan recorded; dense matrices untouched) into a temporary file, and every
  * module with {@code <module>.U.weight}/{@code <module>.V.weight} factors runs as {@code U·V}
- * (two matmuls). A user's own factorised file is used the same way.
+ * (two matmuls). A user's own factorised file is used the same way. Parts of fused matrices
+ * (GPT-2 {@code c_attn#q}/{@code #k}/{@code #v}) have no factor names of their own: each part is
+ * truncated to its rank and the fused weight is assembled and run dense ({@link FusedParts}). A
+ * plan that factorises nothing (keep 1.0) is the original model.
  *
  * <p>Factors are held in float32 for the run (they are what the compression keeps, smaller than
  * the original weights). Refuses a plan or factorised file made for another checkpoint.
@@ -63,18 +65,27 @@ public final class CompressedModel {
      *
      * @param statistics the statistics file a data-aware plan was made with (checked by SHA-256);
      *                   ignored for weights-only plans
+     * @param progress   called before each matrix is factorised (it may throw to cancel)
      * @throws ModelInputException when the plan was made for another checkpoint, a data-aware plan
      *                             comes without its statistics, or the export fails its verification
      */
     public static CompressedModel fromPlan(Plan plan, Path planFile, ModelFolder folder, Path statistics,
                                            SvdBackend backend, SafetensorsWriter.Progress progress) {
         requireSameCheckpoint(plan, planFile, folder);
-        for (PlannedMatrix pm : plan.factorised()) {
-            if (pm.id().contains("#")) {
-                throw new ModelInputException(planFile + ": the plan factorises " + pm.id() + ", a part of a fused "
-                        + "matrix; evaluating such plans is not supported yet (plan the whole matrix instead)");
-            }
+        Map<String, LinearReplacement> reps = new HashMap<>(FusedParts.replacements(plan, planFile, folder, backend,
+                progress));
+        Plan whole = new Plan(plan.source(), plan.strategy(), plan.budget(), plan.scope(), plan.constraints(), plan.created(),
+                plan.tool(), plan.matrices().stream().filter(m -> !(m.factorised() && FusedParts.isPart(m))).toList(),
+                plan.totals(), plan.notes(), plan.dataAware());
+        if (!whole.factorised().isEmpty()) {
+            reps.putAll(exported(whole, planFile, folder, statistics, backend, progress));
         }
+        return new CompressedModel(reps);
+    }
+
+    /** The factors of the plan's whole matrices, through the plan's factorised export (a temporary file). */
+    private static Map<String, LinearReplacement> exported(Plan plan, Path planFile, ModelFolder folder, Path statistics,
+                                                           SvdBackend backend, SafetensorsWriter.Progress progress) {
         Path tmp;
         try {
             tmp = Files.createTempFile("rankscope-evaluate-", ".safetensors");
@@ -105,7 +116,7 @@ public final class CompressedModel {
                 throw new ModelInputException(planFile + ": the compressed weights failed their verification against the "
                         + "plan's errors; the plan does not describe this checkpoint");
             }
-            return fromFactorised(tmp, folder, false);
+            return factors(tmp, folder);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -122,12 +133,26 @@ public final class CompressedModel {
      * @param checkPlan whether to refuse a file whose embedded plan names another checkpoint
      */
     public static CompressedModel fromFactorised(Path file, ModelFolder folder, boolean checkPlan) {
+        if (checkPlan) {
+            try (TensorSource f = Checkpoints.open(file)) {
+                String embedded = f.metadata().get(FactorisedExport.PLAN_METADATA_KEY);
+                if (embedded != null) {
+                    requireSameCheckpoint(PlanJson.fromJson(embedded, file), file, folder);
+                }
+            }
+        }
+        Map<String, LinearReplacement> reps = factors(file, folder);
+        if (reps.isEmpty()) {
+            throw new ModelInputException(file + ": has no U/V factors of any linear module of "
+                    + folder.path().getFileName());
+        }
+        return new CompressedModel(reps);
+    }
+
+    /** U·V replacements for every linear module with factors in {@code file} (none: empty). */
+    private static Map<String, LinearReplacement> factors(Path file, ModelFolder folder) {
         Map<String, LinearReplacement> reps = new HashMap<>();
         try (TensorSource f = Checkpoints.open(file)) {
-            String embedded = f.metadata().get(FactorisedExport.PLAN_METADATA_KEY);
-            if (checkPlan && embedded != null) {
-                requireSameCheckpoint(PlanJson.fromJson(embedded, file), file, folder);
-            }
             for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
                 Optional<TensorInfo> u = f.find(FactorisedExport.factorName(m.weightName(), 'U'));
                 Optional<TensorInfo> v = f.find(FactorisedExport.factorName(m.weightName(), 'V'));
@@ -145,11 +170,7 @@ public final class CompressedModel {
                         f.readFloat(ui.name()), f.readFloat(vi.name())));
             }
         }
-        if (reps.isEmpty()) {
-            throw new ModelInputException(file + ": has no U/V factors of any linear module of "
-                    + folder.path().getFileName());
-        }
-        return new CompressedModel(reps);
+        return reps;
     }
 
     /** Refuses a plan made for another checkpoint (header SHA-256 and tensor count, SPEC §5). */

@@ -298,7 +298,7 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
                                 + " (statistics of another model?)");
                     }
                     Matrix w = orient(m, folder.weights().readDouble(m.weightName()));
-                    Matrix wc = orient(m, product((LinearReplacement.LowRank) r));
+                    Matrix wc = orient(m, storedValues(r));
                     ActivationError.Energies e = ActivationError.energies(w, wc, ms.inputGram());
                     num += e.discarded();
                     den += e.total();
@@ -316,7 +316,16 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
             return m.storedInOut() ? s.transpose() : s;
         }
 
-        private static double[] product(LinearReplacement.LowRank lr) {
+        /** The replacement's stored matrix: U·V of factors, the values of a dense one. */
+        private static double[] storedValues(LinearReplacement r) {
+            if (r instanceof LinearReplacement.Dense d) {
+                double[] out = new double[d.values().length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = d.values()[i];
+                }
+                return out;
+            }
+            LinearReplacement.LowRank lr = (LinearReplacement.LowRank) r;
             double[] out = new double[lr.rows() * lr.cols()];
             for (int i = 0; i < lr.rows(); i++) {
                 for (int t = 0; t < lr.rank(); t++) {

@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public record EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
                                  long maxTokens, Path dumpOutputs) implements JobParameters {
-    public static final int DEFAULT_SEQ_LEN = 256;
+    public static final int DEFAULT_SEQ_LEN = CalibrateParameters.DEFAULT_SEQ_LEN;
     public static final long DEFAULT_MAX_TOKENS = 65536;
 
     public EvaluateParameters {

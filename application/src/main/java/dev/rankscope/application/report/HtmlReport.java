@@ -51,6 +51,7 @@ public final class HtmlReport {
     public static final String SPECTRA_ID = "spectra";
     public static final String INTRUDERS_ID = "intruders";
     public static final String PLAN_ID = "plan";
+    public static final String QUALITY_ID = QualitySection.ID;
     public static final String PROVENANCE_ID = "provenance";
 
     /** Metrics the layer map is drawn for. */
@@ -123,6 +124,9 @@ public final class HtmlReport {
         if (input.plan() != null) {
             plan(input.plan());
         }
+        if (input.quality() != null) {
+            QualitySection.append(html, input.quality(), input.analysis().source().path(), wideChart());
+        }
         html.append("</main>\n");
         footer();
         html.append("</body>\n</html>\n");
@@ -140,6 +144,9 @@ public final class HtmlReport {
         }
         if (input.plan() != null) {
             link(PLAN_ID, "Plan");
+        }
+        if (input.quality() != null) {
+            link(QUALITY_ID, "Quality vs size");
         }
         link(PROVENANCE_ID, "Provenance");
         html.append("</nav>\n");
@@ -351,9 +358,7 @@ public final class HtmlReport {
             kv("note", note);
         }
         html.append("</table>\n");
-        figure(ReportCharts.planRanks(p), new ChartSize(Math.max(input.chartSize().width(), PLAN_CHART_WIDTH),
-                        input.chartSize().height() + 60),
-                "Kept rank against full rank for every matrix");
+        figure(ReportCharts.planRanks(p), wideChart(), "Kept rank against full rank for every matrix");
         html.append("<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>name</th><th>shape</th><th>rank k</th>"
                 + "<th>p</th><th>kept as</th><th>params after</th><th>kept</th><th>retained energy</th><th>rel. error</th>"
                 + "</tr></thead>\n<tbody>\n");
@@ -389,6 +394,9 @@ public final class HtmlReport {
         if (input.comparison() != null) {
             kv("comparison", input.comparison().base() + " → " + input.comparison().tuned());
         }
+        if (input.quality() != null) {
+            kv("quality vs size", input.quality().points().size() + " points on " + input.quality().model());
+        }
         html.append("</table>\n<p class=\"note\">Self-contained file: no scripts, no external resources. "
                 + "Formulas: Rankscope SPEC §1–4.</p>\n</footer>\n");
     }
@@ -416,7 +424,17 @@ public final class HtmlReport {
         html.append("<td class=\"num\">").append(esc(text)).append("</td>");
     }
 
+    /** Size of the charts that span the page (plan ranks, quality vs size). */
+    private ChartSize wideChart() {
+        return new ChartSize(Math.max(input.chartSize().width(), PLAN_CHART_WIDTH), input.chartSize().height() + 60);
+    }
+
     private void figure(JFreeChart chart, ChartSize size, String alt) {
+        appendFigure(html, chart, size, alt);
+    }
+
+    /** Appends {@code chart} as an embedded PNG {@code <figure>} of {@code size}, with {@code alt} text. */
+    static void appendFigure(StringBuilder html, JFreeChart chart, ChartSize size, String alt) {
         String data = Base64.getEncoder().encodeToString(ChartExport.png(chart, size));
         html.append("<figure><img src=\"data:image/png;base64,")
                 .append(data).append("\" width=\"").append(size.width()).append("\" height=\"").append(size.height())

@@ -14,6 +14,7 @@ import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.application.workbench.AnalysisSink;
 import dev.rankscope.application.workbench.MatrixEntry;
@@ -56,6 +57,7 @@ public final class ReportExportTask extends JobTask<ReportExportTask.Outcome> {
      * @param failures   matrices the session could not analyse ({@code "<id>: <reason>"})
      * @param plan       the Budget tab's plan, or null
      * @param comparison the Compare tab's intruder summary, or null
+     * @param quality    the Budget tab's quality-vs-size sweep of the model (or {@code report --quality}), or null
      * @param target     the HTML file
      * @param writer     refuses the checkpoint's own files (and other protected inputs)
      * @param chartSize  size of each spectrum chart
@@ -64,7 +66,7 @@ public final class ReportExportTask extends JobTask<ReportExportTask.Outcome> {
      *                   anything, so no matrix is computed twice. Null: nothing runs (nothing to wait for)
      */
     public record Request(OpenedCheckpoint checkpoint, Map<MatrixEntry, MatrixAnalysis> known, List<String> failures,
-                          Plan plan, IntruderSummary comparison, Path target, AtomicFileWriter writer,
+                          Plan plan, IntruderSummary comparison, SweepResult quality, Path target, AtomicFileWriter writer,
                           ChartSize chartSize, Future<Map<MatrixEntry, MatrixAnalysis>> settled) {
         public Request {
             settled = settled == null ? CompletableFuture.completedFuture(Map.of()) : settled;
@@ -148,7 +150,7 @@ public final class ReportExportTask extends JobTask<ReportExportTask.Outcome> {
             totalParameters += t.numel();
         }
         ReportInput input = new ReportInput(analysis, cp.metadata(), ModelConfigFacts.near(cp.path()), totalParameters,
-                request.plan(), request.comparison(), ToolInfo.rankscope(engine.describe()).version(), clock.instant(),
+                request.plan(), request.comparison(), request.quality(), ToolInfo.rankscope(engine.describe()).version(), clock.instant(),
                 request.chartSize());
         String html = HtmlReport.render(input);
         checkCancelled();

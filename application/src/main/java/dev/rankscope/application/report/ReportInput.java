@@ -2,6 +2,7 @@ package dev.rankscope.application.report;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.report.CheckpointAnalysis;
+import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.render.ChartSize;
 
 import java.time.Instant;
@@ -19,13 +20,14 @@ import java.util.Objects;
  * @param totalParameters elements over all tensors (matrices, norms, biases)
  * @param plan            a rank plan to summarise, or null
  * @param comparison      intruder summary of a base/adapter comparison, or null
+ * @param quality         a quality-vs-size sweep of the model ({@code evaluate --sweep}) to chart, or null
  * @param toolVersion     Rankscope's version
  * @param generated       when the report is made (shown in the footer)
  * @param chartSize       size of each spectrum chart (layer maps grow taller with the layer count)
  */
 public record ReportInput(CheckpointAnalysis analysis, Map<String, String> metadata, Map<String, String> modelConfig,
-                          long totalParameters, Plan plan, IntruderSummary comparison, String toolVersion,
-                          Instant generated, ChartSize chartSize) {
+                          long totalParameters, Plan plan, IntruderSummary comparison, SweepResult quality,
+                          String toolVersion, Instant generated, ChartSize chartSize) {
     public ReportInput {
         Objects.requireNonNull(analysis, "analysis");
         Objects.requireNonNull(toolVersion, "toolVersion");
@@ -40,27 +42,32 @@ public record ReportInput(CheckpointAnalysis analysis, Map<String, String> metad
 
     /** A report of {@code analysis} alone at the default chart size. */
     public static ReportInput of(CheckpointAnalysis analysis, long totalParameters, String toolVersion, Instant generated) {
-        return new ReportInput(analysis, Map.of(), Map.of(), totalParameters, null, null, toolVersion, generated,
+        return new ReportInput(analysis, Map.of(), Map.of(), totalParameters, null, null, null, toolVersion, generated,
                 ChartSize.REPORT);
     }
 
     public ReportInput withPlan(Plan newPlan) {
-        return new ReportInput(analysis, metadata, modelConfig, totalParameters, newPlan, comparison, toolVersion,
+        return new ReportInput(analysis, metadata, modelConfig, totalParameters, newPlan, comparison, quality, toolVersion,
                 generated, chartSize);
     }
 
     public ReportInput withComparison(IntruderSummary newComparison) {
-        return new ReportInput(analysis, metadata, modelConfig, totalParameters, plan, newComparison, toolVersion,
+        return new ReportInput(analysis, metadata, modelConfig, totalParameters, plan, newComparison, quality, toolVersion,
                 generated, chartSize);
     }
 
     public ReportInput withModelInfo(Map<String, String> newMetadata, Map<String, String> newModelConfig) {
-        return new ReportInput(analysis, newMetadata, newModelConfig, totalParameters, plan, comparison, toolVersion,
+        return new ReportInput(analysis, newMetadata, newModelConfig, totalParameters, plan, comparison, quality, toolVersion,
                 generated, chartSize);
     }
 
     public ReportInput withChartSize(ChartSize newSize) {
-        return new ReportInput(analysis, metadata, modelConfig, totalParameters, plan, comparison, toolVersion,
+        return new ReportInput(analysis, metadata, modelConfig, totalParameters, plan, comparison, quality, toolVersion,
                 generated, newSize);
+    }
+
+    public ReportInput withQuality(SweepResult newQuality) {
+        return new ReportInput(analysis, metadata, modelConfig, totalParameters, plan, comparison, newQuality, toolVersion,
+                generated, chartSize);
     }
 }

@@ -8,7 +8,9 @@ import dev.rankscope.application.analyze.AnalyzeJob;
 import dev.rankscope.application.intruders.ComparisonInputs;
 import dev.rankscope.application.intruders.IntrudersJob;
 import dev.rankscope.application.job.Job;
+import dev.rankscope.application.job.JobJson;
 import dev.rankscope.application.job.JobTask;
+import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.application.workbench.OpenedCheckpoint;
@@ -18,6 +20,8 @@ import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.tensor.TensorSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +70,7 @@ public final class ReportJob implements Job<ReportParameters, ReportResult> {
             long t0 = System.nanoTime();
             SvdBackend backend = analyze.backend(p.engine());
             Plan planned = p.plan() == null ? null : PlanJson.read(p.plan());
+            SweepResult quality = p.quality() == null ? null : readSweep(p.quality());
             EngineWorkbenchServices services = new EngineWorkbenchServices(() -> backend, p.parallelism(),
                     p.useCache() ? analyze.cacheFolder() : null, analyze.memory());
             OpenedCheckpoint cp = services.open(p.checkpoint());
@@ -74,17 +79,48 @@ public final class ReportJob implements Job<ReportParameters, ReportResult> {
                 inputs.add(p.plan());
                 inputs.add(p.base());
                 inputs.add(p.adapter());
+                inputs.add(p.quality());
                 AtomicFileWriter writer = ProtectedInputs.checked(inputs, p.out());
                 IntruderReport compared = compare(backend);
                 IntruderSummary summary = compared == null ? null : IntruderSummary.of(compared, p.intruders());
                 ReportExportTask.Request request = new ReportExportTask.Request(cp, Map.of(), List.of(), planned, summary,
-                        p.out(), writer, p.chartSize(), null);
+                        quality, p.out(), writer, p.chartSize(), null);
                 ReportExportTask.Outcome outcome = runStep(new ReportExportTask(request, services, analyze.clock()));
                 return new ReportResult(outcome, compared,
                         compared == null ? List.of() : MatrixFailure.ofIntruders(compared), (System.nanoTime() - t0) / 1e9);
             } finally {
                 cp.close();
             }
+        }
+
+        /** The sweep JSON {@code evaluate --sweep --json} wrote; anything else is one sentence naming the file. */
+        private static SweepResult readSweep(Path file) {
+            String json;
+            try {
+                json = Files.readString(file);
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new RankscopeException(file + ": not a quality-vs-size sweep (not UTF-8 text)");
+            } catch (IOException e) {
+                throw new RankscopeException(file + ": cannot read the sweep (" + e.getMessage() + ")");
+            }
+            SweepResult sweep;
+            try {
+                sweep = JobJson.readResult(json, SweepResult.class);
+            } catch (IllegalArgumentException e) {
+                throw new RankscopeException(file + ": not a quality-vs-size sweep of rankscope evaluate --sweep --json ("
+                        + firstLine(e.getMessage()) + ")");
+            }
+            if (sweep == null || sweep.original() == null || sweep.kind() == null) {
+                throw new RankscopeException(file + ": not a quality-vs-size sweep of rankscope evaluate --sweep --json "
+                        + "(no kind or original row)");
+            }
+            return sweep;
+        }
+
+        private static String firstLine(String message) {
+            String m = message == null ? "" : message.strip();
+            int nl = m.indexOf('\n');
+            return nl < 0 ? m : m.substring(0, nl);
         }
 
         /**

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * One HTML report run: the checkpoint, the file to write, an optional plan to summarise, an
- * optional comparison (a base this checkpoint was fine-tuned from, or a PEFT adapter for it), the
+ * optional comparison (a base this checkpoint was fine-tuned from, or a PEFT adapter for it), an
+ * optional quality-vs-size sweep of the model, the
  * chart size and the engine. Validated here; a bad value is an {@link IllegalArgumentException}
  * whose message is the user's sentence.
  *
@@ -19,13 +20,14 @@ import java.util.Objects;
  * @param plan       a rankscope-plan JSON to summarise, or null
  * @param base       base checkpoint for the intruder summary, or null
  * @param adapter    PEFT LoRA adapter folder for the intruder summary, or null (not with {@code base})
+ * @param quality    a quality-vs-size sweep JSON ({@code rankscope evaluate --sweep --json}) to chart, or null
  * @param intruders  k and ε of the intruder summary
  * @param chartSize  size of each spectrum chart
  * @param engine     SVD engine
  * @param threads    matrices decomposed at once (0: automatic)
  * @param useCache   read and write the spectrum cache
  */
-public record ReportParameters(Path checkpoint, Path out, Path plan, Path base, Path adapter,
+public record ReportParameters(Path checkpoint, Path out, Path plan, Path base, Path adapter, Path quality,
                                IntruderParameters intruders, ChartSize chartSize, Backends.Preference engine,
                                int threads, boolean useCache) implements JobParameters {
     public ReportParameters {

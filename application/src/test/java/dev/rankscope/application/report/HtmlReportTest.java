@@ -95,7 +95,7 @@ class HtmlReportTest {
     }
 
     private static ReportInput input() {
-        return new ReportInput(analysis, metadata, ModelConfigFacts.near(samples.base()), totalParameters, null, null,
+        return new ReportInput(analysis, metadata, ModelConfigFacts.near(samples.base()), totalParameters, null, null, null,
                 "9.9.9-test", GENERATED, SIZE);
     }
 
@@ -228,7 +228,7 @@ class HtmlReportTest {
         ms.add(ReportFixtures.matrix(evil, 8, 8, ReportFixtures.powerLaw(8, 3.0)));
         CheckpointAnalysis a = ReportFixtures.checkpoint("/models/<b>bold</b>", ms);
         ReportInput in = new ReportInput(a, Map.of("<meta>", "<img src=x onerror=alert(1)>"),
-                Map.of("model_type", "</style><script>"), 1000, null, null, "1", GENERATED, SIZE);
+                Map.of("model_type", "</style><script>"), 1000, null, null, null, "1", GENERATED, SIZE);
         String html = HtmlReport.render(in);
         assertFalse(html.contains("<script"), "no live script tag");
         assertFalse(html.contains("<img src=x"));

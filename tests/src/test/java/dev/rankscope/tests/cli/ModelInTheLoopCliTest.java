@@ -179,6 +179,26 @@ class ModelInTheLoopCliTest {
         double plainKl = r.at("/points/0/meanKl").asDouble();
         double awareKl = r.at("/points/1/meanKl").asDouble();
         assertTrue(awareKl < plainKl, awareKl + " < " + plainKl);
+
+        // rankscope report embeds the sweep: its chart and its table, with the JSON's values
+        Path html = tmp.resolve("report.html");
+        CliRun report = CliRun.of("report", sample().toString(), "--quality", json.toString(), "--out", html.toString(),
+                "--no-cache", "--quiet");
+        assertEquals(0, report.exitCode(), report.err());
+        String page = Files.readString(html);
+        int at = page.indexOf("<section id=\"quality\">");
+        assertTrue(at > 0, "quality-vs-size section");
+        String section = page.substring(at, page.indexOf("</section>", at));
+        assertTrue(section.contains("<img src=\"data:image/png;base64,"), "the chart, embedded");
+        assertFalse(section.contains("another model"), section);
+        for (JsonNode p : java.util.List.of(r.get("original"), r.at("/points/0"), r.at("/points/1"))) {
+            String row = "<td class=\"name\">" + p.get("strategy").asText() + "</td>";
+            int rowAt = section.indexOf(row);
+            assertTrue(rowAt > 0, row);
+            String ppl = String.format(java.util.Locale.ROOT, "%.4f", p.get("perplexity").asDouble());
+            assertTrue(section.substring(rowAt, section.indexOf("</tr>", rowAt)).contains(">" + ppl + "<"),
+                    p.get("strategy") + " perplexity " + ppl);
+        }
     }
 
     private static void expectBad(CliRun run, String fragment, Path mustNotExist) throws Exception {

@@ -111,6 +111,25 @@ class ReportCommandTest {
         assertTrue(tiny.noStackTrace(), tiny.err());
     }
 
+    @Test
+    void aFileThatIsNotASweepIsOneLineAndNoReport() throws Exception {
+        Path notSweep = dir.resolve("not-a-sweep.json");
+        PlanJson.write(planFor(samples.base()), notSweep);
+        Path out = dir.resolve("no-report.html");
+        CliRun run = CliRun.of("report", samples.base().toString(), "--quality", notSweep.toString(), "--out",
+                out.toString(), "--no-cache", "--quiet");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.noStackTrace(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("not-a-sweep.json: not a quality-vs-size sweep"), run.err());
+        assertFalse(Files.exists(out));
+        CliRun missing = CliRun.of("report", samples.base().toString(), "--quality", dir.resolve("nope.json").toString(),
+                "--out", out.toString(), "--no-cache", "--quiet");
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("nope.json"), missing.err());
+        assertFalse(Files.exists(out));
+    }
+
     /** A uniform-rank plan over the attention matrices of {@code checkpoint} (no spectra needed beyond shapes). */
     private static Plan planFor(Path checkpoint) {
         try (TensorSource source = Checkpoints.open(checkpoint)) {

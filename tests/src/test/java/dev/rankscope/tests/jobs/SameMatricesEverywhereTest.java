@@ -70,7 +70,7 @@ class SameMatricesEverywhereTest {
 
         ReportJob report = new ReportJob(new AnalyzeJob(new AnalyzeJob.Environment(Backends::select, null, null,
                 Clock.systemUTC())), new IntrudersJob(IntrudersJob.Environment.defaults()));
-        ReportResult result = report.task(new ReportParameters(gpt2, tmp.resolve("report.html"), null, null, null,
+        ReportResult result = report.task(new ReportParameters(gpt2, tmp.resolve("report.html"), null, null, null, null,
                 IntruderParameters.DEFAULT, null, Backends.Preference.JAVA, 1, false)).runHere();
         List<String> reported = new ArrayList<>();
         for (MatrixAnalysis a : result.report().analysis().matrices()) {

@@ -1,5 +1,6 @@
 package dev.rankscope.views.report;
 
+import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.report.IntruderSummary;
 import dev.rankscope.application.report.ReportExportTask;
 
@@ -39,8 +40,8 @@ import java.util.function.Supplier;
  * first opened), from the spectra the session already computed (waiting for the workbench's own
  * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a
  * {@link ReportExportTask} shown in the task panel with progress and Cancel. The report includes
- * the Budget tab's plan and the Compare tab's intruder summary when those tabs have one (wired with
- * {@link #includePlan} and {@link #includeComparison}). The file is written through an
+ * the Budget tab's plan and quality-vs-size sweep and the Compare tab's intruder summary when those
+ * tabs have one (wired with {@link #includePlan}, {@link #includeQuality} and {@link #includeComparison}). The file is written through an
  * {@link AtomicFileWriter} that refuses the checkpoint's own files; every failure is one dialog.
  *
  * <p>FX thread only; the work runs on the workbench's task executor.
@@ -53,6 +54,7 @@ public final class ReportExportViewModel {
     private final BooleanBinding disabled;
     private Supplier<Plan> planSource = () -> null;
     private Supplier<IntruderSummary> comparisonSource = () -> null;
+    private Supplier<SweepResult> qualitySource = () -> null;
 
     public ReportExportViewModel(WorkbenchViewModel workbench) {
         this(workbench, Clock.systemUTC());
@@ -94,6 +96,19 @@ public final class ReportExportViewModel {
     public void includePlan(ObservableValue<CheckpointModel> planned, ObservableValue<Plan> plan) {
         setPlanSource(() -> planned.getValue() != null && checkpoint().orElse(null) == planned.getValue()
                 ? plan.getValue() : null);
+    }
+
+    /**
+     * Includes the Budget tab's quality-vs-size sweep (Model ▸ Quality vs size) when it was run for
+     * the checkpoint being reported on: the report then embeds its chart and table, as
+     * {@code rankscope report --quality} does.
+     *
+     * @param planned the checkpoint the sweep is for
+     * @param sweep   the last sweep, null when none
+     */
+    public void includeQuality(ObservableValue<CheckpointModel> planned, ObservableValue<SweepResult> sweep) {
+        qualitySource = () -> planned.getValue() != null && checkpoint().orElse(null) == planned.getValue()
+                ? sweep.getValue() : null;
     }
 
     /**
@@ -155,7 +170,7 @@ public final class ReportExportViewModel {
         CompletableFuture<Map<MatrixEntry, MatrixAnalysis>> settled = new CompletableFuture<>();
         workbench.analysisSettled(cp).thenRun(() -> settled.complete(analysesOf(cp)));
         ReportExportTask.Request request = new ReportExportTask.Request(cp.opened(), known, List.of(), planSource.get(),
-                comparisonSource.get(), target, writer, ChartSize.REPORT, settled);
+                comparisonSource.get(), qualitySource.get(), target, writer, ChartSize.REPORT, settled);
         ReportExportTask task = new ReportExportTask(request, workbench.services(), clock);
         workbench.track(task).statusProperty().addListener((o, was, now) -> {
             if (now.isTerminal()) {

@@ -46,6 +46,8 @@ final class FullWorkbench {
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
+        view.reportExport().includeQuality(budget.viewModel().checkpointProperty(),
+                budget.viewModel().modelLoop().sweepProperty());
         view.reportExport().includeComparison(compare.viewModel().basePathProperty(), compare.viewModel().tunedPathProperty(),
                 compare.viewModel().results().reportProperty(), compare.viewModel().results().parametersProperty());
         view.install(stage);

@@ -1,6 +1,7 @@
 package dev.rankscope.views.report;
 
 import dev.rankscope.application.report.ReportExportTask;
+import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.report.HtmlReport;
 
 import dev.rankscope.analysis.allocation.AllocationInput;
@@ -272,5 +273,29 @@ class ReportExportViewModelTest {
         Path without = dir.resolve("without-plan.html");
         vm.exportTo(without);
         assertFalse(Files.readString(without).contains("id=\"" + HtmlReport.PLAN_ID + "\""));
+    }
+
+    @Test
+    void includesTheBudgetSweepForThisCheckpoint() throws Exception {
+        WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
+        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
+        wb.open(checkpointFile());
+        CheckpointModel cp = wb.checkpoints().get(0);
+        SweepResult.Point original = new SweepResult.Point("original", 1, 1, 1000, 42.5, 3.75, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+        SweepResult sweep = new SweepResult("causal-lm", cp.opened().path().toString(), original,
+                java.util.List.of(new SweepResult.Point("uniform-rank", 0.5, 0.5, 500, 57.25, 4.05, 0.2, 0.7, Double.NaN, 0.3, Double.NaN)));
+        var planned = new javafx.beans.property.SimpleObjectProperty<CheckpointModel>(cp);
+        vm.includeQuality(planned, new javafx.beans.property.SimpleObjectProperty<>(sweep));
+        Path target = dir.resolve("with-sweep.html");
+        vm.exportTo(target);
+        String html = Files.readString(target);
+        assertTrue(html.contains("id=\"" + HtmlReport.QUALITY_ID + "\""), "quality-vs-size section");
+        assertTrue(html.contains("57.2500"), "the sweep's perplexity in the table");
+
+        planned.set(null); // the Budget tab's sweep belongs to another checkpoint (or there is none)
+        Path without = dir.resolve("without-sweep.html");
+        vm.exportTo(without);
+        assertFalse(Files.readString(without).contains("id=\"" + HtmlReport.QUALITY_ID + "\""));
     }
 }

@@ -54,11 +54,12 @@ public record EmbeddingEvaluation(int sentences, int modules, double meanCosineQ
         }
         CompensateParameters p = result.parameters();
         Path out = Path.of(p.out());
-        Path quantFile = p.quantized() != null ? Path.of(p.quantized())
-                : out.resolve(CompensateTask.QUANTIZED_BASE).resolve(dev.rankscope.analysis.quant.QuantizedExport.MODEL);
+        Path quantFile = result.quantizedModel();
         Map<String, Matrix> quantized = new LinkedHashMap<>();
         Map<String, Matrix> compensated = new LinkedHashMap<>();
-        try (TensorSource quant = Checkpoints.open(quantFile); PeftAdapter adapter = PeftAdapter.open(out)) {
+        try (TensorSource base = Checkpoints.open(Path.of(p.base()));
+             TensorSource quant = dev.rankscope.engine.io.gguf.HuggingFaceView.pairedWith(Checkpoints.open(quantFile), base);
+             PeftAdapter adapter = PeftAdapter.open(out)) {
             for (CompensateResult.MatrixRow row : result.matrices()) {
                 if (!row.compensated()) {
                     continue;

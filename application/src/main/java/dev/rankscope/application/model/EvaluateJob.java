@@ -86,7 +86,7 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
         protected EvaluateResult compute() {
             long start = System.nanoTime();
             List<Path> inputs = new ArrayList<>(List.of(p.model(), p.text()));
-            for (Path x : Arrays.asList(p.plan(), p.factorized(), p.statistics())) {
+            for (Path x : Arrays.asList(p.plan(), p.factorized(), p.statistics(), p.quantized(), p.adapter())) {
                 if (x != null) {
                     inputs.add(x);
                 }
@@ -120,6 +120,13 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
                         + (plan.isDataAware() ? ", data-aware " + plan.dataAware().method() : ", weights only") + ")");
                 return cm;
             }
+            if (p.quantized() != null) {
+                progress(0.02, "reading the quantized weights of " + p.quantized().getFileName());
+                CompressedModel cm = CompressedModel.fromQuantized(p.quantized(), p.adapter(), folder);
+                note(cm.factorisedModules() + " modules run with the quantized weights of " + p.quantized().getFileName()
+                        + (p.adapter() == null ? "" : " + the compensation of " + p.adapter().getFileName()));
+                return cm;
+            }
             if (p.factorized() != null) {
                 CompressedModel cm = CompressedModel.fromFactorised(p.factorized(), folder, true);
                 note(cm.factorisedModules() + " modules run as low-rank factors from " + p.factorized().getFileName());
@@ -129,6 +136,9 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
         }
 
         private String compression() {
+            if (p.quantized() != null) {
+                return p.quantized() + (p.adapter() == null ? "" : " + " + p.adapter());
+            }
             return p.plan() != null ? p.plan().toString() : p.factorized() != null ? p.factorized().toString() : "";
         }
 
@@ -298,7 +308,7 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
                                 + " (statistics of another model?)");
                     }
                     Matrix w = orient(m, folder.weights().readDouble(m.weightName()));
-                    Matrix wc = orient(m, product((LinearReplacement.LowRank) r));
+                    Matrix wc = orient(m, product(r));
                     ActivationError.Energies e = ActivationError.energies(w, wc, ms.inputGram());
                     num += e.discarded();
                     den += e.total();
@@ -316,7 +326,15 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
             return m.storedInOut() ? s.transpose() : s;
         }
 
-        private static double[] product(LinearReplacement.LowRank lr) {
+        private static double[] product(LinearReplacement r) {
+            if (r instanceof LinearReplacement.Dense d) {
+                double[] out = new double[d.values().length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = d.values()[i];
+                }
+                return out;
+            }
+            LinearReplacement.LowRank lr = (LinearReplacement.LowRank) r;
             double[] out = new double[lr.rows() * lr.cols()];
             for (int i = 0; i < lr.rows(); i++) {
                 for (int t = 0; t < lr.rank(); t++) {

@@ -47,17 +47,21 @@ import java.util.TreeSet;
  * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
  * calibration statistics, method), a layer map of ‖E‖/‖W‖ (layers × module types), the table of
  * every matrix with the rank needed for the target error and the rank at the budget, the error
- * spectrum σ(E) of the selected matrix, the budget slider and Export. Binds to a
- * {@link CompensateViewModel}; FX thread only.
+ * spectrum σ(E) of the selected matrix, the budget slider and Export, and under them the Evaluate
+ * panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
+ * {@link CompensationEvaluationViewModel}; FX thread only.
  */
 public final class CompensateView implements WorkbenchTab {
     private final CompensateViewModel vm;
+    private final CompensationEvaluationViewModel evaluation;
     private final BorderPane root = new BorderPane();
     private final GridPane layerMap = new GridPane();
     private final XYSeriesCollection spectrum = new XYSeriesCollection();
 
-    public CompensateView(CompensateViewModel vm, DialogService dialogs, WorkbenchExecutors executors) {
+    public CompensateView(CompensateViewModel vm, CompensationEvaluationViewModel evaluation, DialogService dialogs,
+                          WorkbenchExecutors executors) {
         this.vm = vm;
+        this.evaluation = evaluation;
         root.setId("compensate-view");
         root.setTop(form(dialogs));
         TableView<CompensateViewModel.Row> table = table();
@@ -74,7 +78,7 @@ public final class CompensateView implements WorkbenchTab {
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);
         root.setCenter(centre);
-        root.setBottom(budgetBar(dialogs));
+        root.setBottom(new VBox(budgetBar(dialogs), new CompensationEvaluationPane(evaluation, vm.exportedProperty(), dialogs)));
         vm.analysisProperty().addListener((o, a, r) -> drawLayerMap(r));
         vm.selectedProperty().addListener((o, a, id) -> drawSpectrum(id));
         vm.analysisProperty().addListener((o, a, r) -> drawSpectrum(vm.selectedProperty().get()));
@@ -88,6 +92,11 @@ public final class CompensateView implements WorkbenchTab {
     @Override
     public Node content() {
         return root;
+    }
+
+    /** The Evaluate panel's ViewModel. */
+    public CompensationEvaluationViewModel evaluationViewModel() {
+        return evaluation;
     }
 
     /** The ViewModel (for wiring the workbench's open checkpoint). */
@@ -164,6 +173,7 @@ public final class CompensateView implements WorkbenchTab {
         TableColumn<CompensateViewModel.Row, Double> res = column("residual", CompensateViewModel.Row::residual, 80);
         res.setCellFactory(c -> percentCell());
         t.getColumns().add(res);
+        t.getColumns().add(column("note", CompensateViewModel.Row::note, 420));
         t.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null) {
                 vm.selectedProperty().set(r.id());
@@ -321,7 +331,7 @@ public final class CompensateView implements WorkbenchTab {
     public static CompensateView install(WorkbenchView window, WorkbenchViewModel workbench) {
         WorkbenchExecutors ex = workbench.executors();
         CompensateView view = new CompensateView(new CompensateViewModel(workbench.dialogs(), ex.work(), ex.ui()),
-                workbench.dialogs(), ex);
+                new CompensationEvaluationViewModel(workbench.runner(), ex.ui()), workbench.dialogs(), ex);
         workbench.currentProperty().addListener((o, a, entry) -> {
             if (entry != null) {
                 workbench.checkpointOf(entry).ifPresent(c -> view.vm.baseProperty().set(c.opened().path()));

@@ -166,11 +166,20 @@ public final class CompressedModel {
      *                             of another shape, or the adapter a module the quantized model lacks
      */
     public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder) {
+        return fromQuantized(quantized, adapter, folder, module -> true);
+    }
+
+    /**
+     * {@link #fromQuantized(Path, Path, ModelFolder)} replacing only the modules {@code modules} accepts
+     * (a compensate run restricted by {@code --include}); the adapter's other modules are ignored.
+     */
+    public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
+                                                java.util.function.Predicate<String> modules) {
         Map<String, LinearReplacement> reps = new HashMap<>();
         try (TensorSource q = HuggingFaceView.pairedWith(Checkpoints.open(quantized), folder.weights());
              PeftAdapter lora = adapter == null ? null : PeftAdapter.open(adapter)) {
             for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
-                Optional<TensorInfo> t = q.find(m.weightName());
+                Optional<TensorInfo> t = modules.test(m.name()) ? q.find(m.weightName()) : Optional.empty();
                 if (t.isEmpty()) {
                     continue;
                 }
@@ -196,7 +205,7 @@ public final class CompressedModel {
             }
             if (lora != null) {
                 for (String module : lora.modules().keySet()) {
-                    if (!reps.containsKey(module)) {
+                    if (modules.test(module) && !reps.containsKey(module)) {
                         throw new ModelInputException(adapter + ": the adapter has " + module + ", which is not a "
                                 + "quantized linear module of " + folder.path().getFileName() + " in " + quantized.getFileName());
                     }

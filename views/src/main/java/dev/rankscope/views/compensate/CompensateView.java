@@ -38,6 +38,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -138,14 +139,18 @@ public final class CompensateView implements WorkbenchTab {
         analyse.setDefaultButton(true);
         analyse.disableProperty().bind(vm.runningProperty());
         analyse.setOnAction(e -> vm.analyse());
-        HBox models = new HBox(6, new Label("Base:"), base, chooseBase, new Label("Scheme:"), scheme,
-                new Label("or"), quantized, chooseQuantized, inTool);
-        models.getChildren().forEach(n -> {
-            if (n instanceof Label l) {
-                l.setMinWidth(Label.USE_PREF_SIZE);
-            }
-        });
-        models.setAlignment(Pos.CENTER_LEFT);
+        HBox baseGroup = new HBox(6, new Label("Base:"), base, chooseBase);
+        HBox quantGroup = new HBox(6, new Label("Scheme:"), scheme, new Label("or"), quantized, chooseQuantized, inTool);
+        javafx.scene.layout.FlowPane models = new javafx.scene.layout.FlowPane(12, 4, baseGroup, quantGroup);
+        for (HBox g : List.of(baseGroup, quantGroup)) {
+            g.setAlignment(Pos.CENTER_LEFT);
+            g.getChildren().forEach(n -> {
+                if (n instanceof Label l) {
+                    l.setMinWidth(Label.USE_PREF_SIZE);
+                }
+            });
+        }
+        scheme.setPrefWidth(150);
         HBox run = new HBox(6, new Label("Calibration:"), stats, chooseStats, new Label("  Method:"), method, analyse);
         run.setAlignment(Pos.CENTER_LEFT);
         base.setMinWidth(Label.USE_PREF_SIZE);
@@ -153,6 +158,7 @@ public final class CompensateView implements WorkbenchTab {
         stats.setMinWidth(Label.USE_PREF_SIZE);
         Label status = new Label();
         status.setId("compensate-status");
+        status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
         VBox box = new VBox(4, models, run, status);
         box.setPadding(new Insets(6));
@@ -238,12 +244,20 @@ public final class CompensateView implements WorkbenchTab {
         export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
         summary.setMinWidth(Label.USE_PREF_SIZE);
         slider.setMinWidth(160);
-        HBox bar = new HBox(8, new Label("LoRA budget:"), slider, summary, new Label("target:"), target, export);
-        bar.getChildren().forEach(n -> {
-            if (n instanceof Label l) {
-                l.setMinWidth(Label.USE_PREF_SIZE);
-            }
-        });
+        slider.setPrefWidth(240);
+        export.setMinWidth(Button.USE_PREF_SIZE);
+        HBox budgetGroup = new HBox(8, new Label("LoRA budget:"), slider, summary);
+        HBox exportGroup = new HBox(8, new Label("target:"), target, export);
+        // two groups that wrap onto two lines when the tab is narrow, so Export never leaves the window
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(16, 4, budgetGroup, exportGroup);
+        for (HBox g : List.of(budgetGroup, exportGroup)) {
+            g.setAlignment(Pos.CENTER_LEFT);
+            g.getChildren().forEach(n -> {
+                if (n instanceof Label l) {
+                    l.setMinWidth(Label.USE_PREF_SIZE);
+                }
+            });
+        }
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         return bar;

@@ -27,7 +27,8 @@ final class CompensationEvaluationPane extends VBox {
         setId("compensate-evaluation");
         TextField text = new TextField();
         text.setId("compensate-eval-text");
-        text.setPromptText("evaluation text (one sentence per line for encoders)");
+        text.setPromptText("text file: one sentence per line (encoders)");
+        text.setMinWidth(120);
         text.textProperty().bindBidirectional(vm.textProperty());
         HBox.setHgrow(text, Priority.ALWAYS);
         Button choose = new Button("Text…");
@@ -44,6 +45,7 @@ final class CompensationEvaluationPane extends VBox {
         progress.setId("compensate-eval-progress");
         progress.progressProperty().bind(vm.progressProperty());
         progress.visibleProperty().bind(vm.runningProperty());
+        progress.managedProperty().bind(vm.runningProperty());
         progress.setPrefWidth(160);
         Label label = new Label("Evaluate on:");
         for (Region r : new Region[] {label, choose, evaluate, cancel}) {
@@ -54,6 +56,7 @@ final class CompensationEvaluationPane extends VBox {
         Label status = new Label();
         status.setId("compensate-eval-status");
         status.setWrapText(true);
+        status.setMinHeight(Region.USE_PREF_SIZE);
         status.textProperty().bind(vm.statusProperty());
         getChildren().setAll(row, status);
         setSpacing(4);

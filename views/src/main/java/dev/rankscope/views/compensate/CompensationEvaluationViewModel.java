@@ -37,14 +37,14 @@ public final class CompensationEvaluationViewModel {
         /** One line for the panel. */
         public String summary() {
             if (quantized.cosine() != null && compensated.cosine() != null) {
-                return String.format(Locale.ROOT, "Embedding cosine to the original over %d sentences: quantized %.6f"
-                        + " (min %.6f) → quantized + compensation %.6f (min %.6f)", quantized.cosine().sentences(),
+                return String.format(Locale.ROOT, "Embedding cosine to the original (%d sentences): quantized %.6f"
+                        + " (min %.6f) · quantized + compensation %.6f (min %.6f)", quantized.cosine().sentences(),
                         quantized.cosine().mean(), quantized.cosine().min(), compensated.cosine().mean(),
                         compensated.cosine().min());
             }
             if (quantized.compressed() != null && compensated.compressed() != null) {
-                return String.format(Locale.ROOT, "Perplexity over %,d tokens: original %.4f, quantized %.4f (KL %.5f),"
-                        + " quantized + compensation %.4f (KL %.5f)", quantized.original().tokensScored(),
+                return String.format(Locale.ROOT, "Perplexity (%,d tokens): original %.4f · quantized %.4f (KL %.5f)"
+                        + " · quantized + compensation %.4f (KL %.5f)", quantized.original().tokensScored(),
                         quantized.original().perplexity(), quantized.compressed().perplexity(), quantized.meanKl(),
                         compensated.compressed().perplexity(), compensated.meanKl());
             }

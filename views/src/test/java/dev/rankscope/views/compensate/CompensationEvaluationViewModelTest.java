@@ -83,7 +83,7 @@ class CompensationEvaluationViewModelTest {
         assertTrue(c.quantized().meanKl() > 0, "int4 changes the model");
         assertTrue(c.compensated().meanKl() < c.quantized().meanKl(),
                 "the compensation brings the model back: KL " + c.compensated().meanKl() + " vs " + c.quantized().meanKl());
-        assertTrue(vm.statusProperty().get().startsWith("Perplexity over "), vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("Perplexity ("), vm.statusProperty().get());
         assertFalse(vm.runningProperty().get());
         assertEquals(0, vm.progressProperty().get(), 0.0);
     }

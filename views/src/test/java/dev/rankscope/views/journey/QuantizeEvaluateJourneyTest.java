@@ -72,7 +72,7 @@ class QuantizeEvaluateJourneyTest extends SampleJourney {
         robot.interact(() -> eval.textProperty().set(trainedSample().resolve("eval.txt").toString()));
         robot.clickOn("#compensate-evaluate");
         waitLong(() -> eval.comparisonProperty().get() != null);
-        assertTrue(status.getText().startsWith("Perplexity over "), status.getText());
+        assertTrue(status.getText().startsWith("Perplexity ("), status.getText());
         CompensationEvaluationViewModel.Comparison c = eval.comparisonProperty().get();
         assertTrue(c.compensated().meanKl() < c.quantized().meanKl(), c.summary());
         assertFalse(evaluate.isDisabled());

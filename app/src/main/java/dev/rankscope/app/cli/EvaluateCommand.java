@@ -20,13 +20,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code rankscope evaluate MODEL --text FILE [--plan PLAN.json | --factorized FILE] …}: runs
+ * {@code rankscope evaluate MODEL --text FILE [--plan PLAN.json | --factorized FILE | --quantized FILE
+ * [--adapter DIR]] …}: runs
  * {@link EvaluateJob} (or, with {@code --sweep}, {@link SweepJob}) and prints the figures
  * (issue "Model in the loop" §3).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Perplexity (causal LMs) or embeddings (encoders) of a model on a text, and of the model "
-                + "compressed by a plan or a factorised file next to it (KL, top-1 agreement, cosine).",
+                + "compressed by a plan or a factorised file, or quantized (+ its compensation adapter), next to it"
+                + " (KL, top-1 agreement, cosine).",
                 "--sweep evaluates every --strategies × --keep plan and writes the quality-vs-size table."},
         exitCodeListHeading = RankscopeCli.EXIT_HEADING,
         exitCodeList = {"0:evaluated; the outputs were written",
@@ -42,6 +44,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--factorized", "--factorised"}, paramLabel = "FILE",
             description = "Evaluate the model compressed by this factorised safetensors (U·V).")
     Path factorized;
+
+    @Option(names = "--quantized", paramLabel = "FILE",
+            description = {"Evaluate the model with the weights of its quantized form (int8 ONNX, GGUF, or the",
+                "quantized-base/model.safetensors of rankscope compensate) in its linear modules."})
+    Path quantized;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "With --quantized: add this compensation adapter's B·A (rankscope compensate --out).")
+    Path adapter;
 
     @Option(names = "--stats", paramLabel = "STATS",
             description = "Calibration statistics: needed by data-aware plans; adds the activation-space error.")
@@ -80,7 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> inputs = new ArrayList<>(List.of(input.model, input.text));
-        for (Path p : new Path[] {plan, factorized, stats}) {
+        for (Path p : new Path[] {plan, factorized, stats, quantized, adapter}) {
             if (p != null) {
                 inputs.add(p);
             }
@@ -95,7 +106,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluateParameters p;
         try {
             p = new EvaluateParameters(input.model, input.text, plan, factorized, stats, input.seqLen, maxTokens,
-                    dumpOutputs);
+                    dumpOutputs, quantized, adapter);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
@@ -111,8 +122,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int sweep(PrintWriter out, PrintWriter err, AtomicFileWriter outputs) {
-        if (plan != null || factorized != null || dumpOutputs != null) {
-            throw new CliOptions.BadOptionException("--sweep makes its own plans; drop --plan, --factorized and --dump-outputs");
+        if (plan != null || factorized != null || dumpOutputs != null || quantized != null || adapter != null) {
+            throw new CliOptions.BadOptionException("--sweep makes its own plans; drop --plan, --factorized, --quantized,"
+                    + " --adapter and --dump-outputs");
         }
         if (strategies == null || keeps == null) {
             throw new CliOptions.BadOptionException("--sweep needs --strategies S1,S2,… and --keep F1,F2,…");

@@ -34,6 +34,19 @@ public record CompensateResult(CompensateParameters parameters, String quantizat
     }
 
     /**
+     * The quantized model this run compared with: the given quantized file, or the dequantized base it
+     * wrote with an in-tool scheme ({@code <out>/quantized-base/model.safetensors}); null when an in-tool
+     * run wrote nothing.
+     */
+    public java.nio.file.Path quantizedModel() {
+        if (parameters.quantized() != null) {
+            return java.nio.file.Path.of(parameters.quantized());
+        }
+        return files.isEmpty() ? null : java.nio.file.Path.of(parameters.out()).resolve(CompensateTask.QUANTIZED_BASE)
+                .resolve(dev.rankscope.analysis.quant.QuantizedExport.MODEL);
+    }
+
+    /**
      * One paired matrix.
      *
      * @param id                      tensor name

@@ -16,6 +16,7 @@ import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
+import dev.rankscope.engine.io.gguf.HuggingFaceView;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
@@ -79,6 +80,13 @@ final class CompensateTask extends JobTask<CompensateResult> {
     static final String QUANTIZED_BASE = "quantized-base";
     private static final double VERIFY_RELATIVE = 1e-5;
     private static final double FLOAT32_FLOOR = Math.scalb(1.0, -22);
+    /**
+     * Why an embedding's error is measured but not compensated: a token lookup is no linear layer, so it
+     * has no input activations (no {@code input_gram}, nothing for EoRA to project on) and the adapter's
+     * {@code lora_A}/{@code lora_B} modules, which PEFT applies to linear layers, cannot hold it.
+     */
+    static final String EMBEDDING_NOT_COMPENSATED = "embedding: error measured, not compensated (a token lookup has no"
+            + " input activations for EoRA, and the adapter holds LoRA for linear layers only)";
 
     private final CompensateParameters p;
     private final Function<Path, TensorSource> checkpoints;
@@ -107,7 +115,8 @@ final class CompensateTask extends JobTask<CompensateResult> {
         List<TensorSource> opened = new ArrayList<>();
         try {
             TensorSource base = open(basePath, opened);
-            TensorSource quant = p.quantized() == null ? null : open(Path.of(p.quantized()), opened);
+            TensorSource quant = p.quantized() == null ? null
+                    : HuggingFaceView.pairedWith(open(Path.of(p.quantized()), opened), base);
             TensorSource stats = p.stats() == null ? null : open(Path.of(p.stats()), opened);
             List<String> mismatches = new ArrayList<>();
             List<String> onlyBase = new ArrayList<>();
@@ -182,13 +191,21 @@ final class CompensateTask extends JobTask<CompensateResult> {
                                  List<String> onlyQuant) {
         List<Target> out = new ArrayList<>();
         if (quant == null) {
+            List<String> embeddings = new ArrayList<>();
             for (TensorInfo t : base.tensors()) {
                 for (MatrixRef ref : MatrixExtractor.matrices(t)) {
-                    String reason = skipReason(t, NameParser.parse(ref.id()));
+                    MatrixName name = NameParser.parse(ref.id());
+                    String reason = skipReason(t, name);
                     if (reason == null) {
-                        out.add(new Target(ref, null, NameParser.parse(ref.id()), null));
+                        out.add(new Target(ref, null, name, null));
+                    } else if (name.module() == ModuleType.EMBED && isFloat(t.dtype())) {
+                        embeddings.add(ref.id());
                     }
                 }
+            }
+            if (!embeddings.isEmpty()) {
+                note("embeddings stay in float: the in-tool schemes quantize linear weights only (as QLoRA does), so "
+                        + abbreviate(embeddings) + " have no quantization error to compensate");
             }
             return out;
         }
@@ -206,6 +223,15 @@ final class CompensateTask extends JobTask<CompensateResult> {
         String skipped = quant.metadata().get("onnx.dequantize_skipped");
         if (skipped != null) {
             note(fileName(p.quantized()) + ": quantized initializers not understood: " + skipped);
+        }
+        String unmapped = quant.metadata().get(HuggingFaceView.UNMAPPED_KEY);
+        if (unmapped != null) {
+            note(fileName(p.quantized()) + ": " + unmapped);
+        }
+        String unpermuted = quant.metadata().get(HuggingFaceView.UNPERMUTED_KEY);
+        if (unpermuted != null) {
+            note(fileName(p.quantized()) + ": llama.cpp names mapped to Hugging Face names; q_proj/k_proj rows put back"
+                    + " from llama.cpp's RoPE order (" + unpermuted + ")");
         }
         String unsupported = quant.metadata().get("onnx.skipped");
         if (unsupported != null) {
@@ -234,7 +260,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
             return "not a 2-D weight";
         }
         if (name.module() == ModuleType.EMBED) {
-            return "embedding (PEFT's embedding LoRA is not exported)";
+            return EMBEDDING_NOT_COMPENSATED;
         }
         return null;
     }

@@ -1,25 +1,17 @@
 package dev.rankscope.application.compensate;
 
+import dev.rankscope.application.model.CompressedModel;
 import dev.rankscope.engine.RankscopeException;
-import dev.rankscope.engine.linalg.Matrix;
-import dev.rankscope.engine.peft.PeftAdapter;
-import dev.rankscope.engine.spectrum.MatrixReader;
-import dev.rankscope.engine.spectrum.MatrixRef;
-import dev.rankscope.engine.tensor.Checkpoints;
-import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.runtime.FloatMatrix;
 import dev.rankscope.runtime.ForwardOptions;
-import dev.rankscope.runtime.LinearModule;
-import dev.rankscope.runtime.LinearReplacement;
 import dev.rankscope.runtime.ModelFolder;
 import dev.rankscope.runtime.ModelRuntime;
-import dev.rankscope.runtime.WeightOverride;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Embedding quality of a quantized encoder with and without its compensation (issue 16 §5, SPEC
@@ -54,61 +46,26 @@ public record EmbeddingEvaluation(int sentences, int modules, double meanCosineQ
         }
         CompensateParameters p = result.parameters();
         Path out = Path.of(p.out());
-        Path quantFile = p.quantized() != null ? Path.of(p.quantized())
-                : out.resolve(CompensateTask.QUANTIZED_BASE).resolve(dev.rankscope.analysis.quant.QuantizedExport.MODEL);
-        Map<String, Matrix> quantized = new LinkedHashMap<>();
-        Map<String, Matrix> compensated = new LinkedHashMap<>();
-        try (TensorSource quant = Checkpoints.open(quantFile); PeftAdapter adapter = PeftAdapter.open(out)) {
-            for (CompensateResult.MatrixRow row : result.matrices()) {
-                if (!row.compensated()) {
-                    continue;
-                }
-                Matrix wHat = MatrixReader.read(quant, MatrixRef.whole(row.id(), row.rows(), row.cols()));
-                quantized.put(row.module(), wHat);
-                Matrix sum = wHat;
-                var lm = adapter.module(row.module());
-                if (lm.isPresent()) {
-                    Matrix d = adapter.delta(lm.get());
-                    double[] s = wHat.data().clone();
-                    for (int i = 0; i < s.length; i++) {
-                        s[i] += d.data()[i];
-                    }
-                    sum = new Matrix(wHat.rows(), wHat.cols(), s);
-                }
-                compensated.put(row.module(), sum);
-            }
-        }
+        Set<String> modules = new HashSet<>();
+        result.matrices().stream().filter(CompensateResult.MatrixRow::compensated).forEach(m -> modules.add(m.module()));
         try (ModelFolder folder = ModelFolder.open(modelFolder)) {
+            CompressedModel quantized = CompressedModel.fromQuantized(result.quantizedModel(), null, folder, modules::contains);
+            CompressedModel compensated = CompressedModel.fromQuantized(result.quantizedModel(), out, folder, modules::contains);
             ModelRuntime runtime = ModelRuntime.of(folder);
             List<int[]> ids = new ArrayList<>();
             for (String t : texts) {
                 ids.add(folder.tokenizer().encode(t, true));
             }
             FloatMatrix original = runtime.forward(ids, ForwardOptions.defaults()).pooled();
-            FloatMatrix q = runtime.forward(ids, ForwardOptions.defaults().withWeights(override(runtime, quantized))).pooled();
-            FloatMatrix c = runtime.forward(ids, ForwardOptions.defaults().withWeights(override(runtime, compensated))).pooled();
             if (original == null) {
                 throw new RankscopeException(modelFolder + " is not an encoder: the embedding evaluation needs pooled embeddings");
             }
+            FloatMatrix q = runtime.forward(ids, ForwardOptions.defaults().withWeights(quantized.override())).pooled();
+            FloatMatrix c = runtime.forward(ids, ForwardOptions.defaults().withWeights(compensated.override())).pooled();
             double[] cq = cosines(original, q);
             double[] cc = cosines(original, c);
-            return new EmbeddingEvaluation(texts.size(), quantized.size(), mean(cq), min(cq), mean(cc), min(cc));
+            return new EmbeddingEvaluation(texts.size(), quantized.factorisedModules(), mean(cq), min(cq), mean(cc), min(cc));
         }
-    }
-
-    private static WeightOverride override(ModelRuntime runtime, Map<String, Matrix> weights) {
-        Map<String, LinearReplacement> byName = new LinkedHashMap<>();
-        for (Map.Entry<String, Matrix> e : weights.entrySet()) {
-            LinearModule module = runtime.linearModule(e.getKey()).orElseThrow(() -> new RankscopeException(
-                    "the model folder has no linear module " + e.getKey() + " to replace"));
-            Matrix w = module.storedInOut() ? e.getValue().transpose() : e.getValue();
-            float[] v = new float[w.data().length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) w.data()[i];
-            }
-            byName.put(e.getKey(), new LinearReplacement.Dense(w.rows(), w.cols(), v));
-        }
-        return WeightOverride.of(byName);
     }
 
     private static double[] cosines(FloatMatrix a, FloatMatrix b) {

@@ -9,7 +9,9 @@ import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.analysis.plan.PlanSources;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
+import dev.rankscope.engine.io.gguf.HuggingFaceView;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.peft.PeftAdapter;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
@@ -55,7 +57,7 @@ public final class CompressedModel {
         return WeightOverride.of(replacements);
     }
 
-    /** Modules that run as factors. */
+    /** Modules that run replaced (as factors, or with quantized weights). */
     public int factorisedModules() {
         return factorised;
     }
@@ -171,6 +173,71 @@ public final class CompressedModel {
             }
         }
         return reps;
+    }
+
+    /**
+     * The quantized model of issue 16 for the forward pass: every linear module whose weight (same
+     * name, same stored shape) is in {@code quantized} runs with that dequantized weight Ŵ, plus the
+     * compensation's {@code B·A} (PEFT {@code delta}, scaling included) when {@code adapter} has the
+     * module. A GGUF file is read under Hugging Face names ({@link HuggingFaceView}). Weights are held
+     * in float32 for the run.
+     *
+     * @param adapter a PEFT adapter folder, or null for the quantized model alone
+     * @throws ModelInputException when the quantized file has no linear weight of the model, a weight
+     *                             of another shape, or the adapter a module the quantized model lacks
+     */
+    public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder) {
+        return fromQuantized(quantized, adapter, folder, module -> true);
+    }
+
+    /**
+     * {@link #fromQuantized(Path, Path, ModelFolder)} replacing only the modules {@code modules} accepts
+     * (a compensate run restricted by {@code --include}); the adapter's other modules are ignored.
+     */
+    public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
+                                                java.util.function.Predicate<String> modules) {
+        Map<String, LinearReplacement> reps = new HashMap<>();
+        try (TensorSource q = HuggingFaceView.pairedWith(Checkpoints.open(quantized), folder.weights());
+             PeftAdapter lora = adapter == null ? null : PeftAdapter.open(adapter)) {
+            for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
+                Optional<TensorInfo> t = modules.test(m.name()) ? q.find(m.weightName()) : Optional.empty();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                TensorInfo ti = t.get();
+                if (ti.rank() != 2 || ti.dim(0) != m.storedRows() || ti.dim(1) != m.storedCols()) {
+                    throw new ModelInputException(quantized + ": " + ti.name() + " is " + ti.shapeString() + " but "
+                            + m.name() + " of " + folder.path().getFileName() + " stores " + m.storedRows() + "×"
+                            + m.storedCols() + " (a quantized form of another model?)");
+                }
+                double[] w = q.readDouble(ti.name());
+                Optional<PeftAdapter.LoraModule> lm = lora == null ? Optional.empty() : lora.module(m.name());
+                if (lm.isPresent()) {
+                    double[] d = lora.delta(lm.get()).data();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] += d[i];
+                    }
+                }
+                float[] v = new float[w.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) w[i];
+                }
+                reps.put(m.name(), new LinearReplacement.Dense(m.storedRows(), m.storedCols(), v));
+            }
+            if (lora != null) {
+                for (String module : lora.modules().keySet()) {
+                    if (modules.test(module) && !reps.containsKey(module)) {
+                        throw new ModelInputException(adapter + ": the adapter has " + module + ", which is not a "
+                                + "quantized linear module of " + folder.path().getFileName() + " in " + quantized.getFileName());
+                    }
+                }
+            }
+        }
+        if (reps.isEmpty()) {
+            throw new ModelInputException(quantized + ": has no weight of any linear module of "
+                    + folder.path().getFileName() + " (a quantized form of another model?)");
+        }
+        return new CompressedModel(reps);
     }
 
     /** Refuses a plan made for another checkpoint (header SHA-256 and tensor count, SPEC §5). */

@@ -86,7 +86,7 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
         protected EvaluateResult compute() {
             long start = System.nanoTime();
             List<Path> inputs = new ArrayList<>(List.of(p.model(), p.text()));
-            for (Path x : Arrays.asList(p.plan(), p.factorized(), p.statistics())) {
+            for (Path x : Arrays.asList(p.plan(), p.factorized(), p.statistics(), p.quantized(), p.adapter())) {
                 if (x != null) {
                     inputs.add(x);
                 }
@@ -120,6 +120,13 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
                         + (plan.isDataAware() ? ", data-aware " + plan.dataAware().method() : ", weights only") + ")");
                 return cm;
             }
+            if (p.quantized() != null) {
+                progress(0.02, "reading the quantized weights of " + p.quantized().getFileName());
+                CompressedModel cm = CompressedModel.fromQuantized(p.quantized(), p.adapter(), folder);
+                note(cm.factorisedModules() + " modules run with the quantized weights of " + p.quantized().getFileName()
+                        + (p.adapter() == null ? "" : " + the compensation of " + p.adapter().getFileName()));
+                return cm;
+            }
             if (p.factorized() != null) {
                 CompressedModel cm = CompressedModel.fromFactorised(p.factorized(), folder, true);
                 note(cm.factorisedModules() + " modules run as low-rank factors from " + p.factorized().getFileName());
@@ -129,6 +136,9 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
         }
 
         private String compression() {
+            if (p.quantized() != null) {
+                return p.quantized() + (p.adapter() == null ? "" : " + " + p.adapter());
+            }
             return p.plan() != null ? p.plan().toString() : p.factorized() != null ? p.factorized().toString() : "";
         }
 

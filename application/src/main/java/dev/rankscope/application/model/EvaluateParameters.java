@@ -19,17 +19,25 @@ import java.util.Objects;
  * @param seqLen      window length in tokens (causal LMs)
  * @param maxTokens   at most this many tokens are scored (≥ 1)
  * @param dumpOutputs where to write the original model's outputs (safetensors), or null
+ * @param quantized   a quantized form of the model (issue 16: int8 ONNX, GGUF, or the dequantized
+ *                    {@code quantized-base/model.safetensors} of {@code rankscope compensate}) whose
+ *                    weights replace the model's linear modules of the same names, or null
+ * @param adapter     with {@code quantized}: the compensation adapter (PEFT folder) whose B·A is added
+ *                    to those weights, or null
  */
 public record EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
-                                 long maxTokens, Path dumpOutputs) implements JobParameters {
+                                 long maxTokens, Path dumpOutputs, Path quantized, Path adapter) implements JobParameters {
     public static final int DEFAULT_SEQ_LEN = CalibrateParameters.DEFAULT_SEQ_LEN;
     public static final long DEFAULT_MAX_TOKENS = 65536;
 
     public EvaluateParameters {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(text, "text");
-        if (plan != null && factorized != null) {
-            throw new IllegalArgumentException("give either --plan or --factorized, not both");
+        if ((plan != null ? 1 : 0) + (factorized != null ? 1 : 0) + (quantized != null ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("give one of --plan, --factorized or --quantized");
+        }
+        if (adapter != null && quantized == null) {
+            throw new IllegalArgumentException("a compensation adapter is evaluated on top of its quantized model (--quantized)");
         }
         if (seqLen < 2) {
             throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
@@ -37,6 +45,18 @@ public record EvaluateParameters(Path model, Path text, Path plan, Path factoriz
         if (maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1, got " + maxTokens);
         }
+    }
+
+    /** Parameters without a quantized form: the original model, or one compressed by a plan or factorised file. */
+    public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
+                              long maxTokens, Path dumpOutputs) {
+        this(model, text, plan, factorized, statistics, seqLen, maxTokens, dumpOutputs, null, null);
+    }
+
+    /** A run without a quantized model (plans and factorised files). */
+    public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
+                              long maxTokens, Path dumpOutputs) {
+        this(model, text, plan, factorized, statistics, seqLen, maxTokens, dumpOutputs, null, null);
     }
 
     /** The same run with another plan (the sweep evaluates many). */

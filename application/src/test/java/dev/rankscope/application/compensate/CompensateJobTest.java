@@ -118,6 +118,8 @@ class CompensateJobTest {
         CompensateResult r = run(inTool(base, "int4-g32", out, 4));
         assertTrue(r.verified(), r.notes().toString());
         assertEquals(3, r.matrices().size(), "embedding not quantized in-tool, norm not a matrix");
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("embeddings stay in float")
+                && n.contains("model.embed_tokens.weight")), r.notes().toString());
         assertEquals(4, r.files().size());
         try (PeftAdapter adapter = PeftAdapter.open(out);
              TensorSource deq = Checkpoints.open(out.resolve("quantized-base/model.safetensors"));

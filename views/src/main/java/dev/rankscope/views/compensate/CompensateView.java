@@ -38,6 +38,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,17 +48,21 @@ import java.util.TreeSet;
  * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
  * calibration statistics, method), a layer map of ‖E‖/‖W‖ (layers × module types), the table of
  * every matrix with the rank needed for the target error and the rank at the budget, the error
- * spectrum σ(E) of the selected matrix, the budget slider and Export. Binds to a
- * {@link CompensateViewModel}; FX thread only.
+ * spectrum σ(E) of the selected matrix, the budget slider and Export, and under them the Evaluate
+ * panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
+ * {@link CompensationEvaluationViewModel}; FX thread only.
  */
 public final class CompensateView implements WorkbenchTab {
     private final CompensateViewModel vm;
+    private final CompensationEvaluationViewModel evaluation;
     private final BorderPane root = new BorderPane();
     private final GridPane layerMap = new GridPane();
     private final XYSeriesCollection spectrum = new XYSeriesCollection();
 
-    public CompensateView(CompensateViewModel vm, DialogService dialogs, WorkbenchExecutors executors) {
+    public CompensateView(CompensateViewModel vm, CompensationEvaluationViewModel evaluation, DialogService dialogs,
+                          WorkbenchExecutors executors) {
         this.vm = vm;
+        this.evaluation = evaluation;
         root.setId("compensate-view");
         root.setTop(form(dialogs));
         TableView<CompensateViewModel.Row> table = table();
@@ -74,7 +79,7 @@ public final class CompensateView implements WorkbenchTab {
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);
         root.setCenter(centre);
-        root.setBottom(budgetBar(dialogs));
+        root.setBottom(new VBox(budgetBar(dialogs), new CompensationEvaluationPane(evaluation, vm.exportedProperty(), dialogs)));
         vm.analysisProperty().addListener((o, a, r) -> drawLayerMap(r));
         vm.selectedProperty().addListener((o, a, id) -> drawSpectrum(id));
         vm.analysisProperty().addListener((o, a, r) -> drawSpectrum(vm.selectedProperty().get()));
@@ -88,6 +93,11 @@ public final class CompensateView implements WorkbenchTab {
     @Override
     public Node content() {
         return root;
+    }
+
+    /** The Evaluate panel's ViewModel. */
+    public CompensationEvaluationViewModel evaluationViewModel() {
+        return evaluation;
     }
 
     /** The ViewModel (for wiring the workbench's open checkpoint). */
@@ -129,14 +139,18 @@ public final class CompensateView implements WorkbenchTab {
         analyse.setDefaultButton(true);
         analyse.disableProperty().bind(vm.runningProperty());
         analyse.setOnAction(e -> vm.analyse());
-        HBox models = new HBox(6, new Label("Base:"), base, chooseBase, new Label("Scheme:"), scheme,
-                new Label("or"), quantized, chooseQuantized, inTool);
-        models.getChildren().forEach(n -> {
-            if (n instanceof Label l) {
-                l.setMinWidth(Label.USE_PREF_SIZE);
-            }
-        });
-        models.setAlignment(Pos.CENTER_LEFT);
+        HBox baseGroup = new HBox(6, new Label("Base:"), base, chooseBase);
+        HBox quantGroup = new HBox(6, new Label("Scheme:"), scheme, new Label("or"), quantized, chooseQuantized, inTool);
+        javafx.scene.layout.FlowPane models = new javafx.scene.layout.FlowPane(12, 4, baseGroup, quantGroup);
+        for (HBox g : List.of(baseGroup, quantGroup)) {
+            g.setAlignment(Pos.CENTER_LEFT);
+            g.getChildren().forEach(n -> {
+                if (n instanceof Label l) {
+                    l.setMinWidth(Label.USE_PREF_SIZE);
+                }
+            });
+        }
+        scheme.setPrefWidth(150);
         HBox run = new HBox(6, new Label("Calibration:"), stats, chooseStats, new Label("  Method:"), method, analyse);
         run.setAlignment(Pos.CENTER_LEFT);
         base.setMinWidth(Label.USE_PREF_SIZE);
@@ -144,6 +158,7 @@ public final class CompensateView implements WorkbenchTab {
         stats.setMinWidth(Label.USE_PREF_SIZE);
         Label status = new Label();
         status.setId("compensate-status");
+        status.setWrapText(true);
         status.textProperty().bind(vm.statusProperty());
         VBox box = new VBox(4, models, run, status);
         box.setPadding(new Insets(6));
@@ -164,6 +179,7 @@ public final class CompensateView implements WorkbenchTab {
         TableColumn<CompensateViewModel.Row, Double> res = column("residual", CompensateViewModel.Row::residual, 80);
         res.setCellFactory(c -> percentCell());
         t.getColumns().add(res);
+        t.getColumns().add(column("note", CompensateViewModel.Row::note, 420));
         t.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null) {
                 vm.selectedProperty().set(r.id());
@@ -228,12 +244,20 @@ public final class CompensateView implements WorkbenchTab {
         export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
         summary.setMinWidth(Label.USE_PREF_SIZE);
         slider.setMinWidth(160);
-        HBox bar = new HBox(8, new Label("LoRA budget:"), slider, summary, new Label("target:"), target, export);
-        bar.getChildren().forEach(n -> {
-            if (n instanceof Label l) {
-                l.setMinWidth(Label.USE_PREF_SIZE);
-            }
-        });
+        slider.setPrefWidth(240);
+        export.setMinWidth(Button.USE_PREF_SIZE);
+        HBox budgetGroup = new HBox(8, new Label("LoRA budget:"), slider, summary);
+        HBox exportGroup = new HBox(8, new Label("target:"), target, export);
+        // two groups that wrap onto two lines when the tab is narrow, so Export never leaves the window
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(16, 4, budgetGroup, exportGroup);
+        for (HBox g : List.of(budgetGroup, exportGroup)) {
+            g.setAlignment(Pos.CENTER_LEFT);
+            g.getChildren().forEach(n -> {
+                if (n instanceof Label l) {
+                    l.setMinWidth(Label.USE_PREF_SIZE);
+                }
+            });
+        }
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         return bar;
@@ -321,7 +345,7 @@ public final class CompensateView implements WorkbenchTab {
     public static CompensateView install(WorkbenchView window, WorkbenchViewModel workbench) {
         WorkbenchExecutors ex = workbench.executors();
         CompensateView view = new CompensateView(new CompensateViewModel(workbench.dialogs(), ex.work(), ex.ui()),
-                workbench.dialogs(), ex);
+                new CompensationEvaluationViewModel(workbench.runner(), ex.ui()), workbench.dialogs(), ex);
         workbench.currentProperty().addListener((o, a, entry) -> {
             if (entry != null) {
                 workbench.checkpointOf(entry).ifPresent(c -> view.vm.baseProperty().set(c.opened().path()));

@@ -45,9 +45,12 @@ import java.util.function.Function;
  */
 public final class CompensateViewModel {
 
-    /** One table row: a matrix's error and its compensation at the current budget and target. */
+    /**
+     * One table row: a matrix's error and its compensation at the current budget and target;
+     * {@code note} says why a matrix is not compensated (embeddings), else empty.
+     */
     public record Row(String id, int layer, String module, String shape, double relativeError, double effectiveRank,
-                      int rankForTarget, int rank, double residual, boolean compensated) { }
+                      int rankForTarget, int rank, double residual, boolean compensated, String note) { }
 
     private final Function<CompensateParameters, JobTask<CompensateResult>> jobs;
     private final DialogService dialogs;
@@ -197,9 +200,12 @@ public final class CompensateViewModel {
                 budget.set(max / 4);
             }
             analysis.set(r);
-            status.set(String.format(Locale.ROOT, "%d matrices, quantization %s; mean ‖E‖/‖W‖ %.3f%%",
+            long skipped = r.matrices().stream().filter(m -> !m.compensated()).count();
+            status.set(String.format(Locale.ROOT, "%d matrices, quantization %s; mean ‖E‖/‖W‖ %.3f%%%s%s",
                     r.matrices().size(), r.quantization(),
-                    100 * r.matrices().stream().mapToDouble(CompensateResult.MatrixRow::relativeError).average().orElse(0)));
+                    100 * r.matrices().stream().mapToDouble(CompensateResult.MatrixRow::relativeError).average().orElse(0),
+                    skipped == 0 ? "" : "; " + skipped + " not compensated (see the note column)",
+                    r.notes().isEmpty() ? "" : "\n" + String.join("\n", r.notes())));
             rechoose();
             if (selected.get() == null && !r.matrices().isEmpty()) {
                 selected.set(r.matrices().get(0).id());
@@ -254,7 +260,8 @@ public final class CompensateViewModel {
             int k = chosen.getOrDefault(m.id(), 0);
             return new Row(m.id(), m.layer(), m.moduleType(), m.shapeString(), m.relativeError(), m.errorEffectiveRank(),
                     s == null ? 0 : s.rankForTarget(targetError.get(), ErrorSpace.WEIGHT), k,
-                    s == null ? m.relativeError() : s.relativeResidual(k, ErrorSpace.WEIGHT), m.compensated());
+                    s == null ? m.relativeError() : s.relativeResidual(k, ErrorSpace.WEIGHT), m.compensated(),
+                    m.skipReason() == null ? "" : m.skipReason());
         }).toList());
         ranks.set(chosen);   // after the rows, so bindings on the ranks see the new rows
     }

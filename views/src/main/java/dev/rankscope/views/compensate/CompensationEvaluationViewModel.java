@@ -1,0 +1,210 @@
+package dev.rankscope.views.compensate;
+
+import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.application.job.JobTask;
+import dev.rankscope.application.model.EvaluateJob;
+import dev.rankscope.application.model.EvaluateParameters;
+import dev.rankscope.application.model.EvaluateResult;
+import dev.rankscope.views.fx.BackgroundRunner;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The Evaluate panel of the Quantize tab (issue 16 §5): after an export, the original model, the
+ * quantized model and the quantized model + its compensation adapter on a text — embedding cosine to
+ * the original for encoders, perplexity (with KL and top-1 agreement) for causal LMs. One run is two
+ * {@link EvaluateJob} tasks, {@code --quantized Q} and {@code --quantized Q --adapter A}, inside one
+ * cancellable {@link JobTask} on the {@link BackgroundRunner}: progress 0–½ then ½–1, cancel stops the
+ * running inner task at its next check, the UI never waits. FX thread only.
+ */
+public final class CompensationEvaluationViewModel {
+    /** Both evaluations of one run: the quantized model and the quantized model + compensation. */
+    public record Comparison(EvaluateResult quantized, EvaluateResult compensated) {
+        /** One line for the panel. */
+        public String summary() {
+            if (quantized.cosine() != null && compensated.cosine() != null) {
+                return String.format(Locale.ROOT, "Embedding cosine to the original (%d sentences): quantized %.6f"
+                        + " (min %.6f) · quantized + compensation %.6f (min %.6f)", quantized.cosine().sentences(),
+                        quantized.cosine().mean(), quantized.cosine().min(), compensated.cosine().mean(),
+                        compensated.cosine().min());
+            }
+            if (quantized.compressed() != null && compensated.compressed() != null) {
+                return String.format(Locale.ROOT, "Perplexity (%,d tokens): original %.4f · quantized %.4f (KL %.5f)"
+                        + " · quantized + compensation %.4f (KL %.5f)", quantized.original().tokensScored(),
+                        quantized.original().perplexity(), quantized.compressed().perplexity(), quantized.meanKl(),
+                        compensated.compressed().perplexity(), compensated.meanKl());
+            }
+            return "The model produced neither embeddings nor next-token scores to compare.";
+        }
+    }
+
+    private final BackgroundRunner runner;
+    private final Executor ui;
+    private final Function<EvaluateParameters, JobTask<EvaluateResult>> jobs;
+
+    private final StringProperty text = new SimpleStringProperty("");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Export an adapter, then evaluate it here.");
+    private final ReadOnlyObjectWrapper<Comparison> comparison = new ReadOnlyObjectWrapper<>();
+    private JobTask<?> current;
+
+    /** A panel running the production evaluate job. */
+    public CompensationEvaluationViewModel(BackgroundRunner runner, Executor ui) {
+        this(runner, ui, p -> new EvaluateJob().task(p));
+    }
+
+    /** A panel with its job replaced (tests). */
+    public CompensationEvaluationViewModel(BackgroundRunner runner, Executor ui,
+                                           Function<EvaluateParameters, JobTask<EvaluateResult>> jobs) {
+        this.runner = runner;
+        this.ui = ui;
+        this.jobs = jobs;
+    }
+
+    /**
+     * A new export: forgets the last comparison and, when the text is empty, proposes the base model
+     * folder's {@code eval.txt} (the bundled samples have one).
+     */
+    public void exported(CompensateResult r) {
+        cancel();
+        comparison.set(null);
+        if (r == null || r.files().isEmpty()) {
+            status.set("Export an adapter, then evaluate it here.");
+            return;
+        }
+        if (text.get().isBlank()) {
+            Path folder = folder(Path.of(r.parameters().base()));
+            if (folder != null && Files.isRegularFile(folder.resolve("eval.txt"))) {
+                text.set(folder.resolve("eval.txt").toString());
+            }
+        }
+        status.set("Ready: evaluate the original, the quantized and the compensated model on the text.");
+    }
+
+    private static Path folder(Path base) {
+        return Files.isDirectory(base) ? base : base.toAbsolutePath().getParent();
+    }
+
+    /**
+     * Evaluates the exported run {@code r} (its base must be a Hugging Face model folder, or a file in
+     * one): quantized, then quantized + compensation, each against the original.
+     */
+    public void evaluate(CompensateResult r) {
+        if (running.get()) {
+            return;
+        }
+        if (r == null || r.files().isEmpty() || r.quantizedModel() == null) {
+            status.set("Export an adapter first: the evaluation runs the quantized model with and without it.");
+            return;
+        }
+        if (text.get().isBlank()) {
+            status.set("Pick an evaluation text first (one sentence per line for encoders).");
+            return;
+        }
+        Path model = Path.of(r.parameters().base());
+        Path textFile = Path.of(text.get().strip());
+        Path quantized = r.quantizedModel();
+        Path adapter = Path.of(r.parameters().out());
+        JobTask<Comparison> task = new JobTask<>("Evaluate compensation") {
+            @Override
+            protected Comparison compute() {
+                EvaluateResult q = inner(new EvaluateParameters(model, textFile, null, null, null,
+                        EvaluateParameters.DEFAULT_SEQ_LEN, EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, null),
+                        0, 0.5, "quantized");
+                EvaluateResult c = inner(new EvaluateParameters(model, textFile, null, null, null,
+                        EvaluateParameters.DEFAULT_SEQ_LEN, EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, adapter),
+                        0.5, 1, "quantized + compensation");
+                return new Comparison(q, c);
+            }
+
+            private EvaluateResult inner(EvaluateParameters p, double from, double to, String which) {
+                checkCancelled();
+                JobTask<EvaluateResult> t = jobs.apply(p);
+                t.addListener(pr -> {
+                    if (isCancelled()) {
+                        t.cancel();
+                    }
+                    if (!pr.status().isTerminal()) {
+                        progress(from + (to - from) * pr.fraction(), which + ": " + pr.message());
+                    }
+                });
+                return t.runHere();
+            }
+        };
+        current = task;
+        running.set(true);
+        progress.set(0);
+        comparison.set(null);
+        status.set("Evaluating on " + textFile.getFileName() + " …");
+        task.addListener(p -> ui.execute(() -> {
+            if (current == task && !p.status().isTerminal()) {
+                progress.set(p.fraction());
+                status.set("Evaluating: " + p.message());
+            }
+        }));
+        runner.task(task).about(model).onSuccess(c -> {
+            finished(task);
+            comparison.set(c);
+            status.set(c.summary());
+        }).onCancel(() -> {
+            finished(task);
+            status.set("Evaluation cancelled.");
+        }).onFailureSentence(s -> {
+            finished(task);
+            status.set(s);
+        }).start();
+    }
+
+    /** Cancels a running evaluation (it stops at the forward pass's next check). */
+    public void cancel() {
+        if (current != null) {
+            current.cancel();
+        }
+    }
+
+    private void finished(JobTask<?> task) {
+        if (current == task) {
+            current = null;
+            running.set(false);
+            progress.set(0);
+        }
+    }
+
+    /** The evaluation text: one sentence per line (encoders), documents separated by blank lines (causal LMs). */
+    public StringProperty textProperty() {
+        return text;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** 0..1 over both evaluations. */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The last finished comparison, or null. */
+    public ReadOnlyObjectProperty<Comparison> comparisonProperty() {
+        return comparison.getReadOnlyProperty();
+    }
+}

@@ -145,7 +145,14 @@ public final class WeightWatcherCsv {
         return square(a.ranks().spectralNorm() * scale(a));
     }
 
+    /**
+     * The smallest σ; empty for a conv kernel pooled from several slices, where WeightWatcher's {@code sv_min} is
+     * the largest of the slices' smallest σ ({@code combined_eigenvalues}), which a pooled spectrum cannot tell.
+     */
     private static double svMin(MatrixAnalysis a) {
+        if (a.spectrum().ref().isPooled() && a.spectrum().ref().selection().poolSlices() > 1) {
+            return Double.NaN;
+        }
         double[] sigma = a.spectrum().sigma();
         return sigma.length == 0 || a.spectrum().approximate() ? Double.NaN : sigma[sigma.length - 1] * scale(a);
     }

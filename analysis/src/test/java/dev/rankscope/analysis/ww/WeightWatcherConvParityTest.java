@@ -34,12 +34,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Pooled conv kernels against WeightWatcher 0.7.5.5 itself ({@code tools/ww_goldens.py}, {@code ww-goldens/conv}):
  * WeightWatcher pools the kh·kw out×in slices of a (out, in, kh, kw) kernel into one ESD and, with its default
  * {@code conv2d_norm=True}, scales each slice by √(1/2) ({@link WeightWatcherScale}). Every column of
- * Rankscope's {@code --ww-csv} row of the pooled kernel equals WeightWatcher's: numbers to 1e-9 relative
- * (MP outputs included; the two SVDs differ in the last bits), text exactly.
+ * Rankscope's {@code --ww-csv} row of the pooled kernel equals WeightWatcher's: numbers to 1e-6 relative
+ * (MP outputs included; see {@link #TOLERANCE} for the float32 rounding WeightWatcher adds), text exactly. The
+ * 1×1 kernel is pooled too (one slice), as WeightWatcher treats every 4-D kernel as conv2d.
  */
 class WeightWatcherConvParityTest {
 
-    static final double TOLERANCE = 1e-9;
+    /**
+     * WeightWatcher multiplies the float32 slices by √(1/2) in float32 (NumPy keeps a float32 array's type when
+     * it is multiplied by a Python float), so every weight it analyses is rounded once more, to float32:
+     * its numbers differ from the exact scaling by up to a few float32 epsilons (6e-8). Rankscope scales exactly.
+     */
+    static final double TOLERANCE = 1e-6;
     /** Columns that name rather than measure, or that count WeightWatcher's layers (it counts 1-D ones too). */
     static final Set<String> NOT_COMPARED = Set.of("layer_id");
 
@@ -76,6 +82,11 @@ class WeightWatcherConvParityTest {
                 }
                 String expected = WW.get(name).get(column);
                 String actual = OURS.get(name).get(column);
+                if (column.equals("sv_min") && !WW.get(name).get("rf").equals("1")) {
+                    // WeightWatcher's is the largest of the slices' smallest σ: not in a pooled spectrum, left empty
+                    assertEquals("", actual, name + " sv_min");
+                    continue;
+                }
                 if (!isNumber(expected) || !isNumber(actual)) {
                     assertEquals(expected, actual, name + " " + column);
                     continue;
@@ -98,8 +109,9 @@ class WeightWatcherConvParityTest {
         double sigma1 = a.spectrum().sigma()[0];
         assertEquals(sigma1, a.ranks().spectralNorm(), 0, "Rankscope's spectral norm is the kernel slices' σ₁");
         double wwLambdaMax = Double.parseDouble(WW.get(name).get("lambda_max"));
-        assertEquals(0.5, wwLambdaMax / (sigma1 * sigma1), 1e-12, "WeightWatcher's λ_max is σ₁²/2 for a pooled conv");
-        assertEquals(Math.log10(wwLambdaMax), a.ranks().logSpectralNorm(), 1e-12);
+        assertEquals(0.5, wwLambdaMax / (sigma1 * sigma1), TOLERANCE, "WeightWatcher's λ_max is σ₁²/2 for a pooled conv");
+        assertEquals(Math.log10(wwLambdaMax), a.ranks().logSpectralNorm(), 1e-7);
+        assertEquals(Math.log10(sigma1 * sigma1 / 2), a.ranks().logSpectralNorm(), 1e-12);
         assertEquals(1.0, WeightWatcherScale.singularValueScale(
                 new MatrixRef("d", "d", -1, 4, 3, false)), 0, "dense matrices are not scaled");
     }

@@ -38,6 +38,11 @@ class LayoutJourneyTest {
         window = new FullWorkbench(stage, new FakeDialogService());
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void backToTheDefaultSize(FxRobot robot) {
+        resize(robot, 1280, 800);
+    }
+
     private void resize(FxRobot robot, int width, int height) {
         robot.interact(() -> {
             stage.setWidth(width);

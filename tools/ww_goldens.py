@@ -14,7 +14,8 @@ the default pl_package='ww') and `safetensors` (only used to read safetensors fo
 
 Writes one `<name>.npy` (float32, C order, PyTorch's (out, in)) per matrix and `details.csv`:
 WeightWatcher's `analyze(mp_fit=True)` details DataFrame, every column in WeightWatcher's order,
-floats with 17 significant digits. Matrices WeightWatcher skips (fewer than min_evals = 10
+floats with 17 significant digits. `conv/` holds conv kernels (out, in, kh, kw) as 4-D `.npy` and
+their `details.csv` (WeightWatcher's pooled conv ESD with its default conv2d_norm). Matrices WeightWatcher skips (fewer than min_evals = 10
 eigenvalues) have no row; `matrices.txt` lists every matrix written with its shape.
 """
 import argparse
@@ -83,6 +84,20 @@ def matrices(np):
     return {k: v.astype(np.float32) for k, v in out.items()}
 
 
+def convs(np):
+    """Deterministic conv kernels (out, in, kh, kw), PyTorch's layout: WeightWatcher pools their kh·kw
+    slices into one ESD and, with its default conv2d_norm=True, scales every slice by sqrt(1/2)."""
+    rng = np.random.default_rng(20261204)
+    out = {}
+    out["conv_gauss_64x32_3x3"] = rng.standard_normal((64, 32, 3, 3)) * 0.05      # out > in
+    out["conv_wide_24x48_3x3"] = rng.standard_normal((24, 48, 3, 3)) * 0.1        # out < in, odd kh·kw
+    out["conv_heavy_64x48_3x3"] = rng.standard_t(3, (64, 48, 3, 3)) * 0.02        # heavy tail
+    out["conv_pointwise_48x40_1x1"] = rng.standard_normal((48, 40, 1, 1))         # 1x1
+    out["conv_square_16x16_5x5"] = rng.standard_normal((16, 16, 5, 5)) * 0.2      # Q = 1, 25 slices
+    out["conv_small_8x4_3x3"] = rng.standard_normal((8, 4, 3, 3))                 # 36 eigenvalues
+    return {k: v.astype(np.float32) for k, v in out.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ww-src", required=True, help="folder holding the weightwatcher package")
@@ -112,6 +127,14 @@ def main():
         f.write("\n".join(listing) + "\n")
     print("wrote %d matrices, %d WeightWatcher rows, columns: %s"
           % (len(mats), len(details), ",".join(details.columns)))
+    conv_dir = os.path.join(args.out, "conv")
+    os.makedirs(conv_dir, exist_ok=True)
+    kernels = convs(np)
+    for name, w in kernels.items():
+        np.save(os.path.join(conv_dir, name + ".npy"), w)
+    conv = ww.WeightWatcher(model={name + ".weight": w for name, w in kernels.items()}).analyze(mp_fit=True)
+    conv.to_csv(os.path.join(conv_dir, "details.csv"), index=False, float_format="%.17g")
+    print("conv: %d kernels, %d WeightWatcher rows" % (len(kernels), len(conv)))
     if args.minilm_onnx:
         # real weights: every 2-D float initializer, named as Rankscope names it (+ ".weight", which
         # WeightWatcher's state-dict reader requires and strips again); the weights are not copied

@@ -6,6 +6,7 @@ import dev.rankscope.analysis.metrics.PowerLaw;
 import dev.rankscope.analysis.metrics.PowerLawFit;
 import dev.rankscope.analysis.metrics.RankMeasures;
 import dev.rankscope.analysis.metrics.RankMetrics;
+import dev.rankscope.analysis.metrics.WeightWatcherScale;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.spectrum.MatrixRef;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * Turns one computed {@link Spectrum} into a {@link MatrixAnalysis}: rank measures (SPEC §1),
- * power-law and Marchenko–Pastur fits (SPEC §2) and user-facing warnings. Pure function of its
+ * power-law and Marchenko–Pastur fits (SPEC §2, on the values WeightWatcher analyses: a pooled conv
+ * ESD scaled by √(1/2), {@link WeightWatcherScale}) and user-facing warnings. Pure function of its
  * inputs, thread-safe (called concurrently from {@link AnalyzeTask}'s workers).
  *
  * <p>Warnings (one sentence each, in this order when they apply):
@@ -78,9 +80,11 @@ public final class Analyzer {
             warnings.add("approximate spectrum: top " + sigma.length + " of " + ref.sigmaCount()
                     + " singular values only; ranks, norms and α describe those values, no MP fit");
         }
-        RankMetrics ranks = params.numpyTolerance()
+        RankMetrics ranks = WeightWatcherScale.withLogNorms(ref, params.numpyTolerance()
                 ? RankMeasures.compute(sigma, m, n)
-                : RankMeasures.compute(sigma, m, n, params.numericalRankTolerance());
+                : RankMeasures.compute(sigma, m, n, params.numericalRankTolerance()));
+        // SPEC §2 fits on the values WeightWatcher analyses: a pooled conv ESD scaled by its conv2d_norm
+        double[] wwSigma = WeightWatcherScale.sigma(ref, sigma);
         if (ranks.zeroMatrix()) {
             warnings.add("all-zero matrix: ranks reported as 0, effective rank undefined");
         }
@@ -89,9 +93,9 @@ public final class Analyzer {
         if (tooFew && !ranks.zeroMatrix()) {
             warnings.add(tooFewReason(sigma.length, params.minEvals()));
         }
-        PowerLawFit powerLaw = tooFew ? null : PowerLaw.fit(sigma);
+        PowerLawFit powerLaw = tooFew ? null : PowerLaw.fit(wwSigma);
         if (powerLaw == null && !ranks.zeroMatrix() && !tooFew) {
-            long above = java.util.Arrays.stream(sigma).filter(v -> v * v > PowerLaw.EIGENVALUE_FLOOR).count();
+            long above = java.util.Arrays.stream(wwSigma).filter(v -> v * v > PowerLaw.EIGENVALUE_FLOOR).count();
             warnings.add(above < 2
                     ? "power-law fit skipped: fewer than 2 eigenvalues above " + PowerLaw.EIGENVALUE_FLOOR
                     : "power-law fit skipped: the best tail is a run of equal eigenvalues (α = ∞)");
@@ -102,20 +106,20 @@ public final class Analyzer {
             int cols = ref.cols();
             switch (params.marchenkoPastur()) {
                 case FIT -> {
-                    mp = MarchenkoPastur.fit(sigma, rows, cols, pool);
+                    mp = MarchenkoPastur.fit(wwSigma, rows, cols, pool);
                     if (mp != null && mp.degenerate()) {
                         warnings.add(DEGENERATE_MP_FIT + ": every grid scale was rejected; WeightWatcher's number "
                                 + "(polished from the first grid point) is shown");
                     }
                 }
                 case GRID -> {
-                    mp = MarchenkoPastur.gridFit(sigma, rows, cols, pool);
+                    mp = MarchenkoPastur.gridFit(wwSigma, rows, cols, pool);
                     if (mp == null) {
-                        mp = MarchenkoPastur.quickFit(sigma, rows, cols, pool);
+                        mp = MarchenkoPastur.quickFit(wwSigma, rows, cols, pool);
                         warnings.add("MP grid fit found no acceptable scale; quick estimate s² = mean λ shown");
                     }
                 }
-                case QUICK -> mp = MarchenkoPastur.quickFit(sigma, rows, cols, pool);
+                case QUICK -> mp = MarchenkoPastur.quickFit(wwSigma, rows, cols, pool);
                 case OFF -> mp = null;
             }
         }

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *       get no views.</li>
  *   <li><b>Conv kernels</b> (out, in, kh, kw) with kh·kw ≥ 2 are listed reshaped (out, in·kh·kw)
  *       or, with {@link ConvMode#POOLED}, as one pooled ref of kh·kw out × in slices
- *       ({@link MatrixRef#pooledConv}); same id either way.</li>
+ *       ({@link MatrixRef#pooledConv}; 1×1 kernels too, one slice, as WeightWatcher pools every
+ *       conv2d); same id either way.</li>
  * </ol>
  * Pure function of its inputs; the result is immutable.
  *
@@ -86,7 +87,8 @@ public record MatrixListing(List<MatrixRef> matrices, List<String> notes, ModelC
                                    ConvMode conv) {
         Map<String, TensorInfo> kernels = new LinkedHashMap<>();
         for (TensorInfo t : tensors) {
-            if (t.rank() == 4 && t.dim(2) * t.dim(3) >= 2) {
+            // pooled: every 4-D kernel, 1×1 included, as WeightWatcher treats each as conv2d (its conv2d_norm too)
+            if (t.rank() == 4 && (t.dim(2) * t.dim(3) >= 2 || conv == ConvMode.POOLED)) {
                 kernels.put(t.name(), t);
             }
         }

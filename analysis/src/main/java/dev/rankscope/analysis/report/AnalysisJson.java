@@ -10,6 +10,7 @@ import dev.rankscope.analysis.json.Json;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLaw;
 import dev.rankscope.analysis.metrics.PowerLawFit;
+import dev.rankscope.analysis.metrics.WeightWatcherScale;
 import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.MatrixName;
 import dev.rankscope.analysis.naming.ModuleType;
@@ -305,7 +306,7 @@ public final class AnalysisJson {
                     num(m.logNorm(), Double.NEGATIVE_INFINITY), num(m.logSpectralNorm(), Double.NEGATIVE_INFINITY),
                     zero);
             PowerLawFit powerLaw = m.alpha() == null ? null
-                    : PowerLaw.describe(sigma, m.alpha(), num(m.xmin(), Double.NaN), num(m.ksDistance(), Double.NaN));
+                    : PowerLaw.describe(WeightWatcherScale.sigma(spectrum.ref(), sigma), m.alpha(), num(m.xmin(), Double.NaN), num(m.ksDistance(), Double.NaN));
             return new MatrixAnalysis(name, dtype, spectrum, ranks, powerLaw, mp(m.mp(), where + ".mp"),
                     m.warnings() == null ? List.of() : m.warnings());
         }

@@ -3,6 +3,7 @@ package dev.rankscope.analysis.report;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.metrics.MarchenkoPasturFit;
 import dev.rankscope.analysis.metrics.PowerLawFit;
+import dev.rankscope.analysis.metrics.WeightWatcherScale;
 import dev.rankscope.analysis.report.AnalysisCsv.Column;
 import dev.rankscope.engine.io.AtomicFileWriter;
 
@@ -31,7 +32,9 @@ import java.util.function.ToDoubleFunction;
  * 1-based row number ({@code WeightWatcher} also counts 1-D weights, so its ids can run ahead);
  * {@code name}/{@code longname} the tensor name without {@code .weight}. Matrices WeightWatcher
  * would skip (fewer than {@code min_evals} eigenvalues) have no power-law or MP fit and empty cells
- * there; booleans as pandas writes them ({@code True}); floats at round-trip precision.
+ * there; booleans as pandas writes them ({@code True}); floats at round-trip precision. A pooled conv
+ * kernel ({@code layer_type} conv2d) is on WeightWatcher's conv2d_norm scale: σ·√(1/2), λ/2
+ * ({@link WeightWatcherScale}).
  * Pure, thread-safe.
  */
 public final class WeightWatcherCsv {
@@ -92,7 +95,7 @@ public final class WeightWatcherCsv {
         c.add(new Column("longname", WeightWatcherCsv::name));
         c.add(new Column("matrix_rank", a -> Integer.toString(a.ranks().numericalRank())));
         c.add(mp("mp_softrank", MarchenkoPasturFit::softRank));
-        c.add(number("norm", a -> a.ranks().frobeniusNorm() * a.ranks().frobeniusNorm()));
+        c.add(number("norm", a -> square(a.ranks().frobeniusNorm() * scale(a))));
         c.add(new Column("num_evals", a -> Integer.toString(a.spectrum().sigma().length)));
         c.add(new Column("num_pl_spikes", a -> a.powerLaw() == null ? "" : Integer.toString(a.powerLaw().numTail())));
         c.add(new Column("num_spikes", a -> a.mp() == null ? "" : Integer.toString(a.mp().numSpikes())));
@@ -104,7 +107,7 @@ public final class WeightWatcherCsv {
         c.add(number("spectral_norm", WeightWatcherCsv::lambdaMax));
         c.add(number("stable_rank", a -> a.ranks().stableRank()));
         c.add(new Column("status", a -> a.powerLaw() == null ? "skipped" : "success"));
-        c.add(number("sv_max", a -> a.ranks().spectralNorm()));
+        c.add(number("sv_max", a -> a.ranks().spectralNorm() * scale(a)));
         c.add(number("sv_min", WeightWatcherCsv::svMin));
         c.add(new Column("warning", a -> a.powerLaw() == null ? "" : a.powerLaw().verdict()));
         c.add(new Column("weak_rank_loss", WeightWatcherCsv::weakRankLoss));
@@ -129,19 +132,34 @@ public final class WeightWatcherCsv {
                 .replace(".weight[", "[");
     }
 
-    private static double lambdaMax(MatrixAnalysis a) {
-        double s = a.ranks().spectralNorm();
-        return s * s;
+    /** WeightWatcher's factor on σ of this matrix (√(1/2) for a pooled conv ESD, {@link WeightWatcherScale}). */
+    private static double scale(MatrixAnalysis a) {
+        return WeightWatcherScale.singularValueScale(a.spectrum().ref());
     }
 
+    private static double square(double x) {
+        return x * x;
+    }
+
+    private static double lambdaMax(MatrixAnalysis a) {
+        return square(a.ranks().spectralNorm() * scale(a));
+    }
+
+    /**
+     * The smallest σ; empty for a conv kernel pooled from several slices, where WeightWatcher's {@code sv_min} is
+     * the largest of the slices' smallest σ ({@code combined_eigenvalues}), which a pooled spectrum cannot tell.
+     */
     private static double svMin(MatrixAnalysis a) {
+        if (a.spectrum().ref().isPooled() && a.spectrum().ref().selection().poolSlices() > 1) {
+            return Double.NaN;
+        }
         double[] sigma = a.spectrum().sigma();
-        return sigma.length == 0 || a.spectrum().approximate() ? Double.NaN : sigma[sigma.length - 1];
+        return sigma.length == 0 || a.spectrum().approximate() ? Double.NaN : sigma[sigma.length - 1] * scale(a);
     }
 
     private static String weakRankLoss(MatrixAnalysis a) {
         int count = 0;
-        for (double s : a.spectrum().sigma()) {
+        for (double s : WeightWatcherScale.sigma(a.spectrum().ref(), a.spectrum().sigma())) {
             if (s * s < WEAK_RANK_LOSS_TOLERANCE) {
                 count++;
             }

@@ -208,7 +208,11 @@ class MatrixListingTest {
         assertTrue(c.isPooled());
         assertEquals("16×8", c.shapeString());
         assertEquals(72, c.sigmaCount());
-        assertFalse(pooled.get("proj.weight").isPooled(), "a 1×1 kernel has one slice: nothing to pool");
+        assertFalse(reshaped.get("proj.weight").isPooled());
+        MatrixRef pointwise = pooled.get("proj.weight");
+        assertTrue(pointwise.isPooled(), "pooled like WeightWatcher, which treats a 1×1 kernel as conv2d too");
+        assertEquals(1, pointwise.selection().poolSlices());
+        assertEquals(8, pointwise.sigmaCount());
         assertEquals(ConvMode.POOLED, ConvMode.parse(" Pooled "));
     }
 

@@ -19,19 +19,6 @@ final class CliOptions {
         }
     }
 
-    /**
-     * {@code path}, or the Hugging Face cache snapshot it names when it is an {@code hf:org/name[@revision]}
-     * reference that is not a file ({@link dev.rankscope.engine.hub.HuggingFaceCache}; no network).
-     *
-     * @throws RankscopeException (exit 2) naming the reference when it is not cached
-     */
-    static java.nio.file.Path checkpointPath(java.nio.file.Path path) {
-        if (dev.rankscope.engine.hub.HuggingFaceCache.isReference(path.toString()) && !java.nio.file.Files.exists(path)) {
-            return dev.rankscope.engine.hub.HuggingFaceCache.fromEnvironment().resolve(path.toString());
-        }
-        return path;
-    }
-
     static Precision precision(String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "f64", "float64", "double" -> Precision.F64;

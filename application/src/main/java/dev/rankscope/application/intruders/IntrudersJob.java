@@ -14,6 +14,7 @@ import dev.rankscope.application.job.Job;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.linalg.Backends;
@@ -66,8 +67,15 @@ public final class IntrudersJob implements Job<IntrudersParameters, IntrudersRes
         return "intruders";
     }
 
-    /** True when {@code path} is a PEFT adapter folder (or a file inside one). Cheap; any thread. */
+    /** True when {@code path} is a PEFT adapter folder (or a file inside one, or an {@code hf:} reference to one). Cheap; any thread. */
     public static boolean isAdapter(Path path) {
+        if (!Files.exists(path) && HuggingFaceCache.isReference(path.toString())) {
+            try {
+                path = HuggingFaceCache.resolveIfReference(path);
+            } catch (RankscopeException e) {
+                return false; // not cached: opening it says so in one line
+            }
+        }
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         return dir != null && Files.isRegularFile(dir.resolve(PeftAdapterConfig.FILE_NAME));
     }

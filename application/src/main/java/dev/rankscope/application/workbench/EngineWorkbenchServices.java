@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * {@link WorkbenchServices} over the real engine and analysis: checkpoints open through
  * {@link Checkpoints#open} (header only), matrices come from {@link MatrixListing} (SPEC §7: shape
  * rules of {@link dev.rankscope.engine.spectrum.MatrixExtractor}, GPT-2 Conv1D read as (out, in),
- * fused QKV followed by its q/k/v parts when config.json gives head counts) named by {@link NameParser}, and analyses run as a {@link SpectraTask} (the pipeline every front end shares) in float64 on the SVD
+ * fused QKV followed by its q/k/v parts when config.json gives head counts; per-head blocks and pooled conv
+ * kernels as {@link MatrixViews} asks) named by {@link NameParser}, and analyses run as a {@link SpectraTask} (the pipeline every front end shares) in float64 on the SVD
  * backend {@link Backends#select} chose. The backend is created on first use (loading native
  * OpenBLAS can take a moment) and shared by all checkpoints; it is thread-safe.
  *
@@ -105,7 +106,7 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
     }
 
     @Override
-    public OpenedCheckpoint open(Path path) {
+    public OpenedCheckpoint open(Path path, MatrixViews views) {
         TensorSource source = Checkpoints.open(path);
         try {
             List<TensorInfo> tensors = source.tensors();
@@ -113,7 +114,7 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             for (TensorInfo t : tensors) {
                 dtypes.put(t.name(), t.dtype());
             }
-            MatrixListing listing = MatrixListing.of(source, false);
+            MatrixListing listing = views.list(source);
             List<MatrixRef> refs = listing.matrices();
             List<MatrixName> names = NameParser.parseAll(refs.stream().map(MatrixRef::id).toList());
             Map<String, MatrixName> byId = new HashMap<>();

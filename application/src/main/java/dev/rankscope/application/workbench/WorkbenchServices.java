@@ -22,7 +22,15 @@ public interface WorkbenchServices {
      * @throws dev.rankscope.engine.RankscopeException (typically a
      *         {@link dev.rankscope.engine.tensor.CheckpointFormatException}) naming the file and the problem
      */
-    OpenedCheckpoint open(Path path);
+    default OpenedCheckpoint open(Path path) {
+        return open(path, MatrixViews.DEFAULT);
+    }
+
+    /**
+     * {@link #open(Path)} listing the matrices under {@code views} (per-head blocks, pooled conv
+     * kernels; SPEC §7), as {@code analyze --per-head --conv} lists them.
+     */
+    OpenedCheckpoint open(Path path, MatrixViews views);
 
     /**
      * A task computing the spectra and metrics of {@code matrices} (all from {@code checkpoint}),

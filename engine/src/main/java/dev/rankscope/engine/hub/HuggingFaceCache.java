@@ -89,6 +89,21 @@ public final class HuggingFaceCache {
         return root;
     }
 
+    /**
+     * {@code path} itself, or, when it does not exist and is spelled as an {@code hf:org/name[@revision]}
+     * reference, that model's snapshot folder in this process's cache ({@link #fromEnvironment()}). The one
+     * rule every reader of a user-given path applies (checkpoints, PEFT adapters), so {@code hf:} works
+     * wherever a path does.
+     *
+     * @throws dev.rankscope.engine.RankscopeException naming the reference when it is not cached
+     */
+    public static Path resolveIfReference(Path path) {
+        if (!java.nio.file.Files.exists(path) && isReference(path.toString())) {
+            return fromEnvironment().resolve(path.toString());
+        }
+        return path;
+    }
+
     /** True when {@code argument} is an {@code hf:} reference rather than a path. */
     public static boolean isReference(String argument) {
         return argument.startsWith(SCHEME);

@@ -161,7 +161,8 @@ public final class PeftAdapter implements AutoCloseable {
     }
 
     /**
-     * Opens an adapter folder (or a file inside one). Prefers {@code adapter_model.safetensors},
+     * Opens an adapter folder (or a file inside one, or an {@code hf:org/name[@revision]} reference to a
+     * cached adapter snapshot). Prefers {@code adapter_model.safetensors},
      * then {@code adapter_model.bin}; the weights are opened with {@link Checkpoints#open}.
      *
      * @throws CheckpointFormatException naming the file when the config or weights are missing,
@@ -173,6 +174,7 @@ public final class PeftAdapter implements AutoCloseable {
 
     /** {@link #open(Path)} with an explicit format registry. */
     public static PeftAdapter open(Path path, Checkpoints checkpoints) {
+        path = dev.rankscope.engine.hub.HuggingFaceCache.resolveIfReference(path);
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new CheckpointFormatException(path, Category.IO, "adapter folder not found");

@@ -24,6 +24,7 @@ public final class MatrixSelection {
     private final int[] rows;
     private final int[] cols;
     private final int poolSlices;
+    private final boolean pooled;
 
     /**
      * @param baseRows rows of the base matrix (out)
@@ -41,10 +42,11 @@ public final class MatrixSelection {
         this.rows = check(rows, baseRows, "row");
         this.cols = check(cols, baseCols, "column");
         this.poolSlices = 1;
+        this.pooled = false;
     }
 
     private MatrixSelection(int out, int inTimesK, int k) {
-        if (out <= 0 || k < 2 || inTimesK <= 0 || inTimesK % k != 0) {
+        if (out <= 0 || k < 1 || inTimesK <= 0 || inTimesK % k != 0) {
             throw new IllegalArgumentException("cannot pool " + k + " slices of a " + out + "×" + inTimesK + " matrix");
         }
         this.baseRows = out;
@@ -52,6 +54,7 @@ public final class MatrixSelection {
         this.rows = null;
         this.cols = null;
         this.poolSlices = k;
+        this.pooled = true;
     }
 
     /**
@@ -59,7 +62,7 @@ public final class MatrixSelection {
      *
      * @param out      kernel output channels
      * @param inTimesK in·kh·kw
-     * @param k        kh·kw ≥ 2
+     * @param k        kh·kw ≥ 1 (a 1×1 kernel is one slice: WeightWatcher still treats it as conv2d)
      */
     public static MatrixSelection pooledConv(int out, int inTimesK, int k) {
         return new MatrixSelection(out, inTimesK, k);
@@ -70,9 +73,9 @@ public final class MatrixSelection {
         return poolSlices;
     }
 
-    /** True for a {@link #pooledConv} selection. */
+    /** True for a {@link #pooledConv} selection (also of a single 1×1 slice). */
     public boolean pooled() {
-        return poolSlices > 1;
+        return pooled;
     }
 
     /** Slice {@code s} (0 ≤ s < K) of a pooled selection as a plain column selection: columns s, s+K, s+2K, … */
@@ -173,7 +176,7 @@ public final class MatrixSelection {
     @Override
     public boolean equals(Object o) {
         return o instanceof MatrixSelection s && s.baseRows == baseRows && s.baseCols == baseCols
-                && s.poolSlices == poolSlices && Arrays.equals(s.rows, rows) && Arrays.equals(s.cols, cols);
+                && s.poolSlices == poolSlices && s.pooled == pooled && Arrays.equals(s.rows, rows) && Arrays.equals(s.cols, cols);
     }
 
     @Override

@@ -57,9 +57,7 @@ public final class Checkpoints {
      * @throws dev.rankscope.engine.RankscopeException naming the reference when it is not in the cache
      */
     public TensorSource openPath(Path path) {
-        if (!Files.exists(path) && HuggingFaceCache.isReference(path.toString())) {
-            path = HuggingFaceCache.fromEnvironment().resolve(path.toString());
-        }
+        path = HuggingFaceCache.resolveIfReference(path);
         if (!Files.exists(path)) {
             throw new CheckpointFormatException(path, CheckpointFormatException.Category.IO, "file or folder not found");
         }

@@ -215,7 +215,7 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
 
     private FlowPane parametersBar() {
         epsilon.setId("compare-epsilon");
-        epsilon.setPrefWidth(200);
+        epsilon.setPrefWidth(170);
         epsilon.setMajorTickUnit(0.25);
         epsilon.setShowTickMarks(true);
         epsilon.valueProperty().bindBidirectional(vm.results().epsilonProperty());
@@ -279,14 +279,12 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         mitigate.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export mitigated checkpoint",
                 vm.exportStem() + "-mitigated.safetensors", "safetensors").ifPresent(vm.exports()::exportMitigated));
 
-        FlowPane bar = new FlowPane(6, 4, bold("ε"), epsilon, epsValue, sep(), bold("k"), k, sep(), bold("N"), columns,
-                sep(), new Label("Export"), json, csv, sep(), bold("λ"), lambda, mitigate);
+        // each control stays with its label: a narrow window wraps whole groups, never "λ" away from its spinner
+        FlowPane bar = new FlowPane(8, 4, group("compare-epsilon-group", bold("ε"), epsilon, epsValue), sep(),
+                group("compare-k-group", bold("k"), k), sep(), group("compare-columns-group", bold("N"), columns), sep(),
+                group("compare-export-group", new Label("Export"), json, csv), sep(),
+                group("compare-lambda-group", bold("λ"), lambda, mitigate));
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getChildren().forEach(n -> {
-            if (n instanceof Region r) {
-                r.setMinWidth(Region.USE_PREF_SIZE);
-            }
-        });
         bar.setPadding(new Insets(2, 8, 5, 8));
         bar.getStyleClass().add("compare-toolbar");
         return bar;
@@ -321,6 +319,20 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         Tab t = new Tab(title, content);
         t.setId("compare-tab-" + title.toLowerCase(Locale.ROOT));
         return t;
+    }
+
+    /** Controls that belong together, kept on one line at their preferred widths. */
+    private static HBox group(String id, Node... nodes) {
+        HBox box = new HBox(6, nodes);
+        box.setId(id);
+        box.setAlignment(Pos.CENTER_LEFT);
+        for (Node n : nodes) {
+            if (n instanceof Region r) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        }
+        box.setMinWidth(Region.USE_PREF_SIZE);
+        return box;
     }
 
     private static Label bold(String text) {

@@ -70,8 +70,10 @@ public final class ChartPane extends BorderPane {
 
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
-        // in a narrow pane the title elides (full text in its tooltip); the buttons never do
-        titleLabel.setMinWidth(0);
+        titleLabel.setId(id + "-title");
+        // the title is never cut: it and the buttons set the pane's minimum width (a split pane gives
+        // at least that); only the mouse read-out elides
+        titleLabel.setMinWidth(Region.USE_PREF_SIZE);
         titleLabel.setTooltip(new Tooltip(title));
         readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");

@@ -168,19 +168,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         sp.setDataset(0, data.scree());
         XYPlot cp = cumulative.chart().getXYPlot();
         cp.setDataset(0, data.cumulative());
-        cp.clearDomainMarkers();
-        String[] names = {"r90", "r95", "r99"};
-        for (int i = 0; i < data.crossings().size(); i++) {
-            ValueMarker m = new ValueMarker(data.crossings().get(i), MARKER, dashed(1.2f));
-            m.setLabel(names[i] + " = " + data.crossings().get(i));
-            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
-            m.setLabelPaint(MARKER);
-            // labels sit left of their line so the last one (r99, often near p) stays inside the plot
-            m.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
-            m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 14 * i, 2, 4 + 14 * i, 2));
-            cp.addDomainMarker(m);
-        }
+        RankMarkers.apply(cp, data.crossings(), MARKER);
         XYPlot ep = esd.chart().getXYPlot();
         ep.setDataset(0, data.esd());
         ep.setDataset(1, data.tail());
@@ -237,7 +225,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         if (x instanceof NumberAxis n) {
             n.setAutoRangeIncludesZero(false);
         }
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        XYLineAndShapeRenderer r = RankMarkers.renderer();
         r.setAutoPopulateSeriesStroke(false);
         r.setDefaultStroke(new BasicStroke(1.6f));
         XYPlot plot = new XYPlot(new XYSeriesCollection(), x, y, r);
@@ -285,7 +273,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         return a;
     }
 
-    private static BasicStroke dashed(float width) {
+    static BasicStroke dashed(float width) {
         return new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{5f, 4f}, 0f);
     }
 }

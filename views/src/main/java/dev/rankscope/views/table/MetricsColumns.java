@@ -30,6 +30,9 @@ public final class MetricsColumns {
     public record Column(String header, String tooltip, Function<MetricsRow, Object> value) {
     }
 
+    /** The mark of a degenerate MP fit in the {@code mp_fit} column. */
+    public static final String DEGENERATE_MARK = "⚠ degenerate";
+
     /** All columns in display order. */
     public static final List<Column> ALL = List.of(
             text("name", "Matrix id (tensor name, or tensor[i] for an expert slice); \"≈ \" marks an approximate "
@@ -63,6 +66,8 @@ public final class MetricsColumns {
             num("mp_bulk_max", "Marchenko–Pastur λ₊ (rescaled λ), SPEC §2", r -> mp(r, MarchenkoPasturFit::bulkMax)),
             num("mp_spikes", "#{λ > λ₊ + √TW}", r -> mp(r, f -> (double) f.numSpikes())),
             num("mp_softrank", "λ₊/λ_max", r -> mp(r, MarchenkoPasturFit::softRank)),
+            text("mp_fit", "How the MP fit was made (ww, grid, quick); \"" + DEGENERATE_MARK + "\" marks a fit whose every "
+                    + "grid scale was rejected, WeightWatcher's number kept (SPEC §2)", MetricsColumns::mpFit),
             text("verdict", "α < 2 over-trained, α > 6 under-trained", r -> r.analysis().powerLaw() == null ? "" : r.analysis().powerLaw().verdict()),
             text("method", "How the spectrum was computed", r -> r.analysis().spectrum().method().id()),
             num("millis", "Wall time of the SVD", r -> r.analysis().spectrum().millis()),
@@ -95,6 +100,14 @@ public final class MetricsColumns {
 
     private static double mp(MetricsRow r, Function<MarchenkoPasturFit, Double> f) {
         return r.analysis().mp() == null ? Double.NaN : f.apply(r.analysis().mp());
+    }
+
+    private static String mpFit(MetricsRow r) {
+        MarchenkoPasturFit fit = r.analysis().mp();
+        if (fit == null) {
+            return "";
+        }
+        return fit.method().label() + (fit.degenerate() ? " " + DEGENERATE_MARK : "");
     }
 
     private static Column text(String h, String tip, Function<MetricsRow, Object> f) {

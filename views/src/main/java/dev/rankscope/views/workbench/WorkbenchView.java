@@ -1,5 +1,7 @@
 package dev.rankscope.views.workbench;
 
+import dev.rankscope.analysis.layout.ConvMode;
+
 import dev.rankscope.views.details.DetailsView;
 import dev.rankscope.views.details.DetailsViewModel;
 import dev.rankscope.views.explorer.ExplorerView;
@@ -18,6 +20,7 @@ import dev.rankscope.views.table.MetricsTableViewModel;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -293,9 +296,32 @@ public final class WorkbenchView {
             vm.themeProperty().addListener((o, a, b) -> r.setSelected(b == t));
             view.getItems().add(r);
         }
+        view.getItems().add(new SeparatorMenuItem());
+        view.getItems().addAll(matrixViewItems());
         MenuBar bar = new MenuBar(file, edit, navigate, view);
         bar.setId("menu-bar");
         return bar;
+    }
+
+    /**
+     * View ▸ Per-Head Attention Views and View ▸ Pool Conv Kernels (WeightWatcher): the workbench's
+     * {@code analyze --per-head} and {@code --conv pooled}; toggling reopens the open checkpoints.
+     */
+    private List<MenuItem> matrixViewItems() {
+        CheckMenuItem perHead = new CheckMenuItem("Per-Head Attention Views");
+        perHead.setId("menu-per-head");
+        CheckMenuItem pooled = new CheckMenuItem("Pool Conv Kernels (WeightWatcher)");
+        pooled.setId("menu-conv-pooled");
+        Runnable sync = () -> {
+            perHead.setSelected(vm.matrixViewsProperty().get().perHead());
+            pooled.setSelected(vm.matrixViewsProperty().get().conv() == ConvMode.POOLED);
+        };
+        sync.run();
+        vm.matrixViewsProperty().addListener((o, a, b) -> sync.run());
+        perHead.setOnAction(e -> vm.matrixViewsProperty().set(vm.matrixViewsProperty().get().withPerHead(perHead.isSelected())));
+        pooled.setOnAction(e -> vm.matrixViewsProperty().set(vm.matrixViewsProperty().get()
+                .withConv(pooled.isSelected() ? ConvMode.POOLED : ConvMode.RESHAPE)));
+        return List.of(perHead, pooled);
     }
 
     /** Edit ▸ Settings…: cache, quick preview, engine (a fresh window each time, measured afresh). */

@@ -12,6 +12,7 @@ import dev.rankscope.views.model.RecentFiles;
 import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.MatrixViews;
 import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.application.workbench.QuickPreview;
 import dev.rankscope.views.service.SettingsStore;
@@ -86,6 +87,9 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     private final ObjectProperty<Metric> metric = new SimpleObjectProperty<>(Metric.ERANK_RATIO);
     private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
     private final ObjectProperty<QuickPreview> quickPreview = new SimpleObjectProperty<>(QuickPreview.LARGE_CHECKPOINTS);
+    private final ObjectProperty<MatrixViews> matrixViews = new SimpleObjectProperty<>(MatrixViews.DEFAULT);
+    /** Matrix id to select again when a checkpoint reopened for new {@link #matrixViewsProperty() views} arrives. */
+    private final java.util.Map<Path, String> reselect = new java.util.HashMap<>();
     private boolean shutDown;
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
     /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
@@ -113,6 +117,7 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         theme.addListener((o, a, b) -> settings.setTheme(b));
         quickPreview.set(settings.quickPreview());
         quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
+        matrixViews.addListener((o, a, b) -> reopenAll(Objects.requireNonNull(b)));
         runner.work(() -> services.engineInfo().describe())
                 .onSuccess(engineDescription::set)
                 .about("the SVD engine")
@@ -149,7 +154,8 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         }
         opening.add(key);
         statusMessage.set("Opening " + fileName(key) + "…");
-        runner.work(() -> services.open(key))
+        MatrixViews views = matrixViews.get();
+        runner.work(() -> services.open(key, views))
                 .onSuccess(opened -> opened(key, opened))
                 .about(key)
                 .onFailureSentence(text -> openFailed(key, text))
@@ -213,10 +219,50 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         statusMessage.set("Opened " + opened.displayName() + ": " + opened.tensors().size() + " tensors, "
                 + opened.matrices().size() + " matrices (" + opened.format() + ")"
                 + (opened.notes().isEmpty() ? "" : "; " + opened.notes().get(0)));
-        if (current.get() == null && !opened.matrices().isEmpty()) {
+        String again = reselect.remove(key);
+        Optional<MatrixEntry> previous = again == null ? Optional.empty()
+                : opened.matrices().stream().filter(e -> e.id().equals(again)).findFirst();
+        if (previous.isPresent()) {
+            select(previous.get());
+        } else if (current.get() == null && !opened.matrices().isEmpty()) {
             select(opened.matrices().get(0));
         }
         passes.start(model);
+    }
+
+    /**
+     * View ▸ Per-head views / Pooled conv kernels: closes every open checkpoint and opens it again
+     * listed under {@code views} (spectra already computed come back from the cache); the matrix
+     * that was selected is selected again when it is still listed.
+     */
+    private void reopenAll(MatrixViews views) {
+        MatrixEntry was = current.get();
+        List<CheckpointModel> open = List.copyOf(checkpoints);
+        for (CheckpointModel model : open) {
+            close(model);
+        }
+        for (CheckpointModel model : open) {
+            Path key = model.opened().path().toAbsolutePath().normalize();
+            if (was != null && was.checkpoint().toAbsolutePath().normalize().equals(key)) {
+                reselect.put(key, was.id());
+            }
+            open(key);
+        }
+        statusMessage.set("Listing " + describe(views) + "; reopening " + open.size()
+                + (open.size() == 1 ? " checkpoint" : " checkpoints"));
+    }
+
+    private static String describe(MatrixViews views) {
+        return (views.perHead() ? "per-head views" : "no per-head views") + ", conv kernels "
+                + (views.conv() == dev.rankscope.analysis.layout.ConvMode.POOLED ? "pooled (WeightWatcher)" : "reshaped");
+    }
+
+    /**
+     * Which views of the matrices are listed (per-head blocks, pooled conv kernels; SPEC §7), as
+     * {@code analyze --per-head --conv} lists them. Setting it reopens the open checkpoints. FX thread only.
+     */
+    public ObjectProperty<MatrixViews> matrixViewsProperty() {
+        return matrixViews;
     }
 
     /**

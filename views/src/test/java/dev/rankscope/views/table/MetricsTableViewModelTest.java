@@ -92,4 +92,33 @@ class MetricsTableViewModelTest {
         assertEquals("12", MetricsColumns.format(12));
         assertEquals("1.23457e-07", MetricsColumns.format(1.23456789e-7));
     }
+
+    @Test
+    void aDegenerateMarchenkoPasturFitIsMarkedInTheTable() {
+        wb.open(Path.of("/m/a.safetensors"));
+        MetricsTableViewModel vm = new MetricsTableViewModel(wb);
+        MetricsRow any = vm.rows().get(0);
+        var entry = any.entry();
+        // a planted rank-2 spectrum: every MP grid scale is rejected, so WeightWatcher's fit is degenerate
+        double[] planted = new double[entry.fullRank()];
+        planted[0] = 5;
+        planted[1] = 4;
+        for (int i = 2; i < planted.length; i++) {
+            planted[i] = 1e-9 * (planted.length - i);
+        }
+        var spectrum = new dev.rankscope.engine.spectrum.Spectrum(entry.ref(), planted,
+                dev.rankscope.engine.linalg.SvdMethod.OJALGO, dev.rankscope.engine.spectrum.Precision.F64, false, 1);
+        var degenerate = dev.rankscope.analysis.Analyzer.analyze(entry.name(), entry.dtype(), spectrum);
+        assertTrue(degenerate.mp() != null && degenerate.mp().degenerate(), "the planted spectrum gives a degenerate fit");
+        var smooth = dev.rankscope.analysis.Analyzer.analyze(entry.name(), entry.dtype(),
+                new dev.rankscope.engine.spectrum.Spectrum(entry.ref(), dev.rankscope.views.testing.FakeWorkbenchServices.sigma(entry),
+                        dev.rankscope.engine.linalg.SvdMethod.OJALGO, dev.rankscope.engine.spectrum.Precision.F64, false, 1));
+        assertTrue(smooth.mp() != null && !smooth.mp().degenerate());
+
+        MetricsColumns.Column mpFit = MetricsColumns.ALL.stream().filter(c -> c.header().equals("mp_fit")).findFirst().orElseThrow();
+        assertEquals("ww " + MetricsColumns.DEGENERATE_MARK, mpFit.value().apply(new MetricsRow(entry, degenerate)));
+        assertEquals("ww", mpFit.value().apply(new MetricsRow(entry, smooth)));
+        String csv = MetricsTableViewModel.toCsv(List.of(new MetricsRow(entry, degenerate)));
+        assertTrue(csv.split("\n")[1].contains("," + "ww " + MetricsColumns.DEGENERATE_MARK + ","), csv);
+    }
 }

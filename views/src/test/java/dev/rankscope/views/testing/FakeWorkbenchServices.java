@@ -61,8 +61,13 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
     /** The spectrum cache the settings window shows; none when null. */
     public volatile CacheControl cacheControl;
 
+    /** The views each {@link #open} was asked for, in call order. */
+    public final List<dev.rankscope.application.workbench.MatrixViews> openedWith =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
     @Override
-    public OpenedCheckpoint open(Path path) {
+    public OpenedCheckpoint open(Path path, dev.rankscope.application.workbench.MatrixViews views) {
+        openedWith.add(views);
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         if (name.contains("corrupt")) {
             throw new CheckpointFormatException(path, CheckpointFormatException.Category.MALFORMED_HEADER,

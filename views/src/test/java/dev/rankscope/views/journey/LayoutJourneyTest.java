@@ -1,0 +1,112 @@
+package dev.rankscope.views.journey;
+
+import dev.rankscope.views.testing.FakeDialogService;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Layout bounds a user saw broken (issue 19, item 7), checked on the whole window at 1280×800, 1600×1000 and
+ * 1920×1080: the Compare tab's parameter bar keeps "λ" on the row of its spinner (and is one row from
+ * 1600 px), and no chart title of any tab is cut ("Intru…"): the text a title label renders is its whole text.
+ */
+@ExtendWith(ApplicationExtension.class)
+class LayoutJourneyTest {
+    private static final int[][] SIZES = {{1280, 800}, {1600, 1000}, {1920, 1080}};
+
+    FullWorkbench window;
+    Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        window = new FullWorkbench(stage, new FakeDialogService());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void backToTheDefaultSize(FxRobot robot) {
+        resize(robot, 1280, 800);
+    }
+
+    private void resize(FxRobot robot, int width, int height) {
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> window.view.root().getScene().getRoot().layout());
+        assertEquals(width, stage.getScene().getWidth(), 2, "the window is " + width + " px wide");
+    }
+
+    private static double centreY(Node n) {
+        Bounds b = n.localToScene(n.getBoundsInLocal());
+        return (b.getMinY() + b.getMaxY()) / 2;
+    }
+
+    private static List<Label> labelled(Node root, String text) {
+        List<Label> out = new ArrayList<>();
+        for (Node n : root.lookupAll(".label")) {
+            if (n instanceof Label l && text.equals(l.getText())) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void compareParametersKeepLambdaWithItsSpinnerAndAreOneRowFrom1600Pixels(FxRobot robot) {
+        window.selectTab(robot, "Compare");
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            robot.interact(() -> {
+                Node compare = window.compare;
+                Node spinner = compare.lookup("#compare-lambda");
+                List<Label> lambda = labelled(compare, "λ");
+                assertEquals(1, lambda.size());
+                assertEquals(centreY(spinner), centreY(lambda.get(0)), 3, size[0] + " px: λ and its spinner share a row");
+                if (size[0] >= 1600) {
+                    Node epsilon = compare.lookup("#compare-epsilon");
+                    assertEquals(centreY(epsilon), centreY(spinner), 3, size[0] + " px: the parameter bar is one row");
+                }
+            });
+        }
+    }
+
+    @Test
+    void noChartTitleIsCutOnAnyTab(FxRobot robot) {
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
+                robot.interact(() -> window.view.tabs().getSelectionModel().select(tab));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> {
+                    for (Node n : tab.getContent().lookupAll(".chart-title")) {
+                        if (!(n instanceof Label title) || !title.isVisible() || title.getScene() == null
+                                || title.getWidth() == 0) {
+                            continue;
+                        }
+                        Text shown = (Text) title.lookup(".text");
+                        assertEquals(title.getText(), shown == null ? "" : shown.getText(),
+                                size[0] + "×" + size[1] + ", tab " + tab.getText() + ": chart title cut");
+                    }
+                });
+            }
+        }
+        assertTrue(window.view.tabs().getTabs().size() >= 6, "every tab was visited");
+    }
+}

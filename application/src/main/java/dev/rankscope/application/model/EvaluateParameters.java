@@ -47,11 +47,6 @@ public record EvaluateParameters(Path model, Path text, Path plan, Path factoriz
         }
     }
 
-    /** Parameters without a quantized form: the original model, or one compressed by a plan or factorised file. */
-    public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
-                              long maxTokens, Path dumpOutputs) {
-        this(model, text, plan, factorized, statistics, seqLen, maxTokens, dumpOutputs, null, null);
-    }
 
     /** A run without a quantized model (plans and factorised files). */
     public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,

@@ -98,20 +98,30 @@ public final class CompareExportViewModel {
             return;
         }
         String text = render.apply(r);
-        List<Path> inputs = new ArrayList<>();
-        inputs.add(basePath.getValue());
-        inputs.add(tunedPath.getValue());
-        ComparisonInputs opened = session.get();
+        List<Path> inputs = inputs();
         runner.work(() -> {
-                    if (opened != null) {
-                        inputs.addAll(IntrudersJob.inputs(opened));
-                    }
                     ProtectedInputs.writer(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
                     return target;
                 })
                 .onSuccess(t -> message.accept("Wrote " + kind + " " + t))
                 .onFailure("Cannot export " + kind, target)
                 .start();
+    }
+
+    /**
+     * The comparison's inputs no export may write onto or into: both chosen paths (null entries
+     * for sides not chosen yet) and, once opened, every file either side reads
+     * ({@link IntrudersJob#inputs}). Cheap (no disk access); FX thread.
+     */
+    public List<Path> inputs() {
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(basePath.getValue());
+        inputs.add(tunedPath.getValue());
+        ComparisonInputs opened = session.get();
+        if (opened != null) {
+            inputs.addAll(IntrudersJob.inputs(opened));
+        }
+        return inputs;
     }
 
     /**

@@ -109,14 +109,17 @@ public final class CompareExportViewModel {
     }
 
     /**
-     * The comparison's inputs no export may write onto or into: both chosen paths (null entries
-     * for sides not chosen yet) and, once opened, every file either side reads
+     * The comparison's inputs no export may write onto or into: the chosen paths (a side not
+     * chosen yet adds nothing) and, once opened, every file either side reads
      * ({@link IntrudersJob#inputs}). Cheap (no disk access); FX thread.
      */
     public List<Path> inputs() {
         List<Path> inputs = new ArrayList<>();
-        inputs.add(basePath.getValue());
-        inputs.add(tunedPath.getValue());
+        for (Path chosen : new Path[] {basePath.getValue(), tunedPath.getValue()}) {
+            if (chosen != null) {
+                inputs.add(chosen);
+            }
+        }
         ComparisonInputs opened = session.get();
         if (opened != null) {
             inputs.addAll(IntrudersJob.inputs(opened));

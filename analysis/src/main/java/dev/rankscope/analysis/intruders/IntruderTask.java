@@ -5,6 +5,7 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.engine.tensor.ChangedFiles;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.util.ArrayList;
@@ -19,7 +20,9 @@ import java.util.function.Function;
  * LAPACK's ≈3p² workspace: about 1.1 GiB for a 4096×4096 pair ({@link #estimatedPeakBytes}), all
  * released before the next pair. Only the small result (c_j, σ, a 100×128 overlap block) is kept.
  * Progress is the fraction of pairs done; cancellation is checked between pairs. A pair that fails
- * is reported and does not stop the others.
+ * is reported and does not stop the others; both files are checked against their identity at
+ * open before a pair is read and before its result is kept ({@link #verifyUnchanged}), and the
+ * pairs a changed file cost are reported as one failure naming that file.
  */
 public class IntruderTask extends AbstractTask {
     private final TensorSource base;
@@ -30,6 +33,8 @@ public class IntruderTask extends AbstractTask {
     private final IntruderListener listener;
     private final List<IntruderMatrixResult> results = new ArrayList<>();
     private final List<IntruderReport.MatrixFailure> failures = new ArrayList<>();
+    /** Pairs lost to a file that changed during the run: one failure line per file in {@link #report()}. */
+    private final ChangedFiles changed = new ChangedFiles();
 
     /**
      * @param pairing  which matrices to compare (see {@link Pairing#of})
@@ -63,9 +68,11 @@ public class IntruderTask extends AbstractTask {
 
     private void computeOne(Pairing.MatrixPair pair) {
         try {
+            verifyUnchanged(base, tuned, pair);
             Matrix w0 = MatrixReader.read(base, pair.base());
             Matrix wt = MatrixReader.read(tuned, pair.tuned());
             IntruderMatrixResult result = analyzer.analyze(names.apply(pair.name()), w0, wt);
+            verifyUnchanged(base, tuned, pair);
             synchronized (results) {
                 results.add(result);
             }
@@ -78,9 +85,23 @@ public class IntruderTask extends AbstractTask {
         }
     }
 
+    /**
+     * The one changed-file check ({@link TensorSource#verifyUnchanged}) on both sides of {@code pair}:
+     * called before its matrices are read and again before its result is kept, so a file rewritten
+     * or replaced during the run never yields a result mixed from two versions.
+     *
+     * @throws dev.rankscope.engine.tensor.CheckpointFormatException CHANGED naming the file
+     */
+    public static void verifyUnchanged(TensorSource base, TensorSource tuned, Pairing.MatrixPair pair) {
+        base.verifyUnchanged(pair.base().tensor());
+        tuned.verifyUnchanged(pair.tuned().tensor());
+    }
+
     private void fail(Pairing.MatrixPair pair, RankscopeException e) {
         synchronized (results) {
-            failures.add(new IntruderReport.MatrixFailure(pair.name(), e.userMessage()));
+            if (!changed.offer(e)) {
+                failures.add(new IntruderReport.MatrixFailure(pair.name(), e.userMessage()));
+            }
         }
         listener.onFailure(pair, e);
     }
@@ -99,7 +120,10 @@ public class IntruderTask extends AbstractTask {
     /** Results so far (all of them once FINISHED), as a report. Safe from any thread. */
     public IntruderReport report() {
         synchronized (results) {
-            return new IntruderReport(String.valueOf(base.path()), String.valueOf(tuned.path()), results, pairing, failures);
+            List<IntruderReport.MatrixFailure> all = new ArrayList<>(failures);
+            changed.lines("matrix pair", "matrix pairs")
+                    .forEach(l -> all.add(new IntruderReport.MatrixFailure(l.fileName(), l.message())));
+            return new IntruderReport(String.valueOf(base.path()), String.valueOf(tuned.path()), results, pairing, all);
         }
     }
 }

@@ -30,7 +30,9 @@ import java.util.Map;
  * unchanged. {@code __metadata__} records {@code rankscope.mitigation} (k, ε, λ, base, tuned).
  * Streams one tensor at a time (one matrix pair's SVDs in memory, as in {@link IntruderTask});
  * written atomically through the given {@link AtomicFileWriter}, so a failed or cancelled export
- * leaves nothing behind. Call from one thread.
+ * leaves nothing behind. Every tensor is read between two changed-file checks
+ * ({@link TensorSource#verifyUnchanged}): a base or tuned file rewritten or replaced during the
+ * export fails it with one line naming the file, and no output is written. Call from one thread.
  */
 public final class MitigatedCheckpoint {
 
@@ -85,12 +87,14 @@ public final class MitigatedCheckpoint {
             Pairing.MatrixPair pair = wholeMatrices.get(t.name());
             if (pair == null) {
                 DType dtype = SafetensorsHeader.SAFETENSORS_DTYPES.contains(t.dtype()) ? t.dtype() : DType.F32;
-                writer.add(t.name(), dtype, t.shape(), sink -> sink.put(tuned.readDouble(t.name())));
+                writer.add(t.name(), dtype, t.shape(), sink -> sink.put(tuned.readDoubleUnchanged(t.name())));
                 continue;
             }
             writer.add(t.name(), DType.F32, t.shape(), sink -> {
+                IntruderTask.verifyUnchanged(base, tuned, pair);
                 Matrix w0 = MatrixReader.read(base, pair.base());
                 Matrix wt = MatrixReader.read(tuned, pair.tuned());
+                IntruderTask.verifyUnchanged(base, tuned, pair);
                 if (Arrays.equals(w0.data(), wt.data())) {
                     sink.put(wt.data());
                     return;

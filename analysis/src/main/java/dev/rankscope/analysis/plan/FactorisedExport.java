@@ -47,7 +47,10 @@ import java.util.function.Function;
  *
  * <p>Streaming: tensors are written in checkpoint order; one SVD is held at a time (computed for
  * the U tensor, reused for V, then dropped). The file goes through {@link AtomicFileWriter}, which
- * also refuses to overwrite the source checkpoint. Afterwards the output is re-read and, per
+ * also refuses to overwrite the source checkpoint. Every tensor is read between two changed-file
+ * checks ({@link TensorSource#verifyUnchanged}): a source file rewritten or replaced during the
+ * export fails it with one line naming the file ({@code CheckpointFormatException} CHANGED) and
+ * no output is written. Afterwards the output is re-read and, per
  * factorised matrix, ‖W − U·V‖_F/‖W‖_F is compared with the plan's rel_error.
  *
  * <p>Runs on the calling thread; cancellation goes through {@link SafetensorsWriter.Progress},
@@ -116,8 +119,11 @@ public final class FactorisedExport {
         for (TensorInfo t : source.tensors()) {
             PlannedMatrix pm = factorised.get(t.name());
             if (pm == null) {
-                writer.add(t.name(), t.dtype(), t.shape(), sink -> copy(source, t, raw.get(t.name()),
-                        rawFile.get(t.name()), sink));
+                writer.add(t.name(), t.dtype(), t.shape(), sink -> {
+                    source.verifyUnchanged(t.name());
+                    copy(source, t, raw.get(t.name()), rawFile.get(t.name()), sink);
+                    source.verifyUnchanged(t.name());
+                });
                 continue;
             }
             int m = (int) t.dim(0);   // stored orientation (see class doc)
@@ -129,7 +135,9 @@ public final class FactorisedExport {
                         + "' is stored transposed (" + t.shapeString() + "); data-aware factors need it stored (out, in)");
             }
             writer.add(factorName(t.name(), 'U'), params.factorDType(), new long[] {m, k}, sink -> {
+                source.verifyUnchanged(t.name());
                 SvdResult r = decompose(source, pm, m, n, svd, transform);
+                source.verifyUnchanged(t.name());
                 current[0] = r;
                 double[] row = new double[k];
                 for (int i = 0; i < m; i++) {
@@ -317,12 +325,12 @@ public final class FactorisedExport {
             PlannedMatrix pm = fact.get(t.name());
             if (pm == null) {
                 if (factorised.find(t.name()).isEmpty()
-                        || !Arrays.equals(original.readDouble(t.name()), factorised.readDouble(t.name()))) {
+                        || !Arrays.equals(original.readDoubleUnchanged(t.name()), factorised.readDouble(t.name()))) {
                     mismatches.add(t.name());
                 }
                 continue;
             }
-            double measured = relativeError(original.readDouble(t.name()),
+            double measured = relativeError(original.readDoubleUnchanged(t.name()),
                     factorised.readDouble(factorName(t.name(), 'U')), factorised.readDouble(factorName(t.name(), 'V')),
                     (int) t.dim(0), pm.rank(), (int) t.dim(1), inputTransforms.apply(t.name()));
             checks.add(new FactorisedExportResult.FactorCheck(t.name(), pm.rank(), pm.relativeError(), measured,

@@ -99,8 +99,47 @@ public final class PlanJson {
     record ModuleEntry(String factorisation, double damping, boolean raised) {
     }
 
-    /** {@code {"name", "parameters": {key: value, …}}}, keys as in {@link StrategyParameter#key()}. */
-    record StrategyEntry(String name, Map<String, Object> parameters) {
+    /**
+     * A strategy with its parameters as JSON: {@code {"name", "parameters": {key: value, …}}}, keys
+     * as in {@link StrategyParameter#key()}, every parameter of the strategy's description (so the
+     * entry is the provenance of a run). Plan files and job parameters ({@code PlanParameters})
+     * share it.
+     */
+    public record StrategyEntry(String name, Map<String, Object> parameters) {
+
+        /** The entry of {@code strategy}: its name and every parameter's value (enums by name). */
+        public static StrategyEntry of(StrategyParameters strategy) {
+            StrategyDescription d = strategy.description();
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            List<Object> values = d.values(strategy);
+            for (int i = 0; i < values.size(); i++) {
+                Object v = values.get(i);
+                parameters.put(d.parameters().get(i).key(), v instanceof Enum<?> e ? e.name() : v);
+            }
+            return new StrategyEntry(d.name(), parameters);
+        }
+
+        /**
+         * The strategy's parameters, its name looked up in {@code strategies}: defaults for keys the
+         * entry lacks, each value parsed by its parameter.
+         *
+         * @throws IllegalArgumentException naming an unknown strategy or parameter, or a bad value
+         */
+        public StrategyParameters toParameters(StrategyRegistry strategies) {
+            StrategyDescription d = strategies.description(required(name, "strategy.name"));
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : required(parameters, "strategy.parameters").entrySet()) {
+                StrategyParameter p = d.parameter(e.getKey()).filter(q -> q.key().equals(e.getKey()))
+                        .orElseThrow(() -> new IllegalArgumentException(d.name() + " has no parameter '" + e.getKey()
+                                + "' (valid: " + d.keys() + ")"));
+                Object v = required(e.getValue(), "strategy.parameters." + e.getKey());
+                if ((v instanceof String) != (p.kind() == StrategyParameter.Kind.CHOICE)) {
+                    throw new IllegalArgumentException("strategy parameter '" + e.getKey() + "' must be " + p.accepts());
+                }
+                values.put(p.name(), p.parse(String.valueOf(v)));
+            }
+            return d.with(d.defaults(), values);
+        }
     }
 
     /** One of kept_fraction / params / bytes is present, as {@code kind} says. */
@@ -137,14 +176,6 @@ public final class PlanJson {
     // ---- writing --------------------------------------------------------------------------
 
     static PlanFile toFile(Plan plan) {
-        StrategyParameters s = plan.strategy();
-        StrategyDescription d = s.description();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        List<Object> values = d.values(s);
-        for (int i = 0; i < values.size(); i++) {
-            Object v = values.get(i);
-            parameters.put(d.parameters().get(i).key(), v instanceof Enum<?> e ? e.name() : v);
-        }
         Budget b = plan.budget();
         BudgetEntry budget = new BudgetEntry(b.kind().id(),
                 b.kind() == Budget.Kind.KEPT_FRACTION ? b.keptFraction() : null,
@@ -170,7 +201,7 @@ public final class PlanJson {
         TotalsEntry totals = new TotalsEntry(t.matrixCount(), t.eligibleCount(), t.factorisedCount(),
                 t.paramsBefore(), t.paramsAfter(), t.eligibleParamsBefore(), t.eligibleParamsAfter(), t.keptFraction(),
                 t.compressionRatio(), t.bytesBefore(), t.bytesAfter(), t.discardedEnergy(), t.relativeError());
-        return new PlanFile(FORMAT, VERSION, plan.source(), new StrategyEntry(d.name(), parameters), budget, scope,
+        return new PlanFile(FORMAT, VERSION, plan.source(), StrategyEntry.of(plan.strategy()), budget, scope,
                 constraints, plan.created().toString(), plan.tool(), matrices, totals, plan.notes(), dataAware(plan));
     }
 
@@ -226,6 +257,14 @@ public final class PlanJson {
 
     /** Reads a plan file whose strategy is one of {@link StrategyRegistry#standard()}. */
     public static Plan read(Path file) {
+        return read(file, StrategyRegistry.standard());
+    }
+
+    /**
+     * {@link #read(Path)} with the file's strategy looked up in {@code strategies} (the registry the
+     * front end offers, which may hold more than the standard strategies).
+     */
+    public static Plan read(Path file, StrategyRegistry strategies) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -233,7 +272,7 @@ public final class PlanJson {
             throw new PlanFileException(file, PlanFileException.Kind.UNREADABLE,
                     "cannot be read (" + e.getClass().getSimpleName() + ")", e);
         }
-        return fromJson(text, file);
+        return fromJson(text, file, strategies);
     }
 
     /** {@link #fromJson(String, Path, StrategyRegistry)} with the standard strategies. */
@@ -329,7 +368,7 @@ public final class PlanJson {
     }
 
     private static Plan toPlan(PlanFile f, StrategyRegistry strategies) throws IOException {
-        StrategyParameters strategy = strategy(f.strategy(), strategies);
+        StrategyParameters strategy = required(f.strategy(), "strategy").toParameters(strategies);
         DType bd = dtype(f.budget().dtype());
         Budget.Kind kind = Budget.Kind.fromId(f.budget().kind());
         Budget budget = switch (kind) {
@@ -374,23 +413,6 @@ public final class PlanJson {
         }
         return new Plan(f.source(), strategy, budget, scope, constraints, Instant.parse(f.created()), f.tool(),
                 matrices, totals, f.notes(), dataAware(f.dataAware()));
-    }
-
-    /** The strategy's parameters: defaults for keys the file lacks, each value parsed by its parameter. */
-    private static StrategyParameters strategy(StrategyEntry s, StrategyRegistry strategies) {
-        StrategyDescription d = strategies.description(required(s.name(), "strategy.name"));
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : required(s.parameters(), "strategy.parameters").entrySet()) {
-            StrategyParameter p = d.parameter(e.getKey()).filter(q -> q.key().equals(e.getKey()))
-                    .orElseThrow(() -> new IllegalArgumentException(d.name() + " has no parameter '" + e.getKey()
-                            + "' (valid: " + d.keys() + ")"));
-            Object v = required(e.getValue(), "strategy.parameters." + e.getKey());
-            if ((v instanceof String) != (p.kind() == StrategyParameter.Kind.CHOICE)) {
-                throw new IllegalArgumentException("strategy parameter '" + e.getKey() + "' must be " + p.accepts());
-            }
-            values.put(p.name(), p.parse(String.valueOf(v)));
-        }
-        return d.with(d.defaults(), values);
     }
 
     private static <T> T required(T value, String field) {

@@ -162,6 +162,59 @@ class FactorisedExportTest {
         }
     }
 
+    /** Replaces {@code model} as downloads do: a new file renamed over it. */
+    private static void renameOver(Path model) {
+        try {
+            Path incoming = model.resolveSibling(".incoming");
+            Files.write(incoming, Files.readAllBytes(model));
+            Files.move(incoming, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites {@code model} in place with the same bytes but a later modification time. */
+    private static void rewriteInPlace(Path model) {
+        try {
+            Files.write(model, Files.readAllBytes(model));
+            Files.setLastModifiedTime(model, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(model).toMillis() + 5_000));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aSourceChangedDuringTheExportFailsWithOneLineAndWritesNothing(@TempDir Path dir) throws Exception {
+        for (java.util.function.Consumer<Path> change : List.<java.util.function.Consumer<Path>>of(
+                FactorisedExportTest::renameOver, FactorisedExportTest::rewriteInPlace)) {
+            Path sub = Files.createDirectories(dir.resolve("run-" + System.nanoTime()));
+            Path model = checkpoint(sub);
+            Path out = sub.resolve("out.safetensors");
+            try (TensorSource src = Checkpoints.open(model)) {
+                Plan plan = plan(src, Scope.defaults());
+                SafetensorsWriter.Progress changeAtThird = (index, total, tensor) -> {
+                    if (index == 3) {
+                        change.accept(model);
+                    }
+                };
+                dev.rankscope.engine.tensor.CheckpointFormatException e = assertThrows(
+                        dev.rankscope.engine.tensor.CheckpointFormatException.class,
+                        () -> FactorisedExport.export(plan, src, out, SVD, FactorisedExportParameters.defaults(),
+                                AtomicFileWriter.unprotected(), changeAtThird));
+                assertEquals(dev.rankscope.engine.tensor.CheckpointFormatException.Category.CHANGED, e.category());
+                assertEquals(model.getFileName(), e.file().getFileName());
+                assertTrue(e.userMessage().startsWith("model.safetensors: was rewritten or replaced while it was being read"),
+                        e.userMessage());
+                assertFalse(e.userMessage().contains("\n"), "one line");
+            }
+            try (java.util.stream.Stream<Path> left = Files.list(sub)) {
+                assertEquals(List.of(model), left.toList(), "no output and no temporary file");
+            }
+        }
+    }
+
     @Test
     void wrongFactorsFailVerification(@TempDir Path dir) {
         Path model = checkpoint(dir);

@@ -1,5 +1,16 @@
 package dev.rankscope.application.job;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.rankscope.analysis.allocation.StrategyParameters;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
+import dev.rankscope.analysis.plan.PlanJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.analysis.json.Json;
 
@@ -13,11 +24,33 @@ import java.io.UncheckedIOException;
  * and analysis files). Thread-safe.
  */
 public final class JobJson {
-    private static final ObjectMapper MAPPER = Json.builder().build();
+    private static final ObjectMapper MAPPER = Json.builder().addModule(strategies()).build();
     /** {@link #MAPPER} reading JSON {@code null} into a {@code double} as NaN: the inverse of the write rule. */
-    private static final ObjectMapper RESULTS = Json.builder().addModule(nullAsNaN()).build();
+    private static final ObjectMapper RESULTS = Json.builder().addModule(strategies()).addModule(nullAsNaN()).build();
 
     private JobJson() {
+    }
+
+    /**
+     * Strategies (an interface with one record per strategy) as plan files write them:
+     * {@code {"name", "parameters"}} ({@link PlanJson.StrategyEntry}), read back through the
+     * standard registry.
+     */
+    private static Module strategies() {
+        SimpleModule module = new SimpleModule("rankscope-strategies");
+        module.addSerializer(StrategyParameters.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(StrategyParameters value, JsonGenerator g, SerializerProvider provider) throws IOException {
+                provider.defaultSerializeValue(PlanJson.StrategyEntry.of(value), g);
+            }
+        });
+        module.addDeserializer(StrategyParameters.class, new JsonDeserializer<>() {
+            @Override
+            public StrategyParameters deserialize(JsonParser p, DeserializationContext context) throws IOException {
+                return context.readValue(p, PlanJson.StrategyEntry.class).toParameters(StrategyRegistry.standard());
+            }
+        });
+        return module;
     }
 
     /** The shared mapper (thread-safe for reading and writing; do not reconfigure it). */

@@ -2,14 +2,10 @@ package dev.rankscope.application.job;
 
 import dev.rankscope.analysis.AnalysisCollector;
 import dev.rankscope.analysis.intruders.IntruderReport;
-import dev.rankscope.engine.tensor.CheckpointFormatException;
+import dev.rankscope.engine.tensor.ChangedFiles;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -43,18 +39,13 @@ public record MatrixFailure(String id, String reason) {
      */
     public static List<MatrixFailure> ofAnalysis(List<AnalysisCollector.Failure> failures) {
         List<MatrixFailure> out = new ArrayList<>();
-        Map<Path, Integer> changed = new LinkedHashMap<>();
-        Map<Path, String> changedMessage = new HashMap<>();
+        ChangedFiles changed = new ChangedFiles();
         for (AnalysisCollector.Failure f : failures) {
-            if (f.error() instanceof CheckpointFormatException cfe && cfe.category() == CheckpointFormatException.Category.CHANGED) {
-                changed.merge(cfe.file(), 1, Integer::sum);
-                changedMessage.putIfAbsent(cfe.file(), cfe.userMessage());
-            } else {
+            if (!changed.offer(f.error())) {
                 out.add(new MatrixFailure(f.ref().id(), f.error().userMessage()));
             }
         }
-        changed.forEach((file, n) -> out.add(new MatrixFailure(String.valueOf(file.getFileName()),
-                changedMessage.get(file) + " (" + n + (n == 1 ? " matrix)" : " matrices)"))));
+        changed.lines("matrix", "matrices").forEach(l -> out.add(new MatrixFailure(l.fileName(), l.message())));
         return out;
     }
 

@@ -26,7 +26,7 @@ final class QualitySection {
     }
 
     /** Appends the section for {@code sweep} to {@code html}, the chart at {@code size}. */
-    static void append(StringBuilder html, SweepResult sweep, String checkpointPath, ChartSize size) {
+    static void append(HtmlOut html, SweepResult sweep, String checkpointPath, ChartSize size) {
         boolean causal = "causal-lm".equals(sweep.kind());
         html.append("<section id=\"").append(ID).append("\">\n<h2>Quality vs size</h2>\n");
         html.append("<p class=\"note\">Every strategy × kept fraction of <code>rankscope evaluate --sweep</code>, each "
@@ -45,14 +45,14 @@ final class QualitySection {
                 .append(Html.escape(causal ? fixed(sweep.original().perplexity(), 4) : fixed(sweep.original().cosineMean(), 6)))
                 .append("</td></tr>\n<tr><th>points</th><td>").append(sweep.points().size()).append(" (")
                 .append(Html.escape(String.join(", ", sweep.strategies()))).append(")</td></tr>\n</table>\n");
-        HtmlReport.appendFigure(html, QualityChart.chart(sweep), size,
+        html.figure(QualityChart.chart(sweep), size,
                 (causal ? "Perplexity" : "Mean cosine to the original embeddings") + " against the kept fraction of the "
                         + "parameters, one line per strategy");
         table(html, sweep, causal);
         html.append("</section>\n");
     }
 
-    private static void table(StringBuilder html, SweepResult sweep, boolean causal) {
+    private static void table(HtmlOut html, SweepResult sweep, boolean causal) {
         List<String> heads = new ArrayList<>(List.of("strategy", "keep", "kept", "params after"));
         heads.addAll(causal ? List.of("perplexity", "mean NLL", "mean KL", "top-1 agreement") : List.of("mean cosine"));
         heads.addAll(List.of("plan rel. error", "activation-space error"));

@@ -18,4 +18,10 @@ public interface CacheControl {
 
     /** Deletes every entry. */
     void clear() throws IOException;
+
+    /**
+     * Applies a size limit now: least recently used entries are deleted while the cache holds
+     * more than {@code limitBytes} (to 90 % of it, as after a write).
+     */
+    void trim(long limitBytes);
 }

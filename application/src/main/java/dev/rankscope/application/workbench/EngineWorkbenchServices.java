@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -44,6 +45,7 @@ import java.util.function.Supplier;
  * <p>With a cache folder, exact spectra are read from and written to a {@link SpectrumCache}
  * there (keyed by {@link SpectraTask#cacheVersion}, as the CLI keys them, so both share entries) and the quick approximate pass
  * ({@link QuickPassTask}, native library only) skips matrices whose exact spectrum is cached.
+ * Metrics and the cache's size limit follow {@link #configure} (default {@link AnalysisSettings#defaults()}).
  */
 public final class EngineWorkbenchServices implements WorkbenchServices {
     private final Supplier<SvdBackend> backendFactory;
@@ -52,6 +54,7 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
     private final MemoryBudget memory;
     private SvdBackend backend;
     private SpectrumCache cache;
+    private volatile AnalysisSettings settings = AnalysisSettings.defaults();
 
     /**
      * @param preference  which SVD engine to use (AUTO: native when it loads, else pure Java)
@@ -91,8 +94,9 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
     }
 
     private synchronized SpectrumCache spectrumCache() {
-        if (cache == null && cacheFolder != null) {
-            cache = new SpectrumCache(cacheFolder, SpectraTask.cacheVersion(backend()), SpectrumCache.configuredLimit(),
+        long limit = settings.cacheLimit();
+        if (cacheFolder != null && (cache == null || cache.maxBytes() != limit)) {
+            cache = new SpectrumCache(cacheFolder, SpectraTask.cacheVersion(backend()), limit,
                     note -> { }); // damaged entries are recomputed; the exact pass (SpectraTask) reports them
         }
         return cache;
@@ -151,8 +155,14 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
             }
         };
         List<MatrixRef> all = checkpoint.matrices().stream().map(MatrixEntry::ref).toList();
+        AnalysisSettings now = settings;
         return new SpectraTask(source, all, refs, new SpectraTask.Engine(backend(), Precision.F64, parallelism, cacheFolder,
-                memory), listener, Clock.systemUTC());
+                memory, now.metrics(), now.cacheLimit()), listener, Clock.systemUTC());
+    }
+
+    @Override
+    public void configure(AnalysisSettings newSettings) {
+        settings = Objects.requireNonNull(newSettings);
     }
 
     @Override

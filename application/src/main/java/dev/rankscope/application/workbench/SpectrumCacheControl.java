@@ -32,4 +32,9 @@ public final class SpectrumCacheControl implements CacheControl {
     public void clear() throws IOException {
         cache.clear();
     }
+
+    @Override
+    public void trim(long limitBytes) {
+        new SpectrumCache(cache.dir(), "size-and-clear-only", limitBytes, note -> { }).trim();
+    }
 }

@@ -55,6 +55,15 @@ public interface WorkbenchServices {
         return Optional.empty();
     }
 
+    /**
+     * Applies the workbench's analysis settings: the metrics of every analysis started from now on
+     * ({@link #analyze}, and through it the report export) and the spectrum cache's size limit for
+     * the entries written from now on. Cheap; any thread. Services that compute nothing ignore it
+     * (the default).
+     */
+    default void configure(AnalysisSettings settings) {
+    }
+
     /** The on-disk spectrum cache, for the settings dialog; empty when this service caches nothing (the default). */
     default Optional<CacheControl> cache() {
         return Optional.empty();

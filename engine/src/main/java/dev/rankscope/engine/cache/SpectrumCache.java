@@ -343,6 +343,17 @@ public final class SpectrumCache {
     }
 
     /**
+     * Applies the size limit now: when the folder holds more than {@link #maxBytes()}, the least
+     * recently used entries are deleted as after a write (settings lower the limit of a running
+     * session through here). Touches the disk: call it off the UI thread.
+     */
+    public void trim() {
+        if (Files.isDirectory(dir)) {
+            evict();
+        }
+    }
+
+    /**
      * Deletes least recently used entries until the cache is under {@value #EVICT_TO} of its
      * limit. Runs on the writing thread; concurrent evictions are serialised.
      */

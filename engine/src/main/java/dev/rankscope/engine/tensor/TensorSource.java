@@ -58,6 +58,19 @@ public interface TensorSource extends AutoCloseable {
     }
 
     /**
+     * {@link #readDouble} between two {@link #verifyUnchanged} checks, for writers that copy a
+     * tensor into their output: the values are the opened file's, or nothing is returned.
+     *
+     * @throws CheckpointFormatException CHANGED naming the file when it changed before or during the read
+     */
+    default double[] readDoubleUnchanged(String name) {
+        verifyUnchanged(name);
+        double[] values = readDouble(name);
+        verifyUnchanged(name);
+        return values;
+    }
+
+    /**
      * Closes the files this source holds open but is not reading now (later reads reopen them).
      * Lets a source made of many others (shards) bound its open files. Never throws.
      */

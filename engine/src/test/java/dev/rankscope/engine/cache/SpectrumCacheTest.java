@@ -220,6 +220,34 @@ class SpectrumCacheTest {
     }
 
     @Test
+    void trimAppliesALoweredLimitAtOnceKeepingTheRecentlyUsed() throws IOException {
+        FileIdentity id = FileIdentity.of(List.of(checkpoint()));
+        SpectrumCache big = new SpectrumCache(tmp.resolve("cache"), "test-1");
+        List<MatrixRef> refs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            MatrixRef r = MatrixRef.whole("m" + i + ".weight", 3, 4);
+            refs.add(r);
+            assertTrue(big.put(id, new Spectrum(r, new double[] {3, 2, 1}, SvdMethod.GESDD, Precision.F64, false, 1)));
+        }
+        long entryBytes = big.sizeBytes() / 10;
+        try (Stream<Path> s = Files.walk(big.dir())) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+            }
+        }
+        assertTrue(big.get(id, refs.get(7), Precision.F64).isPresent());
+        big.trim();
+        assertEquals(entryBytes * 10, big.sizeBytes(), "under its limit: nothing deleted");
+
+        SpectrumCache small = new SpectrumCache(tmp.resolve("cache"), "test-1", entryBytes * 4, note -> { });
+        small.trim();
+        assertTrue(small.sizeBytes() <= entryBytes * 4 * 0.9, "trimmed to 90 % of the lowered limit: " + small.sizeBytes());
+        assertTrue(small.get(id, refs.get(7), Precision.F64).isPresent(), "the recently used entry stays");
+        new SpectrumCache(tmp.resolve("absent"), "test-1", 1, note -> { }).trim();
+        assertFalse(Files.exists(tmp.resolve("absent")), "trimming creates no folder");
+    }
+
+    @Test
     void staleTemporaryEntriesOfDeadWritersAreRemovedByTheNextWriter() throws Exception {
         FileIdentity id = FileIdentity.of(List.of(checkpoint()));
         SpectrumCache cache = new SpectrumCache(tmp.resolve("cache"), "test-1");

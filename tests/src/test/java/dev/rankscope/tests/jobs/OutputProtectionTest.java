@@ -12,6 +12,7 @@ import dev.rankscope.views.budget.BudgetViewModel;
 import dev.rankscope.views.budget.Debouncer;
 import dev.rankscope.views.budget.EngineBudgetServices;
 import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.compare.CompareViewModel;
 import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -45,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The one output-protection rule ({@link ProtectedInputs}) holds for every writer: each CLI
  * output, each Budget export, the Compare JSON and mitigation exports, the report export, the
- * metrics-table CSV and the picture export refuse to write onto an input file or into an input
+ * metrics-table CSV and the picture exports (workbench, Compare and Learn charts) refuse to write onto an input file or into an input
  * folder (a GPT-2 checkpoint folder), with the same one-line message, and leave the folder as it
  * was.
  */
@@ -86,14 +87,24 @@ class OutputProtectionTest {
             MetricsTableViewModel table = new MetricsTableViewModel(wb);
             table.exportCsv(List.copyOf(table.rows()), t);
         })));
-        all.add(Arguments.of("Picture export", (Writer) (f, t) -> dialog(f, wb -> {
-            XYSeries s = new XYSeries("σ");
-            s.add(1, 2);
-            s.add(2, 1);
-            wb.pictureExporter().exportTo(t, PictureExporter.Format.PNG, new ChartSize(120, 90),
-                    Picture.of(ChartFactory.createXYLineChart("σ", "i", "σ", new XYSeriesCollection(s))));
-        })));
+        all.add(Arguments.of("Picture export", (Writer) (f, t) -> dialog(f, wb -> picture(wb.pictureExporter(), t))));
+        // nothing compared yet: the Compare charts' pictures still refuse the workbench's open checkpoints
+        all.add(Arguments.of("Compare picture export", (Writer) (f, t) -> dialog(f, wb -> picture(
+                new CompareViewModel(wb, new EngineCompareServices(() -> Backends.select(Backends.Preference.JAVA)))
+                        .pictureExporter(), t))));
+        all.add(Arguments.of("Learn picture export", (Writer) (f, t) -> dialog(f, wb -> picture(
+                LearnViewModel.forWorkbench(wb, () -> Backends.select(Backends.Preference.JAVA)).pictureExporter(wb.dialogs()),
+                t))));
         return all.stream();
+    }
+
+    /** Exports a small chart picture to {@code target} through {@code exporter}. */
+    private static void picture(PictureExporter exporter, Path target) {
+        XYSeries s = new XYSeries("σ");
+        s.add(1, 2);
+        s.add(2, 1);
+        exporter.exportTo(target, PictureExporter.Format.PNG, new ChartSize(120, 90),
+                Picture.of(ChartFactory.createXYLineChart("σ", "i", "σ", new XYSeriesCollection(s))));
     }
 
     private static void cli(List<Arguments> all, String name, java.util.function.BiFunction<Path, Path, List<String>> args) {

@@ -4,6 +4,7 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportResult;
 import dev.rankscope.analysis.plan.FactorisedExportTask;
+import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.application.plan.PlanExports;
 import dev.rankscope.application.workbench.OpenedCheckpoint;
@@ -77,6 +78,7 @@ public final class BudgetExportViewModel {
     private final ObservableValue<Plan> plan;
     private final ObservableValue<CheckpointModel> checkpoint;
     private final BiConsumer<Path, Plan> imported;
+    private final StrategyRegistry strategies;
 
     private final ReadOnlyStringWrapper exportReport = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<FactorisedExportTask> exportTask = new ReadOnlyObjectWrapper<>();
@@ -89,10 +91,11 @@ public final class BudgetExportViewModel {
      * @param plan       the plan to export (null: none yet)
      * @param checkpoint the checkpoint the plan is for (null: none)
      * @param imported   receives an imported plan and its file, on the FX thread
+     * @param strategies the strategies the Budget tab offers: an imported plan's strategy is looked up there
      */
     public BudgetExportViewModel(BudgetServices services, DialogService dialogs, WorkbenchExecutors executors,
                                  ObservableValue<Plan> plan, ObservableValue<CheckpointModel> checkpoint,
-                                 BiConsumer<Path, Plan> imported) {
+                                 BiConsumer<Path, Plan> imported, StrategyRegistry strategies) {
         this.services = Objects.requireNonNull(services);
         this.dialogs = Objects.requireNonNull(dialogs);
         this.executors = Objects.requireNonNull(executors);
@@ -100,6 +103,7 @@ public final class BudgetExportViewModel {
         this.plan = Objects.requireNonNull(plan);
         this.checkpoint = Objects.requireNonNull(checkpoint);
         this.imported = Objects.requireNonNull(imported);
+        this.strategies = Objects.requireNonNull(strategies);
     }
 
     /** Asks where to save through the {@link DialogService} and exports the current plan there. */
@@ -195,7 +199,7 @@ public final class BudgetExportViewModel {
      * which shows it as it was saved. A failure is one dialog naming the file.
      */
     public void importPlan(Path file) {
-        runner.work(() -> PlanJson.read(file))
+        runner.work(() -> PlanJson.read(file, strategies))
                 .onSuccess(p -> imported.accept(file, p))
                 .onFailure("Cannot import " + BackgroundRunner.fileName(file), file)
                 .start();

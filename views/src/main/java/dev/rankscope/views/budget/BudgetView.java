@@ -5,11 +5,6 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlanTotals;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.StrategyComparison;
-import dev.rankscope.analysis.allocation.StrategyDescription;
-import dev.rankscope.analysis.allocation.StrategyParameter;
-import dev.rankscope.analysis.allocation.StrategyParameters;
-import dev.rankscope.analysis.naming.ModuleType;
-import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -17,44 +12,25 @@ import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.workbench.WorkbenchTab;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ObservableValue;
-import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
-import javafx.scene.control.Control;
 import javafx.scene.control.Label;
-import javafx.scene.control.MenuButton;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Slider;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextField;
-import javafx.scene.control.TitledPane;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.XYPlot;
 
-import java.io.File;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -68,8 +44,6 @@ import java.util.function.Function;
 public final class BudgetView implements WorkbenchTab {
     private final BudgetViewModel vm;
     private final BorderPane root = new BorderPane();
-    private final GridPane strategyForm = new GridPane();
-    private final Label strategyDescription = new Label();
     private final Label totals = new Label();
     private final JFreeChart ranksChart = BudgetCharts.ranksChart();
     private final JFreeChart comparisonChart = BudgetCharts.comparisonChart();
@@ -87,7 +61,7 @@ public final class BudgetView implements WorkbenchTab {
     public BudgetView(BudgetViewModel vm, WorkbenchExecutors executors, ObservableValue<Theme> theme) {
         this.vm = vm;
         root.setId("budget-view");
-        ScrollPane controls = new ScrollPane(controls());
+        ScrollPane controls = new ScrollPane(new BudgetControls(vm).root());
         controls.setFitToWidth(true);
         // narrow enough that the results keep room at 1280×800 with the explorer and details open
         controls.setMinWidth(260);
@@ -171,218 +145,6 @@ public final class BudgetView implements WorkbenchTab {
         return root;
     }
 
-    // ---- controls ------------------------------------------------------------------------------
-
-    private VBox controls() {
-        VBox box = new VBox(6, strategyPane(), budgetPane(), scopePane(), constraintsPane(), comparePane(), filePane());
-        box.setPadding(new Insets(6));
-        box.setId("budget-controls");
-        return box;
-    }
-
-    private TitledPane strategyPane() {
-        ComboBox<String> picker = new ComboBox<>();
-        picker.setId("budget-strategy");
-        picker.getItems().setAll(vm.settings().strategyNames());
-        picker.valueProperty().bindBidirectional(vm.settings().strategyNameProperty());
-        picker.setMaxWidth(Double.MAX_VALUE);
-        strategyDescription.setWrapText(true);
-        strategyDescription.getStyleClass().add("hint");
-        strategyForm.setId("budget-strategy-form");
-        strategyForm.setHgap(6);
-        strategyForm.setVgap(4);
-        vm.settings().strategyProperty().addListener((o, a, b) -> buildForm(b));
-        buildForm(vm.settings().strategyProperty().get());
-        return titled("Strategy", new VBox(4, picker, strategyDescription, strategyForm));
-    }
-
-    /**
-     * The parameter form, generated from the strategy's {@link StrategyDescription}: a choice box
-     * per CHOICE, a check box per FLAG, a text field per number (committed on Enter or focus
-     * loss, outlined red when the record rejects it); labels and tooltips from the description.
-     */
-    private void buildForm(StrategyParameters p) {
-        strategyDescription.setText(p.describe());
-        strategyForm.getChildren().clear();
-        StrategyDescription d = p.description();
-        List<Object> values = d.values(p);
-        int row = 0;
-        for (StrategyParameter f : d.parameters()) {
-            Object value = values.get(row);
-            Control editor;
-            if (f.kind() == StrategyParameter.Kind.CHOICE) {
-                ComboBox<Object> c = new ComboBox<>();
-                c.getItems().setAll(f.choices().stream().map(StrategyParameter.Choice::value).toList());
-                c.setValue(value);
-                c.setOnAction(e -> vm.setStrategyField(f.name(), c.getValue()));
-                editor = c;
-            } else if (f.kind() == StrategyParameter.Kind.FLAG) {
-                CheckBox c = new CheckBox();
-                c.setSelected((Boolean) value);
-                c.setOnAction(e -> vm.setStrategyField(f.name(), c.isSelected()));
-                editor = c;
-            } else {
-                TextField t = new TextField(String.valueOf(value));
-                t.setPrefColumnCount(8);
-                Runnable commit = () -> {
-                    if (!vm.setStrategyField(f.name(), t.getText())) {
-                        t.setStyle("-fx-border-color: #c03030;");
-                    } else {
-                        t.setStyle("");
-                    }
-                };
-                t.setOnAction(e -> commit.run());
-                t.focusedProperty().addListener((o, a, focused) -> {
-                    if (!focused) {
-                        commit.run();
-                    }
-                });
-                editor = t;
-            }
-            editor.setId("budget-param-" + f.name());
-            editor.setTooltip(new Tooltip(f.help() + (f.help().isEmpty() ? "" : "\n") + f.accepts()));
-            strategyForm.addRow(row++, new Label(f.label()), editor);
-        }
-        if (row == 0) {
-            strategyForm.addRow(0, hint("no parameters"));
-        }
-    }
-
-    private TitledPane budgetPane() {
-        ComboBox<Budget.Kind> kind = new ComboBox<>();
-        kind.setId("budget-kind");
-        kind.getItems().setAll(Budget.Kind.values());
-        kind.valueProperty().bindBidirectional(vm.settings().budgetKindProperty());
-        kind.setConverter(converter(k -> switch (k) {
-            case KEPT_FRACTION -> "kept fraction of parameters";
-            case PARAMS -> "parameter count";
-            case BYTES -> "bytes";
-        }));
-        Slider slider = new Slider(0.01, 1, vm.settings().keptFractionProperty().get());
-        slider.setId("budget-slider");
-        slider.setShowTickMarks(true);
-        slider.setMajorTickUnit(0.25);
-        slider.valueProperty().bindBidirectional(vm.settings().keptFractionProperty());
-        Label pct = new Label();
-        pct.setId("budget-slider-value");
-        pct.setMinWidth(48);
-        pct.textProperty().bind(vm.settings().keptFractionProperty().multiply(100).asString(Locale.ROOT, "%.1f %%"));
-        HBox sliderRow = new HBox(6, slider, pct);
-        HBox.setHgrow(slider, Priority.ALWAYS);
-        sliderRow.setAlignment(Pos.CENTER_LEFT);
-        TextField params = longField("budget-params", vm.settings().paramsAmountProperty());
-        TextField bytes = longField("budget-bytes", vm.settings().bytesAmountProperty());
-        ComboBox<DType> dtype = new ComboBox<>();
-        dtype.setId("budget-dtype");
-        dtype.getItems().setAll(DType.F16, DType.BF16, DType.F32);
-        dtype.valueProperty().bindBidirectional(vm.settings().byteDTypeProperty());
-        sliderRow.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.KEPT_FRACTION));
-        params.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.PARAMS));
-        bytes.disableProperty().bind(vm.settings().budgetKindProperty().isNotEqualTo(Budget.Kind.BYTES));
-        GridPane g = grid();
-        g.addRow(0, new Label("params"), params);
-        g.addRow(1, new Label("bytes"), bytes);
-        g.addRow(2, new Label("at dtype"), dtype);
-        return titled("Budget", new VBox(4, kind, sliderRow, g));
-    }
-
-    private TitledPane scopePane() {
-        FlowPane types = new FlowPane(8, 4);
-        for (ModuleType t : ModuleType.values()) {
-            CheckBox c = new CheckBox(t.label());
-            c.setId("budget-scope-" + t.name().toLowerCase(Locale.ROOT));
-            c.selectedProperty().bindBidirectional(vm.settings().moduleTypeProperty(t));
-            types.getChildren().add(c);
-        }
-        Spinner<Integer> first = intSpinner("budget-first-layer", -1, 10_000, vm.settings().firstLayerProperty());
-        Spinner<Integer> last = intSpinner("budget-last-layer", -1, 10_000, vm.settings().lastLayerProperty());
-        TextField regex = new TextField();
-        regex.setId("budget-regex");
-        regex.setPromptText("module name regex (any)");
-        regex.setOnAction(e -> vm.settings().nameRegexProperty().set(regex.getText()));
-        regex.focusedProperty().addListener((o, a, f) -> {
-            if (!f) {
-                vm.settings().nameRegexProperty().set(regex.getText());
-            }
-        });
-        vm.settings().nameRegexProperty().addListener((o, a, b) -> regex.setText(b));
-        GridPane g = grid();
-        g.addRow(0, new Label("layers from"), first);
-        g.addRow(1, new Label("to"), last);
-        g.addRow(2, new Label("name"), regex);
-        return titled("Scope", new VBox(4, types, hint("-1 = no limit; embeddings and lm_head are off by default"), g));
-    }
-
-    private TitledPane constraintsPane() {
-        GridPane g = grid();
-        g.addRow(0, new Label("min rank"), intSpinner("budget-min-rank", 0, 1_000_000, vm.settings().minRankProperty()));
-        g.addRow(1, new Label("max rank (0 = none)"), intSpinner("budget-max-rank", 0, 1_000_000, vm.settings().maxRankProperty()));
-        g.addRow(2, new Label("rank multiple"), intSpinner("budget-multiple", 1, 4096, vm.settings().rankMultipleProperty()));
-        CheckBox dense = new CheckBox("allow keeping a matrix dense");
-        dense.setId("budget-allow-dense");
-        dense.selectedProperty().bindBidirectional(vm.settings().allowDenseProperty());
-        return titled("Constraints", new VBox(4, g, dense));
-    }
-
-    private TitledPane comparePane() {
-        FlowPane box = new FlowPane(8, 4);
-        for (String name : vm.settings().strategyNames()) {
-            CheckBox c = new CheckBox(name);
-            c.setId("budget-compare-" + name);
-            c.setSelected(vm.settings().compareStrategies().contains(name));
-            c.setOnAction(e -> {
-                if (c.isSelected() && !vm.settings().compareStrategies().contains(name)) {
-                    vm.settings().compareStrategies().add(name);
-                } else if (!c.isSelected()) {
-                    vm.settings().compareStrategies().remove(name);
-                }
-            });
-            vm.settings().compareStrategies().addListener((ListChangeListener<String>) ch -> {
-                c.setSelected(vm.settings().compareStrategies().contains(name));
-                c.setDisable(!c.isSelected() && vm.settings().compareStrategies().size() >= StrategyComparison.MAX_STRATEGIES);
-            });
-            box.getChildren().add(c);
-        }
-        TitledPane t = titled("Compare (up to " + StrategyComparison.MAX_STRATEGIES + ")", box);
-        t.setExpanded(false);
-        return t;
-    }
-
-    private TitledPane filePane() {
-        MenuButton export = new MenuButton("Export plan");
-        export.setId("budget-export");
-        for (BudgetExportViewModel.ExportFormat f : BudgetExportViewModel.ExportFormat.values()) {
-            MenuItem mi = new MenuItem(f.label() + "…");
-            mi.setId("budget-export-" + f.name().toLowerCase(Locale.ROOT));
-            mi.setOnAction(e -> vm.exports().export(f));
-            export.getItems().add(mi);
-        }
-        Button importPlan = new Button("Import plan…");
-        importPlan.setId("budget-import");
-        importPlan.setOnAction(e -> {
-            FileChooser fc = new FileChooser();
-            fc.setTitle("Import plan JSON");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Rankscope plan (*.json)", "*.json"));
-            File f = fc.showOpenDialog(root.getScene() == null ? null : root.getScene().getWindow());
-            if (f != null) {
-                vm.exports().importPlan(f.toPath());
-            }
-        });
-        ProgressBar progress = new ProgressBar();
-        progress.progressProperty().bind(vm.exports().exportProgressProperty());
-        Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> vm.exports().cancelExport());
-        HBox running = new HBox(6, progress, cancel);
-        running.setAlignment(Pos.CENTER_LEFT);
-        running.visibleProperty().bind(vm.exports().exportTaskProperty().isNotNull());
-        running.managedProperty().bind(running.visibleProperty());
-        Label report = new Label();
-        report.setId("budget-export-report");
-        report.setWrapText(true);
-        report.textProperty().bind(vm.exports().exportReportProperty());
-        return titled("File", new VBox(6, new HBox(6, export, importPlan), running, report));
-    }
-
     // ---- results ------------------------------------------------------------------------------
 
     private TableView<PlannedMatrix> table() {
@@ -419,7 +181,7 @@ public final class BudgetView implements WorkbenchTab {
         compareTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         ReadableColumns.apply(compareTable);
         compareTable.setPrefHeight(130);
-        compareTable.setPlaceholder(hint("Tick strategies under Compare (left) to see them side by side"));
+        compareTable.setPlaceholder(BudgetControls.hint("Tick strategies under Compare (left) to see them side by side"));
         VBox box = new VBox(4, compareTable, chart);
         VBox.setVgrow(chart, Priority.ALWAYS);
         return box;
@@ -476,74 +238,6 @@ public final class BudgetView implements WorkbenchTab {
 
     static String bytes(long b) {
         return dev.rankscope.views.model.ByteSizes.format(b);
-    }
-
-    private static TitledPane titled(String title, Node content) {
-        TitledPane t = new TitledPane(title, content);
-        t.setId("budget-pane-" + title.toLowerCase(Locale.ROOT).split(" ")[0]);
-        return t;
-    }
-
-    private static Label hint(String text) {
-        Label l = new Label(text);
-        l.setWrapText(true);
-        l.setStyle("-fx-font-size: 0.9em; -fx-opacity: 0.75;");
-        return l;
-    }
-
-    private static GridPane grid() {
-        GridPane g = new GridPane();
-        g.setHgap(6);
-        g.setVgap(4);
-        return g;
-    }
-
-    private static TextField longField(String id, javafx.beans.property.LongProperty prop) {
-        TextField t = new TextField(Long.toString(prop.get()));
-        t.setId(id);
-        t.setPrefColumnCount(12);
-        Runnable commit = () -> {
-            try {
-                prop.set(Long.parseLong(t.getText().trim().replace(",", "").replace("_", "")));
-                t.setStyle("");
-            } catch (NumberFormatException e) {
-                t.setStyle("-fx-border-color: #c03030;");
-            }
-        };
-        t.setOnAction(e -> commit.run());
-        t.focusedProperty().addListener((o, a, f) -> {
-            if (!f) {
-                commit.run();
-            }
-        });
-        prop.addListener((o, a, b) -> t.setText(Long.toString(b.longValue())));
-        t.setTooltip(new Tooltip("Press Enter to apply"));
-        return t;
-    }
-
-    private static Spinner<Integer> intSpinner(String id, int min, int max, javafx.beans.property.IntegerProperty prop) {
-        Spinner<Integer> s = new Spinner<>(min, max, prop.get());
-        s.setId(id);
-        s.setEditable(true);
-        s.setPrefWidth(100);
-        ObjectProperty<Integer> boxed = prop.asObject();
-        s.getValueFactory().valueProperty().bindBidirectional(boxed);
-        s.getProperties().put("budget-binding", boxed);   // keep the bridge reachable
-        return s;
-    }
-
-    private static <T> javafx.util.StringConverter<T> converter(Function<T, String> f) {
-        return new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(T t) {
-                return t == null ? "" : f.apply(t);
-            }
-
-            @Override
-            public T fromString(String s) {
-                throw new UnsupportedOperationException("choice only");
-            }
-        };
     }
 
     private static TableColumn<PlannedMatrix, String> col(String title, double width, Function<PlannedMatrix, String> f) {

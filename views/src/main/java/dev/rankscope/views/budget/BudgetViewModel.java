@@ -125,7 +125,7 @@ public final class BudgetViewModel {
         this.planScheduler = new LatestResultScheduler(executors.work(), executors.ui());
         this.preview = new BudgetPreviewViewModel(services, workbench.runner(), checkpoint.getReadOnlyProperty());
         this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
-                checkpoint.getReadOnlyProperty(), this::applyImport);
+                checkpoint.getReadOnlyProperty(), this::applyImport, strategies);
         this.modelLoop = new ModelLoopViewModel(workbench.runner(), executors.ui(), checkpoint.getReadOnlyProperty(),
                 plan.getReadOnlyProperty(), settings.strategyProperty(), dataAware);
         dataAware.addListener((o, a, b) -> inputsChanged());

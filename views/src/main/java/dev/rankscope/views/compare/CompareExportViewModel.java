@@ -98,20 +98,33 @@ public final class CompareExportViewModel {
             return;
         }
         String text = render.apply(r);
-        List<Path> inputs = new ArrayList<>();
-        inputs.add(basePath.getValue());
-        inputs.add(tunedPath.getValue());
-        ComparisonInputs opened = session.get();
+        List<Path> inputs = inputs();
         runner.work(() -> {
-                    if (opened != null) {
-                        inputs.addAll(IntrudersJob.inputs(opened));
-                    }
                     ProtectedInputs.writer(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
                     return target;
                 })
                 .onSuccess(t -> message.accept("Wrote " + kind + " " + t))
                 .onFailure("Cannot export " + kind, target)
                 .start();
+    }
+
+    /**
+     * The comparison's inputs no export may write onto or into: the chosen paths (a side not
+     * chosen yet adds nothing) and, once opened, every file either side reads
+     * ({@link IntrudersJob#inputs}). Cheap (no disk access); FX thread.
+     */
+    public List<Path> inputs() {
+        List<Path> inputs = new ArrayList<>();
+        for (Path chosen : new Path[] {basePath.getValue(), tunedPath.getValue()}) {
+            if (chosen != null) {
+                inputs.add(chosen);
+            }
+        }
+        ComparisonInputs opened = session.get();
+        if (opened != null) {
+            inputs.addAll(IntrudersJob.inputs(opened));
+        }
+        return inputs;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rankscope.views.compare;
 
 import dev.rankscope.application.intruders.ComparisonInputs;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.BackgroundRunner;
 
 import dev.rankscope.analysis.intruders.IntruderListener;
@@ -88,6 +89,19 @@ public final class CompareViewModel {
         openCheckpoints.addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
         basePath.addListener((o, a, b) -> refreshBaseChoices());
         refreshBaseChoices();
+    }
+
+    /**
+     * The exporter of the Compare charts' pictures: refuses to write onto or into the workbench's
+     * open checkpoints and either side of the comparison ({@link CompareExportViewModel#inputs}),
+     * through the one protection rule.
+     */
+    public PictureExporter pictureExporter() {
+        return new PictureExporter(dialogs, executors, () -> {
+            List<Path> all = new ArrayList<>(workbench.inputs());
+            all.addAll(exports.inputs());
+            return all;
+        });
     }
 
     // ---- inputs --------------------------------------------------------------------------

@@ -39,7 +39,7 @@ final class DistanceView extends BorderPane {
         plot = new XYPlot(new XYSeriesCollection(), new SymbolAxis("layer", new String[0]),
                 new NumberAxis("‖σ_t − σ₀‖ / ‖σ₀‖"), bars);
         pane = new ChartPane("compare-distance-chart", "Normalised spectral distance per layer",
-                CompareCharts.chart(plot, false), "spectral-distance", workbench.dialogs(), workbench.executors());
+                CompareCharts.chart(plot, false), "spectral-distance", vm.pictureExporter());
         pane.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
         setCenter(pane);
         theme = workbench.themeProperty().get();

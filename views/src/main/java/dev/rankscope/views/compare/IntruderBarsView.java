@@ -38,7 +38,7 @@ final class IntruderBarsView extends BorderPane {
         var chart = CompareCharts.chart(plot, true);
         chart.getLegend().setPosition(RectangleEdge.RIGHT);
         pane = new ChartPane("compare-bars-chart", "Intruders per layer, by module", chart, "intruders-per-layer",
-                workbench.dialogs(), workbench.executors());
+                vm.pictureExporter());
         pane.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.1f", v));
         setCenter(pane);
         theme = workbench.themeProperty().get();

@@ -5,6 +5,7 @@ import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.control.SplitPane;
 import org.jfree.chart.JFreeChart;
@@ -48,6 +49,7 @@ final class OverlapView extends SplitPane {
     OverlapView(CompareViewModel vm, WorkbenchViewModel workbench) {
         this.vm = vm;
         setId("compare-overlap");
+        PictureExporter exporter = vm.pictureExporter();
         NumberAxis base = new NumberAxis("base vector i");
         base.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis tuned = new NumberAxis("tuned vector j");
@@ -67,7 +69,7 @@ final class OverlapView extends SplitPane {
         legend.setMargin(4, 4, 4, 4);
         heatChart.addSubtitle(legend);
         heatmap = new ChartPane("compare-heatmap-chart", "|U_tᵀU₀|  top-k tuned × top-N base", heatChart,
-                "overlap-heatmap", workbench.dialogs(), workbench.executors());
+                "overlap-heatmap", exporter);
         heatmap.setReadoutFormats(v -> String.format(Locale.ROOT, "i = %.0f", v), v -> String.format(Locale.ROOT, "j = %.0f", v));
 
         NumberAxis j = new NumberAxis("tuned vector j");
@@ -88,7 +90,7 @@ final class OverlapView extends SplitPane {
         epsilonLine.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         curvePlot.addRangeMarker(epsilonLine);
         curve = new ChartPane("compare-cj-chart", "c_j and ε", CompareCharts.chart(curvePlot, true), "max-cosine",
-                workbench.dialogs(), workbench.executors());
+                exporter);
         curve.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.3f", v));
 
         getItems().addAll(heatmap, curve);

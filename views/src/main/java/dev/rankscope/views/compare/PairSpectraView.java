@@ -5,6 +5,7 @@ import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.control.SplitPane;
 import org.jfree.chart.JFreeChart;
@@ -39,6 +40,7 @@ final class PairSpectraView extends SplitPane {
     PairSpectraView(CompareViewModel vm, WorkbenchViewModel workbench) {
         this.vm = vm;
         setId("compare-spectra");
+        PictureExporter exporter = vm.pictureExporter();
         XYLineAndShapeRenderer pair = new XYLineAndShapeRenderer(true, false);
         pair.setSeriesPaint(0, CompareCharts.BASE);
         pair.setSeriesPaint(1, CompareCharts.TUNED);
@@ -50,14 +52,14 @@ final class PairSpectraView extends SplitPane {
         pair.setSeriesShape(2, new Ellipse2D.Double(-4, -4, 8, 8));
         XYPlot pairPlot = new XYPlot(new XYSeriesCollection(), index(), log("σᵢ"), pair);
         spectra = new ChartPane("compare-spectra-chart", "Spectra: base vs tuned", CompareCharts.chart(pairPlot, true),
-                "base-vs-tuned-spectra", workbench.dialogs(), workbench.executors());
+                "base-vs-tuned-spectra", exporter);
         XYLineAndShapeRenderer d = new XYLineAndShapeRenderer(true, true);
         d.setSeriesPaint(0, CompareCharts.DELTA);
         d.setSeriesStroke(0, CompareCharts.THIN);
         d.setSeriesShape(0, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
         XYPlot deltaPlot = new XYPlot(new XYSeriesCollection(), index(), log("σᵢ(ΔW)"), d);
         delta = new ChartPane("compare-delta-chart", "Update ΔW = W_t − W₀", CompareCharts.chart(deltaPlot, false),
-                "delta-spectrum", workbench.dialogs(), workbench.executors());
+                "delta-spectrum", exporter);
         for (ChartPane c : new ChartPane[] {spectra, delta}) {
             c.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
         }

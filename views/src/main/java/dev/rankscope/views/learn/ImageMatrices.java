@@ -1,5 +1,6 @@
 package dev.rankscope.views.learn;
 
+import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Matrix;
 
 import javax.imageio.ImageIO;
@@ -26,16 +27,21 @@ public final class ImageMatrices {
     private ImageMatrices() {
     }
 
-    /** Reads {@code file}. Slow: call off the FX thread. */
+    /**
+     * Reads {@code file}. Slow: call off the FX thread.
+     *
+     * @throws RankscopeException with one sentence naming the file when it is not a readable PNG/JPEG
+     */
     public static Matrix read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             BufferedImage img = ImageIO.read(in);
             if (img == null) {
-                throw new IllegalArgumentException(file.getFileName() + " is not a PNG or JPEG image this Java can read");
+                throw new RankscopeException(file.getFileName() + " is not a PNG or JPEG image this Java can read");
             }
             return toMatrix(img);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new RankscopeException("could not read " + file.getFileName() + " (" + e.getClass().getSimpleName() + ")",
+                    e.toString(), e);
         }
     }
 

@@ -2,8 +2,6 @@ package dev.rankscope.views.learn;
 
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.views.charts.PictureExporter;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -47,12 +45,11 @@ public final class IntruderDemoView extends BorderPane {
     private final Label count = new Label();
     private final Slider strength = new Slider(0, 40, 20);
 
-    public IntruderDemoView(IntruderDemoViewModel vm, DialogService dialogs, WorkbenchExecutors executors,
-                            Consumer<String> openUrl) {
+    public IntruderDemoView(IntruderDemoViewModel vm, PictureExporter exporter, Consumer<String> openUrl) {
         this.vm = vm;
         setId("learn-intruders");
         heat.setId("learn-heatmap");
-        new PictureExporter(dialogs, executors).install(heat, "intruder-overlap",
+        exporter.install(heat, "intruder-overlap",
                 () -> PictureExporter.raster(heat.getImage(), "|U_tᵀU₀|"));
         setTop(LearnPanels.header("learn-intruders", "LoRA and intruders",
                 "Fine-tuning with a low-rank update can add a new, large singular direction that has nothing in common "
@@ -115,7 +112,7 @@ public final class IntruderDemoView extends BorderPane {
         VBox heatBox = new VBox(4, heatCaption, heat);
 
         ChartPane chart = new ChartPane("learn-cj-chart", "c_j (best cosine)", chart(),
-                "intruder-cj", dialogs, executors);
+                "intruder-cj", exporter);
         chart.setPrefWidth(420);
         HBox.setHgrow(chart, Priority.ALWAYS);
         HBox body = new HBox(16, left, heatBox, chart);

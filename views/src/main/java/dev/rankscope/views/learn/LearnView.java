@@ -75,11 +75,11 @@ public final class LearnView implements WorkbenchTab {
     private Node build(LearnViewModel.Panel panel) {
         return switch (panel) {
             case RANK_K -> new RankApproximationView(vm.rankApproximation(), vm.selectedLayerProperty(), dialogs,
-                    vm.executors(), openUrl);
+                    vm.pictureExporter(dialogs), openUrl);
             case RANDOM_VS_TRAINED -> new RandomVsTrainedView(vm.randomVsTrained(), vm.selectedLayerProperty(),
-                    dialogs, vm.executors(), openUrl);
+                    vm.pictureExporter(dialogs), openUrl);
             case EFFECTIVE_RANK -> new EffectiveRankView(vm.effectiveRank(), openUrl);
-            case INTRUDERS -> new IntruderDemoView(vm.intruders(), dialogs, vm.executors(), openUrl);
+            case INTRUDERS -> new IntruderDemoView(vm.intruders(), vm.pictureExporter(dialogs), openUrl);
         };
     }
 

@@ -6,6 +6,8 @@ import dev.rankscope.engine.spectrum.MatrixReader;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -13,6 +15,9 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -65,6 +70,8 @@ public final class LearnViewModel {
     private final RandomVsTrainedViewModel randomVsTrained;
     private final EffectiveRankViewModel effectiveRank;
     private final IntruderDemoViewModel intruders;
+    /** The open checkpoints no picture may be written onto or into (none outside a workbench). */
+    private Supplier<? extends Collection<Path>> inputs = List::of;
 
     /**
      * @param backend supplies the SVD backend; called on the work executor (creating a native backend may
@@ -105,6 +112,7 @@ public final class LearnViewModel {
     /** Follows the workbench's current matrix (reading its entries through the open checkpoint). */
     public static LearnViewModel forWorkbench(WorkbenchViewModel workbench, Supplier<SvdBackend> backend) {
         LearnViewModel vm = new LearnViewModel(backend, workbench.executors());
+        vm.inputs = workbench::inputs;
         Runnable update = () -> vm.selectedLayer.set(layerOf(workbench, workbench.getCurrent()));
         workbench.currentProperty().addListener((obs, o, n) -> update.run());
         workbench.analyses().addListener((javafx.collections.MapChangeListener<MatrixEntry, MatrixAnalysis>) c -> {
@@ -130,6 +138,14 @@ public final class LearnViewModel {
             return MatrixReader.read(source, entry.ref());
         };
         return new SelectedLayer(entry.id(), entry.ref().rows(), entry.ref().cols(), sigma, loader);
+    }
+
+    /**
+     * The exporter of the Learn panels' pictures: refuses to write onto or into the workbench's open
+     * checkpoints ({@link WorkbenchViewModel#inputs()}) through the one protection rule.
+     */
+    public PictureExporter pictureExporter(DialogService dialogs) {
+        return new PictureExporter(dialogs, executors, inputs);
     }
 
     public WorkbenchExecutors executors() {

@@ -1,7 +1,6 @@
 package dev.rankscope.views.learn;
 
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
@@ -44,7 +43,7 @@ public final class RandomVsTrainedView extends BorderPane {
     private final Label trainedStats = stats("learn-trained-stats");
 
     public RandomVsTrainedView(RandomVsTrainedViewModel vm, ObjectProperty<SelectedLayer> selected,
-                               DialogService dialogs, WorkbenchExecutors executors, Consumer<String> openUrl) {
+                               PictureExporter exporter, Consumer<String> openUrl) {
         setId("learn-random-vs-trained");
         setTop(LearnPanels.header("learn-rvt", "Random vs trained",
                 "A matrix of independent random numbers has singular values that fill a predictable bulk: the "
@@ -55,9 +54,9 @@ public final class RandomVsTrainedView extends BorderPane {
                         + "p(λ) ∝ λ^{−α} for λ ≥ λ_{min}",
                 Citation.MARTIN_MAHONEY, openUrl));
         randomChart = new ChartPane("learn-random-chart", "Random Gaussian (same shape)", emptyChart(),
-                "random-esd", dialogs, executors);
+                "random-esd", exporter);
         trainedChart = new ChartPane("learn-trained-chart", "Trained layer", emptyChart(),
-                "trained-esd", dialogs, executors);
+                "trained-esd", exporter);
         VBox left = new VBox(4, randomChart, randomStats);
         VBox right = new VBox(4, trainedChart, trainedStats);
         VBox.setVgrow(randomChart, Priority.ALWAYS);

@@ -2,7 +2,6 @@ package dev.rankscope.views.learn;
 
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.views.charts.PictureExporter;
-import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.beans.property.ObjectProperty;
@@ -56,10 +55,9 @@ public final class RankApproximationView extends BorderPane {
     private double[] originalRange = {0, 1};
 
     public RankApproximationView(RankApproximationViewModel vm, ObjectProperty<SelectedLayer> selected,
-                                 DialogService dialogs, WorkbenchExecutors executors, Consumer<String> openUrl) {
+                                 DialogService dialogs, PictureExporter exporter, Consumer<String> openUrl) {
         this.vm = vm;
         setId("learn-rank-k");
-        PictureExporter exporter = new PictureExporter(dialogs, executors);
         exporter.install(original, "rank-k-original", () -> PictureExporter.raster(original.getImage(), "original A"));
         exporter.install(reconstruction, "rank-k-reconstruction",
                 () -> PictureExporter.raster(reconstruction.getImage(), "rank-k approximation A_k"));
@@ -83,7 +81,7 @@ public final class RankApproximationView extends BorderPane {
         source.getItems().add(SELECTED);
         Button open = new Button("Open image…");
         open.setId("learn-open-image");
-        open.setOnAction(e -> openImage(dialogs, executors, source));
+        open.setOnAction(e -> openImage(dialogs, source));
         source.valueProperty().addListener((obs, o, n) -> {
             if (n instanceof LearnImages.Example ex) {
                 vm.setSource(ex.name(), ex.pixels());
@@ -130,7 +128,7 @@ public final class RankApproximationView extends BorderPane {
         stats.setStyle("-fx-font-family: monospace;");
         stats.setWrapText(true);
         ChartPane chart = new ChartPane("learn-sigma-chart", "Singular values (cut at k)", sigmaChart(),
-                "rank-k-spectrum", dialogs, executors);
+                "rank-k-spectrum", exporter);
         chart.setPrefHeight(240);
         VBox.setVgrow(chart, Priority.ALWAYS);
         HBox bottom = new HBox(10, chart, stats);
@@ -154,7 +152,7 @@ public final class RankApproximationView extends BorderPane {
         source.getSelectionModel().selectFirst();
     }
 
-    private void openImage(DialogService dialogs, WorkbenchExecutors executors, ComboBox<Object> source) {
+    private void openImage(DialogService dialogs, ComboBox<Object> source) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Open an image (shown in grayscale)");
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg"));
@@ -162,18 +160,9 @@ public final class RankApproximationView extends BorderPane {
         if (file == null) {
             return;
         }
-        vm.statusProperty().set("Reading " + file.getName() + "…");
-        executors.work().execute(() -> {
-            try {
-                Matrix m = ImageMatrices.read(file.toPath());
-                executors.ui().execute(() -> {
-                    LearnImages.Example ex = new LearnImages.Example(file.getName(), m);
-                    source.getItems().add(source.getItems().size() - 1, ex);
-                    source.getSelectionModel().select(ex);
-                });
-            } catch (RuntimeException e) {
-                executors.ui().execute(() -> dialogs.showError("Cannot open image", e.getMessage()));
-            }
+        vm.openImage(file.toPath(), dialogs, ex -> {
+            source.getItems().add(source.getItems().size() - 1, ex);
+            source.getSelectionModel().select(ex);
         });
     }
 

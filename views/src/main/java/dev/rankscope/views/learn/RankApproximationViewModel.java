@@ -16,6 +16,10 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.service.DialogService;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -38,6 +42,7 @@ public final class RankApproximationViewModel {
     private final SvdBackend backend;
     private final LatestResultScheduler svdScheduler;
     private final LatestResultScheduler rankScheduler;
+    private final WorkbenchExecutors executors;
     private final ObjectProperty<RankApproximation> approximation = new SimpleObjectProperty<>();
     private final ObjectProperty<Frame> frame = new SimpleObjectProperty<>();
     private final IntegerProperty rank = new SimpleIntegerProperty(1);
@@ -49,9 +54,26 @@ public final class RankApproximationViewModel {
 
     public RankApproximationViewModel(SvdBackend backend, WorkbenchExecutors executors) {
         this.backend = Objects.requireNonNull(backend);
+        this.executors = Objects.requireNonNull(executors);
         this.svdScheduler = new LatestResultScheduler(executors.work(), executors.ui());
         this.rankScheduler = new LatestResultScheduler(executors.work(), executors.ui());
         rank.addListener((obs, o, n) -> refresh());
+    }
+
+    /**
+     * Reads a PNG/JPEG as a grayscale matrix ({@link ImageMatrices#read}) on the work executor through
+     * the one FX-side runner, then hands the example to {@code opened} on the UI executor (the view
+     * offers it and selects it, which makes it the source). A file that cannot be read is one dialog
+     * naming it; the status says what is being read meanwhile.
+     */
+    public void openImage(Path file, DialogService dialogs, Consumer<LearnImages.Example> opened) {
+        String name = String.valueOf(file.getFileName());
+        status.set("Reading " + name + "…");
+        new BackgroundRunner(executors, dialogs).work(() -> new LearnImages.Example(name, ImageMatrices.read(file)))
+                .onSuccess(opened)
+                .onFailure("Cannot open image", file)
+                .onFailureSentence(sentence -> status.set(""))
+                .start();
     }
 
     /** Largest number of entries the interactive panel decomposes (≈ 1024²). */

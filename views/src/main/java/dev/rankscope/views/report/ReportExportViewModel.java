@@ -11,8 +11,6 @@ import dev.rankscope.analysis.intruders.IntruderReport;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
-import dev.rankscope.engine.task.AbstractTask;
-import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.workbench.CheckpointModel;
@@ -25,7 +23,6 @@ import javafx.beans.value.ObservableValue;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +38,10 @@ import java.util.function.Supplier;
  * analysis when it is still running, so no spectrum is computed twice); the missing ones are computed by a
  * {@link ReportExportTask} shown in the task panel with progress and Cancel. The report includes
  * the Budget tab's plan and quality-vs-size sweep and the Compare tab's intruder summary when those
- * tabs have one (wired with {@link #includePlan}, {@link #includeQuality} and {@link #includeComparison}). The file is written through an
- * {@link AtomicFileWriter} that refuses the checkpoint's own files; every failure is one dialog.
+ * tabs have one (wired with {@link #includePlan}, {@link #includeQuality} and {@link #includeComparison}).
+ * The file is written through an {@link AtomicFileWriter} that refuses every open checkpoint's files and
+ * folders (the one rule, {@link ProtectedInputs}); the task runs through the workbench's
+ * {@code BackgroundRunner}, and every failure is one dialog.
  *
  * <p>FX thread only; the work runs on the workbench's task executor.
  */
@@ -158,7 +157,7 @@ public final class ReportExportViewModel {
             return Optional.empty();
         }
         CheckpointModel cp = found.get();
-        AtomicFileWriter writer = ProtectedInputs.writer(protectedInputs(cp));
+        AtomicFileWriter writer = ProtectedInputs.writer(workbench.inputs()); // every open checkpoint, not only this one
         try {
             writer.checkAllowed(target);
         } catch (RankscopeException e) {
@@ -172,13 +171,17 @@ public final class ReportExportViewModel {
         ReportExportTask.Request request = new ReportExportTask.Request(cp.opened(), known, List.of(), planSource.get(),
                 comparisonSource.get(), qualitySource.get(), target, writer, ChartSize.REPORT, settled);
         ReportExportTask task = new ReportExportTask(request, workbench.services(), clock);
-        workbench.track(task).statusProperty().addListener((o, was, now) -> {
-            if (now.isTerminal()) {
-                ended(task, now);
-            }
-        });
+        workbench.track(task);
         running.set(task);
-        workbench.executors().tasks().execute(task);
+        workbench.runner().task(task)
+                .onSuccess(outcome -> {
+                    ended(task);
+                    lastWritten.set(target);
+                })
+                .onCancel(() -> ended(task)) // nothing written: the file is only replaced after rendering completes
+                .onFailure("Cannot export the report", target)
+                .onFailureSentence(sentence -> ended(task))
+                .start();
         return Optional.of(task);
     }
 
@@ -194,37 +197,10 @@ public final class ReportExportViewModel {
         return known;
     }
 
-    private void ended(ReportExportTask task, AbstractTask.Status status) {
+    private void ended(ReportExportTask task) {
         if (running.get() == task) {
             running.set(null);
         }
-        Path target = task.request().target();
-        String name = target.getFileName() == null ? target.toString() : target.getFileName().toString();
-        switch (status) {
-            case FINISHED -> lastWritten.set(target);
-            case CANCELLED -> {
-                // nothing written: the file is only replaced after rendering completes
-            }
-            default -> {
-                Throwable t = task.failure();
-                String message = dev.rankscope.views.fx.BackgroundRunner.sentence(t, target);
-                if (t != null && !(t instanceof RankscopeException)) {
-                    System.getLogger(ReportExportViewModel.class.getName())
-                            .log(System.Logger.Level.ERROR, "report export to " + target + " failed", t);
-                }
-                workbench.dialogs().showError("Cannot export the report", message);
-            }
-        }
-    }
-
-    /** The checkpoint's path and its files (shards), which the report must never replace. */
-    static List<Path> protectedInputs(CheckpointModel cp) {
-        List<Path> inputs = new ArrayList<>();
-        inputs.add(cp.opened().path());
-        if (cp.opened().handle() instanceof TensorSource source) {
-            inputs.addAll(ProtectedInputs.of(source));
-        }
-        return inputs;
     }
 
     private static String stem(String name) {

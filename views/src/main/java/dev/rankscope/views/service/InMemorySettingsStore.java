@@ -1,5 +1,6 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.QuickPreview;
 
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ public final class InMemorySettingsStore implements SettingsStore {
     private QuickPreview quickPreview = QuickPreview.LARGE_CHECKPOINTS;
     private dev.rankscope.engine.linalg.Backends.Preference engine = dev.rankscope.engine.linalg.Backends.Preference.AUTO;
     private int workerThreads;
+    private AnalysisSettings analysis = AnalysisSettings.defaults();
 
     @Override
     public List<Path> recentFiles() {
@@ -73,5 +75,15 @@ public final class InMemorySettingsStore implements SettingsStore {
     @Override
     public void setWorkerThreads(int threads) {
         workerThreads = SettingsStore.checkWorkerThreads(threads);
+    }
+
+    @Override
+    public AnalysisSettings analysisSettings() {
+        return analysis;
+    }
+
+    @Override
+    public void setAnalysisSettings(AnalysisSettings settings) {
+        analysis = java.util.Objects.requireNonNull(settings);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.analysis.AnalysisParameters;
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.QuickPreview;
 
 import java.nio.file.InvalidPathException;
@@ -130,6 +132,27 @@ public final class PreferencesSettingsStore implements SettingsStore {
     @Override
     public void setWorkerThreads(int threads) {
         node.putInt("workerThreads", SettingsStore.checkWorkerThreads(threads));
+        flush();
+    }
+
+    /** A stored limit of 0 (or none) means "not chosen": the environment's or the default applies. */
+    @Override
+    public AnalysisSettings analysisSettings() {
+        AnalysisSettings defaults = AnalysisSettings.defaults();
+        AnalysisParameters.MpMode mode = enumValue("mpFit", AnalysisParameters.MpMode.class,
+                defaults.metrics().marchenkoPastur());
+        int minEvals = node.getInt("minEvals", defaults.metrics().minEvals());
+        long limit = node.getLong("cacheLimit", 0);
+        return new AnalysisSettings(defaults.metrics().withMarchenkoPastur(mode)
+                .withMinEvals(minEvals < 0 ? defaults.metrics().minEvals() : minEvals),
+                limit > 0 ? limit : defaults.cacheLimit());
+    }
+
+    @Override
+    public void setAnalysisSettings(AnalysisSettings settings) {
+        node.put("mpFit", settings.metrics().marchenkoPastur().name());
+        node.putInt("minEvals", settings.metrics().minEvals());
+        node.putLong("cacheLimit", settings.cacheLimit());
         flush();
     }
 

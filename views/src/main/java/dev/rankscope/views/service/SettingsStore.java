@@ -1,5 +1,6 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.QuickPreview;
 
 import java.nio.file.Path;
@@ -7,8 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Persistent workbench settings: recent files, theme, window layout, the quick-preview mode and
- * the engine choice (engine and worker threads apply at the next start). Injected so tests use
+ * Persistent workbench settings: recent files, theme, window layout, the quick-preview mode, the
+ * analysis settings (MP fit, {@code min_evals}, cache size limit) and the engine choice (engine and
+ * worker threads apply at the next start). Injected so tests use
  * {@link InMemorySettingsStore}; the app uses {@link PreferencesSettingsStore}. Called on the
  * FX thread; implementations must be cheap.
  */
@@ -48,6 +50,15 @@ public interface SettingsStore {
 
     /** @param threads 0 for automatic, else 1–256 */
     void setWorkerThreads(int threads);
+
+    /**
+     * MP fit mode, {@code min_evals} and the spectrum cache's size limit, applied to the running
+     * session; default {@link AnalysisSettings#defaults()} (the limit from
+     * {@code $RANKSCOPE_CACHE_LIMIT}, else 2 GiB).
+     */
+    AnalysisSettings analysisSettings();
+
+    void setAnalysisSettings(AnalysisSettings settings);
 
     /** Validates a worker-thread count (0 = automatic, else 1–256) and returns it. */
     static int checkWorkerThreads(int threads) {

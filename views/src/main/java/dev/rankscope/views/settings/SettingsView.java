@@ -1,5 +1,6 @@
 package dev.rankscope.views.settings;
 
+import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.application.workbench.QuickPreview;
 import javafx.geometry.Insets;
@@ -9,6 +10,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -22,7 +24,8 @@ import java.util.Locale;
 
 /**
  * The settings window (Edit ▸ Settings…) over a {@link SettingsViewModel}: spectrum cache folder,
- * size and a Clear button that asks for confirmation inline, the quick-preview mode, the engine
+ * size, size limit and a Clear button that asks for confirmation inline, the MP fit and
+ * {@code min_evals} of the next analyses, the quick-preview mode, the engine
  * and the worker threads (the last two apply at the next start). Non-modal so the workbench stays
  * usable. FX thread only.
  */
@@ -34,7 +37,7 @@ public final class SettingsView {
         this.vm = vm;
         root.setId("settings");
         root.setPadding(new Insets(12));
-        root.getChildren().addAll(cacheSection(), previewSection(), engineSection(), closeRow());
+        root.getChildren().addAll(cacheSection(), metricsSection(), previewSection(), engineSection(), closeRow());
     }
 
     private TitledPane cacheSection() {
@@ -73,9 +76,62 @@ public final class SettingsView {
         GridPane grid = grid();
         grid.addRow(0, new Label("Folder"), folder);
         grid.addRow(1, new Label("Size on disk"), new HBox(12, size, clear));
+        grid.addRow(2, new Label("Size limit"), limitRow());
         VBox box = new VBox(8, grid, confirmRow,
                 hint("Exact spectra are cached so reopening a checkpoint is instant; approximate previews never are."));
         return section("Spectrum cache", box);
+    }
+
+    /** The limit as text (2G, 500M, 1.5 GiB), applied on Enter or Apply; a refused text shows why beside it. */
+    private HBox limitRow() {
+        TextField limit = new TextField(vm.cacheLimitProperty().get());
+        limit.setId("settings-cache-limit");
+        limit.setPrefColumnCount(8);
+        vm.cacheLimitProperty().addListener((o, a, b) -> limit.setText(b));
+        Button apply = new Button("Apply");
+        apply.setId("settings-cache-limit-apply");
+        limit.setOnAction(e -> vm.applyCacheLimit(limit.getText()));
+        apply.setOnAction(e -> vm.applyCacheLimit(limit.getText()));
+        Label error = new Label();
+        error.setId("settings-cache-limit-error");
+        error.getStyleClass().add("field-error");
+        error.textProperty().bind(vm.cacheLimitErrorProperty());
+        HBox row = new HBox(8, limit, apply, error);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
+    }
+
+    private TitledPane metricsSection() {
+        ChoiceBox<AnalysisParameters.MpMode> mode = new ChoiceBox<>();
+        mode.setId("settings-mp-fit");
+        mode.getItems().setAll(AnalysisParameters.MpMode.values());
+        mode.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(AnalysisParameters.MpMode m) {
+                return m == null ? "" : switch (m) {
+                    case FIT -> "WeightWatcher fit (ww)";
+                    case GRID -> "Grid search (grid)";
+                    case QUICK -> "Quick: s² = mean eigenvalue (quick)";
+                    case OFF -> "Off";
+                };
+            }
+
+            @Override
+            public AnalysisParameters.MpMode fromString(String s) {
+                throw new UnsupportedOperationException("choice box only");
+            }
+        });
+        mode.valueProperty().bindBidirectional(vm.mpFitProperty());
+        Spinner<Integer> minEvals = new Spinner<>(0, 1_000_000, vm.minEvalsProperty().get());
+        minEvals.setId("settings-min-evals");
+        minEvals.setEditable(true);
+        minEvals.valueProperty().addListener((o, a, b) -> vm.minEvalsProperty().set(b == null ? 0 : b));
+        GridPane grid = grid();
+        grid.addRow(0, new Label("Marchenko–Pastur fit"), mode);
+        grid.addRow(1, new Label("Minimum eigenvalues (min_evals)"), minEvals);
+        return section("Metrics", new VBox(8, grid, hint("As the CLI's --mp-fit and --min-evals: matrices with fewer "
+                + "eigenvalues get no power-law and no MP fit. Apply to analyses started from now on (checkpoints "
+                + "opened later, report exports); cached spectra are reused.")));
     }
 
     private TitledPane previewSection() {

@@ -9,6 +9,7 @@ import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.model.RecentFiles;
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.application.workbench.MatrixEntry;
@@ -90,6 +91,7 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     private final ObjectProperty<MatrixViews> matrixViews = new SimpleObjectProperty<>(MatrixViews.DEFAULT);
     /** Matrix id to select again when a checkpoint reopened for new {@link #matrixViewsProperty() views} arrives. */
     private final java.util.Map<Path, String> reselect = new java.util.HashMap<>();
+    private final ObjectProperty<AnalysisSettings> analysisSettings = new SimpleObjectProperty<>();
     private boolean shutDown;
     private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
     /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
@@ -118,6 +120,12 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         quickPreview.set(settings.quickPreview());
         quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
         matrixViews.addListener((o, a, b) -> reopenAll(Objects.requireNonNull(b)));
+        analysisSettings.set(settings.analysisSettings());
+        services.configure(analysisSettings.get());
+        analysisSettings.addListener((o, a, b) -> {
+            settings.setAnalysisSettings(Objects.requireNonNull(b));
+            services.configure(b);
+        });
         runner.work(() -> services.engineInfo().describe())
                 .onSuccess(engineDescription::set)
                 .about("the SVD engine")
@@ -402,6 +410,15 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     /** When to run the quick approximate pass before the exact one; persisted. Applies to checkpoints opened later. */
     public ObjectProperty<QuickPreview> quickPreviewProperty() {
         return quickPreview;
+    }
+
+    /**
+     * MP fit mode, {@code min_evals} and the cache size limit; persisted and handed to the services
+     * at once: analyses started from now on (checkpoints opened later, the report export's missing
+     * spectra) use its metrics, cache writes its limit.
+     */
+    public ObjectProperty<AnalysisSettings> analysisSettingsProperty() {
+        return analysisSettings;
     }
 
     /** Most recent first (File ▸ Open Recent); persisted through the settings store. */

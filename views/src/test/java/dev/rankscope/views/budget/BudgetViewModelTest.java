@@ -193,6 +193,54 @@ class BudgetViewModelTest {
         assertNull(vm.importedFromProperty().get(), "a control change re-plans live again");
     }
 
+    /** A strategy only this test registers: every matrix at its cheapest level, steps by ladder index. */
+    record CheapestParameters(double share) implements dev.rankscope.analysis.allocation.StrategyParameters {
+        static final dev.rankscope.analysis.allocation.StrategyDescription DESCRIPTION =
+                dev.rankscope.analysis.allocation.StrategyDescription.of("cheapest", "test strategy", CheapestParameters.class,
+                        dev.rankscope.analysis.allocation.StrategyParameter.real("share", "share", 0.5,
+                                dev.rankscope.analysis.allocation.StrategyParameter.Range.halfOpen(0, 1), ""));
+
+        @Override
+        public dev.rankscope.analysis.allocation.StrategyDescription description() {
+            return DESCRIPTION;
+        }
+
+        @Override
+        public dev.rankscope.analysis.allocation.StrategyOutcome allocate(
+                dev.rankscope.analysis.allocation.RankLadder[] ladders, long budgetParams) {
+            return new dev.rankscope.analysis.allocation.StrategyOutcome(new int[ladders.length], (l, i) -> -l, List.of());
+        }
+    }
+
+    @Test
+    void importLooksTheStrategyUpInTheRegistryInUse() throws Exception {
+        dev.rankscope.analysis.allocation.StrategyRegistry registry =
+                dev.rankscope.analysis.allocation.StrategyRegistry.standard().with(CheapestParameters.DESCRIPTION);
+        WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
+        BudgetViewModel vm = new BudgetViewModel(wb, new EngineBudgetServices(OjAlgoBackend::new), Debouncer.immediate(),
+                registry);
+        vm.settings().strategyNameProperty().set("cheapest");
+        vm.settings().strategyProperty().set(new CheapestParameters(0.25));
+        Plan shown = vm.getPlan();
+        assertEquals(new CheapestParameters(0.25), shown.strategy());
+        Path json = out.resolve("cheapest.json");
+        vm.exports().export(BudgetExportViewModel.ExportFormat.JSON, json);
+        vm.settings().strategyNameProperty().set(registry.names().get(0));
+        assertNotEquals("cheapest", vm.getPlan().strategy().strategyName());
+
+        vm.exports().importPlan(json);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertEquals(json, vm.importedFromProperty().get());
+        assertEquals(new CheapestParameters(0.25), vm.getPlan().strategy(), "the registered strategy and its parameter");
+        assertEquals("cheapest", vm.settings().strategyNameProperty().get());
+        assertEquals(shown.totals(), vm.getPlan().totals());
+
+        BudgetViewModel standard = vm(wb);
+        standard.exports().importPlan(json);
+        assertEquals(1, dialogs.errors.size(), "the standard registry does not know it");
+        assertTrue(dialogs.errors.get(0).message().contains("cheapest"), dialogs.errors.get(0).message());
+    }
+
     @Test
     void exportErrorsGoThroughTheDialogService() throws Exception {
         BudgetViewModel vm = vm(workbench(WorkbenchExecutors.sameThread()));

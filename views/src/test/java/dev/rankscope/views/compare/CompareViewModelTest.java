@@ -181,6 +181,29 @@ class CompareViewModelTest {
     }
 
     @Test
+    void chartPicturesRefuseBothSidesOfTheComparison() throws Exception {
+        CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
+        org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("σ");
+        s.add(1, 2);
+        s.add(2, 1);
+        dev.rankscope.application.render.Picture picture = dev.rankscope.application.render.Picture.of(
+                org.jfree.chart.ChartFactory.createXYLineChart("σ", "i", "σ", new org.jfree.data.xy.XYSeriesCollection(s)));
+        Path baseWeights = samples.base().resolve("model.safetensors");
+        Path adapterFolder = samples.lora();
+        byte[] before = Files.readAllBytes(baseWeights);
+        vm.pictureExporter().exportTo(baseWeights, dev.rankscope.views.charts.PictureExporter.Format.PNG,
+                new dev.rankscope.application.render.ChartSize(120, 90), picture);
+        vm.pictureExporter().exportTo(adapterFolder.resolve("overlap.png"), dev.rankscope.views.charts.PictureExporter.Format.PNG,
+                new dev.rankscope.application.render.ChartSize(120, 90), picture);
+        assertEquals(2, dialogs.errors.size(), dialogs.errors.toString());
+        assertTrue(dialogs.errors.get(0).message().contains("model.safetensors"), dialogs.errors.get(0).message());
+        assertTrue(dialogs.errors.get(1).message().contains(String.valueOf(adapterFolder.getFileName())),
+                dialogs.errors.get(1).message());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(baseWeights)));
+        assertFalse(Files.exists(adapterFolder.resolve("overlap.png")));
+    }
+
+    @Test
     void mitigationWritesAMergedCheckpointWithTheIntruderScaled() {
         CompareViewModel vm = compared(workbench(WorkbenchExecutors.sameThread()));
         vm.exports().lambdaProperty().set(0.5);

@@ -16,7 +16,11 @@ import dev.rankscope.views.settings.SettingsViewModel;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
+import dev.rankscope.analysis.AnalysisParameters;
+import dev.rankscope.application.workbench.AnalysisSettings;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Edit ▸ Settings… headless: the spectrum cache (a temporary folder with real entries, never the
  * user's ~/.cache) shows its size, Clear asks first, and after confirming the size reads 0 B and
- * the entries are gone; the quick-preview and engine choices persist through the settings store.
+ * the entries are gone; the quick-preview and engine choices persist through the settings store;
+ * a lowered size limit trims the folder at once and reaches the running session, with the MP fit
+ * and {@code min_evals} of the next analysis.
  */
 @ExtendWith(ApplicationExtension.class)
 class SettingsJourneyTest {
@@ -120,6 +126,53 @@ class SettingsJourneyTest {
         ChoiceBox<Backends.Preference> engine = robot.lookup("#settings-engine").queryAs(ChoiceBox.class);
         robot.interact(() -> engine.setValue(Backends.Preference.JAVA));
         assertEquals(Backends.Preference.JAVA, settings.enginePreference());
+        robot.clickOn("#settings-close");
+        waitUntil(() -> robot.lookup("#settings-cache-size").tryQuery().isEmpty());
+    }
+
+    @Test
+    void setTheCacheLimitAndTheMetricsOfTheNextAnalysis(FxRobot robot) throws Exception {
+        fillCache();
+        long entry = new SpectrumCacheControl(cacheDir).sizeBytes() / 3;
+        robot.clickOn("Edit");
+        robot.clickOn("#menu-settings");
+        waitUntil(() -> robot.lookup("#settings-cache-limit").tryQuery().isPresent());
+        TextField limit = robot.lookup("#settings-cache-limit").queryAs(TextField.class);
+        assertEquals("2.0 GiB", limit.getText());
+        Label error = robot.lookup("#settings-cache-limit-error").queryAs(Label.class);
+
+        robot.interact(() -> limit.setText("a lot"));
+        robot.clickOn("#settings-cache-limit-apply");
+        waitUntil(() -> error.getText().contains("not a size"));
+        assertEquals(3, files(cacheDir), "a refused limit deletes nothing");
+
+        robot.interact(() -> limit.setText(Long.toString(entry * 2)));
+        robot.clickOn("#settings-cache-limit-apply");
+        waitUntil(() -> error.getText().isEmpty());
+        waitUntil(() -> {
+            try {
+                return files(cacheDir) == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(entry * 2, settings.analysisSettings().cacheLimit());
+        assertEquals(entry * 2, services.configured.get(services.configured.size() - 1).cacheLimit(),
+                "the running session writes under the new limit");
+        Label size = robot.lookup("#settings-cache-size").queryAs(Label.class);
+        waitUntil(() -> SettingsViewModel.formatBytes(entry).equals(size.getText()));
+
+        @SuppressWarnings("unchecked")
+        ChoiceBox<AnalysisParameters.MpMode> mp = robot.lookup("#settings-mp-fit").queryAs(ChoiceBox.class);
+        assertEquals(AnalysisParameters.MpMode.FIT, mp.getValue());
+        robot.interact(() -> mp.setValue(AnalysisParameters.MpMode.QUICK));
+        @SuppressWarnings("unchecked")
+        Spinner<Integer> minEvals = robot.lookup("#settings-min-evals").queryAs(Spinner.class);
+        robot.interact(() -> minEvals.getValueFactory().setValue(25));
+        AnalysisSettings applied = services.configured.get(services.configured.size() - 1);
+        assertEquals(AnalysisParameters.MpMode.QUICK, applied.metrics().marchenkoPastur());
+        assertEquals(25, applied.metrics().minEvals());
+        assertEquals(applied, settings.analysisSettings());
         robot.clickOn("#settings-close");
         waitUntil(() -> robot.lookup("#settings-cache-size").tryQuery().isEmpty());
     }

@@ -94,4 +94,29 @@ class RankApproximationViewModelTest {
         });
         assertTrue(vm.statusProperty().get().contains("the checkpoint is not open"), vm.statusProperty().get());
     }
+
+    @Test
+    void openImageReadsOffTheFxThreadAndAFileThatIsNoImageIsOneDialog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(12, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(3, 2, 0xffffff);
+        java.nio.file.Path png = dir.resolve("dot.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        dev.rankscope.views.testing.FakeDialogService dialogs = new dev.rankscope.views.testing.FakeDialogService();
+        RankApproximationViewModel vm = new RankApproximationViewModel(backend, WorkbenchExecutors.sameThread());
+        java.util.List<LearnImages.Example> opened = new java.util.ArrayList<>();
+        vm.openImage(png, dialogs, opened::add);
+        assertEquals(1, opened.size());
+        assertEquals("dot.png", opened.get(0).name());
+        assertEquals(8, opened.get(0).pixels().rows());
+        assertEquals(12, opened.get(0).pixels().cols());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+
+        java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("notes.png"), "not an image");
+        vm.openImage(text, dialogs, opened::add);
+        assertEquals(1, opened.size(), "nothing offered");
+        assertEquals(1, dialogs.errors.size());
+        assertEquals("notes.png is not a PNG or JPEG image this Java can read", dialogs.errors.get(0).message());
+        assertEquals("", vm.statusProperty().get());
+    }
 }

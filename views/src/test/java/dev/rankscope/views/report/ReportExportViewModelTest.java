@@ -244,6 +244,20 @@ class ReportExportViewModelTest {
     }
 
     @Test
+    void refusesToWriteOverAnotherOpenCheckpoint() throws Exception {
+        WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
+        ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);
+        wb.open(checkpointFile());
+        Path other = Files.write(dir.resolve("other.safetensors"), new byte[]{4, 5, 6, 7});
+        wb.open(other);
+        wb.select(wb.checkpoints().get(0).matrices().get(0));
+        assertTrue(vm.exportTo(other).isEmpty(), "the report describes tiny.safetensors but may not replace other.safetensors");
+        assertEquals(1, dialogs.errors.size());
+        assertTrue(dialogs.errors.get(0).message().contains("other.safetensors"), dialogs.errors.get(0).message());
+        assertEquals(4, Files.size(other), "the other checkpoint is untouched");
+    }
+
+    @Test
     void aFailedWriteIsOneDialog() throws Exception {
         WorkbenchViewModel wb = workbench(WorkbenchExecutors.sameThread());
         ReportExportViewModel vm = new ReportExportViewModel(wb, CLOCK);

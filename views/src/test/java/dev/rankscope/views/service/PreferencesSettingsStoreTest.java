@@ -1,5 +1,7 @@
 package dev.rankscope.views.service;
 
+import dev.rankscope.analysis.AnalysisParameters;
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.QuickPreview;
 
 import org.junit.jupiter.api.AfterEach;
@@ -72,5 +74,19 @@ class PreferencesSettingsStoreTest {
         assertEquals(QuickPreview.LARGE_CHECKPOINTS, again.quickPreview());
         assertEquals(dev.rankscope.engine.linalg.Backends.Preference.AUTO, again.enginePreference());
         assertEquals(0, again.workerThreads());
+    }
+
+    @Test
+    void analysisSettingsRoundTripWithDefaultsAndJunkTolerated() {
+        PreferencesSettingsStore store = new PreferencesSettingsStore(node);
+        assertEquals(AnalysisSettings.defaults(), store.analysisSettings());
+        AnalysisSettings chosen = AnalysisSettings.defaults().withMarchenkoPastur(AnalysisParameters.MpMode.GRID)
+                .withMinEvals(3).withCacheLimit(700L << 20);
+        store.setAnalysisSettings(chosen);
+        assertEquals(chosen, new PreferencesSettingsStore(node).analysisSettings());
+        node.put("mpFit", "SOMETIMES");
+        node.putInt("minEvals", -2);
+        node.putLong("cacheLimit", -5);
+        assertEquals(AnalysisSettings.defaults(), new PreferencesSettingsStore(node).analysisSettings());
     }
 }

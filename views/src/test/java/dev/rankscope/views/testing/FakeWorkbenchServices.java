@@ -1,5 +1,6 @@
 package dev.rankscope.views.testing;
 
+import dev.rankscope.analysis.AnalysisParameters;
 import dev.rankscope.analysis.Analyzer;
 import dev.rankscope.analysis.MatrixAnalysis;
 import dev.rankscope.analysis.naming.MatrixName;
@@ -14,6 +15,7 @@ import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
+import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.AnalysisSink;
 import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.application.workbench.MatrixEntry;
@@ -60,6 +62,14 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
     public final List<AnalysisSink> quickSinks = new CopyOnWriteArrayList<>();
     /** The spectrum cache the settings window shows; none when null. */
     public volatile CacheControl cacheControl;
+    /** Every {@link #configure} call, in order. */
+    public final List<AnalysisSettings> configured = new CopyOnWriteArrayList<>();
+
+    /** Records the settings; analyses with non-default metrics then go through the real {@link Analyzer}. */
+    @Override
+    public void configure(AnalysisSettings settings) {
+        configured.add(settings);
+    }
 
     /** The views each {@link #open} was asked for, in call order. */
     public final List<dev.rankscope.application.workbench.MatrixViews> openedWith =
@@ -134,7 +144,7 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
                     if (failing.contains(e.id())) {
                         sink.onFailure(e.ref(), new RankscopeException(e.id() + ": weights contain NaN"));
                     } else {
-                        sink.onMatrix(TestAnalyses.of(e, sigma(e)));
+                        sink.onMatrix(analysis(e));
                     }
                     progress((i + 1.0) / n, (i + 1) + " of " + n + " matrices");
                 }
@@ -142,6 +152,17 @@ public final class FakeWorkbenchServices implements WorkbenchServices {
         };
         tasks.add(task);
         return task;
+    }
+
+    /** The synthetic stand-in under the default metrics, else the real analysis with the configured ones. */
+    private MatrixAnalysis analysis(MatrixEntry e) {
+        AnalysisParameters metrics = configured.isEmpty() ? AnalysisParameters.DEFAULT
+                : configured.get(configured.size() - 1).metrics();
+        if (metrics.equals(AnalysisParameters.DEFAULT)) {
+            return TestAnalyses.of(e, sigma(e));
+        }
+        return Analyzer.analyze(e.name(), e.dtype(),
+                new Spectrum(e.ref(), sigma(e), SvdMethod.GESDD, Precision.F64, false, 0), metrics);
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.rankscope.analysis;
 
 import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.MatrixName;
-import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.RandomizedSvd;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixReader;
+import dev.rankscope.engine.spectrum.TopValuesFromSource;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.spectrum.Spectrum;
@@ -60,19 +60,19 @@ public final class TopKPreview {
 
     /**
      * The approximate analysis of one matrix, as described in the class comment. Reads the matrix
-     * (float64, (out, in) as {@code ref} orients it), so costs one read plus
+     * once, in float32 straight into the off-heap buffer the iteration multiplies with
+     * ({@link TopValuesFromSource}, {@link MatrixReader#readFloat}: (out, in) as {@code ref}
+     * orients it, finiteness checked and ‖A‖²_F summed in float64 in the same pass), so costs one
+     * read, 4·m·n bytes off-heap, plus
      * O(mn(k+10)(2q+2)) flops.
      *
      * @throws dev.rankscope.engine.RankscopeException when the matrix cannot be read or decomposed
      */
     public static MatrixAnalysis analyze(TensorSource source, MatrixRef ref, MatrixName name, DType dtype) {
         long t0 = System.nanoTime();
-        Matrix a = MatrixReader.read(source, ref);
-        SvdResult r = RandomizedSvd.topValuesSingle(a, PARAMS);
-        double frobenius2 = 0;
-        for (double v : a.data()) {
-            frobenius2 += v * v;
-        }
+        TopValuesFromSource.Estimate estimate = TopValuesFromSource.estimate(source, ref, PARAMS);
+        SvdResult r = estimate.values();
+        double frobenius2 = estimate.frobenius2();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Spectrum spectrum = new Spectrum(ref, r.sigma(), r.method(), Precision.F32, true, millis);
         MatrixAnalysis top = Analyzer.analyze(name, dtype, spectrum);

@@ -126,6 +126,37 @@ public final class ElementDecoder {
         dev.rankscope.engine.io.gguf.GgmlDequant.dequantize(dtype, src, blocks, dst, off);
     }
 
+    /** True for the stored types {@link #decodeFloat} widens to float32 exactly: BF16, F16, F32. */
+    public static boolean widensToFloat(DType dtype) {
+        return dtype == DType.BF16 || dtype == DType.F16 || dtype == DType.F32;
+    }
+
+    /**
+     * As {@link #decode}, into float32 without a float64 step, for the types
+     * {@link #widensToFloat} accepts (the widening is exact).
+     *
+     * @throws IllegalArgumentException for any other dtype
+     */
+    public static void decodeFloat(DType dtype, ByteBuffer src, int count, float[] dst, int off) {
+        switch (dtype) {
+            case BF16 -> {
+                for (int i = 0; i < count; i++) {
+                    dst[off + i] = Float.intBitsToFloat((src.getShort() & 0xFFFF) << 16);
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < count; i++) {
+                    dst[off + i] = halfToFloat(src.getShort());
+                }
+            }
+            case F32 -> {
+                src.asFloatBuffer().get(dst, off, count);
+                src.position(src.position() + Float.BYTES * count);
+            }
+            default -> throw new IllegalArgumentException(dtype + " is not widened to float32 directly");
+        }
+    }
+
     /** IEEE 754 binary16 → float (exact). */
     public static float halfToFloat(short bits) {
         int h = bits & 0xFFFF;

@@ -138,12 +138,7 @@ public abstract class FileTensorSource implements TensorSource {
 
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
-        TensorInfo info = require(name);
-        Location loc = location(name);
-        if (first < 0 || count < 0 || first + count > info.numel()) {
-            throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count)
-                    + ") outside tensor '" + name + "' of " + info.numel());
-        }
+        Location loc = checkedLocation(name, first, count);
         DType dt = loc.dtype();
         int epb = dt.elementsPerBlock();
         int bpb = dt.bytesPerBlock();
@@ -167,6 +162,42 @@ public abstract class FileTensorSource implements TensorSource {
                 done += take;
             }
         }
+    }
+
+    /**
+     * Float32 elements; BF16, F16 and F32 tensors stored as they are in the file are widened
+     * straight into {@code dst} (no float64 step), other types through the float64 decoder.
+     */
+    @Override
+    public void readElements(String name, long first, int count, float[] dst, int dstOffset) {
+        Location loc = checkedLocation(name, first, count);
+        DType dt = loc.dtype();
+        if (!ElementDecoder.widensToFloat(dt) || !storedAsIs(name)) {
+            TensorSource.super.readElements(name, first, count, dst, dstOffset);
+            return;
+        }
+        int bytes = dt.bytesPerBlock();
+        int perChunk = Math.max(1, CHUNK_BYTES / bytes);
+        for (int done = 0; done < count; ) {
+            int n = Math.min(perChunk, count - done);
+            ByteBuffer buf = read(loc.file(), loc.offset() + (first + done) * bytes, n * bytes).order(loc.order());
+            ElementDecoder.decodeFloat(dt, buf, n, dst, dstOffset + done);
+            done += n;
+        }
+    }
+
+    /** True when {@code name}'s elements are its stored bytes in C order (false for views over them). */
+    protected boolean storedAsIs(String name) {
+        return true;
+    }
+
+    private Location checkedLocation(String name, long first, int count) {
+        TensorInfo info = require(name);
+        if (first < 0 || count < 0 || first + count > info.numel()) {
+            throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count)
+                    + ") outside tensor '" + name + "' of " + info.numel());
+        }
+        return location(name);
     }
 
     /** Reads exactly {@code length} bytes at {@code position} of {@code file}. */

@@ -154,9 +154,26 @@ public final class ShardedTensorSource implements TensorSource {
 
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
-        require(name);
-        TensorSource shard = byTensor.get(name);
+        TensorSource shard = shardOf(name);
         shard.readElements(name, first, count, dst, dstOffset);
+        touched(shard);
+    }
+
+    /** Float32 elements from the shard holding {@code name} (which may widen them directly). */
+    @Override
+    public void readElements(String name, long first, int count, float[] dst, int dstOffset) {
+        TensorSource shard = shardOf(name);
+        shard.readElements(name, first, count, dst, dstOffset);
+        touched(shard);
+    }
+
+    private TensorSource shardOf(String name) {
+        require(name);
+        return byTensor.get(name);
+    }
+
+    /** Records {@code shard} as recently read; closes the idle files of the shard that falls out. */
+    private void touched(TensorSource shard) {
         TensorSource dropped = null;
         synchronized (recentShards) {
             recentShards.put(shard, Boolean.TRUE);

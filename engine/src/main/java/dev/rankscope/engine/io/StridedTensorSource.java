@@ -152,6 +152,11 @@ public abstract class StridedTensorSource extends FileTensorSource {
     }
 
     @Override
+    protected boolean storedAsIs(String name) {
+        return !views.containsKey(name);
+    }
+
+    @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
         View view = views.get(name);
         if (view == null) {

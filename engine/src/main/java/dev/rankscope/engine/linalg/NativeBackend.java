@@ -373,7 +373,8 @@ public final class NativeBackend implements SvdBackend {
         }
     }
 
-    static FloatPointer allocateFloat(long count) {
+    /** Off-heap float32 buffer of {@code count} (≥ 1) elements; a failed allocation is a {@link LinalgException}. */
+    public static FloatPointer allocateFloat(long count) {
         try {
             return new FloatPointer(Math.max(1, count));
         } catch (OutOfMemoryError e) {

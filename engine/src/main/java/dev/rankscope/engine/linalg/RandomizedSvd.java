@@ -122,20 +122,8 @@ public final class RandomizedSvd {
         Inputs.requireFinite(a);
         int m = a.rows();
         int n = a.cols();
-        int p = Math.min(m, n);
-        int k = Math.min(params.k(), p);
-        int l = Math.min(p, k + params.oversample());
-        Random rnd = new Random(params.seed());
-        float[] omega = new float[n * l];
-        for (int i = 0; i < omega.length; i++) {
-            omega[i] = (float) rnd.nextGaussian();
-        }
         double[] d = a.data();
-        try (FloatPointer at = NativeBackend.allocateFloat((long) m * n);
-             FloatPointer om = new FloatPointer(omega);
-             FloatPointer y = NativeBackend.allocateFloat((long) m * l);
-             FloatPointer z = NativeBackend.allocateFloat((long) n * l);
-             FloatPointer tau = NativeBackend.allocateFloat(l)) {
+        try (FloatPointer at = NativeBackend.allocateFloat((long) m * n)) {
             java.nio.FloatBuffer buf = at.asBuffer();
             float[] row = new float[n];
             for (int i = 0; i < m; i++) {
@@ -144,6 +132,35 @@ public final class RandomizedSvd {
                 }
                 buf.put(row);
             }
+            return topValuesSingle(at, m, n, params);
+        }
+    }
+
+    /**
+     * As {@link #topValuesSingle(Matrix, Parameters)} for a matrix already in float32 off-heap
+     * memory: {@code at} holds the row-major m×n A (the column-major Aᵀ, ld n), finite, m, n ≥ 1.
+     * The caller owns {@code at} (not modified, not freed); this is how the quick preview reads a
+     * tensor once, straight into the buffer the iteration multiplies with.
+     *
+     * @throws LinalgException for a LAPACK failure
+     */
+    public static SvdResult topValuesSingle(FloatPointer at, int m, int n, Parameters params) {
+        NativeLibrary.requireAvailable();
+        if (m < 1 || n < 1 || at.limit() - at.position() < (long) m * n) {
+            throw new IllegalArgumentException("need an m×n float32 buffer with m, n ≥ 1, got " + m + "x" + n);
+        }
+        int p = Math.min(m, n);
+        int k = Math.min(params.k(), p);
+        int l = Math.min(p, k + params.oversample());
+        Random rnd = new Random(params.seed());
+        float[] omega = new float[n * l];
+        for (int i = 0; i < omega.length; i++) {
+            omega[i] = (float) rnd.nextGaussian();
+        }
+        try (FloatPointer om = new FloatPointer(omega);
+             FloatPointer y = NativeBackend.allocateFloat((long) m * l);
+             FloatPointer z = NativeBackend.allocateFloat((long) n * l);
+             FloatPointer tau = NativeBackend.allocateFloat(l)) {
             cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, om, n, 0f, y, m);
             for (int q = 0; q < params.powerIterations(); q++) {
                 orthonormalize(y, m, l, tau);

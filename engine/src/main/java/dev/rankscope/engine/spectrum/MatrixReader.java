@@ -1,8 +1,12 @@
 package dev.rankscope.engine.spectrum;
 
+import dev.rankscope.engine.linalg.LinalgException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.TensorSource;
+import org.bytedeco.javacpp.FloatPointer;
+
+import java.nio.FloatBuffer;
 
 /**
  * Reads a {@link MatrixRef} from a {@link TensorSource} as a dense float64 {@link Matrix} in
@@ -17,17 +21,12 @@ public final class MatrixReader {
     private MatrixReader() {
     }
 
+    /** Elements per row block of {@link #readFloat}: 1 Mi (4 MB of float32). */
+    private static final int FLOAT_BLOCK_ELEMENTS = 1 << 20;
+
     public static Matrix read(TensorSource source, MatrixRef ref) {
         long elements = ref.numel();
-        if (elements > Integer.MAX_VALUE - 8) {
-            throw new CheckpointFormatException(source.path(), CheckpointFormatException.Category.TOO_LARGE,
-                    "matrix " + ref.id() + " (" + ref.shapeString() + ") is too large to load at once");
-        }
-        long first = ref.slice() < 0 ? 0 : ref.slice() * ref.baseNumel();
-        if (ref.isPooled()) {
-            throw new CheckpointFormatException(source.path(), CheckpointFormatException.Category.IO,
-                    "matrix " + ref.id() + " is a pooled set of conv slices, not one matrix; read its slices (MatrixRef.pooledSlice)");
-        }
+        long first = firstElement(source, ref);
         if (ref.selection() != null) {
             return readPart(source, ref, first);
         }
@@ -38,6 +37,89 @@ public final class MatrixReader {
         }
         // stored as (cols, rows): transpose to (rows, cols)
         return new Matrix(ref.cols(), ref.rows(), data).transpose();
+    }
+
+    /**
+     * Reads {@code ref} in float32 into {@code dst} as the row-major (out, in) matrix, i.e.
+     * {@code ref.rows() × ref.cols()} values, and returns ‖A‖²_F accumulated in float64 over the
+     * float32 values (exact widenings of BF16, F16 and F32 data). Whole tensors are read in row
+     * blocks of the stored layout ({@link TensorSource#readElements(String, long, int, float[], int)},
+     * which widens BF16/F16/F32 directly); a selected part is read with {@link #read} and narrowed.
+     *
+     * @throws LinalgException for a NaN or infinite value (a float64 value beyond the float32
+     *                         range counts as infinite), naming its (row, column)
+     */
+    public static double readFloat(TensorSource source, MatrixRef ref, FloatPointer dst) {
+        int m = ref.rows();
+        int n = ref.cols();
+        if (dst.limit() - dst.position() < (long) m * n) {
+            throw new IllegalArgumentException("buffer of " + (dst.limit() - dst.position()) + " floats for a "
+                    + ref.shapeString() + " matrix");
+        }
+        FloatBuffer out = dst.asBuffer();
+        if (ref.selection() != null) {
+            double[] d = read(source, ref).data();
+            float[] block = new float[d.length];
+            for (int k = 0; k < d.length; k++) {
+                block[k] = (float) d[k];
+            }
+            double sum = sumOfSquares(block, d.length, n, 0, ref);
+            out.put(block);
+            return sum;
+        }
+        long first = firstElement(source, ref);
+        int c = ref.transposed() ? m : n;     // stored (r, c): (rows, cols), or (cols, rows) when transposed
+        int r = ref.transposed() ? n : m;
+        int unit = Math.max(1, FLOAT_BLOCK_ELEMENTS / Math.max(1, c));
+        float[] block = new float[Math.min(unit, r) * c];
+        double sum = 0;
+        for (int row = 0; row < r; row += unit) {
+            int count = Math.min(unit, r - row);
+            source.readElements(ref.tensor(), first + (long) row * c, count * c, block, 0);
+            sum += sumOfSquares(block, count * c, c, row, ref);
+            if (!ref.transposed()) {
+                out.put(block, 0, count * c);
+            } else {
+                for (int s = 0; s < count; s++) {          // stored row row+s is column row+s of A
+                    for (int i = 0; i < c; i++) {
+                        out.put(i * n + row + s, block[s * c + i]);
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Σv² over {@code block[0..len)} in float64; refuses a non-finite value, naming its position in A. */
+    private static double sumOfSquares(float[] block, int len, int width, int firstRow, MatrixRef ref) {
+        double sum = 0;
+        for (int k = 0; k < len; k++) {
+            float v = block[k];
+            if (!Float.isFinite(v)) {
+                int storedRow = firstRow + k / width;
+                int storedCol = k % width;
+                int row = ref.transposed() ? storedCol : storedRow;
+                int col = ref.transposed() ? storedRow : storedCol;
+                throw new LinalgException("Matrix " + ref.id() + " contains NaN or infinite values, so its spectrum cannot be computed.",
+                        "non-finite value " + v + " at (" + row + ", " + col + ") of the " + ref.rows() + "x"
+                                + ref.cols() + " matrix " + ref.id());
+            }
+            sum += (double) v * v;
+        }
+        return sum;
+    }
+
+    /** The tensor element where {@code ref} starts, after refusing refs that are not one loadable matrix. */
+    private static long firstElement(TensorSource source, MatrixRef ref) {
+        if (ref.numel() > Integer.MAX_VALUE - 8) {
+            throw new CheckpointFormatException(source.path(), CheckpointFormatException.Category.TOO_LARGE,
+                    "matrix " + ref.id() + " (" + ref.shapeString() + ") is too large to load at once");
+        }
+        if (ref.isPooled()) {
+            throw new CheckpointFormatException(source.path(), CheckpointFormatException.Category.IO,
+                    "matrix " + ref.id() + " is a pooled set of conv slices, not one matrix; read its slices (MatrixRef.pooledSlice)");
+        }
+        return ref.slice() < 0 ? 0 : ref.slice() * ref.baseNumel();
     }
 
     private static Matrix readPart(TensorSource source, MatrixRef ref, long first) {

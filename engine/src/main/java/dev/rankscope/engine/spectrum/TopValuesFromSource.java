@@ -1,0 +1,44 @@
+package dev.rankscope.engine.spectrum;
+
+import dev.rankscope.engine.linalg.Matrix;
+import dev.rankscope.engine.linalg.NativeBackend;
+import dev.rankscope.engine.linalg.RandomizedSvd;
+import dev.rankscope.engine.linalg.SvdResult;
+import dev.rankscope.engine.tensor.TensorSource;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The float32 randomised top values ({@link RandomizedSvd#topValuesSingle}) of a matrix read
+ * straight from its tensor into the off-heap float32 buffer the iteration multiplies with
+ * ({@link MatrixReader#readFloat}), with the exact ‖A‖²_F of the data from the same pass. No
+ * float64 copy of the matrix exists at any point: 4·m·n bytes off-heap plus one 4 MB row block.
+ * Exists so the quick preview of a large checkpoint pays for the gemm passes and little else.
+ * Stateless; thread-safe when the source is.
+ */
+public final class TopValuesFromSource {
+    /**
+     * @param values     approximate top singular values ({@link dev.rankscope.engine.linalg.SvdMethod#RANDOMIZED})
+     * @param frobenius2 Σ of the squared matrix elements, summed in float64 (exact data, not from σ̂)
+     */
+    public record Estimate(SvdResult values, double frobenius2) {
+    }
+
+    private TopValuesFromSource() {
+    }
+
+    /**
+     * @throws dev.rankscope.engine.RankscopeException when the matrix cannot be read, holds NaN/Inf
+     *                                                 (named with its position), or LAPACK fails
+     */
+    public static Estimate estimate(TensorSource source, MatrixRef ref, RandomizedSvd.Parameters params) {
+        int m = ref.rows();
+        int n = ref.cols();
+        if (m == 0 || n == 0) {
+            return new Estimate(RandomizedSvd.topValuesSingle(Matrix.zeros(m, n), params), 0);
+        }
+        try (FloatPointer a = NativeBackend.allocateFloat(ref.numel())) {
+            double frobenius2 = MatrixReader.readFloat(source, ref, a);
+            return new Estimate(RandomizedSvd.topValuesSingle(a, m, n, params), frobenius2);
+        }
+    }
+}

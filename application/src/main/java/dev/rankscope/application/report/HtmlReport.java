@@ -301,7 +301,7 @@ public final class HtmlReport {
             html.kv("comparison", input.comparison().base() + " → " + input.comparison().tuned());
         }
         if (input.quality() != null) {
-            kv("quality vs size", input.quality().points().size() + " points on " + input.quality().model());
+            html.kv("quality vs size", input.quality().points().size() + " points on " + input.quality().model());
         }
         html.append("</table>\n<p class=\"note\">Self-contained file: no scripts, no external resources. "
                 + "Formulas: Rankscope SPEC §1–4.</p>\n</footer>\n");

@@ -96,6 +96,13 @@ class RankMarkersTest {
         assertEquals(0, all.outside(), crossings + " at " + width + "×" + height + ": label pixels outside the plot "
                 + all.dataArea());
         for (int a = 0; a < 3; a++) {
+            // the plot clips what spills over its edge: a cut label touches the edge, a whole one keeps clear of it
+            Drawn alone = draw(crossings, Set.of(a), width, height);
+            long left = alone.labelPixels().stream().mapToLong(p -> p >>> 32).min().orElseThrow();
+            long right = alone.labelPixels().stream().mapToLong(p -> p >>> 32).max().orElseThrow();
+            assertTrue(left > alone.dataArea().getMinX() + 1 && right < alone.dataArea().getMaxX() - 1,
+                    crossings + ": label " + RankMarkers.NAMES.get(a) + " is cut by the plot edge (x " + left + ".." + right
+                            + " in " + alone.dataArea() + ")");
             for (int b = a + 1; b < 3; b++) {
                 Set<Long> shared = new HashSet<>(draw(crossings, Set.of(a), width, height).labelPixels());
                 shared.retainAll(draw(crossings, Set.of(b), width, height).labelPixels());

@@ -76,7 +76,7 @@ class ParametersJsonRoundTripTest {
                         DIR.resolve("stats.safetensors"), DataAwareParameters.of(DataAwareParameters.Method.ASVD_SCALING),
                         Backends.Preference.JAVA, 2, false, DIR.resolve("p.json"), DIR.resolve("p.csv"), null, null)),
                 Map.entry(ReportParameters.class, new ReportParameters(DIR.resolve("model"), DIR.resolve("r.html"),
-                        DIR.resolve("plan.json"), null, DIR.resolve("lora"), new IntruderParameters(5, 0.3),
+                        DIR.resolve("plan.json"), null, DIR.resolve("lora"), DIR.resolve("sweep.json"), new IntruderParameters(5, 0.3),
                         new ChartSize(640, 400), Backends.Preference.JAVA, 1, false)),
                 Map.entry(SubspacesParameters.class, new SubspacesParameters(DIR.resolve("model"), "k_proj", 4, 0.8,
                         SubspacesParameters.Sides.LEFT,

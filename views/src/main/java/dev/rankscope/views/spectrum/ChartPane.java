@@ -71,9 +71,12 @@ public final class ChartPane extends BorderPane {
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
         titleLabel.setId(id + "-title");
-        // the title is never cut: it and the buttons set the pane's minimum width (a split pane gives
-        // at least that); only the mouse read-out elides
-        titleLabel.setMinWidth(Region.USE_PREF_SIZE);
+        // the title is never cut: in a narrow pane it wraps onto a second line (its height follows),
+        // so the buttons keep their place and the pane's minimum width stays small; only the mouse
+        // read-out elides
+        titleLabel.setWrapText(true);
+        titleLabel.setMinWidth(0);
+        titleLabel.setMinHeight(Region.USE_PREF_SIZE);
         titleLabel.setTooltip(new Tooltip(title));
         readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");

@@ -128,11 +128,9 @@ final class CalibrateBench {
         for (long i = 0; i < tokens; i++) {
             b.append(i == 0 ? "" : (i % 16 == 0 ? "\n" : " ")).append('w').append(rnd.nextInt(1, vocab));
         }
-        try {
-            return Files.writeString(file, b.append('\n').toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(file,
+                b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        return file;
     }
 
     private static String loadAverage() {

@@ -63,7 +63,8 @@ public final class SeriesSweepTask extends JobTask<SweepResult> {
         }
         try {
             Path list = dir.resolve(ORDER_FILE);
-            Files.write(list, request.paths(), StandardCharsets.UTF_8);
+            dev.rankscope.engine.io.AtomicFileWriter.unprotected().writeBytes(list,
+                    (String.join("\n", request.paths()) + "\n").getBytes(StandardCharsets.UTF_8));
             SweepParameters p = new SweepParameters(List.of(), list.toString(), dir.resolve("out").toString(), List.of(),
                     request.updates(), request.intrudersVsFirst(), request.intruders(), request.engine(), 0,
                     request.useCache());
@@ -71,8 +72,6 @@ public final class SeriesSweepTask extends JobTask<SweepResult> {
             List<String> notes = r.notes().stream().filter(n -> !n.endsWith(ORDER_FILE)).toList();
             return new SweepResult(r.series(), r.rows(), r.unmatched(), r.failures(), notes, r.spectraComputed(),
                     r.spectraFromCache(), List.of());
-        } catch (IOException e) {
-            throw new RankscopeException("cannot write the series order to " + dir + " (" + e.getMessage() + ")");
         } finally {
             deleteTree(dir);
         }

@@ -66,11 +66,9 @@ public final class RandomizedSvd {
      * @throws LinalgException for NaN/Inf input or a LAPACK failure
      */
     public static SvdResult topValues(Matrix a, Parameters params) {
-        NativeLibrary.requireAvailable();
-        if (Inputs.isEmpty(a)) {
+        if (checkedEmpty(a)) {
             return Inputs.empty(a, false, SvdMethod.RANDOMIZED);
         }
-        Inputs.requireFinite(a);
         int m = a.rows();
         int n = a.cols();
         int p = Math.min(m, n);
@@ -115,11 +113,9 @@ public final class RandomizedSvd {
      * @throws LinalgException for NaN/Inf input or a LAPACK failure
      */
     public static SvdResult topValuesSingle(Matrix a, Parameters params) {
-        NativeLibrary.requireAvailable();
-        if (Inputs.isEmpty(a)) {
+        if (checkedEmpty(a)) {
             return Inputs.empty(a, false, SvdMethod.RANDOMIZED);
         }
-        Inputs.requireFinite(a);
         int m = a.rows();
         int n = a.cols();
         double[] d = a.data();
@@ -195,6 +191,16 @@ public final class RandomizedSvd {
         if (info != 0) {
             throw NativeBackend.lapackError("sorgqr", info, rows + "x" + l + " sample matrix");
         }
+    }
+
+    /** The checks both precisions make first (native library present, finite input); true for an empty matrix. */
+    private static boolean checkedEmpty(Matrix a) {
+        NativeLibrary.requireAvailable();
+        if (Inputs.isEmpty(a)) {
+            return true;
+        }
+        Inputs.requireFinite(a);
+        return false;
     }
 
     /** Y (m×l) = A·X with X column-major n×l: A = (Aᵀ)ᵀ. */

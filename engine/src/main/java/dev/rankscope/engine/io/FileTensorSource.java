@@ -200,6 +200,41 @@ public abstract class FileTensorSource implements TensorSource {
         return location(name);
     }
 
+    /**
+     * Reads the bytes of {@code name} as stored, in {@link #CHUNK_BYTES} pieces through one reused
+     * direct buffer, and drops them: they then sit in the page cache for the real read. Views over
+     * stored bytes and memory-backed tensors are skipped; any failure is ignored (see
+     * {@link TensorSource#prefetch}).
+     */
+    @Override
+    public void prefetch(String name) {
+        Location loc = locations.get(name);
+        TensorInfo info = infos.get(name);
+        if (loc == null || info == null || !storedAsIs(name) || !onDisk(loc.file())) {
+            return;
+        }
+        long end = loc.offset() + loc.dtype().byteSize(info.numel());
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES);
+        try (ChannelPool.Lease lease = channels.acquire(loc.file(), () -> openUnchanged(loc.file()))) {
+            FileChannel ch = lease.channel();
+            for (long at = loc.offset(); at < end; ) {
+                buf.clear().limit((int) Math.min(CHUNK_BYTES, end - at));
+                int n = ch.read(buf, at);
+                if (n <= 0) {
+                    return;
+                }
+                at += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // a hint only: the real read reports what is wrong with the file
+        }
+    }
+
+    /** False for files whose bytes this source holds in memory (nothing to read ahead). */
+    protected boolean onDisk(Path file) {
+        return true;
+    }
+
     /** Reads exactly {@code length} bytes at {@code position} of {@code file}. */
     protected ByteBuffer read(Path file, long position, int length) {
         ByteBuffer buf = ByteBuffer.allocate(length);

@@ -159,6 +159,14 @@ public final class ShardedTensorSource implements TensorSource {
         touched(shard);
     }
 
+    @Override
+    public void prefetch(String name) {
+        TensorSource shard = byTensor.get(name);
+        if (shard != null) {
+            shard.prefetch(name);
+        }
+    }
+
     /** Float32 elements from the shard holding {@code name} (which may widen them directly). */
     @Override
     public void readElements(String name, long first, int count, float[] dst, int dstOffset) {

@@ -130,6 +130,11 @@ public abstract class StridedTensorSource extends FileTensorSource {
     }
 
     @Override
+    protected boolean onDisk(Path file) {
+        return !memory.containsKey(file);
+    }
+
+    @Override
     protected ByteBuffer read(Path file, long position, int length) {
         Supplier<byte[]> supplier = memory.get(file);
         if (supplier == null) {

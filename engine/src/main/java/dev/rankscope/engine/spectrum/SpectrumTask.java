@@ -71,6 +71,8 @@ public class SpectrumTask extends AbstractTask {
     private final int parallelism;
     private final SvdBackend.Tolerance tolerance;
     private final SpectrumListener listener;
+    /** Spectrum tasks running in this process (the BLAS thread count is process-global). */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
     /** Injected budget, or null: then one is taken from the runtime when the task starts. */
     private final MemoryBudget fixedBudget;
     private volatile MemoryBudget memory;
@@ -143,9 +145,11 @@ public class SpectrumTask extends AbstractTask {
         memory = fixedBudget != null ? fixedBudget : MemoryBudget.fromRuntime();
         int threadsBefore = backend.info().threads();
         backend.setThreadsPerCall(blasThreadsFor(parallelism));
+        RUNNING.incrementAndGet();
         try {
             runAll();
         } finally {
+            RUNNING.decrementAndGet();
             backend.setThreadsPerCall(Math.max(1, threadsBefore));
         }
     }
@@ -155,11 +159,14 @@ public class SpectrumTask extends AbstractTask {
         AtomicInteger done = new AtomicInteger();
         progress(0, "0 of " + total + " matrices");
         if (parallelism == 1) {
-            for (MatrixRef ref : refs) {
-                checkCancelled();
-                computeOne(ref);
-                int d = done.incrementAndGet();
-                progress((double) d / total, d + " of " + total + " matrices");
+            try (Prefetcher ahead = new Prefetcher(source, refs, 1)) {
+                for (MatrixRef ref : refs) {
+                    checkCancelled();
+                    ahead.started();
+                    computeOne(ref);
+                    int d = done.incrementAndGet();
+                    progress((double) d / total, d + " of " + total + " matrices");
+                }
             }
             return;
         }
@@ -168,14 +175,23 @@ public class SpectrumTask extends AbstractTask {
             t.setDaemon(true);
             return t;
         });
+        Tail tail = new Tail(total);
+        List<MatrixRef> order = largestFirst(refs);
+        Prefetcher ahead = new Prefetcher(source, order, parallelism);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (MatrixRef ref : largestFirst(refs)) {
+            for (MatrixRef ref : order) {
                 futures.add(pool.submit(() -> {
                     if (isCancelled()) {
                         return;
                     }
-                    computeOne(ref);
+                    ahead.started();
+                    tail.started();
+                    try {
+                        computeOne(ref);
+                    } finally {
+                        tail.finished();
+                    }
                     int d = done.incrementAndGet();
                     progress((double) d / total, d + " of " + total + " matrices");
                 }));
@@ -195,10 +211,47 @@ public class SpectrumTask extends AbstractTask {
                 }
             }
         } finally {
+            ahead.close();
             pool.shutdownNow();
             awaitWorkers(pool);
         }
         checkCancelled();
+    }
+
+    /**
+     * Keeps the cores busy at the end of a run: once every matrix has been started, a worker that
+     * finishes leaves its core to the ones still computing by raising the BLAS threads per call to
+     * {@code cores / workers still computing}. OpenBLAS reads its thread count at every BLAS call,
+     * so the reductions already in flight use the freed core from their next call on (dsyrk blocks,
+     * the panels of dsytrd/dsytrd_2stage). Only while this is the only running spectrum task, since
+     * the count is process-global; {@link #work()} restores it at the end. Measured with two
+     * 4096² Gram reductions (OpenBLAS 0.3.31, core Zen): one thread 10.6 s, the same with two
+     * threads 7.4 s (docs/PERFORMANCE.md, round 6).
+     */
+    private final class Tail {
+        private final int total;
+        private final AtomicInteger started = new AtomicInteger();
+        private final AtomicInteger computing = new AtomicInteger();
+
+        Tail(int total) {
+            this.total = total;
+        }
+
+        void started() {
+            started.incrementAndGet();
+            computing.incrementAndGet();
+        }
+
+        void finished() {
+            int still = computing.decrementAndGet();
+            if (started.get() == total && still > 0 && RUNNING.get() == 1 && !isCancelled()) {
+                int cores = Runtime.getRuntime().availableProcessors();
+                int threads = Math.max(1, cores / still);
+                if (threads > blasThreadsFor(parallelism)) {
+                    backend.setThreadsPerCall(threads);
+                }
+            }
+        }
     }
 
     /**

@@ -96,6 +96,16 @@ public interface TensorSource extends AutoCloseable {
     }
 
     /**
+     * A hint that {@code name} will be read soon: file-backed sources read its bytes ahead (into the
+     * operating system's page cache, discarding them), so that a worker computing one matrix while
+     * the next one's bytes come off the disk overlaps reading with compute. Blocks the calling
+     * thread for as long as the read takes; call it from a thread that would otherwise idle. Never
+     * throws: a problem with the file is reported by the real read. The default does nothing.
+     */
+    default void prefetch(String name) {
+    }
+
+    /**
      * Decodes {@code count} elements starting at element {@code first} (C order) into
      * {@code dst[dstOffset..]} as float64. Quantised and low-precision types are widened exactly.
      *

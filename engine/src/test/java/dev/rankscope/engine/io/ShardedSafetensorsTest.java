@@ -146,4 +146,18 @@ class ShardedSafetensorsTest {
         assertEquals(Category.MALFORMED_HEADER, e.category());
         assertTrue(e.getMessage().contains("weight_map"));
     }
+
+    @Test
+    void prefetchIsAHintThatNeverFailsAndNeverChangesWhatIsRead() throws Exception {
+        try (TensorSource s = Checkpoints.open(model)) {
+            s.prefetch("c");
+            s.prefetch("a");
+            s.prefetch("no such tensor");
+            assertArrayEquals(new double[] {4, 5}, s.readDouble("c"));
+            Files.delete(model.resolve(S1));
+            s.prefetch("a");                                  // the missing shard: silently nothing
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> s.verifyUnchanged("b"));
+            assertEquals(Category.CHANGED, e.category());      // the run's own check names the problem
+        }
+    }
 }

@@ -20,6 +20,10 @@ final class CountingTensorSource implements TensorSource {
     private InMemoryTensorSource built;
     final AtomicLong elementsRead = new AtomicLong();
     final AtomicLong largestRead = new AtomicLong();
+    /** Milliseconds each read sleeps (a slow disk); 0 by default. */
+    volatile long readDelayMillis;
+    /** Tensors named in {@link #prefetch} calls, in call order. */
+    final List<String> prefetched = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     CountingTensorSource add(String name, double[] values, long... shape) {
         builder.tensor(name, DType.F64, shape, values);
@@ -49,9 +53,21 @@ final class CountingTensorSource implements TensorSource {
 
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
+        if (readDelayMillis > 0) {
+            try {
+                Thread.sleep(readDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         built.readElements(name, first, count, dst, dstOffset);
         elementsRead.addAndGet(count);
         largestRead.accumulateAndGet(count, Math::max);
+    }
+
+    @Override
+    public void prefetch(String name) {
+        prefetched.add(name);
     }
 
     @Override

@@ -38,7 +38,8 @@ class SpectrumTaskTest {
         }
     }
 
-    private static CountingTensorSource source(int count) {
+    /** {@code count} 40×30 float64 matrices w0, w1, … with a known log spectrum. */
+    static CountingTensorSource source(int count) {
         CountingTensorSource src = new CountingTensorSource();
         for (int i = 0; i < count; i++) {
             Matrix a = SyntheticMatrices.withSpectrum(40, 30, SyntheticMatrices.logSpectrum(30, 2, 0.1), i);

@@ -158,16 +158,24 @@ public final class GramAccumulator implements AutoCloseable {
         NativeBackend.GramOutcome outcome;
         if (dim >= TridiagonalEigen.twoStageFrom()) {
             try {
-                outcome = NativeBackend.outcome(TridiagonalEigen.valuesTwoStage(gram, dim), dim, Math.max(rows, cols), tolerance);
+                double[] lambda = TridiagonalEigen.valuesTwoStage(gram, dim);
+                outcome = NativeBackend.outcome(lambda, dim, Math.max(rows, cols), tolerance);
+                if (!outcome.bound().accepted()) {
+                    refinement = GramRefinement.prepareFromGram(gram, dim, lambda, outcome, rows, cols, tolerance).orElse(null);
+                }
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
-            if (outcome.bound().accepted()) {
-                close();
-                return new GramRefinementStep(outcome, false);
+            if (outcome.bound().accepted() || refinement != null) {
+                gram.close();
+                gramClosed = true;
+                if (refinement == null) {
+                    close();
+                }
+                return new GramRefinementStep(outcome, refinement != null);
             }
-            // rejected: reduce the intact Gram one-stage for the refinement's reflectors
+            // no refinement from the Gram itself: reduce it one-stage for the reflectors
         }
         try (TridiagonalEigen eig = TridiagonalEigen.reduce(gram, dim)) {
             outcome = NativeBackend.outcome(eig.lambda, dim, Math.max(rows, cols), tolerance);

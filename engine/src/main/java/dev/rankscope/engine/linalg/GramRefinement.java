@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 
 import java.util.Optional;
+import java.util.Random;
 
 import static org.bytedeco.openblas.global.openblas.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
@@ -12,6 +13,8 @@ import static org.bytedeco.openblas.global.openblas.LAPACKE_dgeqrf;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dgesdd;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dorgqr;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dormtr;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dpotrf;
+import static org.bytedeco.openblas.global.openblas.LAPACKE_dpotrs;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dstebz;
 import static org.bytedeco.openblas.global.openblas.LAPACKE_dstein;
 import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
@@ -139,7 +142,32 @@ public final class GramRefinement implements AutoCloseable {
      */
     static Optional<GramRefinement> prepare(DoublePointer g, TridiagonalEigen eig, NativeBackend.GramOutcome outcome,
                                             int rows, int cols, SvdBackend.Tolerance tolerance) {
-        int p = eig.p;
+        return prepare(eig.p, eig.lambda, outcome, rows, cols, tolerance, 0.5, k -> true, k -> bottomVectors(g, eig, k));
+    }
+
+    /**
+     * Like {@link #prepare(DoublePointer, TridiagonalEigen, NativeBackend.GramOutcome, int, int,
+     * SvdBackend.Tolerance)} for a result of the two-stage reduction, which keeps no reflectors:
+     * V comes from the intact Gram by inverse subspace iteration ({@link #bottomVectorsInverse}).
+     * Empty also when that iteration would be slow or its Cholesky factorisation fails; the
+     * caller then reduces {@code g} one-stage and calls the other {@code prepare}, as before.
+     *
+     * @param g      the intact Gram (upper triangle, column-major, ld p); read only
+     * @param lambda its eigenvalues, ascending (from {@link TridiagonalEigen#valuesTwoStage})
+     */
+    static Optional<GramRefinement> prepareFromGram(DoublePointer g, int p, double[] lambda,
+                                                    NativeBackend.GramOutcome outcome, int rows, int cols,
+                                                    SvdBackend.Tolerance tolerance) {
+        double dl = outcome.bound().eigenvalueError();
+        return prepare(p, lambda, outcome, rows, cols, tolerance, 0.25,
+                k -> inverseIterations(p, k, lambda, dl) <= MAX_INVERSE_ITERATIONS,
+                k -> bottomVectorsInverse(g, p, k, lambda, dl));
+    }
+
+    private static Optional<GramRefinement> prepare(int p, double[] lambda, NativeBackend.GramOutcome outcome,
+                                                    int rows, int cols, SvdBackend.Tolerance tolerance,
+                                                    double gapFraction, java.util.function.IntPredicate usable,
+                                                    java.util.function.IntFunction<DoublePointer> vectors) {
         double[] sigma = outcome.sigma();
         GramErrorBound bound = outcome.bound();
         double[] err = bound.errorBound();
@@ -169,7 +197,6 @@ public final class GramRefinement implements AutoCloseable {
         if (kMin == 0 || kMin > kMax) {
             return Optional.empty();
         }
-        double[] lambda = eig.lambda;
         double best = 0;
         for (int kk = kMin; kk <= kMax; kk++) {
             best = Math.max(best, lambda[kk] - dl - lambda[kk - 1]);
@@ -177,17 +204,91 @@ public final class GramRefinement implements AutoCloseable {
         if (!(best > 0)) {
             return Optional.empty();
         }
-        // The smallest k within a factor 2 of the best predicted gap: η = r²/gap changes by ≤ 2×,
-        // while the cost (dstein, dormtr, the two products) grows linearly in k.
+        // The smallest k within a factor 2 (inverse iteration: 4) of the best predicted gap that the
+        // vector method can use: η = r²/gap changes by ≤ 2× (4×), while the cost (dstein, dormtr,
+        // the two products) grows linearly in k.
         int k = kMin;
-        while (lambda[k] - dl - lambda[k - 1] < 0.5 * best) {
+        while (k <= kMax && (lambda[k] - dl - lambda[k - 1] < gapFraction * best || !usable.test(k))) {
             k++;
         }
-        DoublePointer v = bottomVectors(g, eig, k);
+        if (k > kMax) {
+            return Optional.empty();
+        }
+        DoublePointer v = vectors.apply(k);
         if (v == null) {
             return Optional.empty();
         }
         return Optional.of(new GramRefinement(rows, cols, k, sigma, bound, lambda[k], tolerance, v));
+    }
+
+    /** Most inverse iterations {@link #bottomVectorsInverse} runs (else the one-stage path is cheaper). */
+    static final int MAX_INVERSE_ITERATIONS = 8;
+    private static final double EPS = Math.ulp(1.0) / 2;
+
+    /**
+     * V (p×k, column-major, orthonormal) spanning the k smallest eigenvectors of G, from the intact
+     * Gram, by subspace iteration with (G + τI)⁻¹: Cholesky factor C = G + τI once
+     * ({@code dpotrf}, p³/3 flops), then X ← C⁻¹X ({@code dpotrs}) and re-orthonormalise
+     * ({@code dgeqrf}+{@code dorgqr}), starting from a fixed pseudo-random X. τ = max(2·δλ, 4·p·ε·λ̂_max)
+     * lifts the computed Gram's rounding-level negative eigenvalues (|λ̂ − λ| ≤ δλ) above zero and
+     * keeps C's condition number below 1/(4pε), where Cholesky succeeds. The angle to
+     * the bottom-k eigenspace shrinks by ρ = (λ̂_k + τ)/(λ̂_{k+1} + τ) per iteration; it runs until
+     * ρ^it ≤ 1e-16 (at least 2 iterations), or returns null when that needs more than
+     * {@link #MAX_INVERSE_ITERATIONS} or C is not positive definite. Costs p³/3 + it·(2p²k + 4pk²)
+     * flops against the 4p³/3 of a second (one-stage) reduction. V need not be exact: the
+     * refinement's bound is a posteriori (the residual r = ‖G·V − V·H‖ of the V actually used).
+     */
+    static DoublePointer bottomVectorsInverse(DoublePointer g, int p, int k, double[] lambda, double dl) {
+        int its = inverseIterations(p, k, lambda, dl);
+        if (its > MAX_INVERSE_ITERATIONS) {
+            return null;
+        }
+        double tau = shift(p, lambda, dl);
+        DoublePointer z = NativeBackend.allocate((long) p * k);
+        boolean ok = false;
+        try (DoublePointer c = NativeBackend.allocate((long) p * p); DoublePointer tq = NativeBackend.allocate(k)) {
+            org.bytedeco.javacpp.Pointer.memcpy(c, g, 8L * p * p);
+            for (int i = 0; i < p; i++) {
+                long at = (long) i * p + i;
+                c.put(at, c.get(at) + tau);
+            }
+            if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, (byte) 'U', p, c, p) != 0) {
+                return null;
+            }
+            Random rnd = new Random(31L * p + k);
+            double[] start = new double[p * k];
+            for (int i = 0; i < start.length; i++) {
+                start[i] = rnd.nextGaussian();
+            }
+            z.put(start);
+            for (int it = 0; it < its; it++) {
+                check("dpotrs", LAPACKE_dpotrs(LAPACK_COL_MAJOR, (byte) 'U', p, k, c, p, z, p), p, k);
+                check("dgeqrf", LAPACKE_dgeqrf(LAPACK_COL_MAJOR, p, k, z, p, tq), p, k);
+                check("dorgqr", LAPACKE_dorgqr(LAPACK_COL_MAJOR, p, k, k, z, p, tq), p, k);
+            }
+            ok = true;
+            return z;
+        } finally {
+            if (!ok) {
+                z.close();
+            }
+        }
+    }
+
+    /** τ of {@link #bottomVectorsInverse}. */
+    private static double shift(int p, double[] lambda, double dl) {
+        return Math.max(Math.max(2 * dl, 4.0 * p * EPS * Math.abs(lambda[p - 1])), Double.MIN_NORMAL);
+    }
+
+    /** Iterations {@link #bottomVectorsInverse} needs for the split k (Integer.MAX_VALUE: no gap). */
+    static int inverseIterations(int p, int k, double[] lambda, double dl) {
+        double tau = shift(p, lambda, dl);
+        double top = lambda[k - 1] + tau;
+        double next = lambda[k] + tau;
+        if (!(top > 0 && next > top)) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(2, (int) Math.ceil(Math.log(1e-16) / Math.log(top / next)));
     }
 
     /** V (p×k, column-major, orthonormal): the k smallest eigenvectors of G, or null when dstein fails. */

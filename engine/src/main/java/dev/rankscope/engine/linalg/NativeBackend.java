@@ -279,19 +279,24 @@ public final class NativeBackend implements SvdBackend {
         java.util.Optional<GramRefinement> refinement;
         try (DoublePointer g = allocate((long) p * p)) {
             syrk(buf, m, n, g);
+            refinement = java.util.Optional.empty();
             if (p >= TridiagonalEigen.twoStageFrom()) {
-                GramOutcome fast = outcome(TridiagonalEigen.valuesTwoStage(g, p), p, Math.max(m, n), tolerance);
+                double[] lambda = TridiagonalEigen.valuesTwoStage(g, p);
+                GramOutcome fast = outcome(lambda, p, Math.max(m, n), tolerance);
                 if (fast.bound().accepted()) {
                     return new SvdResult(fast.sigma, null, null, SvdMethod.GRAM);
                 }
-                // rejected: the refinement needs the one-stage reflectors of the intact g
+                refinement = GramRefinement.prepareFromGram(g, p, lambda, fast, m, n, tolerance);
+                // else: the refinement needs the one-stage reflectors of the intact g
             }
-            try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
-                GramOutcome outcome = outcome(eig.lambda, p, Math.max(m, n), tolerance);
-                if (outcome.bound().accepted()) {
-                    return new SvdResult(outcome.sigma, null, null, SvdMethod.GRAM);
+            if (refinement.isEmpty()) {
+                try (TridiagonalEigen eig = TridiagonalEigen.reduce(g, p)) {
+                    GramOutcome outcome = outcome(eig.lambda, p, Math.max(m, n), tolerance);
+                    if (outcome.bound().accepted()) {
+                        return new SvdResult(outcome.sigma, null, null, SvdMethod.GRAM);
+                    }
+                    refinement = GramRefinement.prepare(g, eig, outcome, m, n, tolerance);
                 }
-                refinement = GramRefinement.prepare(g, eig, outcome, m, n, tolerance);
             }
         }
         if (refinement.isEmpty()) {

@@ -36,6 +36,10 @@ final class Prefetcher implements AutoCloseable {
         this.source = source;
         this.order = List.copyOf(order);
         this.ahead = Math.max(1, ahead);
+        if ("false".equals(System.getProperty("rankscope.prefetch"))) {
+            closed = true;             // -Drankscope.prefetch=false: no reading ahead (side-by-side benchmarks)
+            return;
+        }
         Thread t = new Thread(this::walk, "rankscope-prefetch");
         t.setDaemon(true);
         t.start();

@@ -226,7 +226,8 @@ public class SpectrumTask extends AbstractTask {
      * the panels of dsytrd/dsytrd_2stage). Only while this is the only running spectrum task, since
      * the count is process-global; {@link #work()} restores it at the end. Measured with two
      * 4096² Gram reductions (OpenBLAS 0.3.31, core Zen): one thread 10.6 s, the same with two
-     * threads 7.4 s (docs/PERFORMANCE.md, round 6).
+     * threads 7.4 s (docs/PERFORMANCE.md, round 6). {@code -Drankscope.tailThreads=false} turns it
+     * off (for side-by-side benchmarks).
      */
     private final class Tail {
         private final int total;
@@ -244,7 +245,8 @@ public class SpectrumTask extends AbstractTask {
 
         void finished() {
             int still = computing.decrementAndGet();
-            if (started.get() == total && still > 0 && RUNNING.get() == 1 && !isCancelled()) {
+            if (started.get() == total && still > 0 && RUNNING.get() == 1 && !isCancelled()
+                    && !"false".equals(System.getProperty("rankscope.tailThreads"))) {
                 int cores = Runtime.getRuntime().availableProcessors();
                 int threads = Math.max(1, cores / still);
                 if (threads > blasThreadsFor(parallelism)) {

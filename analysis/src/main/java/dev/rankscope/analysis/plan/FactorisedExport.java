@@ -3,6 +3,8 @@ package dev.rankscope.analysis.plan;
 import dev.rankscope.analysis.allocation.DataAwareSpectra;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.analysis.layout.ConvMode;
+import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.io.SafetensorsHeader;
@@ -122,6 +124,7 @@ public final class FactorisedExport {
                                                 Function<String, Matrix> inputTransforms) {
         Map<String, FusedPartFactors.Group> parted = FusedPartFactors.groups(plan, source);
         Map<String, PlannedMatrix> factorised = checkPlanFits(plan, source, parted);
+        Set<String> storedInOut = storedInOut(source);
         SafetensorsWriter writer = new SafetensorsWriter();
         writer.metadata("format", "pt");
         writer.metadata(PLAN_METADATA_KEY, PlanJson.toJson(plan));
@@ -148,7 +151,7 @@ public final class FactorisedExport {
             int m = (int) t.dim(0);   // stored orientation (see class doc)
             int n = (int) t.dim(1);
             Matrix transform = inputTransforms.apply(t.name());
-            boolean transposed = m != pm.rows() || n != pm.cols();
+            boolean transposed = storedInOut.contains(t.name()) || m != pm.rows() || n != pm.cols();
             // data-aware factors come from the (out, in) matrix; a transposed tensor gets them transposed back
             Supplier<Matrix> weight = transform != null && transposed
                     ? () -> new Matrix(m, n, source.readDouble(pm.id())).transpose()
@@ -403,6 +406,7 @@ public final class FactorisedExport {
             fact.put(pm.id(), pm);
         }
         Map<String, FusedPartFactors.Group> parted = FusedPartFactors.groups(plan, original);
+        Set<String> storedInOut = storedInOut(original);
         List<FactorisedExportResult.FactorCheck> checks = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
         for (TensorInfo t : original.tensors()) {
@@ -419,7 +423,7 @@ public final class FactorisedExport {
                 }
                 continue;
             }
-            boolean transposed = t.dim(0) != pm.rows() || t.dim(1) != pm.cols();
+            boolean transposed = storedInOut.contains(t.name()) || t.dim(0) != pm.rows() || t.dim(1) != pm.cols();
             double measured = relativeError(original.readDoubleUnchanged(t.name()),
                     factorised.readDouble(factorName(t.name(), 'U')), factorised.readDouble(factorName(t.name(), 'V')),
                     (int) t.dim(0), pm.rank(), (int) t.dim(1), inputTransforms.apply(t.name()), transposed);
@@ -427,6 +431,20 @@ public final class FactorisedExport {
                     Math.abs(measured - pm.relativeError()) <= tolerance));
         }
         return new FactorisedExportResult(output, factorised.tensors().size(), checks, mismatches);
+    }
+
+    /**
+     * Tensors stored (in, out) (GPT-2 Conv1D), as the listing reads them: a square one has the
+     * same shape either way, and only the listing knows which way it multiplies.
+     */
+    private static Set<String> storedInOut(TensorSource source) {
+        Set<String> out = new HashSet<>();
+        for (MatrixRef r : MatrixListing.of(source, false, ConvMode.RESHAPE).matrices()) {
+            if (r.transposed() && !r.isPart() && r.slice() < 0) {
+                out.add(r.tensor());
+            }
+        }
+        return out;
     }
 
     /** Checks the parts of one fused tensor: factorised parts against the plan's error, dense parts for equality. */

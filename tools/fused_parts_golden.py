@@ -70,12 +70,37 @@ def scores(logits_o, logits_c, ids):
     return nll_o, nll_c, kl, agree, len(ids) - 1
 
 
-def main():
+def split(ids):
+    """Non-overlapping windows of SEQ_LEN tokens (the last may be shorter, at least 2), SPEC §8."""
+    windows = [ids[i:i + SEQ_LEN] for i in range(0, len(ids), SEQ_LEN)]
+    return [w for w in windows if len(w) >= 2]
+
+
+def evaluate(cfg, W, Wc, windows):
+    """Perplexity of the original and compressed weights, mean KL and top-1 agreement over the windows."""
+    totals = [0.0, 0.0, 0.0, 0, 0]
+    with torch.no_grad():
+        for win in windows:
+            lo, _, _ = gpt2_forward(cfg, W, win)
+            lc, _, _ = gpt2_forward(cfg, Wc, win)
+            for j, v in enumerate(scores(lo, lc, win)):
+                totals[j] += v
+    nll_o, nll_c, kl, agree, n = totals
+    return {"tokens_scored": n, "original_perplexity": float(np.exp(nll_o / n)),
+            "compressed_perplexity": float(np.exp(nll_c / n)), "mean_kl": kl / n, "top1_agreement": agree / n}
+
+
+def load():
+    """The golden GPT-2's config, its weights (float32 torch tensors) and the ids of text 3."""
     cfg = json.load(open(os.path.join(MODEL, "config.json")))
-    H = cfg["n_embd"]
     weights = read_safetensors(os.path.join(MODEL, "model.safetensors"))
     ids = [int(i) for i in read_safetensors(os.path.join(MODEL, "golden.safetensors"))["input_ids.3"]]
-    W = {k: torch.from_numpy(v.astype(np.float32)) for k, v in weights.items()}
+    return cfg, {k: torch.from_numpy(v.astype(np.float32)) for k, v in weights.items()}, ids
+
+
+def main():
+    cfg, W, ids = load()
+    H = cfg["n_embd"]
     Wc = dict(W)
     parts = []
     for pid, k in RANKS.items():
@@ -89,27 +114,14 @@ def main():
         Wc[tensor] = torch.from_numpy(fused.astype(np.float32))
         parts.append({"id": pid, "rank": k, "rows": H, "cols": H, "rel_error": rel,
                       "singular_values": [float(x) for x in np.linalg.svd(w, compute_uv=False)]})
-    totals = [0.0, 0.0, 0.0, 0, 0]
-    windows = [ids[i:i + SEQ_LEN] for i in range(0, len(ids), SEQ_LEN)]
-    windows = [w for w in windows if len(w) >= 2]
-    with torch.no_grad():
-        for win in windows:
-            lo, _, _ = gpt2_forward(cfg, W, win)
-            lc, _, _ = gpt2_forward(cfg, Wc, win)
-            for j, v in enumerate(scores(lo, lc, win)):
-                totals[j] += v
-    nll_o, nll_c, kl, agree, n = totals
+    windows = split(ids)
     golden = {
         "model": "runtime/src/test/resources/golden/gpt2",
         "text_ids": ids,
         "seq_len": SEQ_LEN,
         "windows": len(windows),
-        "tokens_scored": n,
         "parts": parts,
-        "original_perplexity": float(np.exp(nll_o / n)),
-        "compressed_perplexity": float(np.exp(nll_c / n)),
-        "mean_kl": kl / n,
-        "top1_agreement": agree / n,
+        **evaluate(cfg, W, Wc, windows),
         "compressed_c_attn_0": Wc["h.0.attn.c_attn.weight"].numpy().ravel().tolist(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * random token ids (logits computed and discarded) and counts the matmul work actually done:
  * {@code 2·tokens·Σ in·out} over linear modules and the LM head, plus {@code 4·len²·d} per head
  * and sequence for attention scores and context. The sgemm reference multiplies min(tokens, 512) ×
- * hidden by an MLP weight's shape (intermediate × hidden, transposed B, as the runtime calls it).
+ * hidden by an MLP weight's shape (intermediate × hidden, transposed B, as the runtime calls it),
+ * timed after each forward pass so that a changing load hits both alike; speeds are given per
+ * second of wall time and per second of process CPU time (every thread, OpenBLAS's included).
  *
  * <p>Stateless; call from a worker thread. Reads the model's weights once per repeat.
  */
@@ -40,27 +42,45 @@ public final class ForwardBench {
     }
 
     /**
-     * Measured figures.
+     * Measured figures. Under a shared, loaded machine wall-clock speeds move with the load; the
+     * sgemm reference is therefore timed between the forward passes (after each one) and the
+     * ratios are taken pass by pass, by wall and by process CPU time (all threads, OpenBLAS's too).
      *
      * @param tokens         tokens per forward pass
      * @param forwardSeconds median wall time of one forward pass (weights widened inside, as in real runs)
+     * @param forwardCpuSeconds median process CPU time of one forward pass
      * @param forwardGflop   matmul work of one pass, GFLOP
-     * @param sgemmGflops    the engine's sgemm alone on the reference shape, GFLOP/s (median of 3)
+     * @param sgemmGflops    the engine's sgemm alone on the reference shape, GFLOP/s of wall (median)
+     * @param sgemmGflopsPerCpuSecond the same per second of process CPU time (median)
+     * @param wallEfficiency median over the passes of forward GFLOP/s ÷ the sgemm GFLOP/s timed after it
+     * @param cpuEfficiency  the same with GFLOP per CPU-second
+     * @param totalSeconds   wall time of the whole benchmark (passes and references)
      * @param sgemmShape     that shape, {@code m×n×k}
      * @param blas           {@code native OpenBLAS <version>, core <core>, <threads> threads} or the Java fallback
      * @param peakRssMb      the process's peak resident set (VmHWM), MB; -1 when unknown
      */
-    public record Result(int tokens, double forwardSeconds, double forwardGflop, double sgemmGflops, String sgemmShape,
-                         String blas, long peakRssMb) {
+    public record Result(int tokens, double forwardSeconds, double forwardCpuSeconds, double forwardGflop,
+                         double sgemmGflops, double sgemmGflopsPerCpuSecond, double wallEfficiency, double cpuEfficiency,
+                         double totalSeconds, String sgemmShape, String blas, long peakRssMb) {
 
-        /** Forward GFLOP/s. */
+        /** Forward GFLOP/s (wall). */
         public double forwardGflops() {
             return forwardGflop / forwardSeconds;
         }
 
-        /** Forward throughput as a fraction of sgemm's. */
+        /** Forward GFLOP per CPU-second. */
+        public double forwardGflopsPerCpuSecond() {
+            return forwardGflop / forwardCpuSeconds;
+        }
+
+        /** Tokens per second of wall time. */
+        public double tokensPerSecond() {
+            return tokens / forwardSeconds;
+        }
+
+        /** Forward throughput as a fraction of sgemm's (wall, pass by pass). */
         public double efficiency() {
-            return forwardGflops() / sgemmGflops;
+            return wallEfficiency;
         }
     }
 
@@ -96,40 +116,88 @@ public final class ForwardBench {
             }
             flop += 4.0 * p.sequences() * (double) p.sequenceLength() * p.sequenceLength() * cfg.headDim()
                     * cfg.heads() * cfg.layers();
-            double[] seconds = new double[p.repeats()];
-            for (int r = 0; r < p.repeats(); r++) {
-                long t0 = System.nanoTime();
-                rt.forward(seqs, ForwardOptions.defaults().withMonitor(monitor).withLogits((s, first, block) -> { }));
-                seconds[r] = (System.nanoTime() - t0) / 1e9;
-            }
             int n = cfg.intermediate();
             int k = cfg.hidden();
             int m = Math.min(tokens, SGEMM_ROWS);
-            double sgemm = sgemmGflops(m, n, k);
-            return new Result(tokens, median(seconds), flop / 1e9, sgemm, m + "×" + n + "×" + k, blas(), peakRssMb());
+            Sgemm sgemm = new Sgemm(m, n, k);
+            double[] wall = new double[p.repeats()];
+            double[] cpu = new double[p.repeats()];
+            double[] refWall = new double[p.repeats()];
+            double[] refCpu = new double[p.repeats()];
+            double[] wallRatio = new double[p.repeats()];
+            double[] cpuRatio = new double[p.repeats()];
+            long start = System.nanoTime();
+            for (int r = 0; r < p.repeats(); r++) {
+                long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
+                rt.forward(seqs, ForwardOptions.defaults().withMonitor(monitor).withLogits((s, first, block) -> { }));
+                wall[r] = (System.nanoTime() - t0) / 1e9;
+                cpu[r] = (processCpuNanos() - c0) / 1e9;
+                double[] ref = sgemm.time();
+                refWall[r] = ref[0];
+                refCpu[r] = ref[1];
+                wallRatio[r] = (flop / wall[r]) / refWall[r];
+                cpuRatio[r] = (flop / cpu[r]) / refCpu[r];
+            }
+            double total = (System.nanoTime() - start) / 1e9;
+            return new Result(tokens, median(wall), median(cpu), flop / 1e9, median(refWall) / 1e9, median(refCpu) / 1e9,
+                    median(wallRatio), median(cpuRatio), total, m + "×" + n + "×" + k, blas(), peakRssMb());
         }
     }
 
-    /** GFLOP/s of {@code C (m×n) = A (m×k) · Bᵀ (B n×k)} on the engine's sgemm, median of 3 after a warm-up. */
-    public static double sgemmGflops(int m, int n, int k) {
-        SplittableRandom rnd = new SplittableRandom(11);
-        float[] a = new float[m * k];
-        float[] b = new float[n * k];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rnd.nextDouble(-1, 1);
+    /** The sgemm reference {@code C (m×n) = A (m×k) · Bᵀ (B n×k)} with random operands, warmed up once. */
+    private static final class Sgemm {
+        private final int m;
+        private final int n;
+        private final int k;
+        private final float[] a;
+        private final float[] b;
+        private final float[] c;
+
+        Sgemm(int m, int n, int k) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            SplittableRandom rnd = new SplittableRandom(11);
+            a = new float[m * k];
+            b = new float[n * k];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            c = new float[m * n];
+            multiply();
         }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (float) rnd.nextDouble(-1, 1);
-        }
-        float[] c = new float[m * n];
-        FloatGemm.multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
-        double[] s = new double[3];
-        for (int r = 0; r < s.length; r++) {
-            long t0 = System.nanoTime();
+
+        private void multiply() {
             FloatGemm.multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
-            s[r] = (System.nanoTime() - t0) / 1e9;
         }
-        return 2.0 * m * n * k / median(s) / 1e9;
+
+        /** FLOP per second of wall and per second of process CPU time, each the median of 3 calls. */
+        double[] time() {
+            double[] wall = new double[3];
+            double[] cpu = new double[3];
+            for (int r = 0; r < wall.length; r++) {
+                long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
+                multiply();
+                wall[r] = (System.nanoTime() - t0) / 1e9;
+                cpu[r] = Math.max(1e-9, (processCpuNanos() - c0) / 1e9);
+            }
+            double flop = 2.0 * m * n * k;
+            return new double[] {flop / median(wall), flop / median(cpu)};
+        }
+    }
+
+    /** CPU time of this process so far (every thread, native ones included), in nanoseconds. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return System.nanoTime();
     }
 
     /** Which BLAS runs the matmuls. */

@@ -24,6 +24,10 @@ class ForwardBenchTest {
             assertEquals((2 * 16 * perToken + attention) / 1e9, r.forwardGflop(), 1e-15);
             assertEquals("16×16×8", r.sgemmShape());
             assertTrue(r.forwardSeconds() > 0 && r.sgemmGflops() > 0);
+            assertTrue(r.forwardCpuSeconds() > 0 && r.sgemmGflopsPerCpuSecond() > 0);
+            assertTrue(r.wallEfficiency() > 0 && r.cpuEfficiency() > 0);
+            assertEquals(16 / r.forwardSeconds(), r.tokensPerSecond(), 1e-9);
+            assertTrue(r.totalSeconds() >= r.forwardSeconds(), "the whole run includes the pass");
             assertTrue(r.blas().startsWith("native OpenBLAS"), r.blas());
         }
     }

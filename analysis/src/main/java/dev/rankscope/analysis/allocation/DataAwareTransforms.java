@@ -1,5 +1,6 @@
 package dev.rankscope.analysis.allocation;
 
+import dev.rankscope.analysis.naming.NameParser;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixReader;
@@ -53,12 +54,13 @@ public final class DataAwareTransforms {
         Map<String, DataAwareness.ModuleTransform> modules = new LinkedHashMap<>();
         for (int i = 0; i < out.size(); i++) {
             AllocationInput in = out.get(i);
-            ModuleStatistics ms = ModuleStatistics.read(statistics, in.moduleName());
+            String module = statisticsModule(in.moduleName());
+            ModuleStatistics ms = ModuleStatistics.read(statistics, module);
             if (ms == null) {
                 continue;
             }
             AllocationInput withStats = in.withStatistics(ms);
-            DataAwareSpectra.Transform t = DataAwareSpectra.transform(in.moduleName(), ms, in.cols(), p);
+            DataAwareSpectra.Transform t = DataAwareSpectra.transform(module, ms, in.cols(), p);
             out.set(i, DataAwareSpectra.dataAware(withStats, MatrixReader.read(source, refs.get(in.id())),
                     t.transform(), singularValues));
             modules.put(in.id(), DataAwareness.ModuleTransform.of(t));
@@ -82,7 +84,7 @@ public final class DataAwareTransforms {
             if (mt == null) {
                 return null;
             }
-            String module = moduleOf.apply(id);
+            String module = statisticsModule(moduleOf.apply(id));
             ModuleStatistics ms = ModuleStatistics.read(statistics, module);
             if (ms == null) {
                 throw new AllocationException(module + ": the statistics file has no statistics for this module, "
@@ -101,6 +103,15 @@ public final class DataAwareTransforms {
             }
             return DataAwareSpectra.transform(module, ms, n, exact).transform();
         };
+    }
+
+    /**
+     * The module whose input statistics a matrix's module uses: its own, or for a part of a fused
+     * matrix ({@code c_attn#q}) the fused module's — the parts multiply the same input, so they
+     * share its Gram (SPEC §8) and each part's spectrum is σ(W_part·S) with the fused module's S.
+     */
+    public static String statisticsModule(String moduleName) {
+        return NameParser.wholeId(moduleName);
     }
 
     /**

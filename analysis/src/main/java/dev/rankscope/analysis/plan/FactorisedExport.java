@@ -3,6 +3,8 @@ package dev.rankscope.analysis.plan;
 import dev.rankscope.analysis.allocation.DataAwareSpectra;
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.allocation.PlannedMatrix;
+import dev.rankscope.analysis.layout.ConvMode;
+import dev.rankscope.analysis.layout.MatrixListing;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
 import dev.rankscope.engine.io.SafetensorsHeader;
@@ -12,6 +14,8 @@ import dev.rankscope.engine.linalg.LinalgException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.linalg.SvdResult;
+import dev.rankscope.engine.spectrum.MatrixReader;
+import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
@@ -24,9 +28,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Factorised safetensors export (SPEC §5). For each matrix the plan factorises, the tensor
@@ -42,8 +49,14 @@ import java.util.function.Function;
  * stored shape; such a plan is accepted and the stored (in, out) matrix is factorised, so
  * {@code U} is in×k, {@code V} is k×out and U·V reproduces the stored tensor, as a Conv1D layer
  * multiplies it. Rank, kept parameters and relative error do not depend on the orientation
- * (σ(Wᵀ) = σ(W)). Data-aware factors (an input transform) need the (out, in) orientation and are
- * refused for transposed storage.
+ * (σ(Wᵀ) = σ(W)). Data-aware factors (an input transform S acts on the (out, in) matrix) are made
+ * from the (out, in) matrix, A·B = (W·S)_k·S⁻¹, and written transposed for (in, out) storage:
+ * U = Bᵀ, V = Aᵀ.
+ *
+ * <p><b>Parts of fused matrices</b> (SPEC §5, {@link FusedPartFactors}): a fused tensor with a
+ * factorised part is written as its parts in (out, in) orientation — factors for the planned parts
+ * (weight-only or data-aware, the fused module's input transform), the others dense — with the
+ * reassembly map in {@code __metadata__}; verification measures each factorised part.
  *
  * <p>Streaming: tensors are written in checkpoint order; one SVD is held at a time (computed for
  * the U tensor, reused for V, then dropped). The file goes through {@link AtomicFileWriter}, which
@@ -109,15 +122,24 @@ public final class FactorisedExport {
                                                 Function<Matrix, SvdResult> svd, FactorisedExportParameters params,
                                                 AtomicFileWriter files, SafetensorsWriter.Progress progress,
                                                 Function<String, Matrix> inputTransforms) {
-        Map<String, PlannedMatrix> factorised = checkPlanFits(plan, source);
+        Map<String, FusedPartFactors.Group> parted = FusedPartFactors.groups(plan, source);
+        Map<String, PlannedMatrix> factorised = checkPlanFits(plan, source, parted);
+        Set<String> storedInOut = storedInOut(source);
         SafetensorsWriter writer = new SafetensorsWriter();
         writer.metadata("format", "pt");
         writer.metadata(PLAN_METADATA_KEY, PlanJson.toJson(plan));
+        if (!parted.isEmpty()) {
+            writer.metadata(FusedPartFactors.METADATA_KEY, FusedPartFactors.metadata(parted));
+        }
         Map<String, SafetensorsHeader.Entry> raw = rawEntries(source);
         Map<String, Path> rawFile = rawFiles(source);
-        SvdResult[] current = new SvdResult[1];
         for (TensorInfo t : source.tensors()) {
             PlannedMatrix pm = factorised.get(t.name());
+            FusedPartFactors.Group group = parted.get(t.name());
+            if (group != null) {
+                addParts(writer, source, group, svd, params, inputTransforms);
+                continue;
+            }
             if (pm == null) {
                 writer.add(t.name(), t.dtype(), t.shape(), sink -> {
                     source.verifyUnchanged(t.name());
@@ -128,41 +150,15 @@ public final class FactorisedExport {
             }
             int m = (int) t.dim(0);   // stored orientation (see class doc)
             int n = (int) t.dim(1);
-            int k = pm.rank();
             Matrix transform = inputTransforms.apply(t.name());
-            if (transform != null && (m != pm.rows() || n != pm.cols())) {
-                throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "tensor '" + t.name()
-                        + "' is stored transposed (" + t.shapeString() + "); data-aware factors need it stored (out, in)");
-            }
-            writer.add(factorName(t.name(), 'U'), params.factorDType(), new long[] {m, k}, sink -> {
-                source.verifyUnchanged(t.name());
-                SvdResult r = decompose(source, pm, m, n, svd, transform);
-                source.verifyUnchanged(t.name());
-                current[0] = r;
-                double[] row = new double[k];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < k; j++) {
-                        row[j] = r.u().get(i, j) * Math.sqrt(r.sigma(j));
-                    }
-                    sink.put(row, 0, k);
-                }
-            });
-            writer.add(factorName(t.name(), 'V'), params.factorDType(), new long[] {k, n}, sink -> {
-                SvdResult r = current[0];
-                current[0] = null;
-                double[] row = new double[n];
-                double[] solved = transform == null ? row : new double[n];
-                for (int j = 0; j < k; j++) {
-                    double s = Math.sqrt(r.sigma(j));
-                    for (int c = 0; c < n; c++) {
-                        row[c] = s * r.vt().get(j, c);
-                    }
-                    if (transform != null) {
-                        DataAwareSpectra.solveTimesInverse(row, 0, transform, solved, 0);
-                    }
-                    sink.put(solved, 0, n);
-                }
-            });
+            boolean transposed = storedInOut.contains(t.name()) || m != pm.rows() || n != pm.cols();
+            // data-aware factors come from the (out, in) matrix; a transposed tensor gets them transposed back
+            Supplier<Matrix> weight = transform != null && transposed
+                    ? () -> new Matrix(m, n, source.readDouble(pm.id())).transpose()
+                    : () -> new Matrix(m, n, source.readDouble(pm.id()));
+            boolean outIn = transform != null && transposed;
+            addFactors(writer, factorName(t.name(), 'U'), factorName(t.name(), 'V'), t.name(), source, weight,
+                    outIn ? n : m, outIn ? m : n, pm, transform, outIn, svd, params);
         }
         List<Path> inputs = new ArrayList<>(files.protectedInputs());
         inputs.addAll(ProtectedInputs.of(source));
@@ -173,10 +169,19 @@ public final class FactorisedExport {
         }
     }
 
-    /** Factorised planned matrices by tensor name, after checking they exist with the planned shape. */
-    private static Map<String, PlannedMatrix> checkPlanFits(Plan plan, TensorSource source) {
+    /**
+     * Factorised whole matrices by tensor name, after checking they exist with the planned shape
+     * (parts were checked by {@link FusedPartFactors#groups}), that every copied tensor's dtype
+     * fits safetensors, and that no output name collides with a tensor that is copied.
+     */
+    private static Map<String, PlannedMatrix> checkPlanFits(Plan plan, TensorSource source,
+                                                            Map<String, FusedPartFactors.Group> parted) {
         Map<String, PlannedMatrix> factorised = new HashMap<>();
+        Set<String> outputs = new HashSet<>();
         for (PlannedMatrix pm : plan.factorised()) {
+            if (FusedPartFactors.isPart(pm)) {
+                continue;
+            }
             TensorInfo t = source.find(pm.id()).orElseThrow(() -> new PlanFileException(source.path(),
                     PlanFileException.Kind.NOT_EXPORTABLE, "has no tensor '" + pm.id()
                     + "' that the plan factorises (was the plan made for another checkpoint?)"));
@@ -187,14 +192,24 @@ public final class FactorisedExport {
                         + "' has shape " + t.shapeString() + " but the plan expects " + pm.rows() + "×" + pm.cols() + " (or its transpose)");
             }
             factorised.put(pm.id(), pm);
+            outputs.add(factorName(pm.id(), 'U'));
+            outputs.add(factorName(pm.id(), 'V'));
+        }
+        for (FusedPartFactors.Group g : parted.values()) {
+            for (MatrixRef part : g.parts()) {
+                String p = FusedPartFactors.suffix(part.id());
+                for (char which : new char[] {0, 'U', 'V'}) {
+                    outputs.add(FusedPartFactors.partName(g.tensor().name(), p, which));
+                }
+            }
         }
         for (TensorInfo t : source.tensors()) {
+            boolean copied = !factorised.containsKey(t.name()) && !parted.containsKey(t.name());
             if (!factorised.containsKey(t.name()) && !SafetensorsHeader.SAFETENSORS_DTYPES.contains(t.dtype())) {
                 throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "tensor '" + t.name()
                         + "' is stored as " + t.dtype() + ", which safetensors cannot hold unchanged");
             }
-            if (!factorised.containsKey(t.name()) && (factorised.containsKey(factorName(t.name(), 'U'))
-                    || output(factorised, t.name()))) {
+            if (copied && outputs.contains(t.name())) {
                 throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "tensor '" + t.name()
                         + "' would collide with a factor name");
             }
@@ -202,36 +217,107 @@ public final class FactorisedExport {
         return factorised;
     }
 
-    private static boolean output(Map<String, PlannedMatrix> factorised, String name) {
-        for (String id : factorised.keySet()) {
-            if (name.equals(factorName(id, 'U')) || name.equals(factorName(id, 'V'))) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Adds the U and V tensors of one factorised matrix: {@code weight} (read when the U tensor is
+     * written, between two changed-file checks of {@code tensor}) is decomposed once, A = U_k·√Σ_k
+     * and B = √Σ_k·V_kᵀ (·S⁻¹ with a transform), and the tensors are A and B — or Bᵀ and Aᵀ when
+     * {@code transposeOut} (a matrix stored (in, out) whose factors were made in (out, in)).
+     */
+    private static void addFactors(SafetensorsWriter writer, String uName, String vName, String tensor, TensorSource source,
+                                   Supplier<Matrix> weight, int rows, int cols, PlannedMatrix pm, Matrix transform,
+                                   boolean transposeOut, Function<Matrix, SvdResult> svd, FactorisedExportParameters params) {
+        int k = pm.rank();
+        Matrix[] current = new Matrix[2];
+        long[] uShape = transposeOut ? new long[] {cols, k} : new long[] {rows, k};
+        long[] vShape = transposeOut ? new long[] {k, rows} : new long[] {k, cols};
+        writer.add(uName, params.factorDType(), uShape, sink -> {
+            source.verifyUnchanged(tensor);
+            Matrix w = weight.get();
+            source.verifyUnchanged(tensor);
+            Matrix[] ab = factors(w, pm, svd, transform);
+            current[0] = transposeOut ? ab[1].transpose() : ab[0];
+            current[1] = transposeOut ? ab[0].transpose() : ab[1];
+            sink.put(current[0].data(), 0, current[0].data().length);
+            current[0] = null;
+        });
+        writer.add(vName, params.factorDType(), vShape, sink -> {
+            Matrix v = current[1];
+            current[1] = null;
+            sink.put(v.data(), 0, v.data().length);
+        });
     }
 
-    /** SVD of the stored m×n matrix (times the transform, which only (out, in) storage gets). */
-    private static SvdResult decompose(TensorSource source, PlannedMatrix pm, int m, int n,
-                                       Function<Matrix, SvdResult> svd, Matrix transform) {
-        Matrix w = new Matrix(m, n, source.readDouble(pm.id()));
+    /**
+     * A = U_k·√Σ_k (rows×k) and B = √Σ_k·V_kᵀ (k×cols) of the SVD of {@code w} (times S when
+     * {@code transform} is given, then B·S⁻¹), so A·B is the plan's rank-k matrix.
+     */
+    private static Matrix[] factors(Matrix w, PlannedMatrix pm, Function<Matrix, SvdResult> svd, Matrix transform) {
+        int m = w.rows();
+        int n = w.cols();
+        int k = pm.rank();
         if (transform != null) {
-            if (transform.rows() != pm.cols() || transform.cols() != pm.cols()) {
-                throw new PlanFileException(source.path(), PlanFileException.Kind.NOT_EXPORTABLE, "the input transform for '"
-                        + pm.id() + "' is " + transform.rows() + "×" + transform.cols() + ", expected " + pm.cols() + "×" + pm.cols());
+            if (transform.rows() != n || transform.cols() != n) {
+                throw new PlanFileException(null, PlanFileException.Kind.NOT_EXPORTABLE, "the input transform for '"
+                        + pm.id() + "' is " + transform.rows() + "×" + transform.cols() + ", expected " + n + "×" + n);
             }
             w = DataAwareSpectra.multiply(w, transform);
         }
         SvdResult r = svd.apply(w);
         int p = Math.min(m, n);
-        if (r.u() == null || r.vt() == null || r.size() < pm.rank() || r.u().rows() != m
-                || r.vt().cols() != n || r.u().cols() < pm.rank() || r.vt().rows() < pm.rank()) {
+        if (r.u() == null || r.vt() == null || r.size() < k || r.u().rows() != m
+                || r.vt().cols() != n || r.u().cols() < k || r.vt().rows() < k) {
             throw new LinalgException("The SVD of " + pm.id() + " did not return singular vectors of the expected size.",
                     "expected U " + m + "x" + p + ", Vt " + p + "x" + n + ", got "
                             + (r.u() == null ? "none" : r.u().rows() + "x" + r.u().cols()) + " / "
                             + (r.vt() == null ? "none" : r.vt().rows() + "x" + r.vt().cols()));
         }
-        return r;
+        double[] a = new double[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                a[i * k + j] = r.u().get(i, j) * Math.sqrt(r.sigma(j));
+            }
+        }
+        double[] b = new double[k * n];
+        double[] row = new double[n];
+        for (int j = 0; j < k; j++) {
+            double s = Math.sqrt(r.sigma(j));
+            for (int c = 0; c < n; c++) {
+                row[c] = s * r.vt().get(j, c);
+            }
+            if (transform != null) {
+                DataAwareSpectra.solveTimesInverse(row, 0, transform, b, j * n);
+            } else {
+                System.arraycopy(row, 0, b, j * n, n);
+            }
+        }
+        return new Matrix[] {new Matrix(m, k, a), new Matrix(k, n, b)};
+    }
+
+    /**
+     * The parts of one fused tensor (SPEC §5, {@link FusedPartFactors}): factors of each planned
+     * part from its (out, in) rows, the other parts dense in the tensor's dtype.
+     */
+    private static void addParts(SafetensorsWriter writer, TensorSource source, FusedPartFactors.Group group,
+                                 Function<Matrix, SvdResult> svd, FactorisedExportParameters params,
+                                 Function<String, Matrix> inputTransforms) {
+        String tensor = group.tensor().name();
+        for (MatrixRef part : group.parts()) {
+            String p = FusedPartFactors.suffix(part.id());
+            PlannedMatrix pm = group.planned().get(part.id());
+            if (pm == null) {
+                writer.add(FusedPartFactors.partName(tensor, p, (char) 0), group.tensor().dtype(),
+                        new long[] {part.rows(), part.cols()}, sink -> {
+                            source.verifyUnchanged(tensor);
+                            Matrix w = MatrixReader.read(source, part);
+                            source.verifyUnchanged(tensor);
+                            sink.put(w.data(), 0, w.data().length);
+                        });
+                continue;
+            }
+            addFactors(writer, FusedPartFactors.partName(tensor, p, 'U'), FusedPartFactors.partName(tensor, p, 'V'),
+                    tensor, source, () -> MatrixReader.read(source, part), part.rows(), part.cols(), pm,
+                    inputTransforms.apply(pm.id()), false, svd, params);
+        }
     }
 
     private static Map<String, SafetensorsHeader.Entry> rawEntries(TensorSource source) {
@@ -319,10 +405,17 @@ public final class FactorisedExport {
         for (PlannedMatrix pm : plan.factorised()) {
             fact.put(pm.id(), pm);
         }
+        Map<String, FusedPartFactors.Group> parted = FusedPartFactors.groups(plan, original);
+        Set<String> storedInOut = storedInOut(original);
         List<FactorisedExportResult.FactorCheck> checks = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
         for (TensorInfo t : original.tensors()) {
             PlannedMatrix pm = fact.get(t.name());
+            FusedPartFactors.Group group = parted.get(t.name());
+            if (group != null) {
+                verifyParts(group, original, factorised, tolerance, inputTransforms, checks, mismatches);
+                continue;
+            }
             if (pm == null) {
                 if (factorised.find(t.name()).isEmpty()
                         || !Arrays.equals(original.readDoubleUnchanged(t.name()), factorised.readDouble(t.name()))) {
@@ -330,9 +423,10 @@ public final class FactorisedExport {
                 }
                 continue;
             }
+            boolean transposed = storedInOut.contains(t.name()) || t.dim(0) != pm.rows() || t.dim(1) != pm.cols();
             double measured = relativeError(original.readDoubleUnchanged(t.name()),
                     factorised.readDouble(factorName(t.name(), 'U')), factorised.readDouble(factorName(t.name(), 'V')),
-                    (int) t.dim(0), pm.rank(), (int) t.dim(1), inputTransforms.apply(t.name()));
+                    (int) t.dim(0), pm.rank(), (int) t.dim(1), inputTransforms.apply(t.name()), transposed);
             checks.add(new FactorisedExportResult.FactorCheck(t.name(), pm.rank(), pm.relativeError(), measured,
                     Math.abs(measured - pm.relativeError()) <= tolerance));
         }
@@ -340,31 +434,70 @@ public final class FactorisedExport {
     }
 
     /**
+     * Tensors stored (in, out) (GPT-2 Conv1D), as the listing reads them: a square one has the
+     * same shape either way, and only the listing knows which way it multiplies.
+     */
+    private static Set<String> storedInOut(TensorSource source) {
+        Set<String> out = new HashSet<>();
+        for (MatrixRef r : MatrixListing.of(source, false, ConvMode.RESHAPE).matrices()) {
+            if (r.transposed() && !r.isPart() && r.slice() < 0) {
+                out.add(r.tensor());
+            }
+        }
+        return out;
+    }
+
+    /** Checks the parts of one fused tensor: factorised parts against the plan's error, dense parts for equality. */
+    private static void verifyParts(FusedPartFactors.Group group, TensorSource original, TensorSource factorised,
+                                    double tolerance, Function<String, Matrix> inputTransforms,
+                                    List<FactorisedExportResult.FactorCheck> checks, List<String> mismatches) {
+        String tensor = group.tensor().name();
+        for (MatrixRef part : group.parts()) {
+            String p = FusedPartFactors.suffix(part.id());
+            original.verifyUnchanged(tensor);
+            double[] w = MatrixReader.read(original, part).data();
+            original.verifyUnchanged(tensor);
+            PlannedMatrix pm = group.planned().get(part.id());
+            if (pm == null) {
+                String name = FusedPartFactors.partName(tensor, p, (char) 0);
+                if (factorised.find(name).isEmpty() || !Arrays.equals(w, factorised.readDouble(name))) {
+                    mismatches.add(part.id());
+                }
+                continue;
+            }
+            double measured = relativeError(w, factorised.readDouble(FusedPartFactors.partName(tensor, p, 'U')),
+                    factorised.readDouble(FusedPartFactors.partName(tensor, p, 'V')), part.rows(), pm.rank(), part.cols(),
+                    inputTransforms.apply(part.id()), false);
+            checks.add(new FactorisedExportResult.FactorCheck(part.id(), pm.rank(), pm.relativeError(), measured,
+                    Math.abs(measured - pm.relativeError()) <= tolerance));
+        }
+    }
+
+    /**
      * ‖(W − U·V)·S‖_F/‖W·S‖_F for row-major W (m×n), U (m×k), V (k×n) and S (n×n, or null for the
      * identity); 0 when both norms are 0.
      */
-    static double relativeError(double[] w, double[] u, double[] v, int m, int k, int n, Matrix s) {
+    static double relativeError(double[] w, double[] u, double[] v, int m, int k, int n, Matrix s, boolean transposed) {
         if (s == null) {
             return relativeError(w, u, v, m, k, n);
         }
-        double[] r = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int t = 0; t < k; t++) {
-                double a = u[i * k + t];
-                for (int j = 0; j < n; j++) {
-                    r[i * n + j] += a * v[t * n + j];
-                }
-            }
-        }
+        double[] r = FusedPartFactors.product(u, v, m, k, n);
         for (int i = 0; i < r.length; i++) {
             r[i] = w[i] - r[i];
         }
-        double diff = frobeniusSquared(DataAwareSpectra.multiply(new Matrix(m, n, r), s));
-        double norm = frobeniusSquared(DataAwareSpectra.multiply(new Matrix(m, n, w.clone()), s));
-        if (norm == 0) {
-            return diff == 0 ? 0 : Double.POSITIVE_INFINITY;
+        Matrix diff = new Matrix(m, n, r);
+        Matrix weight = new Matrix(m, n, w.clone());
+        if (transposed) {
+            // stored (in, out): S acts on the (out, in) matrix
+            diff = diff.transpose();
+            weight = weight.transpose();
         }
-        return Math.sqrt(diff / norm);
+        double d = frobeniusSquared(DataAwareSpectra.multiply(diff, s));
+        double norm = frobeniusSquared(DataAwareSpectra.multiply(weight, s));
+        if (norm == 0) {
+            return d == 0 ? 0 : Double.POSITIVE_INFINITY;
+        }
+        return Math.sqrt(d / norm);
     }
 
     private static double frobeniusSquared(Matrix a) {

@@ -65,6 +65,10 @@ public final class PeftAdapterConfig {
                     "the plan factorises no matrix, so there is no LoRA adapter to describe");
         }
         for (PlannedMatrix m : fact) {
+            if (FusedPartFactors.isPart(m)) {
+                throw new PlanFileException(null, PlanFileException.Kind.NOT_EXPORTABLE, m.id() + " is a part of a fused "
+                        + "matrix; LoRA targets whole modules (plan without --fused-parts for a PEFT config)");
+            }
             if (m.rank() < 1) {
                 throw new PlanFileException(null, PlanFileException.Kind.NOT_EXPORTABLE,
                         m.moduleName() + " has rank 0, which LoRA cannot express (set a minimum rank of 1)");

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -209,13 +210,20 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = ModelBench.syntheticCheckpoint(shape, err);
+        String loadBefore = CalibrateBench.loadAverage();
         ForwardBench.Result r = ForwardBench.run(new ForwardBench.Parameters(dir, seqLen, sequences, repeat), ForwardMonitor.NONE);
         out.printf("model          %s (synthetic BF16, %s)%n", shape.name(), dir);
         out.printf("BLAS           %s%n", r.blas());
-        out.printf("forward        %d tokens, %.1f GFLOP in %.2f s (median of %d) = %.1f GFLOP/s%n",
-                r.tokens(), r.forwardGflop(), r.forwardSeconds(), repeat, r.forwardGflops());
-        out.printf("sgemm          %s: %.1f GFLOP/s%n", r.sgemmShape(), r.sgemmGflops());
-        out.printf("efficiency     %.0f %% of sgemm (goal ≥ 50 %%)%n", 100 * r.efficiency());
+        out.printf(Locale.ROOT, "forward        %d tokens, %.1f GFLOP per pass: %.2f s wall (median of %d) = %.1f GFLOP/s, "
+                + "%.1f tokens/s; %.2f CPU-s = %.1f GFLOP/CPU-s%n", r.tokens(), r.forwardGflop(), r.forwardSeconds(), repeat,
+                r.forwardGflops(), r.tokensPerSecond(), r.forwardCpuSeconds(), r.forwardGflopsPerCpuSecond());
+        out.printf(Locale.ROOT, "sgemm          %s (timed after each pass): %.1f GFLOP/s, %.1f GFLOP/CPU-s%n",
+                r.sgemmShape(), r.sgemmGflops(), r.sgemmGflopsPerCpuSecond());
+        out.printf(Locale.ROOT, "efficiency     %.0f %% of sgemm by wall, %.0f %% by CPU time (median over passes; goal ≥ 50 %%)%n",
+                100 * r.wallEfficiency(), 100 * r.cpuEfficiency());
+        out.printf(Locale.ROOT, "wall           %.1f s for %d passes and their sgemm references%n", r.totalSeconds(), repeat);
+        out.printf(Locale.ROOT, "load average   %s before, %s after, on %d cores (a wall time under load is not a speed)%n",
+                loadBefore, CalibrateBench.loadAverage(), Runtime.getRuntime().availableProcessors());
         out.printf("peak RSS       %s (max heap %d MB)%n", r.peakRssMb() < 0 ? "n/a" : r.peakRssMb() + " MB",
                 Runtime.getRuntime().maxMemory() >> 20);
         return 0;

@@ -133,7 +133,7 @@ final class CalibrateBench {
         return file;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return l < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", l);
     }

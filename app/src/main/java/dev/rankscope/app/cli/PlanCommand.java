@@ -125,6 +125,11 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Write the factorised safetensors (U/V per compressed matrix) and verify it.")
     Path factorized;
 
+    @Option(names = "--fused-parts",
+            description = "Budget the q/k/v parts of fused projections (GPT-2 c_attn, qkv_proj) each with its own rank, "
+                    + "in place of the fused matrix; the --factorized file writes them as parts (SPEC §5).")
+    boolean fusedParts;
+
     @picocli.CommandLine.Mixin
     AnalysisOptions options = new AnalysisOptions();
 
@@ -188,7 +193,7 @@ public final class PlanCommand implements Callable<Integer> {
         try {
             return new PlanParameters(checkpoint, strategies(), compare != null, budget(dtype), scope(), constraints(),
                     stats, statsMethod(), options.preference(), options.threads(), !options.noCache, json, csv, peft,
-                    factorized);
+                    factorized, fusedParts);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }

@@ -5,6 +5,8 @@ import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.analysis.plan.FactorisedExport;
 import dev.rankscope.analysis.plan.FactorisedExportParameters;
 import dev.rankscope.analysis.plan.FactorisedExportResult;
+import dev.rankscope.analysis.plan.FusedPartFactors;
+import dev.rankscope.analysis.plan.PlanFileException;
 import dev.rankscope.analysis.plan.PlanJson;
 import dev.rankscope.analysis.plan.PlanSources;
 import dev.rankscope.engine.io.AtomicFileWriter;
@@ -36,9 +38,10 @@ import java.util.Optional;
  * with the S the plan recorded; dense matrices untouched) into a temporary file, and every
  * module with {@code <module>.U.weight}/{@code <module>.V.weight} factors runs as {@code U·V}
  * (two matmuls). A user's own factorised file is used the same way. Parts of fused matrices
- * (GPT-2 {@code c_attn#q}/{@code #k}/{@code #v}) have no factor names of their own: each part is
- * truncated to its rank and the fused weight is assembled and run dense ({@link FusedParts}). A
- * plan that factorises nothing (keep 1.0) is the original model.
+ * (GPT-2 {@code c_attn#q}/{@code #k}/{@code #v}) are written by the export as their parts (SPEC §5,
+ * {@link FusedPartFactors}); the fused weight is reassembled from them and run dense (its output
+ * is split into q|k|v after the one matmul). A plan that factorises nothing (keep 1.0) is the
+ * original model.
  *
  * <p>Factors are held in float32 for the run (they are what the compression keeps, smaller than
  * the original weights). Refuses a plan or factorised file made for another checkpoint.
@@ -74,18 +77,11 @@ public final class CompressedModel {
     public static CompressedModel fromPlan(Plan plan, Path planFile, ModelFolder folder, Path statistics,
                                            SvdBackend backend, SafetensorsWriter.Progress progress) {
         requireSameCheckpoint(plan, planFile, folder);
-        Map<String, LinearReplacement> reps = new HashMap<>(FusedParts.replacements(plan, planFile, folder, backend,
-                progress));
-        Plan whole = new Plan(plan.source(), plan.strategy(), plan.budget(), plan.scope(), plan.constraints(), plan.created(),
-                plan.tool(), plan.matrices().stream().filter(m -> !(m.factorised() && FusedParts.isPart(m))).toList(),
-                plan.totals(), plan.notes(), plan.dataAware());
-        if (!whole.factorised().isEmpty()) {
-            reps.putAll(exported(whole, planFile, folder, statistics, backend, progress));
-        }
-        return new CompressedModel(reps);
+        return new CompressedModel(plan.factorised().isEmpty() ? Map.of()
+                : exported(plan, planFile, folder, statistics, backend, progress));
     }
 
-    /** The factors of the plan's whole matrices, through the plan's factorised export (a temporary file). */
+    /** The factors of the plan's matrices and parts, through the plan's factorised export (a temporary file). */
     private static Map<String, LinearReplacement> exported(Plan plan, Path planFile, ModelFolder folder, Path statistics,
                                                            SvdBackend backend, SafetensorsWriter.Progress progress) {
         Path tmp;
@@ -96,24 +92,7 @@ public final class CompressedModel {
             throw new ModelInputException("cannot create a temporary file for the compressed model (" + e.getMessage() + ")");
         }
         try {
-            FactorisedExportResult r;
-            if (plan.isDataAware()) {
-                if (statistics == null) {
-                    throw new ModelInputException(planFile + ": the plan is data-aware (" + plan.dataAware().method()
-                            + "); pass the statistics it was made with, --stats " + plan.dataAware().statisticsPath());
-                }
-                DataAwareTransforms.checkSameStatistics(plan.dataAware(), statistics);
-                try (TensorSource stats = Checkpoints.open(statistics)) {
-                    r = FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
-                            FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress,
-                            DataAwareTransforms.rebuild(plan.dataAware(), stats,
-                                    id -> plan.matrix(id).orElseThrow().moduleName(),
-                                    id -> plan.matrix(id).orElseThrow().cols()));
-                }
-            } else {
-                r = FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
-                        FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress);
-            }
+            FactorisedExportResult r = export(plan, planFile, folder, statistics, backend, progress, tmp);
             if (!r.verified()) {
                 throw new ModelInputException(planFile + ": the compressed weights failed their verification against the "
                         + "plan's errors; the plan does not describe this checkpoint");
@@ -125,6 +104,31 @@ public final class CompressedModel {
             } catch (IOException ignored) {
                 // the temporary file lives in the system temp folder; nothing more to do
             }
+        }
+    }
+
+    /** The plan's factorised export (weight-only, or data-aware with the S the plan recorded) into {@code tmp}. */
+    private static FactorisedExportResult export(Plan plan, Path planFile, ModelFolder folder, Path statistics,
+                                                 SvdBackend backend, SafetensorsWriter.Progress progress, Path tmp) {
+        try {
+            if (!plan.isDataAware()) {
+                return FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
+                        FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress);
+            }
+            if (statistics == null) {
+                throw new ModelInputException(planFile + ": the plan is data-aware (" + plan.dataAware().method()
+                        + "); pass the statistics it was made with, --stats " + plan.dataAware().statisticsPath());
+            }
+            DataAwareTransforms.checkSameStatistics(plan.dataAware(), statistics);
+            try (TensorSource stats = Checkpoints.open(statistics)) {
+                return FactorisedExport.export(plan, folder.weights(), tmp, backend::svd,
+                        FactorisedExportParameters.defaults(), AtomicFileWriter.unprotected(), progress,
+                        DataAwareTransforms.rebuild(plan.dataAware(), stats,
+                                id -> plan.matrix(id).orElseThrow().moduleName(),
+                                id -> plan.matrix(id).orElseThrow().cols()));
+            }
+        } catch (PlanFileException e) {
+            throw new ModelInputException(planFile + ": " + e.getMessage());
         }
     }
 
@@ -151,11 +155,25 @@ public final class CompressedModel {
         return new CompressedModel(reps);
     }
 
-    /** U·V replacements for every linear module with factors in {@code file} (none: empty). */
+    /**
+     * U·V replacements for every linear module with factors in {@code file}, and dense ones for
+     * fused modules written as parts (reassembled by {@link FusedPartFactors#assemble}); none: empty.
+     */
     private static Map<String, LinearReplacement> factors(Path file, ModelFolder folder) {
         Map<String, LinearReplacement> reps = new HashMap<>();
         try (TensorSource f = Checkpoints.open(file)) {
+            Map<String, FusedPartFactors.Layout> layouts = FusedPartFactors.layouts(f);
             for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
+                FusedPartFactors.Layout layout = layouts.get(m.weightName());
+                if (layout != null) {
+                    if (layout.rows() != m.storedRows() || layout.cols() != m.storedCols()) {
+                        throw new ModelInputException(file + ": parts of " + m.name() + " make a " + layout.rows() + "×"
+                                + layout.cols() + " weight, not its " + m.storedRows() + "×" + m.storedCols() + " one");
+                    }
+                    reps.put(m.name(), new LinearReplacement.Dense(m.storedRows(), m.storedCols(),
+                            FusedPartFactors.assemble(f, m.weightName(), layout)));
+                    continue;
+                }
                 Optional<TensorInfo> u = f.find(FactorisedExport.factorName(m.weightName(), 'U'));
                 Optional<TensorInfo> v = f.find(FactorisedExport.factorName(m.weightName(), 'V'));
                 if (u.isEmpty() || v.isEmpty()) {

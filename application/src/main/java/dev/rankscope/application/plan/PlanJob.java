@@ -43,7 +43,8 @@ import java.util.Map;
  * {@code plan}: one rank per matrix under a budget (SPEC §4) from the spectra of the matrices
  * {@link MatrixListing} lists (the same listing as {@code analyze}, the workbench and the report;
  * q/k/v parts of a fused projection are views of a matrix already budgeted, so only whole matrices
- * are planned, {@link #budgeted}), with the SPEC §5 exports written through {@link PlanExports}
+ * are planned unless the parameters ask for the parts in place of their fused matrix,
+ * {@link #budgeted}), with the SPEC §5 exports written through {@link PlanExports}
  * and the factorised safetensors verified by re-reading. Every export is checked against the
  * inputs before any work ({@link ProtectedInputs}). The Budget tab plans through {@link #plan}
  * and exports through {@link PlanExports}, so both front ends write the same bytes.
@@ -67,6 +68,24 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
     /** Whether a listed matrix is budgeted: whole matrices only (parts are views of one). */
     public static boolean budgeted(MatrixRef ref) {
         return !ref.isPart();
+    }
+
+    /**
+     * The listed matrices a plan budgets: whole matrices, or with {@code fusedParts} the q/k/v
+     * parts of each fused projection in place of the fused matrix (a plan then gives each part
+     * its own rank; the factorised export writes the parts, SPEC §5).
+     */
+    public static List<MatrixRef> budgeted(List<MatrixRef> listed, boolean fusedParts) {
+        if (!fusedParts) {
+            return listed.stream().filter(PlanJob::budgeted).toList();
+        }
+        java.util.Set<String> split = new java.util.HashSet<>();
+        for (MatrixRef r : listed) {
+            if (r.isPart()) {
+                split.add(r.tensor());
+            }
+        }
+        return listed.stream().filter(r -> r.isPart() || !split.contains(r.tensor())).toList();
     }
 
     /** The plan of {@code inputs} with its provenance: the one allocation call of the CLI and the Budget tab. */
@@ -98,7 +117,11 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                 inputs.add(p.stats());
                 AtomicFileWriter files = ProtectedInputs.checked(inputs, p.json(), p.csv(), p.peft(), p.factorized());
                 MatrixListing listing = MatrixListing.of(source, false, ConvMode.RESHAPE);
-                List<MatrixRef> whole = listing.matrices().stream().filter(PlanJob::budgeted).toList();
+                List<MatrixRef> whole = budgeted(listing.matrices(), p.fusedParts());
+                if (p.fusedParts() && whole.stream().noneMatch(MatrixRef::isPart)) {
+                    note("note: " + p.checkpoint().getFileName() + " lists no fused q/k/v projection to split; "
+                            + "whole matrices are planned");
+                }
                 AnalyzeResult analysis = runStep(analyze.spectra(source, listing.matrices(), whole,
                         new SpectraTask.Engine(backend, Precision.F64, p.parallelism(),
                                 p.useCache() ? analyze.cacheFolder() : null, analyze.memory(), analyze.cacheLimit()), null));

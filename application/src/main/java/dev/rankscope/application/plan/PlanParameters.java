@@ -34,11 +34,13 @@ import java.util.Objects;
  * @param csv         plan CSV to write, or null
  * @param peft        PEFT adapter_config.json to write, or null
  * @param factorized  factorised safetensors to write and verify, or null
+ * @param fusedParts  budget the q/k/v parts of fused projections (SPEC §7) each on its own, in place
+ *                    of the fused matrix
  */
 public record PlanParameters(Path checkpoint, List<StrategyParameters> strategies, boolean compare, Budget budget,
                              Scope scope, Constraints constraints, Path stats, DataAwareParameters statsMethod,
                              Backends.Preference engine, int threads, boolean useCache, Path json, Path csv, Path peft,
-                             Path factorized) implements JobParameters {
+                             Path factorized, boolean fusedParts) implements JobParameters {
     public PlanParameters {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(budget, "budget");

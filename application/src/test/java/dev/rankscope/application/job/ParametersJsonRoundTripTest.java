@@ -74,7 +74,7 @@ class ParametersJsonRoundTripTest {
                         List.of(registry.defaults(names.get(0)), registry.defaults(names.get(names.size() - 1))), true,
                         Budget.bytes(1_000_000, DType.F16), Scope.defaults(), Constraints.defaults(),
                         DIR.resolve("stats.safetensors"), DataAwareParameters.of(DataAwareParameters.Method.ASVD_SCALING),
-                        Backends.Preference.JAVA, 2, false, DIR.resolve("p.json"), DIR.resolve("p.csv"), null, null)),
+                        Backends.Preference.JAVA, 2, false, DIR.resolve("p.json"), DIR.resolve("p.csv"), null, null, true)),
                 Map.entry(ReportParameters.class, new ReportParameters(DIR.resolve("model"), DIR.resolve("r.html"),
                         DIR.resolve("plan.json"), null, DIR.resolve("lora"), DIR.resolve("sweep.json"), new IntruderParameters(5, 0.3),
                         new ChartSize(640, 400), Backends.Preference.JAVA, 1, false)),
@@ -116,7 +116,7 @@ class ParametersJsonRoundTripTest {
 
     private static PlanParameters plan(StrategyRegistry registry, String strategy) {
         return new PlanParameters(DIR, List.of(registry.defaults(strategy)), false, Budget.keptFraction(0.5),
-                null, Constraints.defaults(), null, null, null, 0, true, null, null, null, null);
+                null, Constraints.defaults(), null, null, null, 0, true, null, null, null, null, false);
     }
 
     @Test

@@ -24,19 +24,10 @@ final class PairingSummary {
                 bytes(inputs.peakBytesPerPair()));
     }
 
-    /** The inputs' own notes, then one per shape mismatch and one per side's unpaired names. */
+    /** The inputs' own notes, then what the pairing skipped ({@link Pairing#skippedLines()}). */
     static List<String> notes(ComparisonInputs inputs) {
-        Pairing pairing = inputs.pairing();
         List<String> notes = new ArrayList<>(inputs.notes());
-        for (Pairing.ShapeMismatch m : pairing.mismatches()) {
-            notes.add("shape mismatch (skipped): " + m.name() + " base " + m.baseShape() + ", tuned " + m.tunedShape());
-        }
-        if (!pairing.onlyInBase().isEmpty()) {
-            notes.add("only in base (skipped): " + String.join(", ", pairing.onlyInBase()));
-        }
-        if (!pairing.onlyInTuned().isEmpty()) {
-            notes.add("only in tuned (skipped): " + String.join(", ", pairing.onlyInTuned()));
-        }
+        notes.addAll(inputs.pairing().skippedLines());
         return notes;
     }
 

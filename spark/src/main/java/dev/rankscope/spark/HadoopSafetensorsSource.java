@@ -1,9 +1,8 @@
 package dev.rankscope.spark;
 
 import dev.rankscope.engine.cache.FileIdentity;
-import dev.rankscope.engine.io.FileTensorSource;
+import dev.rankscope.engine.io.SafetensorsFileSource;
 import dev.rankscope.engine.io.SafetensorsHeader;
-import dev.rankscope.engine.io.SafetensorsHeaders;
 import dev.rankscope.engine.io.SafetensorsIndex;
 import dev.rankscope.engine.io.SafetensorsSource;
 import dev.rankscope.engine.tensor.CheckpointFormatException;
@@ -19,7 +18,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +31,7 @@ import java.util.Map;
  * exactly as the engine's {@link SafetensorsSource} validates them ({@link SafetensorsHeader#read},
  * {@link SafetensorsIndex#parse}, {@link SafetensorsIndex#requireTensorsIn}); tensor bytes are then
  * fetched with positional reads ({@link FSDataInputStream#readFully(long, byte[])}) of just the
- * ranges the engine asks for and decoded by {@link FileTensorSource} — never a copy of a whole file.
+ * ranges the engine asks for and decoded by {@link dev.rankscope.engine.io.FileTensorSource} — never a copy of a whole file.
  *
  * <p>What opens: a file; an index file (the whole sharded model); a folder holding
  * {@code model.safetensors}, else an index ({@code model.safetensors.index.json} first), else exactly
@@ -50,11 +48,8 @@ import java.util.Map;
  * {@link #close()}. Thread-safe for concurrent reads (positional reads do not move a stream);
  * close not concurrent with reads.
  */
-public final class HadoopSafetensorsSource extends FileTensorSource implements SafetensorsHeaders {
+public final class HadoopSafetensorsSource extends SafetensorsFileSource {
     private final FileSystem fs;
-    private final String format;
-    private final List<SafetensorsHeader> headers;
-    private final Map<String, String> metadata;
     /** Label path → Hadoop path of every file read (index first), in identity order. */
     private final Map<java.nio.file.Path, Path> files;
     private final FileIdentity openedIdentity;
@@ -62,18 +57,10 @@ public final class HadoopSafetensorsSource extends FileTensorSource implements S
 
     private HadoopSafetensorsSource(java.nio.file.Path label, FileSystem fs, String format, List<SafetensorsHeader> headers,
                                     Map<String, String> metadata, Map<java.nio.file.Path, Path> files, FileIdentity identity) {
-        super(label);
+        super(label, format, headers, metadata);
         this.fs = fs;
-        this.format = format;
-        this.headers = List.copyOf(headers);
-        this.metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.files = files;
         this.openedIdentity = identity;
-        for (SafetensorsHeader h : headers) {
-            for (SafetensorsHeader.Entry e : h.entries()) {
-                add(e.info(), new Location(h.file(), h.dataStart() + e.begin(), e.dtype(), ByteOrder.LITTLE_ENDIAN));
-            }
-        }
     }
 
     /**
@@ -138,9 +125,7 @@ public final class HadoopSafetensorsSource extends FileTensorSource implements S
         if (shards.size() == 1) {
             return openFile(fs, shards.get(0), label);
         }
-        throw new CheckpointFormatException(label, Category.UNKNOWN_FORMAT, shards.isEmpty()
-                ? "folder holds no model.safetensors and no *.safetensors.index.json"
-                : "folder holds " + shards.size() + " .safetensors files but no index saying how they form one model");
+        throw noModelIn(label, shards.size());
     }
 
     private static HadoopSafetensorsSource openFile(FileSystem fs, FileStatus file, java.nio.file.Path label) throws IOException {
@@ -167,10 +152,8 @@ public final class HadoopSafetensorsSource extends FileTensorSource implements S
         Map<java.nio.file.Path, Path> files = new LinkedHashMap<>();
         files.put(indexLabel, indexFile.getPath());
         List<String> parts = new ArrayList<>(List.of(part(indexFile)));
-        List<SafetensorsHeader> headers = new ArrayList<>();
-        Map<String, String> metadata = new LinkedHashMap<>(index.metadata());
         Path folder = indexFile.getPath().getParent();
-        for (String shardName : index.shardNames()) {
+        Shards shards = shards(index, shardName -> {
             Path shard = new Path(folder, shardName);
             java.nio.file.Path shardLabel = label(shard);
             FileStatus status;
@@ -180,15 +163,12 @@ public final class HadoopSafetensorsSource extends FileTensorSource implements S
                 throw new CheckpointFormatException(shardLabel, Category.IO,
                         "shard listed in " + indexLabel.getFileName() + " is missing");
             }
-            SafetensorsHeader h = header(fs, status, shardLabel);
-            index.requireTensorsIn(shardName, h);
-            h.metadata().forEach(metadata::putIfAbsent);
-            headers.add(h);
             files.put(shardLabel, shard);
             parts.add(part(status));
-        }
-        return new HadoopSafetensorsSource(label, fs, SafetensorsSource.shardedFormat(headers.size()), headers, metadata,
-                files, new FileIdentity(parts));
+            return header(fs, status, shardLabel);
+        });
+        return new HadoopSafetensorsSource(label, fs, SafetensorsSource.shardedFormat(shards.headers().size()),
+                shards.headers(), shards.metadata(), files, new FileIdentity(parts));
     }
 
     private static SafetensorsHeader header(FileSystem fs, FileStatus file, java.nio.file.Path label) throws IOException {
@@ -216,21 +196,6 @@ public final class HadoopSafetensorsSource extends FileTensorSource implements S
     /** One file's identity part: {@code uri|length|modification time (ms)}. */
     private static String part(FileStatus s) {
         return s.getPath().toUri() + "|" + s.getLen() + "|" + s.getModificationTime();
-    }
-
-    @Override
-    public String format() {
-        return format;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return metadata;
-    }
-
-    @Override
-    public List<SafetensorsHeader> headers() {
-        return headers;
     }
 
     /** The files read (labels): the single file, or the index followed by every shard. */

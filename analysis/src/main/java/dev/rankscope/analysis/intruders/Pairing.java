@@ -96,4 +96,23 @@ public record Pairing(List<MatrixPair> pairs, List<ShapeMismatch> mismatches, Li
     public Pairing filter(Predicate<MatrixPair> keep) {
         return new Pairing(pairs.stream().filter(keep).toList(), mismatches, onlyInBase, onlyInTuned);
     }
+
+    /**
+     * What was skipped, as the CLI prints it and the Compare tab lists it: one line per shape
+     * mismatch ({@code shape mismatch (skipped): NAME base [..], tuned [..]}), then
+     * {@code only in base (skipped): …} and {@code only in tuned (skipped): …} when not empty.
+     */
+    public List<String> skippedLines() {
+        List<String> lines = new ArrayList<>();
+        for (ShapeMismatch m : mismatches) {
+            lines.add("shape mismatch (skipped): " + m.name() + " base " + m.baseShape() + ", tuned " + m.tunedShape());
+        }
+        if (!onlyInBase.isEmpty()) {
+            lines.add("only in base (skipped): " + String.join(", ", onlyInBase));
+        }
+        if (!onlyInTuned.isEmpty()) {
+            lines.add("only in tuned (skipped): " + String.join(", ", onlyInTuned));
+        }
+        return lines;
+    }
 }

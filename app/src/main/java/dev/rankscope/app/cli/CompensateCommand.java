@@ -95,13 +95,8 @@ public final class CompensateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT", description = "Write the result (per-matrix figures, pairing) as JSON.")
     Path json;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "SVD engine: native, java or auto (default: ${DEFAULT-VALUE}).")
-    String engine;
-
-    @Option(names = "--include", paramLabel = "REGEX",
-            description = "Only matrices whose name contains a match of this regular expression (e.g. 'layer\\.[0-3]\\.').")
-    String include;
+    @CommandLine.Mixin
+    PairedMatrixOptions matrices = new PairedMatrixOptions();
 
     @Option(names = "--evaluate", paramLabel = "TEXTS",
             description = {"After writing, embed each non-empty line of TEXTS with the original, the quantized and the",
@@ -131,13 +126,7 @@ public final class CompensateCommand implements Callable<Integer> {
         CompensateResult result = CliJobs.run(new CompensateJob().task(params), err, false);
         print(result, out);
         if (evaluate != null && !result.files().isEmpty()) {
-            List<String> texts;
-            try {
-                texts = java.nio.file.Files.readAllLines(evaluate).stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(evaluate + " cannot be read: " + e.getMessage(), e);
-            }
-            EmbeddingEvaluation e = EmbeddingEvaluation.of(base, result, texts);
+            EmbeddingEvaluation e = EmbeddingEvaluation.ofLines(base, result, evaluate);
             out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules replaced): quantized mean %.6f"
                     + " (min %.6f), quantized + compensation mean %.6f (min %.6f)%n", e.sentences(), e.modules(),
                     e.meanCosineQuantized(), e.minCosineQuantized(), e.meanCosineCompensated(), e.minCosineCompensated());
@@ -158,7 +147,8 @@ public final class CompensateCommand implements Callable<Integer> {
             return new CompensateParameters(base.toString(), quantized.scheme,
                     quantized.file == null ? null : quantized.file.toString(), stats == null ? null : stats.toString(),
                     CompensateParameters.Method.parse(method), sel, ranks.rank == null ? 0 : ranks.rank,
-                    ranks.keepError == null ? 0 : ranks.keepError, ranks.budget, strategy, damping, out.toString(), engine, include);
+                    ranks.keepError == null ? 0 : ranks.keepError, ranks.budget, strategy, damping, out.toString(), matrices.engine,
+                    matrices.include);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -3,7 +3,6 @@ package dev.rankscope.app.cli;
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.analysis.intruders.IntruderReport;
-import dev.rankscope.analysis.intruders.Pairing;
 import dev.rankscope.application.intruders.IntrudersJob;
 import dev.rankscope.application.intruders.IntrudersParameters;
 import dev.rankscope.application.intruders.IntrudersResult;
@@ -68,9 +67,8 @@ public final class IntrudersCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write one CSV row per matrix here.")
     Path csv;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "SVD engine: native, java or auto (default: ${DEFAULT-VALUE}).")
-    String engine;
+    @CommandLine.Mixin
+    PairedMatrixOptions matrices = new PairedMatrixOptions();
 
     @Option(names = "--all-matrices",
             description = "With --adapter, also analyse matrices the adapter leaves unchanged (they have no intruders).")
@@ -85,9 +83,6 @@ public final class IntrudersCommand implements Callable<Integer> {
             description = "Scale of intruder directions for --mitigate, ≥ 0 (default: ${DEFAULT-VALUE}).")
     double lambda;
 
-    @Option(names = "--include", paramLabel = "REGEX",
-            description = "Only matrices whose name contains a match of this regular expression (e.g. 'self_attn').")
-    java.util.regex.Pattern include;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -143,15 +138,7 @@ public final class IntrudersCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "total: %d intruders in %d matrices (k = %d, epsilon = %s)%n",
                 report.total(params), report.matrices().size(), params.k(), String.valueOf(params.epsilon()));
-        for (Pairing.ShapeMismatch m : report.pairing().mismatches()) {
-            out.println("shape mismatch (skipped): " + m.name() + " base " + m.baseShape() + ", tuned " + m.tunedShape());
-        }
-        if (!report.pairing().onlyInBase().isEmpty()) {
-            out.println("only in base (skipped): " + String.join(", ", report.pairing().onlyInBase()));
-        }
-        if (!report.pairing().onlyInTuned().isEmpty()) {
-            out.println("only in tuned (skipped): " + String.join(", ", report.pairing().onlyInTuned()));
-        }
+        report.pairing().skippedLines().forEach(out::println);
         for (IntruderReport.MatrixFailure f : report.failures()) {
             out.println("failed: " + f.name() + ": " + f.message());
         }
@@ -162,8 +149,8 @@ public final class IntrudersCommand implements Callable<Integer> {
     IntrudersParameters parameters() {
         try {
             return new IntrudersParameters(base, tuned.adapter != null ? tuned.adapter : tuned.checkpoint,
-                    tuned.adapter != null, allMatrices, include == null ? null : include.pattern(),
-                    new IntruderParameters(k, epsilon), CliOptions.engine(engine), json, csv, mitigate, lambda);
+                    tuned.adapter != null, allMatrices, matrices.include,
+                    new IntruderParameters(k, epsilon), CliOptions.engine(matrices.engine), json, csv, mitigate, lambda);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -3,9 +3,6 @@ package dev.rankscope.app.cli;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
 import dev.rankscope.analysis.allocation.DataAwareParameters;
-import dev.rankscope.analysis.allocation.Plan;
-import dev.rankscope.analysis.allocation.PlanTotals;
-import dev.rankscope.analysis.allocation.PlannedMatrix;
 import dev.rankscope.analysis.allocation.Scope;
 import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyDescription;
@@ -16,6 +13,7 @@ import dev.rankscope.analysis.plan.FactorisedExportResult;
 import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.application.plan.PlanParameters;
 import dev.rankscope.application.plan.PlanResult;
+import dev.rankscope.application.plan.StrategySettings;
 import dev.rankscope.engine.tensor.DType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -160,12 +158,12 @@ public final class PlanCommand implements Callable<Integer> {
                 result.analysis().failures());
         failures.print(err);
         if (result.comparison() != null) {
-            for (String line : comparisonLines(result.comparison())) {
+            for (String line : PlanTables.comparisonLines(result.comparison())) {
                 out.println(line);
             }
             return failures.exitCode();
         }
-        for (String line : planLines(result.plan())) {
+        for (String line : PlanTables.planLines(result.plan())) {
             out.println(line);
         }
         if (!options.quiet) {
@@ -228,9 +226,8 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     /**
-     * Applies {@code --param NAME=VALUE} settings to every strategy that has NAME (camelCase,
-     * snake_case or kebab-case); a name no chosen strategy has, or a value its parameter or record
-     * rejects, is a bad option naming the valid parameters.
+     * Applies {@code --param NAME=VALUE} settings ({@link StrategySettings}); a malformed setting, a
+     * name no chosen strategy has, or a value its parameter rejects is a bad option.
      */
     static List<StrategyParameters> withParams(List<StrategyParameters> strategies, List<String> settings) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -241,26 +238,11 @@ public final class PlanCommand implements Callable<Integer> {
             }
             values.put(s.substring(0, eq).trim(), s.substring(eq + 1));
         }
-        List<StrategyParameters> out = new ArrayList<>();
-        for (StrategyParameters p : strategies) {
-            StrategyDescription d = p.description();
-            Map<String, String> own = new LinkedHashMap<>();
-            values.forEach((k, v) -> d.parameter(k).ifPresent(sp -> own.put(k, v)));
-            try {
-                out.add(own.isEmpty() ? p : d.with(p, own));
-            } catch (IllegalArgumentException e) {
-                throw new CliOptions.BadOptionException("--param for " + d.name() + ": " + e.getMessage());
-            }
+        try {
+            return StrategySettings.apply(strategies, values);
+        } catch (IllegalArgumentException e) {
+            throw new CliOptions.BadOptionException("--param " + e.getMessage());
         }
-        for (String k : values.keySet()) {
-            if (strategies.stream().noneMatch(p -> p.description().parameter(k).isPresent())) {
-                List<String> valid = new ArrayList<>();
-                strategies.forEach(p -> valid.add(p.strategyName() + ": " + p.description().keys()));
-                throw new CliOptions.BadOptionException("--param: unknown parameter '" + k + "' (valid: "
-                        + String.join("; ", valid) + ")");
-            }
-        }
-        return out;
     }
 
     /**
@@ -331,42 +313,5 @@ public final class PlanCommand implements Callable<Integer> {
             case "f32", "float32", "fp32" -> DType.F32;
             default -> throw new CliOptions.BadOptionException("--bytes-dtype must be f16, bf16 or f32, not '" + s + "'");
         };
-    }
-
-    /** The per-matrix table and the totals line. */
-    static List<String> planLines(Plan plan) {
-        List<String> lines = new ArrayList<>();
-        int w = Math.max(6, plan.matrices().stream().mapToInt(m -> m.id().length()).max().orElse(6));
-        lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-11s  %11s  %-5s  %12s  %12s  %9s  %9s",
-                "matrix", "shape", "rank", "dense", "params", "kept", "retained", "rel_err"));
-        for (PlannedMatrix m : plan.matrices()) {
-            lines.add(String.format(Locale.ROOT, "%-" + w + "s  %-11s  %11s  %-5s  %12d  %12d  %9.6f  %9.6f",
-                    m.id(), m.rows() + "x" + m.cols(), m.rank() + "/" + m.fullRank(),
-                    !m.eligible() ? "out" : m.dense() ? "yes" : "no", m.paramsBefore(), m.paramsAfter(),
-                    m.retainedEnergy(), m.relativeError()));
-        }
-        PlanTotals t = plan.totals();
-        lines.add(String.format(Locale.ROOT, "total: strategy %s, budget %s; kept %d of %d parameters (%.4f), "
-                        + "compression %.4fx, %d bytes at %s (was %d), %d of %d eligible matrices factorised, "
-                        + "relative error %.6f",
-                plan.strategyName(), plan.budget().describe(), t.paramsAfter(), t.paramsBefore(), t.keptFraction(),
-                t.compressionRatio(), t.bytesAfter(), plan.budget().dtype(), t.bytesBefore(), t.factorisedCount(),
-                t.eligibleCount(), t.relativeError()));
-        return lines;
-    }
-
-    /** The --compare table: one row per strategy. */
-    static List<String> comparisonLines(StrategyComparison cmp) {
-        List<String> lines = new ArrayList<>();
-        lines.add("budget: " + cmp.budget().describe());
-        lines.add(String.format(Locale.ROOT, "%-20s  %12s  %10s  %10s  %12s  %12s",
-                "strategy", "kept", "ratio", "factorised", "rel_error", "sum_E/|W|^2"));
-        for (StrategyComparison.Entry e : cmp.entries()) {
-            PlanTotals t = e.plan().totals();
-            lines.add(String.format(Locale.ROOT, "%-20s  %12d  %10.4f  %10d  %12.6f  %12.6f",
-                    e.strategy().strategyName(), t.paramsAfter(), t.compressionRatio(), t.factorisedCount(),
-                    e.relativeError(), e.normalisedDiscardedEnergy()));
-        }
-        return lines;
     }
 }

@@ -31,6 +31,21 @@ public record EmbeddingEvaluation(int sentences, int modules, double meanCosineQ
                                   double meanCosineCompensated, double minCosineCompensated) {
 
     /**
+     * {@link #of(Path, CompensateResult, List)} on the non-empty lines (stripped) of {@code textFile}.
+     *
+     * @throws java.io.UncheckedIOException naming the file when it cannot be read
+     */
+    public static EmbeddingEvaluation ofLines(Path modelFolder, CompensateResult result, Path textFile) {
+        List<String> texts;
+        try {
+            texts = java.nio.file.Files.readAllLines(textFile).stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(textFile + " cannot be read: " + e.getMessage(), e);
+        }
+        return of(modelFolder, result, texts);
+    }
+
+    /**
      * Evaluates a compensate run.
      *
      * @param modelFolder the base as a Hugging Face encoder folder (config.json, weights, tokenizer.json)

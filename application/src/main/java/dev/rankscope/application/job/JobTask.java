@@ -75,9 +75,22 @@ public abstract class JobTask<R> extends AbstractTask {
      * finished; throws {@link CancelledException} when it was cancelled and rethrows its failure.
      */
     protected void runStep(AbstractTask sub) {
+        runStep(sub, 0, 1, null);
+    }
+
+    /**
+     * {@link #runStep(JobTask)} as the part {@code [from, to]} of this task: the step's progress
+     * 0..1 becomes this task's {@code from..to}, its messages are prefixed by {@code label + ": "}.
+     */
+    protected <T> T runStep(JobTask<T> sub, double from, double to, String label) {
+        runStep((AbstractTask) sub, from, to, label);
+        return sub.result;
+    }
+
+    private void runStep(AbstractTask sub, double from, double to, String label) {
         sub.addListener(p -> {
             if (!p.status().isTerminal()) {
-                progress(p.fraction(), p.message());
+                progress(from + (to - from) * p.fraction(), label == null ? p.message() : label + ": " + p.message());
             }
         });
         if (sub instanceof JobTask<?> job) {

@@ -4,13 +4,11 @@ import dev.rankscope.engine.tensor.CheckpointFormatException;
 import dev.rankscope.engine.tensor.CheckpointFormatException.Category;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,28 +25,17 @@ import java.util.Optional;
  *
  * <p>Thread safety: as {@link FileTensorSource} (concurrent reads allowed, close not concurrent).
  */
-public final class SafetensorsSource extends FileTensorSource implements SafetensorsHeaders {
+public final class SafetensorsSource extends SafetensorsFileSource {
 
     /** The single-file name Hugging Face uses; a folder holding it opens as that file. */
     public static final String DEFAULT_FILE = "model.safetensors";
 
-    private final String format;
-    private final List<SafetensorsHeader> headers;
-    private final Map<String, String> metadata;
     private final SafetensorsIndex index;
 
     private SafetensorsSource(Path path, String format, List<SafetensorsHeader> headers,
                               Map<String, String> metadata, SafetensorsIndex index) {
-        super(path);
-        this.format = format;
-        this.headers = List.copyOf(headers);
-        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        super(path, format, headers, metadata);
         this.index = index;
-        for (SafetensorsHeader h : headers) {
-            for (SafetensorsHeader.Entry e : h.entries()) {
-                add(e.info(), new Location(h.file(), h.dataStart() + e.begin(), e.dtype(), ByteOrder.LITTLE_ENDIAN));
-            }
-        }
     }
 
     /**
@@ -97,9 +84,7 @@ public final class SafetensorsSource extends FileTensorSource implements Safeten
             SafetensorsHeader h = SafetensorsHeader.read(files.get(0));
             return new SafetensorsSource(dir, "safetensors", List.of(h), h.metadata(), null);
         }
-        throw new CheckpointFormatException(dir, Category.UNKNOWN_FORMAT, files.isEmpty()
-                ? "folder holds no model.safetensors and no *.safetensors.index.json"
-                : "folder holds " + files.size() + " .safetensors files but no index saying how they form one model");
+        throw noModelIn(dir, files.size());
     }
 
     private static SafetensorsSource openIndex(Path indexFile, Path opened) {
@@ -111,42 +96,21 @@ public final class SafetensorsSource extends FileTensorSource implements Safeten
      * the shard it names. The source's {@link #path()} is {@code opened}.
      */
     public static SafetensorsSource openIndex(SafetensorsIndex index, Path opened) {
-        List<SafetensorsHeader> headers = new ArrayList<>();
-        Map<String, String> metadata = new LinkedHashMap<>(index.metadata());
         String indexName = index.file().getFileName().toString();
-        for (String shardName : index.shardNames()) {
+        Shards shards = shards(index, shardName -> {
             Path shard = index.resolve(shardName);
             if (!Files.isRegularFile(shard)) {
-                throw new CheckpointFormatException(shard, Category.IO,
-                        "shard listed in " + indexName + " is missing");
+                throw new CheckpointFormatException(shard, Category.IO, "shard listed in " + indexName + " is missing");
             }
-            SafetensorsHeader h = SafetensorsHeader.read(shard);
-            index.requireTensorsIn(shardName, h);
-            h.metadata().forEach(metadata::putIfAbsent);
-            headers.add(h);
-        }
-        return new SafetensorsSource(opened, shardedFormat(headers.size()), headers, metadata, index);
+            return SafetensorsHeader.read(shard);
+        });
+        return new SafetensorsSource(opened, shardedFormat(shards.headers().size()), shards.headers(), shards.metadata(),
+                index);
     }
 
     /** The format name of a sharded checkpoint of {@code files} shard files, as {@link #format()} shows it. */
     public static String shardedFormat(int files) {
         return "safetensors (sharded, " + files + (files == 1 ? " file)" : " files)");
-    }
-
-    @Override
-    public String format() {
-        return format;
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return metadata;
-    }
-
-    /** Validated headers, one per file (shard order). */
-    @Override
-    public List<SafetensorsHeader> headers() {
-        return headers;
     }
 
     /**
@@ -160,7 +124,7 @@ public final class SafetensorsSource extends FileTensorSource implements Safeten
         if (index != null) {
             out.add(index.file());
         }
-        headers.forEach(h -> out.add(h.file()));
+        headers().forEach(h -> out.add(h.file()));
         return List.copyOf(out);
     }
 

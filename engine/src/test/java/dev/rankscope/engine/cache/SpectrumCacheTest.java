@@ -111,24 +111,29 @@ class SpectrumCacheTest {
         return new Stored(cache, id, onlyEntry(cache));
     }
 
+    /**
+     * A cache reporting to {@code notes} whose one entry was changed on disk by {@code change}: the
+     * entry is not served and is deleted.
+     */
+    private Stored changedOnDisk(List<String> notes, java.util.function.Consumer<byte[]> change) throws IOException {
+        Stored st = stored(notes);
+        byte[] bytes = Files.readAllBytes(st.entry());
+        change.accept(bytes);
+        Files.write(st.entry(), bytes);
+        assertTrue(st.cache().get(st.id(), ref, Precision.F64).isEmpty());
+        assertFalse(Files.exists(st.entry()));
+        return st;
+    }
+
     @Test
     void aFlippedBitInTheValuesIsDetectedByTheChecksumDeletedAndNoted() throws IOException {
         List<String> notes = new java.util.ArrayList<>();
-        Stored st = stored(notes);
-        SpectrumCache cache = st.cache();
-        FileIdentity id = st.id();
-        Path entry = st.entry();
-        byte[] bytes = Files.readAllBytes(entry);
         // the first singular value's exponent: 3.0 becomes 3.0 * 2^256, still a valid descending spectrum
-        int firstValue = bytes.length - 8 - 3 * 8;
-        bytes[firstValue] ^= 0x10;
-        Files.write(entry, bytes);
-        assertTrue(cache.get(id, ref, Precision.F64).isEmpty());
-        assertFalse(Files.exists(entry));
+        Stored st = changedOnDisk(notes, bytes -> bytes[bytes.length - 8 - 3 * 8] ^= 0x10);
         assertEquals(List.of("cache entry for model.layers.0.mlp.up_proj.weight was damaged (checksum mismatch); recomputed"), notes);
         // a later put serves the recomputed spectrum again
-        cache.put(id, spectrum(false));
-        assertArrayEquals(new double[] {3, 2, 1}, cache.get(id, ref, Precision.F64).orElseThrow().sigma());
+        st.cache().put(st.id(), spectrum(false));
+        assertArrayEquals(new double[] {3, 2, 1}, st.cache().get(st.id(), ref, Precision.F64).orElseThrow().sigma());
     }
 
     @Test
@@ -178,15 +183,7 @@ class SpectrumCacheTest {
     @Test
     void anEntryOfTheOlderFormatIsReplacedSilently() throws IOException {
         List<String> notes = new java.util.ArrayList<>();
-        Stored st = stored(notes);
-        SpectrumCache cache = st.cache();
-        FileIdentity id = st.id();
-        Path entry = st.entry();
-        byte[] bytes = Files.readAllBytes(entry);
-        bytes[7] = 1; // format version 1
-        Files.write(entry, bytes);
-        assertTrue(cache.get(id, ref, Precision.F64).isEmpty());
-        assertFalse(Files.exists(entry));
+        changedOnDisk(notes, bytes -> bytes[7] = 1); // format version 1
         assertEquals(List.of(), notes);
     }
 

@@ -10,7 +10,6 @@ import dev.rankscope.application.plan.PlanExports;
 import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.io.ProtectedInputs;
-import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
@@ -153,44 +152,53 @@ public final class BudgetExportViewModel {
         exportTask.set(task);
         exportProgress.set(0);
         task.addListener(progress -> executors.ui().execute(() -> {
-            if (exportTask.get() != task) {
-                return;
-            }
-            exportProgress.set(progress.fraction());
-            if (progress.status().isTerminal()) {
-                exportTask.set(null);
-                factorisedEnded(task, target, progress.status());
-            } else {
+            if (exportTask.get() == task && !progress.status().isTerminal()) {
+                exportProgress.set(progress.fraction());
                 exportReport.set(target.getFileName() + ": " + progress.message());
             }
         }));
         exportReport.set("Writing " + target.getFileName() + "…");
-        executors.tasks().execute(task);
+        runner.streaming(task).about(target)
+                .onSuccess(none -> {
+                    if (ended(task, 1)) {
+                        factorisedWritten(task.result(), target);
+                    }
+                })
+                .onCancel(() -> {
+                    if (ended(task, exportProgress.get())) {
+                        exportReport.set("Export of " + target.getFileName() + " cancelled; no file written");
+                    }
+                })
+                .onFailureSentence(sentence -> {
+                    if (ended(task, exportProgress.get())) {
+                        exportReport.set("Export of " + target.getFileName() + " failed");
+                        dialogs.showError("Cannot export " + target.getFileName(), sentence);
+                    }
+                })
+                .start();
     }
 
-    private void factorisedEnded(FactorisedExportTask task, Path target, AbstractTask.Status status) {
-        switch (status) {
-            case FINISHED -> {
-                FactorisedExportResult r = task.result();
-                double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
-                        .max().orElse(0);
-                String line = String.format(Locale.ROOT,
-                        "Wrote %s: %d tensors, %d factorised; re-read: %s (largest |measured − plan| error %.2e)",
-                        target.getFileName(), r.tensorCount(), r.factorChecks().size(),
-                        r.verified() ? "verified" : "VERIFICATION FAILED", worst);
-                exportReport.set(line);
-                if (!r.verified()) {
-                    dialogs.showError("Verification failed for " + target.getFileName(), line
-                            + (r.copyMismatches().isEmpty() ? "" : "; changed dense tensors: " + r.copyMismatches()));
-                }
-            }
-            case CANCELLED -> exportReport.set("Export of " + target.getFileName() + " cancelled; no file written");
-            case ERROR -> {
-                exportReport.set("Export of " + target.getFileName() + " failed");
-                dialogs.showError("Cannot export " + target.getFileName(),
-                        BackgroundRunner.sentence(task.failure(), target));
-            }
-            default -> { }
+    /** Whether {@code task} is still the shown export; if so it is over now, at {@code progress}. */
+    private boolean ended(FactorisedExportTask task, double progress) {
+        if (exportTask.get() != task) {
+            return false;
+        }
+        exportTask.set(null);
+        exportProgress.set(progress);
+        return true;
+    }
+
+    private void factorisedWritten(FactorisedExportResult r, Path target) {
+        double worst = r.factorChecks().stream().mapToDouble(FactorisedExportResult.FactorCheck::difference)
+                .max().orElse(0);
+        String line = String.format(Locale.ROOT,
+                "Wrote %s: %d tensors, %d factorised; re-read: %s (largest |measured − plan| error %.2e)",
+                target.getFileName(), r.tensorCount(), r.factorChecks().size(),
+                r.verified() ? "verified" : "VERIFICATION FAILED", worst);
+        exportReport.set(line);
+        if (!r.verified()) {
+            dialogs.showError("Verification failed for " + target.getFileName(), line
+                    + (r.copyMismatches().isEmpty() ? "" : "; changed dense tensors: " + r.copyMismatches()));
         }
     }
 

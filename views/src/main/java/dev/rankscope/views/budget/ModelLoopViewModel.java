@@ -24,14 +24,13 @@ import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.runtime.ModelFolder;
 import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.fx.JobRun;
 import dev.rankscope.views.workbench.CheckpointModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -67,8 +66,7 @@ public final class ModelLoopViewModel {
     /** Kept fractions of the quality-vs-size sweep. */
     public static final List<Double> SWEEP_KEEPS = List.of(0.9, 0.8, 0.7, 0.6, 0.5);
 
-    private final BackgroundRunner runner;
-    private final Executor ui;
+    private final JobRun job;
     private final ReadOnlyObjectProperty<CheckpointModel> checkpoint;
     private final ReadOnlyObjectProperty<Plan> plan;
     private final ObjectProperty<StrategyParameters> strategy;
@@ -82,18 +80,14 @@ public final class ModelLoopViewModel {
             new javafx.beans.property.SimpleLongProperty(CalibrateParameters.DEFAULT_MAX_TOKENS);
     private final BooleanProperty dataAware = new SimpleBooleanProperty(true);
     private final ReadOnlyObjectWrapper<Path> statistics = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<EvaluateResult> evaluation = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SweepResult> sweep = new ReadOnlyObjectWrapper<>();
-    private JobTask<?> current;
 
     ModelLoopViewModel(BackgroundRunner runner, Executor ui, ReadOnlyObjectProperty<CheckpointModel> checkpoint,
                        ReadOnlyObjectProperty<Plan> plan, ObjectProperty<StrategyParameters> strategy,
                        ObjectProperty<DataAwareInputs> dataAwareHook) {
-        this.runner = runner;
-        this.ui = ui;
+        this.job = new JobRun(runner, ui);
         this.checkpoint = checkpoint;
         this.plan = plan;
         this.strategy = strategy;
@@ -160,7 +154,7 @@ public final class ModelLoopViewModel {
     /** Calibrates the current model on {@link #calibrationTextProperty()} (or loads the cached statistics). */
     public void calibrate() {
         Path model = modelFolder();
-        if (model == null || running.get()) {
+        if (model == null || job.isRunning()) {
             return;
         }
         if (calibrationText.get().isBlank()) {
@@ -183,15 +177,7 @@ public final class ModelLoopViewModel {
                     note("statistics from the cache");
                     return target;
                 }
-                CalibrateJob job = new CalibrateJob();
-                JobTask<?> inner = job.task(new CalibrateParameters(model, text, l, cap, target));
-                inner.addListener(p -> {
-                    if (isCancelled()) {
-                        inner.cancel();
-                    }
-                    progress(p.fraction(), p.message());
-                });
-                inner.runHere();
+                runStep(new CalibrateJob().task(new CalibrateParameters(model, text, l, cap, target)));
                 return target;
             }
         }, (Path stats) -> {
@@ -204,7 +190,7 @@ public final class ModelLoopViewModel {
     public void evaluatePlan() {
         Path model = modelFolder();
         Plan p = plan.get();
-        if (model == null || p == null || running.get()) {
+        if (model == null || p == null || job.isRunning()) {
             status.set(p == null ? "No plan to evaluate yet." : status.get());
             return;
         }
@@ -222,15 +208,8 @@ public final class ModelLoopViewModel {
             protected EvaluateResult compute() {
                 Path planFile = temporaryPlan(p);
                 try {
-                    JobTask<EvaluateResult> inner = new EvaluateJob().task(new EvaluateParameters(model, text, planFile,
-                            null, stats, l, cap, null));
-                    inner.addListener(pr -> {
-                        if (isCancelled()) {
-                            inner.cancel();
-                        }
-                        progress(pr.fraction(), pr.message());
-                    });
-                    return inner.runHere();
+                    return runStep(new EvaluateJob().task(new EvaluateParameters(model, text, planFile,
+                            null, stats, l, cap, null)));
                 } finally {
                     deleteQuietly(planFile);
                 }
@@ -244,7 +223,7 @@ public final class ModelLoopViewModel {
     /** Quality vs size: the current strategy (and its data-aware variant when statistics are loaded) × {@link #SWEEP_KEEPS}. */
     public void runSweep() {
         Path model = modelFolder();
-        if (model == null || running.get() || evaluationText.get().isBlank()) {
+        if (model == null || job.isRunning() || evaluationText.get().isBlank()) {
             return;
         }
         List<String> strategies = new ArrayList<>();
@@ -256,9 +235,7 @@ public final class ModelLoopViewModel {
         SweepParameters sp = new SweepParameters(model, Path.of(evaluationText.get()), statistics.get(), strategies,
                 SWEEP_KEEPS, seqLen.get(), maxTokens.get());
         status.set("Quality vs size: " + strategies.size() * SWEEP_KEEPS.size() + " compressed models…");
-        JobTask<SweepResult> t = new SweepJob().task(sp);
-        t.addListener(p -> ui.execute(() -> progress.set(p.fraction())));
-        start(t, (SweepResult r) -> {
+        start(new SweepJob().task(sp), (SweepResult r) -> {
             sweep.set(r);
             status.set("Quality vs size: " + r.points().size() + " models evaluated.");
         });
@@ -266,38 +243,15 @@ public final class ModelLoopViewModel {
 
     /** Cancels the running calibration, evaluation or sweep (it stops at its next check). */
     public void cancel() {
-        if (current != null) {
-            current.cancel();
-        }
+        job.cancel();
     }
 
     private <T> void start(JobTask<T> task, java.util.function.Consumer<T> onSuccess) {
-        current = task;
-        running.set(true);
-        progress.set(0);
-        task.addListener(p -> ui.execute(() -> {
-            if (current == task && !p.status().isTerminal()) {
-                progress.set(p.fraction());
-            }
-        }));
-        runner.task(task).about(modelFolder()).onSuccess(r -> {
-            finished(task);
-            onSuccess.accept(r);
-        }).onCancel(() -> {
-            finished(task);
-            status.set("Cancelled; nothing was written.");
-        }).onFailureSentence(s -> {
-            finished(task);
-            status.set(s);
-        }).start();
-    }
-
-    private void finished(JobTask<?> task) {
-        if (current == task) {
-            current = null;
-            running.set(false);
-            progress.set(0);
-        }
+        job.of(task).about(modelFolder())
+                .onSuccess(onSuccess)
+                .onCancel(() -> status.set("Cancelled; nothing was written."))
+                .onFailure(status::set)
+                .start();
     }
 
     private static Path temporaryPlan(Plan p) {
@@ -362,11 +316,11 @@ public final class ModelLoopViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return job.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return job.progressProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {

@@ -47,7 +47,6 @@ import java.util.Objects;
  * atomically; errors become one dialog naming the file.
  */
 public final class CompareViewModel {
-    private static final System.Logger LOG = System.getLogger(CompareViewModel.class.getName());
     /** Default heatmap width N (base vectors shown). */
     public static final int DEFAULT_HEATMAP_COLUMNS = 32;
 
@@ -217,20 +216,8 @@ public final class CompareViewModel {
         }
         session = inputs;
         Pairing pairing = inputs.pairing();
-        List<String> notes = new ArrayList<>(inputs.notes());
-        for (Pairing.ShapeMismatch m : pairing.mismatches()) {
-            notes.add("shape mismatch (skipped): " + m.name() + " base " + m.baseShape() + ", tuned " + m.tunedShape());
-        }
-        if (!pairing.onlyInBase().isEmpty()) {
-            notes.add("only in base (skipped): " + String.join(", ", pairing.onlyInBase()));
-        }
-        if (!pairing.onlyInTuned().isEmpty()) {
-            notes.add("only in tuned (skipped): " + String.join(", ", pairing.onlyInTuned()));
-        }
-        pairingNotes.setAll(notes);
-        pairingSummary.set(String.format(Locale.ROOT, "%d matrix pairs%s · %d mismatched · about %s per pair at peak",
-                pairing.pairs().size(), inputs.isAdapter() ? " changed by the adapter" : "", pairing.mismatches().size(),
-                bytes(inputs.peakBytesPerPair())));
+        pairingNotes.setAll(PairingSummary.notes(inputs));
+        pairingSummary.set(PairingSummary.line(inputs));
         updateReport();
         if (pairing.pairs().isEmpty()) {
             running.set(false);
@@ -252,14 +239,31 @@ public final class CompareViewModel {
             }
         });
         task = t;
-        t.addListener(p -> {
-            if (p.status().isTerminal()) {
-                executors.ui().execute(() -> ended(gen, t));
-            }
-        });
         workbench.track(t);
         message.set("Comparing " + pairing.pairs().size() + " matrix pairs…");
-        executors.tasks().execute(t);
+        runner.streaming(t).about(tunedPath.get())
+                .onSuccess(none -> {
+                    if (ends(gen, t)) {
+                        IntruderParameters p = live.getParameters();
+                        message.set(String.format(Locale.ROOT, "Compared %d matrix pairs: %d intruders (k = %d, ε = %.2f)",
+                                results.size(), live.totalIntrudersProperty().get(), p.k(), p.epsilon()));
+                        showFailures();
+                    }
+                })
+                .onCancel(() -> {
+                    if (ends(gen, t)) {
+                        message.set("Cancelled after " + results.size() + " of "
+                                + (session == null ? 0 : session.pairing().pairs().size()) + " matrix pairs");
+                        showFailures();
+                    }
+                })
+                .onFailureSentence(sentence -> {
+                    if (ends(gen, t)) {
+                        message.set("Comparison stopped by an error");
+                        dialogs.showError("Comparison of " + fileName(tunedPath.get()) + " stopped", sentence);
+                    }
+                })
+                .start();
     }
 
     private void applyBatch(long gen, List<Object> batch) {
@@ -276,29 +280,17 @@ public final class CompareViewModel {
         updateReport();
     }
 
-    private void ended(long gen, IntruderTask t) {
+    /** Whether {@code t} is still this tab's comparison; if so it is over now. */
+    private boolean ends(long gen, IntruderTask t) {
         if (gen != generation || t != task) {
-            return;
+            return false;
         }
         task = null;
         running.set(false);
-        IntruderParameters p = live.getParameters();
-        switch (t.status()) {
-            case FINISHED -> message.set(String.format(Locale.ROOT, "Compared %d matrix pairs: %d intruders (k = %d, ε = %.2f)",
-                    results.size(), live.totalIntrudersProperty().get(), p.k(), p.epsilon()));
-            case CANCELLED -> message.set("Cancelled after " + results.size() + " of "
-                    + (session == null ? 0 : session.pairing().pairs().size()) + " matrix pairs");
-            default -> {
-                Throwable f = t.failure();
-                if (f != null && !(f instanceof RankscopeException)) {
-                    LOG.log(System.Logger.Level.ERROR, "intruder analysis failed", f);
-                }
-                message.set("Comparison stopped by an error");
-                dialogs.showError("Comparison of " + fileName(tunedPath.get()) + " stopped",
-                        BackgroundRunner.sentence(f, tunedPath.get()));
-                return;
-            }
-        }
+        return true;
+    }
+
+    private void showFailures() {
         if (!failures.isEmpty()) {
             dialogs.showError("Some matrices of " + fileName(tunedPath.get()) + " could not be compared",
                     failures.size() + " of " + (results.size() + failures.size()) + " matrix pairs failed. First: "
@@ -340,32 +332,9 @@ public final class CompareViewModel {
         stop();
     }
 
-    // ---- live parameters -----------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-    // ---- derived state -------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
     public ReadOnlyBooleanProperty runningProperty() {
         return running.getReadOnlyProperty();
     }
-
 
     /** One line for the user: what happened last. */
     public ReadOnlyStringProperty messageProperty() {
@@ -393,11 +362,6 @@ public final class CompareViewModel {
         }
         Path f = p.getFileName();
         return f == null ? p.toString() : f.toString();
-    }
-
-    private static String bytes(long b) {
-        return b >= (1L << 30) ? String.format(Locale.ROOT, "%.1f GiB", b / (double) (1L << 30))
-                : String.format(Locale.ROOT, "%d MiB", Math.max(1, (b + (1 << 20) - 1) >> 20));
     }
 
     /** The JSON/CSV exports and the mitigated checkpoint. */

@@ -6,10 +6,9 @@ import dev.rankscope.application.model.EvaluateJob;
 import dev.rankscope.application.model.EvaluateParameters;
 import dev.rankscope.application.model.EvaluateResult;
 import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.fx.JobRun;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -28,7 +27,7 @@ import java.util.function.Function;
  * quantized model and the quantized model + its compensation adapter on a text — embedding cosine to
  * the original for encoders, perplexity (with KL and top-1 agreement) for causal LMs. One run is two
  * {@link EvaluateJob} tasks, {@code --quantized Q} and {@code --quantized Q --adapter A}, inside one
- * cancellable {@link JobTask} on the {@link BackgroundRunner}: progress 0–½ then ½–1, cancel stops the
+ * cancellable {@link JobTask} on the {@link BackgroundRunner} ({@link JobRun}): progress 0–½ then ½–1, cancel stops the
  * running inner task at its next check, the UI never waits. FX thread only.
  */
 public final class CompensationEvaluationViewModel {
@@ -52,16 +51,12 @@ public final class CompensationEvaluationViewModel {
         }
     }
 
-    private final BackgroundRunner runner;
-    private final Executor ui;
+    private final JobRun job;
     private final Function<EvaluateParameters, JobTask<EvaluateResult>> jobs;
 
     private final StringProperty text = new SimpleStringProperty("");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Export an adapter, then evaluate it here.");
     private final ReadOnlyObjectWrapper<Comparison> comparison = new ReadOnlyObjectWrapper<>();
-    private JobTask<?> current;
 
     /** A panel running the production evaluate job. */
     public CompensationEvaluationViewModel(BackgroundRunner runner, Executor ui) {
@@ -71,8 +66,7 @@ public final class CompensationEvaluationViewModel {
     /** A panel with its job replaced (tests). */
     public CompensationEvaluationViewModel(BackgroundRunner runner, Executor ui,
                                            Function<EvaluateParameters, JobTask<EvaluateResult>> jobs) {
-        this.runner = runner;
-        this.ui = ui;
+        this.job = new JobRun(runner, ui);
         this.jobs = jobs;
     }
 
@@ -105,7 +99,7 @@ public final class CompensationEvaluationViewModel {
      * one): quantized, then quantized + compensation, each against the original.
      */
     public void evaluate(CompensateResult r) {
-        if (running.get()) {
+        if (job.isRunning()) {
             return;
         }
         if (r == null || r.files().isEmpty() || r.quantizedModel() == null) {
@@ -123,66 +117,33 @@ public final class CompensationEvaluationViewModel {
         JobTask<Comparison> task = new JobTask<>("Evaluate compensation") {
             @Override
             protected Comparison compute() {
-                EvaluateResult q = inner(new EvaluateParameters(model, textFile, null, null, null,
-                        EvaluateParameters.DEFAULT_SEQ_LEN, EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, null),
-                        0, 0.5, "quantized");
-                EvaluateResult c = inner(new EvaluateParameters(model, textFile, null, null, null,
-                        EvaluateParameters.DEFAULT_SEQ_LEN, EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, adapter),
-                        0.5, 1, "quantized + compensation");
+                EvaluateResult q = runStep(jobs.apply(evaluation(model, textFile, quantized, null)), 0, 0.5, "quantized");
+                EvaluateResult c = runStep(jobs.apply(evaluation(model, textFile, quantized, adapter)), 0.5, 1,
+                        "quantized + compensation");
                 return new Comparison(q, c);
             }
-
-            private EvaluateResult inner(EvaluateParameters p, double from, double to, String which) {
-                checkCancelled();
-                JobTask<EvaluateResult> t = jobs.apply(p);
-                t.addListener(pr -> {
-                    if (isCancelled()) {
-                        t.cancel();
-                    }
-                    if (!pr.status().isTerminal()) {
-                        progress(from + (to - from) * pr.fraction(), which + ": " + pr.message());
-                    }
-                });
-                return t.runHere();
-            }
         };
-        current = task;
-        running.set(true);
-        progress.set(0);
         comparison.set(null);
         status.set("Evaluating on " + textFile.getFileName() + " …");
-        task.addListener(p -> ui.execute(() -> {
-            if (current == task && !p.status().isTerminal()) {
-                progress.set(p.fraction());
-                status.set("Evaluating: " + p.message());
-            }
-        }));
-        runner.task(task).about(model).onSuccess(c -> {
-            finished(task);
-            comparison.set(c);
-            status.set(c.summary());
-        }).onCancel(() -> {
-            finished(task);
-            status.set("Evaluation cancelled.");
-        }).onFailureSentence(s -> {
-            finished(task);
-            status.set(s);
-        }).start();
+        job.of(task).about(model)
+                .onMessage(m -> status.set("Evaluating: " + m))
+                .onSuccess(c -> {
+                    comparison.set(c);
+                    status.set(c.summary());
+                })
+                .onCancel(() -> status.set("Evaluation cancelled."))
+                .onFailure(status::set)
+                .start();
+    }
+
+    private static EvaluateParameters evaluation(Path model, Path text, Path quantized, Path adapter) {
+        return new EvaluateParameters(model, text, null, null, null, EvaluateParameters.DEFAULT_SEQ_LEN,
+                EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, adapter);
     }
 
     /** Cancels a running evaluation (it stops at the forward pass's next check). */
     public void cancel() {
-        if (current != null) {
-            current.cancel();
-        }
-    }
-
-    private void finished(JobTask<?> task) {
-        if (current == task) {
-            current = null;
-            running.set(false);
-            progress.set(0);
-        }
+        job.cancel();
     }
 
     /** The evaluation text: one sentence per line (encoders), documents separated by blank lines (causal LMs). */
@@ -191,12 +152,12 @@ public final class CompensationEvaluationViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return job.runningProperty();
     }
 
     /** 0..1 over both evaluations. */
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return job.progressProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {

@@ -92,18 +92,27 @@ public final class BackgroundRunner {
 
     /** A computation on the work executor (short: opening a header, writing a file). */
     public <T> Call<T> work(Supplier<T> compute) {
-        return new Call<>(compute, null);
+        return new Call<>(compute, null, null);
     }
 
     /** A job task on the task executor (long, cancellable, shown in the task panel by the caller). */
     public <T> Call<T> task(JobTask<T> task) {
-        return new Call<>(null, task);
+        return new Call<>(null, task, task::result);
+    }
+
+    /**
+     * A task whose results stream out through its own listener (the intruder analysis) on the task
+     * executor; {@link Call#onSuccess} is called with null when it finishes.
+     */
+    public Call<Void> streaming(AbstractTask task) {
+        return new Call<>(null, task, () -> null);
     }
 
     /** One submission; configure, then {@link #start()}. */
     public final class Call<T> {
         private final Supplier<T> compute;
-        private final JobTask<T> task;
+        private final AbstractTask task;
+        private final Supplier<T> taskResult;
         private Consumer<T> onSuccess = r -> { };
         private Runnable onCancel = () -> { };
         private Consumer<String> onFailure;
@@ -112,9 +121,10 @@ public final class BackgroundRunner {
         private Latest latest;
         private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Call(Supplier<T> compute, JobTask<T> task) {
+        private Call(Supplier<T> compute, AbstractTask task, Supplier<T> taskResult) {
             this.compute = compute;
             this.task = task;
+            this.taskResult = taskResult;
         }
 
         /** Called with the result on the UI executor. */
@@ -171,7 +181,7 @@ public final class BackgroundRunner {
             if (task != null) {
                 task.addListener(p -> {
                     if (p.status().isTerminal()) {
-                        executors.ui().execute(() -> ended(g, task.status(), task.result(), task.failure()));
+                        executors.ui().execute(() -> ended(g, task.status(), taskResult.get(), task.failure()));
                     }
                 });
                 executors.tasks().execute(task);

@@ -12,6 +12,7 @@ import dev.rankscope.application.sweep.SweepRow;
 import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.fx.JobRun;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -59,7 +60,6 @@ public final class SeriesViewModel {
 
     private final Services services;
     private final BackgroundRunner runner;
-    private final Executor ui;
     private final BackgroundRunner.Latest latest = new BackgroundRunner.Latest();
     private final ObservableList<SeriesMember> members = FXCollections.observableArrayList();
     private final ObservableList<String> orderNotes = FXCollections.observableArrayList();
@@ -67,13 +67,13 @@ public final class SeriesViewModel {
     private final BooleanProperty intruders = new SimpleBooleanProperty();
     private final ReadOnlyStringWrapper source = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<SweepResult> result = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper();
+    /** 0..1 while running ({@link JobRun}), 1 once a result is shown. */
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("File ▸ Open Series… opens a folder of checkpoints, "
             + "several checkpoints, a list file or the output folder of rankscope sweep.");
     private final SeriesChartsModel charts = new SeriesChartsModel(result.getReadOnlyProperty());
-    private JobTask<SweepResult> current;
+    private final JobRun job;
 
     /**
      * @param runner the workbench's runner (work and task executors, dialogs)
@@ -82,7 +82,8 @@ public final class SeriesViewModel {
     public SeriesViewModel(Services services, BackgroundRunner runner, Executor ui) {
         this.services = services;
         this.runner = runner;
-        this.ui = ui;
+        this.job = new JobRun(runner, ui);
+        job.progressProperty().addListener((o, a, b) -> progress.set(b.doubleValue()));
     }
 
     /**
@@ -146,40 +147,15 @@ public final class SeriesViewModel {
         SeriesSweepTask.Request request = new SeriesSweepTask.Request(members.stream().map(SeriesMember::path).toList(),
                 updates.get(), intruders.get(), IntruderParameters.DEFAULT, services.engine(), services.useCache());
         JobTask<SweepResult> task = services.sweeps().apply(request);
-        current = task;
-        running.set(true);
-        progress.set(0);
         status.set("Analysing " + members.size() + " checkpoints…");
-        task.addListener(p -> ui.execute(() -> {
-            if (current == task && !p.status().isTerminal()) {
-                progress.set(p.fraction());
-                if (p.message() != null) {
-                    status.set(p.message());
-                }
-            }
-        }));
         services.track().accept(task);
-        runner.task(task)
-                .latestOf(latest)
-                .about(source.get())
+        job.of(task).about(source.get()).onMessage(status::set)
                 .onSuccess(r -> {
-                    ended(task);
                     stale.set(false);
                     show(r);
                 })
-                .onCancel(() -> ended(task))
-                .onFailureSentence(s -> {
-                    ended(task);
-                    status.set(s);
-                })
+                .onFailure(status::set)
                 .start();
-    }
-
-    private void ended(JobTask<SweepResult> task) {
-        if (current == task) {
-            current = null;
-            running.set(false);
-        }
     }
 
     private void show(SweepResult r) {
@@ -201,11 +177,7 @@ public final class SeriesViewModel {
 
     /** Cancels the running sweep, if any (it stops at its next matrix). */
     public void cancel() {
-        JobTask<SweepResult> task = current;
-        if (task != null) {
-            task.cancel();
-            current = null;
-            running.set(false);
+        if (job.abandon()) {
             status.set("Cancelled.");
         }
     }
@@ -282,7 +254,7 @@ public final class SeriesViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return job.runningProperty();
     }
 
     /** True when the order was changed after the result was computed. */

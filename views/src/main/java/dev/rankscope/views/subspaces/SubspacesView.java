@@ -4,7 +4,6 @@ import dev.rankscope.analysis.subspace.JointDecomposition;
 import dev.rankscope.analysis.subspace.Side;
 import dev.rankscope.application.subspaces.SubspacesJob;
 import dev.rankscope.application.subspaces.SubspacesResult;
-import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -44,7 +43,6 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -344,18 +342,8 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         if (text == null) {
             return;
         }
-        dialogs.chooseSaveFile("Export " + extension.toUpperCase(Locale.ROOT), suggested, extension).ifPresent(target -> {
-            Path checkpoint = vm.resultProperty().get() == null ? null : Path.of(vm.resultProperty().get().source().path());
-            executors.work().execute(() -> {
-                try {
-                    new AtomicFileWriter(checkpoint == null ? List.of() : List.of(checkpoint))
-                            .writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
-                } catch (RuntimeException e) {
-                    String msg = e instanceof dev.rankscope.engine.RankscopeException re ? re.userMessage() : e.toString();
-                    executors.ui().execute(() -> dialogs.showError("Export failed", msg));
-                }
-            });
-        });
+        dialogs.chooseSaveFile("Export " + extension.toUpperCase(Locale.ROOT), suggested, extension)
+                .ifPresent(target -> vm.export(target, text));
     }
 
     @Override
@@ -384,7 +372,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
             }
             return workbench.checkpoints().isEmpty() ? null : workbench.checkpoints().get(0).opened().path();
         }, workbench.currentProperty(), workbench.checkpoints());
-        SubspacesViewModel vm = new SubspacesViewModel(checkpoint, workbench.executors().tasks(), workbench.executors().ui(),
+        SubspacesViewModel vm = new SubspacesViewModel(checkpoint, workbench.runner(), workbench.executors().ui(),
                 new SubspacesJob()::task, workbench::track);
         SubspacesView view = new SubspacesView(vm, workbench.dialogs(), workbench.executors());
         window.addTab(view);

@@ -5,12 +5,14 @@ import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.subspaces.SubspacesJson;
 import dev.rankscope.application.subspaces.SubspacesParameters;
 import dev.rankscope.application.subspaces.SubspacesResult;
+import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.Backends;
+import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.fx.JobRun;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -24,6 +26,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +37,15 @@ import java.util.function.Function;
 
 /**
  * State of the Subspaces tab (SPEC §11): the form (module, k or energy, side, groups, target
- * error), one run of {@code SubspacesJob} at a time on the work executor with progress and
+ * error), one run of {@code SubspacesJob} at a time ({@link JobRun}) with progress and
  * cancel, and the result as an overlap matrix per side, the principal-angle curve of the chosen
  * pair and the group table. Depends only on the checkpoint path it is given, not on the whole
  * workbench. FX thread only, except where noted.
  */
 public final class SubspacesViewModel {
     private final ObservableValue<Path> checkpoint;
-    private final Executor work;
-    private final Executor ui;
+    private final BackgroundRunner runner;
+    private final JobRun job;
     private final Function<SubspacesParameters, JobTask<SubspacesResult>> jobs;
     private final Consumer<JobTask<?>> track;
 
@@ -54,25 +57,25 @@ public final class SubspacesViewModel {
     private final DoubleProperty targetError = new SimpleDoubleProperty(SubspacesParameters.DEFAULT_TARGET_ERROR);
     private final BooleanProperty bothSides = new SimpleBooleanProperty(true);
 
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
+    /** 0..1 while running ({@link JobRun}), 1 after a finished run. */
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<SubspacesResult> result = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SubspacesResult.Pair> selectedPair = new ReadOnlyObjectWrapper<>();
-    private JobTask<SubspacesResult> current;
 
     /**
      * @param checkpoint the checkpoint to compare within (the workbench's current one)
-     * @param work       where jobs run
+     * @param runner     the workbench's runner (jobs run on its task executor)
      * @param ui         the FX thread (same-thread in tests)
      * @param jobs       makes the job's task ({@code new SubspacesJob()::task})
      * @param track      shows a running task in the workbench's task panel (may do nothing)
      */
-    public SubspacesViewModel(ObservableValue<Path> checkpoint, Executor work, Executor ui,
+    public SubspacesViewModel(ObservableValue<Path> checkpoint, BackgroundRunner runner, Executor ui,
                               Function<SubspacesParameters, JobTask<SubspacesResult>> jobs, Consumer<JobTask<?>> track) {
         this.checkpoint = checkpoint;
-        this.work = work;
-        this.ui = ui;
+        this.runner = runner;
+        this.job = new JobRun(runner, ui);
+        job.progressProperty().addListener((o, a, b) -> progress.set(b.doubleValue()));
         this.jobs = jobs;
         this.track = track;
         side.addListener((o, a, b) -> selectedPair.set(null));
@@ -109,61 +112,25 @@ public final class SubspacesViewModel {
         }
         cancel();
         JobTask<SubspacesResult> task = jobs.apply(p);
-        current = task;
-        running.set(true);
-        progress.set(0);
         status.set("Comparing subspaces of " + p.checkpoint().getFileName() + "…");
-        task.addListener(pr -> ui.execute(() -> {
-            if (current == task && !pr.status().isTerminal()) {
-                progress.set(pr.fraction());
-                status.set(pr.message());
-            }
-        }));
-        task.addNoteListener(n -> ui.execute(() -> {
-            if (current == task) {
-                status.set(n);
-            }
-        }));
         track.accept(task);
-        work.execute(() -> {
-            task.run();
-            ui.execute(() -> finished(task));
-        });
-    }
-
-    private void finished(JobTask<SubspacesResult> task) {
-        if (current != task) {
-            return;
-        }
-        current = null;
-        running.set(false);
-        switch (task.status()) {
-            case FINISHED -> {
-                SubspacesResult r = task.result();
-                result.set(r);
-                selectedPair.set(null);
-                progress.set(1);
-                status.set(String.format(Locale.ROOT, "%d matrices, %d pairs, %d groups%s", r.matrices().size(),
-                        r.pairs().size(), r.groups().size(), r.notes().isEmpty() ? "" : "; " + String.join("; ", r.notes())));
-            }
-            case CANCELLED -> status.set("Cancelled.");
-            default -> status.set(task.failure() instanceof IllegalArgumentException || task.failure() instanceof
-                    dev.rankscope.engine.RankscopeException ? message(task.failure())
-                    : "The comparison failed: " + task.failure());
-        }
-    }
-
-    private static String message(Throwable t) {
-        return t instanceof dev.rankscope.engine.RankscopeException re ? re.userMessage() : t.getMessage();
+        job.of(task).about(p.checkpoint()).onMessage(status::set).onNote(status::set)
+                .onSuccess(r -> {
+                    result.set(r);
+                    selectedPair.set(null);
+                    progress.set(1);
+                    status.set(String.format(Locale.ROOT, "%d matrices, %d pairs, %d groups%s", r.matrices().size(),
+                            r.pairs().size(), r.groups().size(), r.notes().isEmpty() ? "" : "; " + String.join("; ", r.notes())));
+                })
+                .onCancel(() -> status.set("Cancelled."))
+                // the job's bad input is an IllegalArgumentException whose message is the user's sentence
+                .onFailure(s -> status.set(task.failure() instanceof IllegalArgumentException bad ? bad.getMessage() : s))
+                .start();
     }
 
     /** Cancels the running comparison, if any (it stops at its next matrix). */
     public void cancel() {
-        JobTask<SubspacesResult> task = current;
-        if (task != null) {
-            task.cancel();
-            current = null;
-            running.set(false);
+        if (job.abandon()) {
             status.set("Cancelled.");
         }
     }
@@ -231,6 +198,23 @@ public final class SubspacesViewModel {
         return result.get() == null ? null : SubspacesJson.pairsCsv(result.get());
     }
 
+    /**
+     * Writes {@code text} (the {@link #json()} or {@link #pairsCsv()} of the shown result) to
+     * {@code target} on the work executor, atomically and never onto the compared checkpoint; a
+     * failure is one dialog titled "Export failed" with the one sentence naming the file.
+     */
+    public void export(Path target, String text) {
+        SubspacesResult r = result.get();
+        List<Path> inputs = r == null ? List.of() : List.of(Path.of(r.source().path()));
+        runner.work(() -> {
+                    new AtomicFileWriter(inputs).writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+                    return target;
+                })
+                .onSuccess(t -> status.set("Wrote " + t.getFileName()))
+                .onFailure("Export failed", target)
+                .start();
+    }
+
     /** The result as the CLI's JSON, or null before a run. */
     public String json() {
         return result.get() == null ? null : SubspacesJson.toJson(result.get());
@@ -261,7 +245,7 @@ public final class SubspacesViewModel {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return job.runningProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {

@@ -1,14 +1,12 @@
 package dev.rankscope.views.workbench;
 
 import dev.rankscope.analysis.MatrixAnalysis;
-import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.task.AbstractTask;
 import dev.rankscope.views.fx.BackgroundRunner;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.model.Metric;
-import dev.rankscope.views.model.RecentFiles;
 import dev.rankscope.application.workbench.AnalysisSettings;
 import dev.rankscope.application.workbench.CacheControl;
 import dev.rankscope.views.service.DialogService;
@@ -52,18 +50,15 @@ import java.util.concurrent.CompletableFuture;
  * analysis then runs on the task executor and results are applied in batches on the UI
  * executor. Errors become one dialog naming the file; other checkpoints are untouched.
  *
- * <p>Quick preview : when {@link #quickPreviewProperty()} applies to a checkpoint
- * ({@link QuickPreview#appliesTo}) and the services offer one, a quick approximate pass (top-64
- * singular values, {@code Spectrum.approximate()}) runs first and its results fill
- * {@link #analyses()} at once; the exact pass starts when it ends and replaces each matrix's
- * approximate analysis as its exact one arrives. An approximate result never replaces an exact
- * one. Cancelling the quick pass skips straight to the exact pass; cancelling the exact pass
- * leaves the approximate values shown (still marked approximate); closing cancels both.
- * {@link #matricesDoneProperty()} and {@link CheckpointModel#analysedProperty()} count exact
- * results only.
+ * <p>Opening is {@link CheckpointOpening}'s, the persisted choices are {@link WorkbenchPreferences}',
+ * the quick and exact analysis passes {@link AnalysisPasses}' (an approximate result never
+ * replaces an exact one; {@link #matricesDoneProperty()} and
+ * {@link CheckpointModel#analysedProperty()} count exact results only).
+ *
+ * <p>The unmodifiable views of the lists and the map are held once: JavaFX wrappers register weak
+ * listeners, so a per-call wrapper would drop its listeners on GC.
  */
 public final class WorkbenchViewModel implements WorkbenchSelection {
-    private static final System.Logger LOG = System.getLogger(WorkbenchViewModel.class.getName());
 
     private final WorkbenchServices services;
     private final DialogService dialogs;
@@ -73,37 +68,23 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     private final AnalysisPasses passes;
 
     private final ObservableList<CheckpointModel> checkpoints = FXCollections.observableArrayList();
-    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
     private final ObservableList<CheckpointModel> checkpointsReadOnly = FXCollections.unmodifiableObservableList(checkpoints);
     private final ObservableMap<MatrixEntry, MatrixAnalysis> analyses = FXCollections.observableHashMap();
-    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
     private final ObservableMap<MatrixEntry, MatrixAnalysis> analysesReadOnly = FXCollections.unmodifiableObservableMap(analyses);
     private final ObservableList<MatrixEntry> selection = FXCollections.observableArrayList();
-    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
     private final ObservableList<MatrixEntry> selectionReadOnly = FXCollections.unmodifiableObservableList(selection);
     private final ReadOnlyObjectWrapper<MatrixEntry> current = new ReadOnlyObjectWrapper<>();
     private final ObservableList<TaskItemViewModel> tasks = FXCollections.observableArrayList();
-    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
     private final ObservableList<TaskItemViewModel> tasksReadOnly = FXCollections.unmodifiableObservableList(tasks);
     private final ObjectProperty<Metric> metric = new SimpleObjectProperty<>(Metric.ERANK_RATIO);
-    private final ObjectProperty<Theme> theme = new SimpleObjectProperty<>(Theme.LIGHT);
-    private final ObjectProperty<QuickPreview> quickPreview = new SimpleObjectProperty<>(QuickPreview.LARGE_CHECKPOINTS);
     private final ObjectProperty<MatrixViews> matrixViews = new SimpleObjectProperty<>(MatrixViews.DEFAULT);
-    /** Matrix id to select again when a checkpoint reopened for new {@link #matrixViewsProperty() views} arrives. */
-    private final java.util.Map<Path, String> reselect = new java.util.HashMap<>();
-    private final ObjectProperty<AnalysisSettings> analysisSettings = new SimpleObjectProperty<>();
     private boolean shutDown;
-    private final ObservableList<Path> recentFiles = FXCollections.observableArrayList();
-    /** Unmodifiable view held once: JavaFX wrappers register weak listeners, so a per-call wrapper would drop its listeners on GC. */
-    private final ObservableList<Path> recentFilesReadOnly = FXCollections.unmodifiableObservableList(recentFiles);
     private final StringProperty statusMessage = new SimpleStringProperty("Ready");
     private final StringProperty engineDescription = new SimpleStringProperty("engine: starting…");
     private final IntegerProperty matricesTotal = new SimpleIntegerProperty();
     private final IntegerProperty matricesDone = new SimpleIntegerProperty();
-    private final List<Path> opening = new ArrayList<>();
-    /** Completed once a checkpoint has no pass running any more (see {@link #analysisSettled}). */
-
-    private java.util.function.Supplier<HuggingFaceCache> hubCache = HuggingFaceCache::fromEnvironment;
+    private final CheckpointOpening opening;
+    private final WorkbenchPreferences preferences;
 
     public WorkbenchViewModel(WorkbenchServices services, DialogService dialogs, SettingsStore settings,
                               WorkbenchExecutors executors) {
@@ -112,20 +93,12 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         this.settings = Objects.requireNonNull(settings);
         this.executors = Objects.requireNonNull(executors);
         this.runner = new BackgroundRunner(executors, dialogs);
-        this.passes = new AnalysisPasses(services, dialogs, executors, quickPreview, checkpoints, analyses, tasks,
+        this.preferences = new WorkbenchPreferences(settings, services);
+        this.passes = new AnalysisPasses(services, dialogs, executors, preferences.quickPreview, checkpoints, analyses, tasks,
                 matricesDone, statusMessage, () -> shutDown);
-        recentFiles.setAll(settings.recentFiles());
-        theme.set(settings.theme());
-        theme.addListener((o, a, b) -> settings.setTheme(b));
-        quickPreview.set(settings.quickPreview());
-        quickPreview.addListener((o, a, b) -> settings.setQuickPreview(Objects.requireNonNull(b)));
+        this.opening = new CheckpointOpening(services, dialogs, runner, matrixViews::get, this::checkpoint, this::select,
+                statusMessage::set, this::opened);
         matrixViews.addListener((o, a, b) -> reopenAll(Objects.requireNonNull(b)));
-        analysisSettings.set(settings.analysisSettings());
-        services.configure(analysisSettings.get());
-        analysisSettings.addListener((o, a, b) -> {
-            settings.setAnalysisSettings(Objects.requireNonNull(b));
-            services.configure(b);
-        });
         runner.work(() -> services.engineInfo().describe())
                 .onSuccess(engineDescription::set)
                 .about("the SVD engine")
@@ -136,38 +109,13 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     // ---- opening -------------------------------------------------------------------------
 
     /**
-     * Opens a checkpoint file or folder: the header is read on the work executor, the checkpoint
-     * appears in the explorer as soon as it is parsed and its analysis starts at once. A failure
-     * shows one dialog naming the file. Opening a path that is already open selects it instead.
+     * Opens a checkpoint file or folder ({@link CheckpointOpening}): the header is read on the work
+     * executor, the checkpoint appears in the explorer as soon as it is parsed and its analysis
+     * starts at once. A failure shows one dialog naming the file. Opening a path that is already
+     * open selects it instead; an {@code hf:} reference opens its snapshot in the local cache.
      */
     public void open(Path path) {
-        if (HuggingFaceCache.isReference(path.toString()) && !java.nio.file.Files.exists(path)) {
-            try {
-                path = hubCache.get().resolve(path.toString());
-            } catch (RankscopeException e) {
-                statusMessage.set("Could not open " + path);
-                dialogs.showError("Cannot open " + path, e.userMessage());
-                return;
-            }
-        }
-        Path key = path.toAbsolutePath().normalize();
-        Optional<CheckpointModel> existing = checkpoint(key);
-        if (existing.isPresent()) {
-            statusMessage.set(existing.get().displayName() + " is already open");
-            existing.get().matrices().stream().findFirst().ifPresent(this::select);
-            return;
-        }
-        if (opening.contains(key)) {
-            return;
-        }
-        opening.add(key);
-        statusMessage.set("Opening " + fileName(key) + "…");
-        MatrixViews views = matrixViews.get();
-        runner.work(() -> services.open(key, views))
-                .onSuccess(opened -> opened(key, opened))
-                .about(key)
-                .onFailureSentence(text -> openFailed(key, text))
-                .start();
+        opening.open(path);
     }
 
     /**
@@ -176,31 +124,12 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
      * and opens its snapshot folder. An empty or unreadable cache is one message naming the folder.
      */
     public void openFromHuggingFaceCache() {
-        HuggingFaceCache cache = hubCache.get();
-        executors.work().execute(() -> {
-            List<HuggingFaceCache.CachedModel> models;
-            try {
-                models = cache.models();
-            } catch (java.io.UncheckedIOException e) {
-                executors.ui().execute(() -> dialogs.showError("Hugging Face cache", cache.root()
-                        + ": cannot be listed (" + e.getCause().getClass().getSimpleName() + ")"));
-                return;
-            }
-            executors.ui().execute(() -> {
-                if (models.isEmpty()) {
-                    dialogs.showError("Hugging Face cache", "No models in " + cache.root()
-                            + " (set HF_HUB_CACHE or HF_HOME, or download one with huggingface-cli)");
-                    return;
-                }
-                dialogs.chooseCachedModel(cache.root(), models).ifPresent(m -> open(m.snapshot()));
-            });
-        });
+        opening.openFromHuggingFaceCache();
     }
 
     /** Replaces where the Hugging Face cache is looked for (default: the environment's, {@link HuggingFaceCache#fromEnvironment()}). */
     public void setHuggingFaceCache(HuggingFaceCache cache) {
-        Objects.requireNonNull(cache);
-        hubCache = () -> cache;
+        opening.setHuggingFaceCache(cache);
     }
 
     /** Opens each path in turn (command line, drag and drop). */
@@ -210,24 +139,14 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         }
     }
 
-    private void openFailed(Path key, String message) {
-        opening.remove(key);
-        statusMessage.set("Could not open " + fileName(key));
-        dialogs.showError("Cannot open " + fileName(key), message);
-    }
-
-    private void opened(Path key, OpenedCheckpoint opened) {
-        opening.remove(key);
+    private void opened(Path key, OpenedCheckpoint opened, String again) {
         CheckpointModel model = new CheckpointModel(opened);
         checkpoints.add(model);
         matricesTotal.set(matricesTotal.get() + opened.matrices().size());
-        List<Path> recent = RecentFiles.touch(recentFiles, key);
-        recentFiles.setAll(recent);
-        settings.setRecentFiles(recent);
+        preferences.touchRecent(key);
         statusMessage.set("Opened " + opened.displayName() + ": " + opened.tensors().size() + " tensors, "
                 + opened.matrices().size() + " matrices (" + opened.format() + ")"
                 + (opened.notes().isEmpty() ? "" : "; " + opened.notes().get(0)));
-        String again = reselect.remove(key);
         Optional<MatrixEntry> previous = again == null ? Optional.empty()
                 : opened.matrices().stream().filter(e -> e.id().equals(again)).findFirst();
         if (previous.isPresent()) {
@@ -249,13 +168,7 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         for (CheckpointModel model : open) {
             close(model);
         }
-        for (CheckpointModel model : open) {
-            Path key = model.opened().path().toAbsolutePath().normalize();
-            if (was != null && was.checkpoint().toAbsolutePath().normalize().equals(key)) {
-                reselect.put(key, was.id());
-            }
-            open(key);
-        }
+        opening.reopen(open.stream().map(m -> m.opened().path()).toList(), was);
         statusMessage.set("Listing " + describe(views) + "; reopening " + open.size()
                 + (open.size() == 1 ? " checkpoint" : " checkpoints"));
     }
@@ -404,12 +317,12 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     }
 
     public ObjectProperty<Theme> themeProperty() {
-        return theme;
+        return preferences.theme;
     }
 
     /** When to run the quick approximate pass before the exact one; persisted. Applies to checkpoints opened later. */
     public ObjectProperty<QuickPreview> quickPreviewProperty() {
-        return quickPreview;
+        return preferences.quickPreview;
     }
 
     /**
@@ -418,12 +331,12 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
      * spectra) use its metrics, cache writes its limit.
      */
     public ObjectProperty<AnalysisSettings> analysisSettingsProperty() {
-        return analysisSettings;
+        return preferences.analysisSettings;
     }
 
     /** Most recent first (File ▸ Open Recent); persisted through the settings store. */
     public ObservableList<Path> recentFiles() {
-        return recentFilesReadOnly;
+        return preferences.recentFilesReadOnly;
     }
 
     public ReadOnlyStringProperty statusMessageProperty() {
@@ -445,7 +358,6 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         return matricesDone;
     }
 
-    /** Executors shared with the feature ViewModels. */
     /**
      * The picture exporter of this workbench: it refuses to write onto or into any open
      * checkpoint ({@link #inputs()}).
@@ -471,6 +383,7 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
         return runner;
     }
 
+    /** Executors shared with the feature ViewModels. */
     public WorkbenchExecutors executors() {
         return executors;
     }
@@ -493,10 +406,5 @@ public final class WorkbenchViewModel implements WorkbenchSelection {
     /** Settings store shared with the window (layout). */
     public SettingsStore settings() {
         return settings;
-    }
-
-    private static String fileName(Path p) {
-        Path fn = p.getFileName();
-        return fn == null ? p.toString() : fn.toString();
     }
 }

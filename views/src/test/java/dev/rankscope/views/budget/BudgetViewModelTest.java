@@ -193,6 +193,24 @@ class BudgetViewModelTest {
         assertNull(vm.importedFromProperty().get(), "a control change re-plans live again");
     }
 
+    @Test
+    void aCancelledFactorisedExportWritesNothingAndSaysSo() {
+        ManualExecutor tasks = new ManualExecutor();
+        WorkbenchViewModel wb = workbench(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run));
+        tasks.runAll(); // the workbench's analysis
+        BudgetViewModel vm = vm(wb);
+        assertNotNull(vm.getPlan());
+        Path factorised = out.resolve("cancelled.safetensors");
+        vm.exports().export(BudgetExportViewModel.ExportFormat.FACTORISED, factorised);
+        assertNotNull(vm.exports().exportTaskProperty().get(), "the export waits on the task executor");
+        vm.exports().cancelExport();
+        tasks.runAll();
+        assertNull(vm.exports().exportTaskProperty().get());
+        assertEquals("Export of cancelled.safetensors cancelled; no file written", vm.exports().exportReportProperty().get());
+        assertFalse(Files.exists(factorised));
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+    }
+
     /** A strategy only this test registers: every matrix at its cheapest level, steps by ladder index. */
     record CheapestParameters(double share) implements dev.rankscope.analysis.allocation.StrategyParameters {
         static final dev.rankscope.analysis.allocation.StrategyDescription DESCRIPTION =

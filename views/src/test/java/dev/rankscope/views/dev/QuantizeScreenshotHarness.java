@@ -1,26 +1,16 @@
 package dev.rankscope.views.dev;
 
-import dev.rankscope.application.workbench.EngineWorkbenchServices;
-import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.compensate.CompensateView;
-import dev.rankscope.views.fx.FxDialogService;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import javax.imageio.ImageIO;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Developer harness (not a test) for the Quantize tab's Evaluate panel: starts the real workbench
@@ -45,8 +35,7 @@ public final class QuantizeScreenshotHarness {
             List<String> args = getParameters().getRaw();
             Path model = Path.of(args.get(0));
             out = Path.of(args.get(2));
-            WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(Backends.Preference.AUTO, 1),
-                    new FxDialogService(() -> stage), new InMemorySettingsStore(), WorkbenchExecutors.standard());
+            WorkbenchViewModel vm = Harness.workbench(stage);
             WorkbenchView view = new WorkbenchView(vm);
             CompensateView quantize = CompensateView.install(view, vm);
             view.install(stage);
@@ -58,26 +47,14 @@ public final class QuantizeScreenshotHarness {
             quantize.viewModel().baseProperty().set(model);
             quantize.viewModel().schemeProperty().set(args.get(1));
             quantize.viewModel().analyse();
-            waitThen(() -> quantize.viewModel().analysisProperty().get() != null, () -> {
+            Harness.waitThen(() -> quantize.viewModel().analysisProperty().get() != null, () -> {
                 quantize.viewModel().export(out.resolve("adapter"));
-                waitThen(() -> quantize.viewModel().exportedProperty().get() != null, () -> {
+                Harness.waitThen(() -> quantize.viewModel().exportedProperty().get() != null, () -> {
                     quantize.evaluationViewModel().evaluate(quantize.viewModel().exportedProperty().get());
-                    waitThen(() -> quantize.evaluationViewModel().comparisonProperty().get() != null
+                    Harness.waitThen(() -> quantize.evaluationViewModel().comparisonProperty().get() != null
                             || !quantize.evaluationViewModel().runningProperty().get(), this::shoot);
                 });
             });
-        }
-
-        private void waitThen(BooleanSupplier cond, Runnable then) {
-            PauseTransition p = new PauseTransition(Duration.millis(300));
-            p.setOnFinished(e -> {
-                if (cond.getAsBoolean()) {
-                    then.run();
-                } else {
-                    waitThen(cond, then);
-                }
-            });
-            p.play();
         }
 
         private void shoot() {
@@ -89,12 +66,7 @@ public final class QuantizeScreenshotHarness {
             stage.setHeight(h);
             PauseTransition settle = new PauseTransition(Duration.millis(1500));
             settle.setOnFinished(e -> {
-                try {
-                    ImageIO.write(SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null), "png",
-                            new File(out.toFile(), "quantize-evaluate-" + w + "x" + h + ".png"));
-                } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException(ex);
-                }
+                Harness.snap(stage, out.resolve("quantize-evaluate-" + w + "x" + h + ".png"));
                 then.run();
             });
             settle.play();

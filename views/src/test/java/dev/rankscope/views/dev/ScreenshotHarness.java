@@ -1,10 +1,5 @@
 package dev.rankscope.views.dev;
 
-import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.views.fx.FxDialogService;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.application.workbench.EngineWorkbenchServices;
-import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.application.workbench.MatrixEntry;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.model.Metric;
@@ -13,14 +8,9 @@ import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import javax.imageio.ImageIO;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,28 +37,15 @@ public final class ScreenshotHarness {
         this.stage = stage;
         List<String> args = getParameters().getRaw();
         out = Path.of(args.get(1));
-        vm = new WorkbenchViewModel(new EngineWorkbenchServices(Backends.Preference.AUTO, 1),
-                new FxDialogService(() -> stage), new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        vm = Harness.workbench(stage);
         view = new WorkbenchView(vm);
         view.install(stage);
         stage.setWidth(1440);
         stage.setHeight(900);
         stage.show();
         vm.open(Path.of(args.get(0)));
-        waitThen(() -> vm.matricesTotalProperty().get() > 0
+        Harness.waitThen(() -> vm.matricesTotalProperty().get() > 0
                 && vm.matricesDoneProperty().get() >= vm.matricesTotalProperty().get(), this::shoot);
-    }
-
-    private void waitThen(java.util.function.BooleanSupplier cond, Runnable then) {
-        PauseTransition p = new PauseTransition(Duration.millis(300));
-        p.setOnFinished(e -> {
-            if (cond.getAsBoolean()) {
-                then.run();
-            } else {
-                waitThen(cond, then);
-            }
-        });
-        p.play();
     }
 
     private void shoot() {
@@ -114,12 +91,7 @@ public final class ScreenshotHarness {
     }
 
     private void snap(String name) {
-        WritableImage img = stage.getScene().snapshot(null);
-        try {
-            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", new File(out.toFile(), "screenshot-" + name + ".png"));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Harness.snap(stage, out.resolve("screenshot-" + name + ".png"));
     }
 }
 }

@@ -4,11 +4,8 @@ import dev.rankscope.application.sweep.SeriesPlots;
 import dev.rankscope.application.sweep.SeriesQuantity;
 import dev.rankscope.application.sweep.SweepParameters;
 import dev.rankscope.application.sweep.SweepResult;
-import dev.rankscope.application.workbench.EngineWorkbenchServices;
-import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.control.ComboBox;
@@ -45,8 +42,7 @@ class SeriesJourneyTest {
 
     @Start
     void start(Stage stage) {
-        vm = new WorkbenchViewModel(new EngineWorkbenchServices(Backends.Preference.JAVA, 1), dialogs,
-                new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        vm = Journeys.workbench(dialogs);
         view = new WorkbenchView(vm);
         series = SeriesView.install(view, vm);
         view.install(stage);
@@ -54,12 +50,7 @@ class SeriesJourneyTest {
     }
 
     static void waitUntil(java.util.function.BooleanSupplier condition) {
-        try {
-            org.testfx.util.WaitForAsyncUtils.waitFor(60, java.util.concurrent.TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("condition not met within 60 s", e);
-        }
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(60, condition);
     }
 
     @Test

@@ -1,11 +1,8 @@
 package dev.rankscope.views.subspaces;
 
-import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.synth.SyntheticModel;
 import dev.rankscope.views.fx.FxDialogService;
-import dev.rankscope.views.fx.WorkbenchExecutors;
-import dev.rankscope.application.workbench.EngineWorkbenchServices;
-import dev.rankscope.views.service.InMemorySettingsStore;
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.control.TableView;
@@ -33,8 +30,7 @@ class SubspacesJourneyTest {
 
     @Start
     void start(Stage stage) {
-        vm = new WorkbenchViewModel(new EngineWorkbenchServices(Backends.Preference.JAVA, 1),
-                new FxDialogService(() -> stage), new InMemorySettingsStore(), WorkbenchExecutors.standard());
+        vm = Journeys.workbench(new FxDialogService(() -> stage));
         view = new WorkbenchView(vm);
         subspaces = SubspacesView.install(view, vm);
         view.install(stage);
@@ -42,12 +38,7 @@ class SubspacesJourneyTest {
     }
 
     static void waitUntil(java.util.function.BooleanSupplier condition) {
-        try {
-            org.testfx.util.WaitForAsyncUtils.waitFor(30, java.util.concurrent.TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("condition not met within 30 s", e);
-        }
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(30, condition);
     }
 
     @Test

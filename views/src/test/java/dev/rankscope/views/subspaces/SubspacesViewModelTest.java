@@ -7,6 +7,10 @@ import dev.rankscope.application.subspaces.SubspacesParameters;
 import dev.rankscope.application.subspaces.SubspacesResult;
 import dev.rankscope.engine.synth.ModelShape;
 import dev.rankscope.engine.synth.SyntheticModel;
+import dev.rankscope.views.fx.BackgroundRunner;
+import dev.rankscope.views.fx.WorkbenchExecutors;
+import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.ManualExecutor;
 import javafx.beans.property.SimpleObjectProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,12 +33,16 @@ class SubspacesViewModelTest {
     @TempDir
     Path dir;
 
+    final FakeDialogService dialogs = new FakeDialogService();
+    final ManualExecutor tasks = new ManualExecutor();
+    final BackgroundRunner runner = new BackgroundRunner(WorkbenchExecutors.sameThread(), dialogs);
+
     @Test
     void runFillsTheOverlapMatrixAndAClickSelectsThatPair() throws Exception {
         Path model = dir.resolve("mini");
         SyntheticModel.write(model, SyntheticModel.Parameters.of(MINI, 5));
         List<JobTask<?>> tracked = new ArrayList<>();
-        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(model), Runnable::run, Runnable::run,
+        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(model), runner, Runnable::run,
                 new SubspacesJob()::task, tracked::add);
         vm.moduleProperty().set("q");
         vm.kProperty().set("4");
@@ -69,12 +79,12 @@ class SubspacesViewModelTest {
 
     @Test
     void badFormValuesBecomeTheStatusSentence() {
-        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(dir.resolve("x")), Runnable::run, Runnable::run,
+        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(dir.resolve("x")), runner, Runnable::run,
                 p -> { throw new AssertionError("no job for bad input"); }, t -> { });
         vm.kProperty().set("lots");
         vm.run();
         assertEquals("k must be a whole number or empty (chosen by energy), not 'lots'", vm.statusProperty().get());
-        SubspacesViewModel none = new SubspacesViewModel(new SimpleObjectProperty<>(), Runnable::run, Runnable::run,
+        SubspacesViewModel none = new SubspacesViewModel(new SimpleObjectProperty<>(), runner, Runnable::run,
                 p -> { throw new AssertionError(); }, t -> { });
         none.run();
         assertEquals("open a checkpoint first", none.statusProperty().get());
@@ -83,11 +93,58 @@ class SubspacesViewModelTest {
     @Test
     void aFailedJobShowsItsSentenceNotAStackTrace(@TempDir Path empty) {
         SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(empty.resolve("missing.safetensors")),
-                Runnable::run, Runnable::run, (SubspacesParameters p) -> new SubspacesJob().task(p), t -> { });
+                runner, Runnable::run, (SubspacesParameters p) -> new SubspacesJob().task(p), t -> { });
         vm.run();
         assertNull(vm.resultProperty().get());
         String status = vm.statusProperty().get();
         assertTrue(status.contains("missing.safetensors"), status);
         assertTrue(!status.contains("Exception"), status);
+    }
+
+    @Test
+    void cancelStopsTheRunAndItsOutcomeNeverArrives() throws Exception {
+        Path model = dir.resolve("mini");
+        SyntheticModel.write(model, SyntheticModel.Parameters.of(MINI, 5));
+        BackgroundRunner queued = new BackgroundRunner(new WorkbenchExecutors(Runnable::run, tasks, Runnable::run), dialogs);
+        List<JobTask<?>> tracked = new ArrayList<>();
+        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(model), queued, Runnable::run,
+                new SubspacesJob()::task, tracked::add);
+        vm.moduleProperty().set("q");
+        vm.kProperty().set("4");
+        vm.run();
+        assertTrue(vm.runningProperty().get());
+        assertEquals(1, tasks.size(), "the job waits on the task executor");
+        vm.cancel();
+        assertFalse(vm.runningProperty().get());
+        assertEquals("Cancelled.", vm.statusProperty().get());
+        assertTrue(tracked.get(0).isCancelled());
+        tasks.runAll();
+        assertNull(vm.resultProperty().get(), "a cancelled run shows no result");
+        assertEquals("Cancelled.", vm.statusProperty().get());
+    }
+
+    @Test
+    void anExportOntoTheComparedCheckpointIsRefusedInOneDialog() throws Exception {
+        Path model = dir.resolve("mini");
+        SyntheticModel.write(model, SyntheticModel.Parameters.of(MINI, 5));
+        SubspacesViewModel vm = new SubspacesViewModel(new SimpleObjectProperty<>(model), runner, Runnable::run,
+                new SubspacesJob()::task, t -> { });
+        vm.moduleProperty().set("q");
+        vm.kProperty().set("4");
+        vm.run();
+        assertNotNull(vm.resultProperty().get(), vm.statusProperty().get());
+        Path json = dir.resolve("out.json");
+        vm.export(json, vm.json());
+        assertTrue(java.nio.file.Files.readString(json).contains("\"rankscope-subspaces\""));
+        assertTrue(dialogs.errors.isEmpty());
+
+        Path file = model.resolve("model.safetensors");
+        byte[] before = java.nio.file.Files.readAllBytes(file);
+        vm.export(file, vm.json());
+        assertEquals(1, dialogs.errors.size());
+        assertEquals("Export failed", dialogs.errors.get(0).title());
+        assertTrue(dialogs.errors.get(0).message().contains("model.safetensors"), dialogs.errors.get(0).message());
+        assertTrue(!dialogs.errors.get(0).message().contains("Exception"), dialogs.errors.get(0).message());
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(file), "the checkpoint is untouched");
     }
 }

@@ -16,6 +16,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,47 @@ class LayoutJourneyTest {
                 }
             });
         }
+    }
+
+    /**
+     * A narrow chart pane (the Compare tab's three charts at 1280×800) once squeezed its title beside the
+     * buttons into a column one letter wide ("u d e r s p e r l a y e r"): every title is at least as
+     * wide as its widest word, so it wraps between words only.
+     */
+    @Test
+    void noChartTitleBreaksAWordOnAnyTab(FxRobot robot) {
+        AtomicInteger checked = new AtomicInteger();
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
+                robot.interact(() -> window.view.tabs().getSelectionModel().select(tab));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> {
+                    for (Node node : tab.getContent().lookupAll(".chart-title")) {
+                        if (!(node instanceof Label title) || !title.isVisible() || title.getScene() == null
+                                || title.getWidth() == 0) {
+                            continue;
+                        }
+                        double widest = widestWord(title);
+                        assertTrue(title.getWidth() + 1 >= widest, size[0] + "×" + size[1] + ", tab " + tab.getText()
+                                + ": chart title '" + title.getText() + "' is " + title.getWidth()
+                                + " px wide, narrower than its widest word (" + widest + " px)");
+                        checked.incrementAndGet();
+                    }
+                });
+            }
+        }
+        assertTrue(checked.get() > 0, "chart titles were found");
+    }
+
+    private static double widestWord(Label label) {
+        double widest = 0;
+        for (String word : label.getText().split("\\s+")) {
+            Text t = new Text(word);
+            t.setFont(label.getFont());
+            widest = Math.max(widest, t.getLayoutBounds().getWidth());
+        }
+        return widest + label.getPadding().getLeft() + label.getPadding().getRight();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.rankscope.analysis.allocation;
 
+import dev.rankscope.engine.RankscopeVersion;
+
 import java.util.Objects;
 
 /**
@@ -16,9 +18,8 @@ public record ToolInfo(String name, String version, String engine) {
         Objects.requireNonNull(engine, "engine");
     }
 
-    /** Rankscope with the version from the jar manifest ("development" when run from classes). */
+    /** Rankscope with the version of this build ({@link RankscopeVersion}). */
     public static ToolInfo rankscope(String engine) {
-        String v = ToolInfo.class.getPackage().getImplementationVersion();
-        return new ToolInfo("rankscope", v == null ? "development" : v, engine);
+        return new ToolInfo("rankscope", RankscopeVersion.get(), engine);
     }
 }

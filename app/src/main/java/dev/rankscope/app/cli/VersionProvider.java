@@ -1,12 +1,12 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.engine.RankscopeVersion;
 import picocli.CommandLine;
 
-/** {@code rankscope --version}: tool version and the spectrum engine that runs. */
+/** {@code rankscope --version}: the project version this build was made from ({@link RankscopeVersion}). */
 public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"rankscope " + (v == null ? "dev" : v)};
+        return new String[] {"rankscope " + RankscopeVersion.get()};
     }
 }

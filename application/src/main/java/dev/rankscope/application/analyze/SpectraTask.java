@@ -11,6 +11,7 @@ import dev.rankscope.analysis.report.SourceInfo;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.job.MatrixFailure;
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.RankscopeVersion;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.io.HeaderDigest;
@@ -124,8 +125,7 @@ public final class SpectraTask extends JobTask<AnalyzeResult> {
      * and the workbench share entries because both key through here.
      */
     public static String cacheVersion(SvdBackend backend) {
-        String v = SpectraTask.class.getPackage().getImplementationVersion();
-        return "rankscope-" + (v == null ? "dev" : v) + "/" + backend.info().backend() + "/" + backend.info().library();
+        return "rankscope-" + RankscopeVersion.get() + "/" + backend.info().backend() + "/" + backend.info().library();
     }
 
     /** True when {@code ref}'s exact spectrum is in the cache (no cache: false). */

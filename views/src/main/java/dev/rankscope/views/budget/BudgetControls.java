@@ -22,6 +22,8 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -96,6 +98,7 @@ final class BudgetControls {
         FlowPane types = new FlowPane(8, 4);
         for (ModuleType t : ModuleType.values()) {
             CheckBox c = new CheckBox(t.label());
+            c.setMnemonicParsing(false); // "gate_up", "lm_head": the underscore is part of the name
             c.setId("budget-scope-" + t.name().toLowerCase(Locale.ROOT));
             c.selectedProperty().bindBidirectional(vm.settings().moduleTypeProperty(t));
             types.getChildren().add(c);
@@ -134,6 +137,7 @@ final class BudgetControls {
         FlowPane box = new FlowPane(8, 4);
         for (String name : vm.settings().strategyNames()) {
             CheckBox c = new CheckBox(name);
+            c.setMnemonicParsing(false);
             c.setId("budget-compare-" + name);
             c.setSelected(vm.settings().compareStrategies().contains(name));
             c.setOnAction(e -> {
@@ -204,10 +208,16 @@ final class BudgetControls {
         return l;
     }
 
+    /** A label-and-field form: the labels keep their whole text, the fields take what is left. */
     private static GridPane grid() {
         GridPane g = new GridPane();
         g.setHgap(6);
         g.setVgap(4);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().setAll(labels, fields);
         return g;
     }
 

@@ -87,7 +87,7 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         Label empty = new Label("Choose a base and a tuned checkpoint (or drop a LoRA adapter folder here), then Compare.\n"
                 + "Intruder dimensions: top singular vectors of the fine-tuned matrix that match no base vector (max |cos| < ε).");
         empty.setId("compare-empty");
-        empty.getStyleClass().add("placeholder");
+        empty.getStyleClass().addAll("placeholder", "overlay-hint");
         empty.setWrapText(true);
         empty.setMaxWidth(560);
         StackPane emptyPane = new StackPane(empty);

@@ -2,6 +2,8 @@ package dev.rankscope.views.fx;
 
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
 import javafx.scene.text.Text;
 
 /**
@@ -15,7 +17,7 @@ public final class ReadableColumns {
     /** Share of a column's preferred width it may shrink to. */
     public static final double MIN_FRACTION = 0.7;
     /** Header padding and sort-arrow room, pixels. */
-    private static final double HEADER_PADDING = 18;
+    private static final double HEADER_PADDING = 24;
 
     private ReadableColumns() {
     }
@@ -23,8 +25,15 @@ public final class ReadableColumns {
     /** Sets the minimum widths of {@code table}'s current columns (call after adding them). */
     public static void apply(TableView<?> table) {
         for (TableColumn<?, ?> c : table.getColumns()) {
-            double header = new Text(c.getText() == null ? "" : c.getText()).getLayoutBounds().getWidth() + HEADER_PADDING;
+            double header = headerWidth(c.getText() == null ? "" : c.getText());
             c.setMinWidth(Math.max(c.getMinWidth(), Math.max(header, c.getPrefWidth() * MIN_FRACTION)));
         }
+    }
+
+    /** The width a column needs to show {@code header} whole: the bold header text, its padding and the sort arrow. */
+    public static double headerWidth(String header) {
+        Text text = new Text(header);
+        text.setFont(Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, Font.getDefault().getSize()));
+        return Math.ceil(text.getLayoutBounds().getWidth()) + HEADER_PADDING;
     }
 }

@@ -17,6 +17,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import org.jfree.chart.JFreeChart;
@@ -113,7 +114,12 @@ public final class RankApproximationView extends BorderPane {
         rankLabel.textProperty().bind(vm.rankProperty().asString("k = %d"));
         Label status = new Label();
         status.textProperty().bind(vm.statusProperty());
-        HBox controls = new HBox(8, new Label("Source"), source, open, new Label("Rank"), slider, rankLabel);
+        Label sourceLabel = new Label("Source");
+        Label rankName = new Label("Rank");
+        for (Region fixed : List.of(sourceLabel, open, rankName)) {
+            fixed.setMinWidth(Region.USE_PREF_SIZE); // the slider gives way in a narrow window, not the words
+        }
+        HBox controls = new HBox(8, sourceLabel, source, open, rankName, slider, rankLabel);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(4, 8, 4, 8));
 

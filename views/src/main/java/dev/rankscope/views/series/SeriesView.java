@@ -88,7 +88,8 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
                 + "output folder) or File ▸ Open Series from Files… (several checkpoints or a list file).");
         emptyNote.setWrapText(true);
         emptyNote.setMaxWidth(520);
-        emptyNote.getStyleClass().add("placeholder");
+        emptyNote.setId("series-empty");
+        emptyNote.getStyleClass().addAll("placeholder", "overlay-hint");
         emptyNote.visibleProperty().bind(vm.resultProperty().isNull().and(vm.runningProperty().not()));
         emptyNote.setMouseTransparent(true);
         StackPane centre = new StackPane(chartsSplit, emptyNote);

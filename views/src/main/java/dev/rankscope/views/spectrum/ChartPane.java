@@ -5,7 +5,6 @@ import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -14,7 +13,6 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
@@ -71,9 +69,8 @@ public final class ChartPane extends BorderPane {
         Label titleLabel = new Label(title);
         titleLabel.getStyleClass().add("chart-title");
         titleLabel.setId(id + "-title");
-        // the title is never cut: in a narrow pane it wraps onto a second line (its height follows),
-        // so the buttons keep their place and the pane's minimum width stays small; only the mouse
-        // read-out elides
+        // the title is never cut: ChartHeader gives it a row of its own in a narrow pane, where it wraps
+        // between words; only the mouse read-out elides
         titleLabel.setWrapText(true);
         titleLabel.setMinWidth(0);
         titleLabel.setMinHeight(Region.USE_PREF_SIZE);
@@ -81,17 +78,15 @@ public final class ChartPane extends BorderPane {
         readout.setMinWidth(0);
         readout.getStyleClass().add("chart-readout");
         readout.setId(id + "-readout");
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
         Button reset = small("Reset", "Reset zoom and pan (auto range)", this::resetZoom);
         reset.setId(id + "-reset");
         Button png = small("PNG", "Export this chart as PNG at a chosen size", () -> export(PictureExporter.Format.PNG));
         png.setId(id + "-png");
         Button svg = small("SVG", "Export this chart as SVG at a chosen size", () -> export(PictureExporter.Format.SVG));
         svg.setId(id + "-svg");
-        HBox header = new HBox(8, titleLabel, readout, spacer, reset, png, svg);
-        header.setAlignment(Pos.CENTER_LEFT);
-        header.setPadding(new Insets(2, 6, 2, 6));
+        HBox buttons = new HBox(8, reset, png, svg);
+        buttons.setAlignment(Pos.CENTER_RIGHT);
+        ChartHeader header = new ChartHeader(titleLabel, readout, buttons);
         header.getStyleClass().add("chart-header");
         setTop(header);
         // JFreeChart's own menu exports at screen size straight to disk; ours asks the size and

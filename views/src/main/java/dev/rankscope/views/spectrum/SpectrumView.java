@@ -13,6 +13,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import org.jfree.chart.JFreeChart;
@@ -97,10 +98,12 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         logX.selectedProperty().bindBidirectional(vm.logXProperty());
         placeholder.setId("spectrum-placeholder");
         placeholder.getStyleClass().add("placeholder");
-        placeholder.setMinWidth(0);
+        placeholder.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         Label hint = new Label("drag: zoom · Ctrl-drag: pan · wheel: zoom");
         hint.getStyleClass().add("hint");
-        HBox toolbar = new HBox(14, logX, hint, placeholder);
+        hint.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        // a flow, not a row: in a narrow window the placeholder goes on a second line instead of being cut
+        FlowPane toolbar = new FlowPane(14, 2, logX, hint, placeholder);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.setPadding(new Insets(4, 8, 4, 8));
         toolbar.getStyleClass().add("view-toolbar");

@@ -6,6 +6,7 @@ import dev.rankscope.application.subspaces.SubspacesJob;
 import dev.rankscope.application.subspaces.SubspacesResult;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.workbench.WorkbenchTab;
@@ -153,6 +154,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
                 column("Saved", g -> saved(g.joint()))));
         groupTable.setPrefHeight(180);
         groupTable.getColumns().get(0).setPrefWidth(300);
+        ReadableColumns.apply(groupTable); // headers whole at 1280×800 ("Share…", "Separ…"); the table scrolls instead
         groupTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         SplitPane vertical = new SplitPane(centre, groupTable);
         vertical.setOrientation(Orientation.VERTICAL);

@@ -1,6 +1,7 @@
 package dev.rankscope.views.table;
 
 import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
@@ -22,6 +23,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.HBox;
 
 import java.util.Comparator;
@@ -60,6 +62,10 @@ public final class MetricsTableView extends BorderPane implements WorkbenchTab {
         exportWw.setTooltip(new Tooltip("The shown rows as WeightWatcher 0.7.5.5's details table (its column names and units)"));
         exportWw.setOnAction(e -> workbench.dialogs().chooseSaveFile("Export as WeightWatcher details CSV", "details.csv", "csv")
                 .ifPresent(p -> vm.exportWeightWatcherCsv(List.copyOf(table.getItems()), p)));
+        for (Region fixed : List.of(copy, export, exportWw, count)) {
+            fixed.setMinWidth(Region.USE_PREF_SIZE); // the filter field gives way in a narrow window
+        }
+        filter.setMinWidth(120);
         HBox toolbar = new HBox(8, filter, copy, export, exportWw, count);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.setPadding(new Insets(4, 8, 4, 8));
@@ -158,7 +164,7 @@ public final class MetricsTableView extends BorderPane implements WorkbenchTab {
         header.setTooltip(new Tooltip(c.tooltip()));
         col.setGraphic(header);
         col.setText("");
-        col.setPrefWidth(c.header().equals("name") ? 300 : Math.max(70, 8 * c.header().length()));
+        col.setPrefWidth(c.header().equals("name") ? 300 : Math.max(70, ReadableColumns.headerWidth(c.header())));
         return col;
     }
 

@@ -8,7 +8,9 @@ import dev.rankscope.views.compare.EngineCompareServices;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.learn.LearnView;
 import dev.rankscope.views.learn.LearnViewModel;
+import dev.rankscope.views.series.SeriesView;
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.subspaces.SubspacesView;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.workbench.WorkbenchView;
@@ -22,7 +24,7 @@ import java.util.Locale;
 import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
 
 /**
- * The main window wired as the app wires it (Budget, Compare and Learn tabs, the report's plan and
+ * The main window wired as the app wires it (Budget, Compare, Learn, Subspaces and Series tabs, the report's plan and
  * intruder sources, the Learn theme) over the real engine with the pure-Java backend and one
  * analysis thread, shown at 1280×800. For journeys; FX thread for construction.
  */
@@ -45,6 +47,8 @@ final class FullWorkbench {
         learn = new LearnView(learnVm, dialogs, url -> { });
         learn.bindTheme(vm.themeProperty());
         view.addTab(learn);
+        SubspacesView.install(view, vm);
+        SeriesView.install(view, vm);
         view.reportExport().includePlan(budget.viewModel().checkpointProperty(), budget.viewModel().planProperty());
         view.reportExport().includeQuality(budget.viewModel().checkpointProperty(),
                 budget.viewModel().modelLoop().sweepProperty());

@@ -3,8 +3,14 @@ package dev.rankscope.views.journey;
 import dev.rankscope.views.testing.FakeDialogService;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Cell;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
+import javafx.scene.layout.Background;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -16,6 +22,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,8 +95,124 @@ class LayoutJourneyTest {
         }
     }
 
+    /**
+     * The Compare and Series tabs' hints lie over their empty charts; they were bare text with axes and grid
+     * lines running through the words. They are cards now: an opaque background behind the whole text.
+     */
+    @Test
+    void hintsOverEmptyChartsAreCards(FxRobot robot) {
+        for (String[] tabAndHint : new String[][] {{"Compare", "#compare-empty"}, {"Series", "#series-empty"}}) {
+            window.selectTab(robot, tabAndHint[0]);
+            robot.interact(() -> {
+                Label hint = (Label) window.view.tabs().getSelectionModel().getSelectedItem().getContent().lookup(tabAndHint[1]);
+                assertTrue(hint != null && hint.isVisible(), tabAndHint[0] + ": the hint shows while the charts are empty");
+                Background background = hint.getBackground();
+                assertTrue(background != null && !background.getFills().isEmpty(), tabAndHint[0] + ": the hint has a background");
+                Paint fill = background.getFills().get(0).getFill();
+                assertTrue(fill instanceof Color c && c.getOpacity() > 0.9, tabAndHint[0] + ": the background is opaque: " + fill);
+            });
+        }
+    }
+
+    /**
+     * A narrow chart pane (the Compare tab's three charts at 1280×800) once squeezed its title beside the
+     * buttons into a column one letter wide ("u d e r s p e r l a y e r"): every title is at least as
+     * wide as its widest word, so it wraps between words only.
+     */
+    @Test
+    void noChartTitleBreaksAWordOnAnyTab(FxRobot robot) {
+        int checked = forEveryVisibleChartTitle(robot, (where, title) -> {
+            double widest = widestWord(title);
+            assertTrue(title.getWidth() + 1 >= widest, where + ": chart title '" + title.getText() + "' is "
+                    + title.getWidth() + " px wide, narrower than its widest word (" + widest + " px)");
+        });
+        assertTrue(checked > 0, "chart titles were found");
+    }
+
+    private static double widestWord(Label label) {
+        double widest = 0;
+        for (String word : label.getText().split("\\s+")) {
+            Text t = new Text(word);
+            t.setFont(label.getFont());
+            widest = Math.max(widest, t.getLayoutBounds().getWidth());
+        }
+        return widest + label.getPadding().getLeft() + label.getPadding().getRight();
+    }
+
     @Test
     void noChartTitleIsCutOnAnyTab(FxRobot robot) {
+        forEveryVisibleChartTitle(robot, (where, title) -> {
+            Text shown = (Text) title.lookup(".text");
+            assertEquals(title.getText(), shown == null ? "" : shown.getText(), where + ": chart title cut");
+        });
+        assertTrue(window.view.tabs().getTabs().size() >= 6, "every tab was visited");
+    }
+
+    /**
+     * Buttons, labels and check boxes of every tab show their whole text at 1280×800 and up (the Metrics
+     * table's toolbar showed "…", "Export …", "3…" for Copy, Export CSV…, "30 rows"; the Budget form
+     * "at dty…", "layers f…", "max rank (0 = n…"). Table and list cells and the chart read-out may elide.
+     */
+    @Test
+    void noControlTextIsElidedOnAnyTab(FxRobot robot) {
+        AtomicInteger checked = new AtomicInteger();
+        List<String> elided = new ArrayList<>();
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
+                robot.interact(() -> window.view.tabs().getSelectionModel().select(tab));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> {
+                    List<Labeled> controls = new ArrayList<>();
+                    collectLabeled(tab.getContent(), controls);
+                    for (Labeled c : controls) {
+                        Text shown = ownText(c);
+                        if (shown != null && c.getText() != null && !c.getText().isEmpty()) {
+                            if (!c.getText().equals(shown.getText())) {
+                                elided.add(size[0] + "×" + size[1] + ", tab " + tab.getText() + ": "
+                                        + c.getClass().getSimpleName() + " '" + c.getText() + "' shows '" + shown.getText() + "'");
+                            }
+                            checked.incrementAndGet();
+                        }
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), elided, "texts elided");
+        assertTrue(checked.get() > 20, "controls were found");
+    }
+
+    /** The text node a Labeled's skin shows its own text in (not one of a titled pane's content), or null. */
+    private static Text ownText(Labeled c) {
+        for (Node child : c.getChildrenUnmodifiable()) {
+            if (child instanceof Text t) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The shown Labeled controls under {@code node}, except cells (their own scroll) and chart read-outs. */
+    private static void collectLabeled(Node node, List<Labeled> out) {
+        if (!node.isVisible() || node instanceof Cell<?> || node.getStyleClass().contains("chart-readout")) {
+            return;
+        }
+        if (node instanceof Labeled l && l.getScene() != null && l.getWidth() > 0) {
+            out.add(l);
+        }
+        if (node instanceof Parent p) {
+            for (Node child : p.getChildrenUnmodifiable()) {
+                collectLabeled(child, out);
+            }
+        }
+    }
+
+    /**
+     * At every size, on every tab, runs {@code check} (FX thread) on each shown chart title with a
+     * "W×H, tab T" description; returns how many titles were checked.
+     */
+    private int forEveryVisibleChartTitle(FxRobot robot, BiConsumer<String, Label> check) {
+        AtomicInteger checked = new AtomicInteger();
         for (int[] size : SIZES) {
             resize(robot, size[0], size[1]);
             for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
@@ -96,17 +220,14 @@ class LayoutJourneyTest {
                 WaitForAsyncUtils.waitForFxEvents();
                 robot.interact(() -> {
                     for (Node n : tab.getContent().lookupAll(".chart-title")) {
-                        if (!(n instanceof Label title) || !title.isVisible() || title.getScene() == null
-                                || title.getWidth() == 0) {
-                            continue;
+                        if (n instanceof Label title && title.isVisible() && title.getScene() != null && title.getWidth() > 0) {
+                            check.accept(size[0] + "×" + size[1] + ", tab " + tab.getText(), title);
+                            checked.incrementAndGet();
                         }
-                        Text shown = (Text) title.lookup(".text");
-                        assertEquals(title.getText(), shown == null ? "" : shown.getText(),
-                                size[0] + "×" + size[1] + ", tab " + tab.getText() + ": chart title cut");
                     }
                 });
             }
         }
-        assertTrue(window.view.tabs().getTabs().size() >= 6, "every tab was visited");
+        return checked.get();
     }
 }

@@ -2,6 +2,7 @@ package dev.rankscope.analysis;
 
 import dev.rankscope.analysis.metrics.RankMetrics;
 import dev.rankscope.analysis.naming.MatrixName;
+import dev.rankscope.engine.linalg.PhaseTimes;
 import dev.rankscope.engine.linalg.RandomizedSvd;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixReader;
@@ -69,8 +70,13 @@ public final class TopKPreview {
      * @throws dev.rankscope.engine.RankscopeException when the matrix cannot be read or decomposed
      */
     public static MatrixAnalysis analyze(TensorSource source, MatrixRef ref, MatrixName name, DType dtype) {
+        return analyze(source, ref, name, dtype, PhaseTimes.NONE);
+    }
+
+    /** As {@link #analyze(TensorSource, MatrixRef, MatrixName, DType)}, adding each phase's time to {@code times}. */
+    public static MatrixAnalysis analyze(TensorSource source, MatrixRef ref, MatrixName name, DType dtype, PhaseTimes times) {
         long t0 = System.nanoTime();
-        TopValuesFromSource.Estimate estimate = TopValuesFromSource.estimate(source, ref, PARAMS);
+        TopValuesFromSource.Estimate estimate = TopValuesFromSource.estimate(source, ref, PARAMS, times);
         SvdResult r = estimate.values();
         double frobenius2 = estimate.frobenius2();
         long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -92,6 +98,11 @@ public final class TopKPreview {
         }
         warnings.add(EXACT_FROBENIUS_NOTE);
         return new MatrixAnalysis(top.name(), top.dtype(), spectrum, ranks, null, null, warnings);
+    }
+
+    /** Off-heap bytes {@link #analyze} holds for {@code ref} (the float32 matrix and the iteration's panels). */
+    public static long offHeapBytes(MatrixRef ref) {
+        return TopValuesFromSource.offHeapBytes(ref, PARAMS);
     }
 
     /** True when {@code a}'s spectrum is an approximate top-k (the front ends mark it "≈"). */

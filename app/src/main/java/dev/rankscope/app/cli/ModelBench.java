@@ -1,6 +1,13 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.application.workbench.AnalysisSink;
+import dev.rankscope.application.workbench.EngineWorkbenchServices;
+import dev.rankscope.application.workbench.MatrixEntry;
+import dev.rankscope.application.workbench.OpenedCheckpoint;
 import dev.rankscope.engine.linalg.KernelTimer;
+import dev.rankscope.engine.linalg.PhaseTimes;
+import dev.rankscope.engine.task.AbstractTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rankscope.analysis.AnalysisCollector;
@@ -213,9 +220,11 @@ final class ModelBench {
     }
 
     /**
-     * The workbench's quick preview on {@code preset}: from opening, {@link TopKPreview#analyze} of every
-     * matrix with min(m, n) &gt; {@value TopKPreview#TOP_K}, one after another as the workbench's quick pass
-     * runs them; prints the time until every matrix has approximate values.
+     * The workbench's quick preview on {@code preset}, through the workbench's own services
+     * ({@link EngineWorkbenchServices#open}, then its quick pass: {@link TopKPreview#analyze} of every
+     * matrix with min(m, n) &gt; {@value TopKPreview#TOP_K} on {@link SpectrumTask#defaultParallelism()}
+     * workers); prints the time from opening until every matrix has approximate values, and where
+     * the time went ({@link PhaseTimes}: read, passes over A, QR, small SVD).
      */
     int quick(String preset, java.util.regex.Pattern filter) {
         ModelShape shape;
@@ -225,35 +234,58 @@ final class ModelBench {
             throw new CliOptions.BadOptionException("--model must be one of " + ModelShape.presetNames());
         }
         Path dir = syntheticCheckpoint(shape, err);
+        int parallelism = SpectrumTask.defaultParallelism();
         SvdBackend backend = Backends.select(Backends.Preference.AUTO);
-        err.println("rankscope bench: quick preview (approximate top " + TopKPreview.TOP_K + "); engine " + backend.info().describe());
+        EngineWorkbenchServices services = new EngineWorkbenchServices(() -> backend, parallelism);
+        err.println("rankscope bench: quick preview (approximate top " + TopKPreview.TOP_K + "); engine "
+                + backend.info().describe() + "; " + parallelism + " workers");
+        PhaseTimes times = new PhaseTimes();
+        AtomicInteger done = new AtomicInteger();
+        double[] firstSeconds = {Double.NaN};
+        long storedBytes = 0;
+        int listed;
         long o0 = System.nanoTime();
-        int done = 0;
-        int skipped = 0;
-        double firstSeconds = Double.NaN;
-        try (TensorSource source = Checkpoints.open(dir)) {
-            List<MatrixRef> refs = MatrixExtractor.matrices(source.tensors());
-            if (filter != null) {
-                refs = refs.stream().filter(r -> filter.matcher(r.id()).find()).toList();
-            }
-            for (MatrixRef ref : refs) {
-                if (Math.min(ref.rows(), ref.cols()) <= TopKPreview.TOP_K) {
-                    skipped++;
-                    continue;
-                }
-                TopKPreview.analyze(source, ref, dev.rankscope.analysis.naming.NameParser.parse(ref.id()),
-                        source.require(ref.tensor()).dtype());
-                done++;
-                if (done == 1) {
-                    firstSeconds = (System.nanoTime() - o0) / 1e9;
+        OpenedCheckpoint cp = services.open(dir);
+        try {
+            List<MatrixEntry> entries = cp.matrices().stream()
+                    .filter(e -> filter == null || filter.matcher(e.id()).find()).toList();
+            listed = entries.size();
+            for (MatrixEntry e : entries) {
+                if (e.fullRank() > TopKPreview.TOP_K) {
+                    storedBytes += e.ref().numel() * e.dtype().bytesPerBlock() / e.dtype().elementsPerBlock();
                 }
             }
+            AnalysisSink sink = new AnalysisSink() {
+                @Override
+                public void onMatrix(dev.rankscope.analysis.MatrixAnalysis analysis) {
+                    if (done.incrementAndGet() == 1) {
+                        firstSeconds[0] = (System.nanoTime() - o0) / 1e9;
+                    }
+                }
+
+                @Override
+                public void onFailure(MatrixRef ref, dev.rankscope.engine.RankscopeException error) {
+                    err.println("rankscope bench: " + ref.id() + ": " + error.userMessage());
+                }
+            };
+            AbstractTask task = services.quickAnalyze(cp, entries, sink, times).orElseThrow(() ->
+                    new CliOptions.BadOptionException("--quick needs the native library (engine: " + backend.info().describe() + ")"));
+            task.run();
+            task.rethrowFailure();
+        } finally {
+            cp.close();
         }
         double all = (System.nanoTime() - o0) / 1e9;
+        double readWall = times.wallSeconds(PhaseTimes.Phase.READ);
         out.printf("model                 %s (synthetic BF16, %s)%n", shape.name(), dir);
         out.printf("quick preview         %d matrices with approximate top-%d values %.1f s after opening "
-                + "(first after %.1f s; %d small matrices left to the exact pass)%n", done, TopKPreview.TOP_K, all, firstSeconds, skipped);
-        out.printf("engine                %s%n", backend.info().describe());
+                + "(first after %.1f s; %d small matrices left to the exact pass)%n", done.get(), TopKPreview.TOP_K, all,
+                firstSeconds[0], listed - done.get());
+        out.printf("phases (CPU-s)        %s%n", times.describe());
+        out.printf("read                  %.2f GB stored in %.1f s summed over workers (%.0f MB/s per worker; "
+                + "far below 1000 means the page cache did not hold the checkpoint)%n", storedBytes / 1e9, readWall,
+                readWall > 0 ? storedBytes / 1e6 / readWall : 0);
+        out.printf("engine                %s; %d workers%n", backend.info().describe(), parallelism);
         out.printf("peak RSS              %s%n", peakRss());
         return 0;
     }

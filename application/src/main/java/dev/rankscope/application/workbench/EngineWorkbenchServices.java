@@ -22,6 +22,7 @@ import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.engine.cache.FileIdentity;
 import dev.rankscope.engine.cache.SpectrumCache;
 import dev.rankscope.engine.linalg.NativeBackend;
+import dev.rankscope.engine.linalg.PhaseTimes;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,6 +174,15 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
     /** The quick pass runs on the native library only (randomised SVD needs BLAS/LAPACK). */
     @Override
     public Optional<AbstractTask> quickAnalyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices, AnalysisSink sink) {
+        return quickAnalyze(checkpoint, matrices, sink, PhaseTimes.NONE);
+    }
+
+    /**
+     * As {@link #quickAnalyze(OpenedCheckpoint, List, AnalysisSink)}, adding the time of each phase
+     * of every matrix's estimate to {@code times} ({@code rankscope bench --quick} prints them).
+     */
+    public Optional<AbstractTask> quickAnalyze(OpenedCheckpoint checkpoint, List<MatrixEntry> matrices, AnalysisSink sink,
+                                               PhaseTimes times) {
         if (!(checkpoint.handle() instanceof TensorSource source)) {
             throw new IllegalArgumentException("checkpoint " + checkpoint.displayName() + " was not opened by this service");
         }
@@ -182,7 +192,7 @@ public final class EngineWorkbenchServices implements WorkbenchServices {
         SpectrumCache c = spectrumCache();
         FileIdentity identity = c == null ? null : SpectraTask.identity(source);
         return Optional.of(new QuickPassTask(source, matrices,
-                e -> SpectraTask.cached(c, identity, e.ref(), Precision.F64), sink));
+                e -> SpectraTask.cached(c, identity, e.ref(), Precision.F64), sink, backend(), parallelism, times));
     }
 
     @Override

@@ -150,6 +150,41 @@ class QuickPassTaskTest {
     }
 
     @Test
+    void twoWorkersGiveTheSameValuesAsOneAndRestoreTheBlasThreads(@TempDir Path dir) {
+        Path file = lowRankPlusNoise(dir);
+        int before = dev.rankscope.engine.linalg.NativeLibrary.threads();
+        Map<String, MatrixAnalysis> byWorkers = new java.util.HashMap<>();
+        for (int workers : new int[] {1, 2}) {
+            EngineWorkbenchServices services = new EngineWorkbenchServices(() -> new NativeBackend(), workers);
+            OpenedCheckpoint cp = services.open(file);
+            try {
+                // the matrix listed twice stands for a checkpoint with more matrices than workers
+                List<MatrixEntry> twice = new ArrayList<>(cp.matrices());
+                twice.addAll(cp.matrices());
+                Collect quick = new Collect();
+                dev.rankscope.engine.linalg.PhaseTimes times = new dev.rankscope.engine.linalg.PhaseTimes();
+                AbstractTask q = services.quickAnalyze(cp, twice, quick, times).orElseThrow();
+                q.run();
+                assertEquals(AbstractTask.Status.FINISHED, q.status());
+                assertEquals(1.0, q.fraction());
+                assertTrue(quick.failures.isEmpty());
+                assertTrue(times.cpuSeconds(dev.rankscope.engine.linalg.PhaseTimes.Phase.MULTIPLY) > 0);
+                byWorkers.put(workers + "", quick.results.get("model.layers.0.self_attn.q_proj.weight"));
+            } finally {
+                cp.close();
+            }
+            assertEquals(before, dev.rankscope.engine.linalg.NativeLibrary.threads(), "BLAS threads restored");
+        }
+        // fixed seed: the schedule changes only the float32 rounding (one worker runs its sgemm on 2 BLAS threads, two on 1)
+        double[] one = byWorkers.get("1").spectrum().sigma();
+        double[] two = byWorkers.get("2").spectrum().sigma();
+        assertEquals(one.length, two.length);
+        for (int i = 0; i < one.length; i++) {
+            assertEquals(one[i], two[i], 2e-6 * one[0], "σ̂" + (i + 1));
+        }
+    }
+
+    @Test
     void cancelStopsTheQuickPassBetweenMatrices(@TempDir Path dir) {
         Path file = lowRankPlusNoise(dir);
         EngineWorkbenchServices services = new EngineWorkbenchServices(() -> new NativeBackend(NativeBackend.GramPolicy.NEVER), 1);

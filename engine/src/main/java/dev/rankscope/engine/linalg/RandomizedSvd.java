@@ -60,6 +60,12 @@ public final class RandomizedSvd {
     private RandomizedSvd() {
     }
 
+    /** Off-heap bytes {@link #topValuesSingle(FloatPointer, int, int, Parameters)} allocates besides its input: Ω, Y and Z. */
+    public static long offHeapBytes(int m, int n, Parameters params) {
+        long l = Math.min(Math.min(m, n), (long) params.k() + params.oversample());
+        return 4L * l * (2L * n + m);
+    }
+
     /**
      * The approximate top min(k, p) singular values of {@code a}, descending.
      *
@@ -141,6 +147,16 @@ public final class RandomizedSvd {
      * @throws LinalgException for a LAPACK failure
      */
     public static SvdResult topValuesSingle(FloatPointer at, int m, int n, Parameters params) {
+        return topValuesSingle(at, m, n, params, PhaseTimes.NONE);
+    }
+
+    /**
+     * As {@link #topValuesSingle(FloatPointer, int, int, Parameters)}, adding the time of each
+     * phase (passes over A, QR of the panels, the small SVD) to {@code times}.
+     *
+     * @throws LinalgException for a LAPACK failure
+     */
+    public static SvdResult topValuesSingle(FloatPointer at, int m, int n, Parameters params, PhaseTimes times) {
         NativeLibrary.requireAvailable();
         if (m < 1 || n < 1 || at.limit() - at.position() < (long) m * n) {
             throw new IllegalArgumentException("need an m×n float32 buffer with m, n ≥ 1, got " + m + "x" + n);
@@ -157,15 +173,16 @@ public final class RandomizedSvd {
              FloatPointer y = NativeBackend.allocateFloat((long) m * l);
              FloatPointer z = NativeBackend.allocateFloat((long) n * l);
              FloatPointer tau = NativeBackend.allocateFloat(l)) {
-            cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, om, n, 0f, y, m);
+            multiplyA(at, om, y, m, n, l, times);
             for (int q = 0; q < params.powerIterations(); q++) {
-                orthonormalize(y, m, l, tau);
-                cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1f, at, n, y, m, 0f, z, n);
-                orthonormalize(z, n, l, tau);
-                cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, z, n, 0f, y, m);
+                orthonormalize(y, m, l, tau, times);
+                multiplyAt(at, y, z, m, n, l, times);
+                orthonormalize(z, n, l, tau, times);
+                multiplyA(at, z, y, m, n, l, times);
             }
-            orthonormalize(y, m, l, tau);
-            cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1f, at, n, y, m, 0f, z, n);
+            orthonormalize(y, m, l, tau, times);
+            multiplyAt(at, y, z, m, n, l, times);
+            long[] t = times.start();
             try (FloatPointer s = new FloatPointer(l); FloatPointer unused = new FloatPointer(1)) {
                 int info = LAPACKE_sgesdd(LAPACK_COL_MAJOR, (byte) 'N', n, l, z, n, s, unused, 1, unused, 1);
                 if (info != 0) {
@@ -177,12 +194,29 @@ public final class RandomizedSvd {
                 }
                 Inputs.descendingNonNegative(all);
                 return new SvdResult(java.util.Arrays.copyOf(all, k), null, null, SvdMethod.RANDOMIZED);
+            } finally {
+                times.end(PhaseTimes.Phase.SMALL_SVD, t);
             }
         }
     }
 
+    /** Y (m×l) = A·X in float32, X column-major n×l, A the row-major m×n {@code at}. */
+    private static void multiplyA(FloatPointer at, FloatPointer x, FloatPointer y, int m, int n, int l, PhaseTimes times) {
+        long[] t = times.start();
+        cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, l, n, 1f, at, n, x, n, 0f, y, m);
+        times.end(PhaseTimes.Phase.MULTIPLY, t);
+    }
+
+    /** Z (n×l) = Aᵀ·Q in float32, Q column-major m×l. */
+    private static void multiplyAt(FloatPointer at, FloatPointer q, FloatPointer z, int m, int n, int l, PhaseTimes times) {
+        long[] t = times.start();
+        cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, m, 1f, at, n, q, m, 0f, z, n);
+        times.end(PhaseTimes.Phase.MULTIPLY, t);
+    }
+
     /** In-place thin Q of a column-major rows×l float32 matrix (sgeqrf + sorgqr). */
-    private static void orthonormalize(FloatPointer x, int rows, int l, FloatPointer tau) {
+    private static void orthonormalize(FloatPointer x, int rows, int l, FloatPointer tau, PhaseTimes times) {
+        long[] t = times.start();
         int info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, rows, l, x, rows, tau);
         if (info != 0) {
             throw NativeBackend.lapackError("sgeqrf", info, rows + "x" + l + " sample matrix");
@@ -191,6 +225,7 @@ public final class RandomizedSvd {
         if (info != 0) {
             throw NativeBackend.lapackError("sorgqr", info, rows + "x" + l + " sample matrix");
         }
+        times.end(PhaseTimes.Phase.ORTHONORMALIZE, t);
     }
 
     /** The checks both precisions make first (native library present, finite input); true for an empty matrix. */

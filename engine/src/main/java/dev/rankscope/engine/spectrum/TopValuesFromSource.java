@@ -2,6 +2,7 @@ package dev.rankscope.engine.spectrum;
 
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.NativeBackend;
+import dev.rankscope.engine.linalg.PhaseTimes;
 import dev.rankscope.engine.linalg.RandomizedSvd;
 import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.tensor.TensorSource;
@@ -27,18 +28,36 @@ public final class TopValuesFromSource {
     }
 
     /**
+     * Off-heap bytes {@link #estimate} holds for {@code ref}: the float32 matrix and the
+     * iteration's panels ({@link RandomizedSvd#offHeapBytes}).
+     */
+    public static long offHeapBytes(MatrixRef ref, RandomizedSvd.Parameters params) {
+        return 4L * ref.numel() + RandomizedSvd.offHeapBytes(ref.rows(), ref.cols(), params);
+    }
+
+    /**
      * @throws dev.rankscope.engine.RankscopeException when the matrix cannot be read, holds NaN/Inf
      *                                                 (named with its position), or LAPACK fails
      */
     public static Estimate estimate(TensorSource source, MatrixRef ref, RandomizedSvd.Parameters params) {
+        return estimate(source, ref, params, PhaseTimes.NONE);
+    }
+
+    /**
+     * As {@link #estimate(TensorSource, MatrixRef, RandomizedSvd.Parameters)}, adding the read and
+     * each phase of the iteration to {@code times}.
+     */
+    public static Estimate estimate(TensorSource source, MatrixRef ref, RandomizedSvd.Parameters params, PhaseTimes times) {
         int m = ref.rows();
         int n = ref.cols();
         if (m == 0 || n == 0) {
             return new Estimate(RandomizedSvd.topValuesSingle(Matrix.zeros(m, n), params), 0);
         }
         try (FloatPointer a = NativeBackend.allocateFloat(ref.numel())) {
+            long[] t = times.start();
             double frobenius2 = MatrixReader.readFloat(source, ref, a);
-            return new Estimate(RandomizedSvd.topValuesSingle(a, m, n, params), frobenius2);
+            times.end(PhaseTimes.Phase.READ, t);
+            return new Estimate(RandomizedSvd.topValuesSingle(a, m, n, params, times), frobenius2);
         }
     }
 }

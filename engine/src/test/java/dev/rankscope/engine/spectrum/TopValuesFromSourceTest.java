@@ -6,6 +6,7 @@ import dev.rankscope.engine.io.SafetensorsWriter;
 import dev.rankscope.engine.linalg.LinalgException;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.NativeBackend;
+import dev.rankscope.engine.linalg.PhaseTimes;
 import dev.rankscope.engine.linalg.RandomizedSvd;
 import dev.rankscope.engine.linalg.SvdMethod;
 import dev.rankscope.engine.tensor.DType;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +98,36 @@ class TopValuesFromSourceTest {
             assertEquals((ROWS * COLS - 1) * 0.25 + 9, f2, 0.0);
             assertEquals(3f, buf.get(7));
             assertEquals(0.5f, buf.get((long) ROWS * COLS - 1));
+        }
+    }
+
+    @Test
+    void theLargestFiniteFloatsAreNotMistakenForInfinity() {
+        // the finiteness check is the float64 sum of squares: (3.4e38)² summed over the matrix stays finite
+        double[] values = new double[ROWS * COLS];
+        java.util.Arrays.fill(values, Float.MAX_VALUE);
+        values[1] = -Float.MAX_VALUE;
+        try (TensorSource src = SafetensorsSource.openFile(write("w", DType.F32, values));
+             org.bytedeco.javacpp.FloatPointer buf = NativeBackend.allocateFloat((long) ROWS * COLS)) {
+            double f2 = MatrixReader.readFloat(src, MatrixRef.whole("w", ROWS, COLS), buf);
+            double one = (double) Float.MAX_VALUE * Float.MAX_VALUE;
+            assertEquals(ROWS * COLS * one, f2, 1e-12 * ROWS * COLS * one);
+            assertEquals(-Float.MAX_VALUE, buf.get(1));
+        }
+    }
+
+    @Test
+    void phaseTimesRecordTheReadAndTheIteration() {
+        try (TensorSource src = SafetensorsSource.openFile(write("w", DType.BF16, decaying(5)))) {
+            PhaseTimes times = new PhaseTimes();
+            MatrixRef ref = MatrixRef.whole("w", ROWS, COLS);
+            double[] timed = TopValuesFromSource.estimate(src, ref, PARAMS, times).values().sigma();
+            for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+                assertTrue(times.wallSeconds(p) > 0, p + " recorded");
+            }
+            assertTrue(times.describe().contains("multiply (sgemm)"), times.describe());
+            assertArrayEquals(TopValuesFromSource.estimate(src, ref, PARAMS).values().sigma(), timed, "timing changes nothing");
+            assertEquals(0, PhaseTimes.NONE.wallSeconds(PhaseTimes.Phase.MULTIPLY));
         }
     }
 

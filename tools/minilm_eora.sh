@@ -50,9 +50,12 @@ echo '{"word_embedding_dimension": 384, "pooling_mode_cls_token": false, "poolin
 run() { echo "+ [$(date -u +%T)] $*" >&2; "$@"; }
 CAL="$ROOT/sample-checkpoints/tiny-kjv/calibration.txt"
 EVAL="$ROOT/sample-checkpoints/tiny-kjv/eval.txt"
-run "$RS" calibrate "$MODEL" --text "$CAL" --seq-len 128 --out "$WORK/stats.safetensors"
+# a second run on the same WORK_DIR resumes: existing statistics and finished rank/method runs are kept
+[ -f "$WORK/stats.safetensors" ] \
+  || run "$RS" calibrate "$MODEL" --text "$CAL" --seq-len 128 --out "$WORK/stats.safetensors"
 for r in "${RANKS[@]}"; do
   for m in svd eora; do
+    grep -q 'embedding cosine' "$WORK/$m-$r.txt" 2>/dev/null && continue
     run "$RS" compensate --base "$MODEL/model.onnx" --quantized "$WORK/all-minilm-l6-v2-q.onnx" \
       --stats "$WORK/stats.safetensors" --method "$m" --rank "$r" --out "$WORK/adapter-$m-$r" \
       --json "$WORK/$m-$r.json" --evaluate "$EVAL" > "$WORK/$m-$r.txt"

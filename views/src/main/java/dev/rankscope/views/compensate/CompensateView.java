@@ -75,7 +75,7 @@ public final class CompensateView implements WorkbenchTab {
         VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
         left.setPadding(new Insets(4));
         SplitPane top = new SplitPane(left, chart);
-        top.setDividerPositions(0.45);   // the chart header (title, Reset, PNG, SVG) needs the wider half
+        top.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);

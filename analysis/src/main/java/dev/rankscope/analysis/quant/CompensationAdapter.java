@@ -20,7 +20,10 @@ import java.util.Map;
 /**
  * Writes quantization compensations as a standard PEFT LoRA adapter (SPEC §5–6, §9):
  * {@code adapter_model.safetensors} with {@code base_model.model.<module>.lora_A.weight} (k×n) and
- * {@code .lora_B.weight} (m×k) in float32, and {@code adapter_config.json} with {@code r} = the most
+ * {@code .lora_B.weight} (m×k) in float32 for linear modules, and for embedding tables (W is
+ * num_embeddings×dim, PEFT's {@code lora.Embedding}) {@code .lora_embedding_A} (k×num_embeddings) =
+ * (B_c)ᵀ and {@code .lora_embedding_B} (dim×k) = (A_c)ᵀ of the compensation C = B_c·A_c, because PEFT's
+ * update of an embedding is ΔW = scaling·(B·A)ᵀ. {@code adapter_config.json} has {@code r} = the most
  * common rank, {@code rank_pattern} = {module: k} and {@code alpha_pattern} = {module: k} (so the
  * scaling α/r is exactly 1 for every module), {@code lora_alpha} = r, {@code target_modules} = the
  * full module names. PEFT loads it unchanged on top of the quantized base. Modules with rank 0 get
@@ -33,8 +36,9 @@ public final class CompensationAdapter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, LowRankCompensation> modules = new LinkedHashMap<>();
+    private final java.util.Set<String> embeddings = new java.util.HashSet<>();
 
-    /** Adds {@code module}'s compensation (ignored when its rank is 0). */
+    /** Adds a linear module's compensation C = B·A of its m×n weight (ignored when its rank is 0). */
     public CompensationAdapter add(String module, LowRankCompensation c) {
         if (modules.containsKey(module)) {
             throw new IllegalArgumentException("module " + module + " added twice");
@@ -43,6 +47,23 @@ public final class CompensationAdapter {
             modules.put(module, c);
         }
         return this;
+    }
+
+    /**
+     * Adds an embedding table's compensation C = B·A of its num_embeddings×dim weight (ignored when its
+     * rank is 0); written as PEFT's {@code lora_embedding_A}/{@code lora_embedding_B}.
+     */
+    public CompensationAdapter addEmbedding(String module, LowRankCompensation c) {
+        add(module, c);
+        if (c.rank() > 0) {
+            embeddings.add(module);
+        }
+        return this;
+    }
+
+    /** Whether {@code module} was added as an embedding table. */
+    public boolean isEmbedding(String module) {
+        return embeddings.contains(module);
     }
 
     /** Modules with a rank ≥ 1, in insertion order. */
@@ -104,12 +125,14 @@ public final class CompensationAdapter {
         w.metadata("format", "pt");
         metadata.forEach(w::metadata);
         for (Map.Entry<String, LowRankCompensation> e : modules.entrySet()) {
-            Matrix a = e.getValue().loraA();
-            Matrix b = e.getValue().loraB();
-            w.add(PeftAdapter.PREFIX + e.getKey() + ".lora_A.weight", DType.F32, new long[] {a.rows(), a.cols()},
-                    sink -> sink.put(a.data()));
-            w.add(PeftAdapter.PREFIX + e.getKey() + ".lora_B.weight", DType.F32, new long[] {b.rows(), b.cols()},
-                    sink -> sink.put(b.data()));
+            boolean embedding = embeddings.contains(e.getKey());
+            // PEFT's embedding update is (B·A)ᵀ: A holds the table's rows side (k×num_embeddings), B the dim side
+            Matrix a = embedding ? e.getValue().loraB().transpose() : e.getValue().loraA();
+            Matrix b = embedding ? e.getValue().loraA().transpose() : e.getValue().loraB();
+            String prefix = PeftAdapter.PREFIX + e.getKey() + (embedding ? ".lora_embedding_" : ".lora_");
+            String suffix = embedding ? "" : ".weight";
+            w.add(prefix + "A" + suffix, DType.F32, new long[] {a.rows(), a.cols()}, sink -> sink.put(a.data()));
+            w.add(prefix + "B" + suffix, DType.F32, new long[] {b.rows(), b.cols()}, sink -> sink.put(b.data()));
         }
         w.write(folder.resolve(WEIGHTS), files);
         files.writeBytes(folder.resolve(dev.rankscope.engine.peft.PeftAdapterConfig.FILE_NAME), configJson(baseModel).getBytes(StandardCharsets.UTF_8));

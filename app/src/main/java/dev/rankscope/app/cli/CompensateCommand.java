@@ -173,8 +173,8 @@ public final class CompensateCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "quantization: %s; ranks chosen in %s space; %d matrices paired, %d compensated%n",
                 r.quantization(), r.space(), r.matrices().size(), r.matrices().stream().filter(m -> m.rank() > 0).count());
-        r.matrices().stream().filter(m -> !m.compensated())
-                .forEach(m -> out.println("not compensated: " + m.id() + " (" + m.skipReason() + ")"));
+        r.matrices().stream().filter(m -> !m.note().isEmpty())
+                .forEach(m -> out.println((m.compensated() ? "note: " : "not compensated: ") + m.id() + " (" + m.note() + ")"));
         r.shapeMismatches().forEach(m -> out.println("shape mismatch (skipped): " + m));
         if (!r.onlyInBase().isEmpty()) {
             out.println("only in base (skipped): " + String.join(", ", r.onlyInBase()));

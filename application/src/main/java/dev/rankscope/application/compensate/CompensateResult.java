@@ -1,5 +1,7 @@
 package dev.rankscope.application.compensate;
 
+import dev.rankscope.analysis.naming.ModuleType;
+
 import java.util.List;
 
 /**
@@ -99,5 +101,24 @@ public record CompensateResult(CompensateParameters parameters, String quantizat
         public String shapeString() {
             return rows + "×" + cols;
         }
+
+        /**
+         * What a user should know about this row: why it is not compensated, how an embedding table is
+         * compensated ({@link #EMBEDDING_NOTE}), else empty.
+         */
+        public String note() {
+            if (!compensated) {
+                return skipReason;
+            }
+            return ModuleType.EMBED.label().equals(moduleType) ? EMBEDDING_NOTE : "";
+        }
     }
+
+    /**
+     * How an embedding table is compensated: a token lookup has no input activations (no
+     * {@code input_gram}, nothing for EoRA to project on), so its rank and factors come from the SVD of E
+     * in weight space, written as PEFT's {@code lora_embedding_A}/{@code lora_embedding_B}.
+     */
+    public static final String EMBEDDING_NOTE = "embedding LoRA (lora_embedding_A/B) from the SVD of E in weight space:"
+            + " a token lookup has no input activations for EoRA";
 }

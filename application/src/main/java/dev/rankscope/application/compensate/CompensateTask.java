@@ -20,7 +20,6 @@ import dev.rankscope.engine.io.gguf.HuggingFaceView;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
-import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.peft.PeftAdapter;
 import dev.rankscope.engine.peft.PeftAdapterConfig;
 import dev.rankscope.engine.spectrum.MatrixExtractor;
@@ -53,9 +52,11 @@ import java.util.stream.Stream;
  *   <li><b>Pairing.</b> In-tool: every 2-D float weight of the base that is not an embedding is
  *   quantized. From a file: matrices are paired by name and shape ({@link Pairing}); mismatches and
  *   one-sided names are listed in the result and the rest is analysed. The codes/scales/zero-point
- *   initializers of an int8 ONNX file are not counted as unpaired. Embeddings and non-float tensors
- *   are analysed but not compensated (a PEFT embedding LoRA has another layout).</li>
- *   <li><b>Statistics</b> ({@code --stats}): every compensated module needs {@code <module>.input_gram}
+ *   initializers of an int8 ONNX file are not counted as unpaired. Non-float tensors are analysed but
+ *   not compensated. Embedding tables are compensated as PEFT embedding LoRA
+ *   ({@code lora_embedding_A/B}) from the truncated SVD of E in weight space, with either method: a
+ *   token lookup has no input activations, so EoRA has no eigenspace to project on.</li>
+ *   <li><b>Statistics</b> ({@code --stats}): every compensated linear module needs {@code <module>.input_gram}
  *   of size n×n; a missing or mis-sized one is bad input naming the module, before any work.</li>
  *   <li><b>Error spectra</b>, one matrix at a time: E = W − Ŵ, σ(E), ‖E‖/‖W‖, the SPEC §1 ranks
  *   of E, and with statistics σ(E·Q·Λ^{1/2}) and ‖W·Q·Λ^{1/2}‖ ({@link EoraProjection}).</li>
@@ -80,13 +81,9 @@ final class CompensateTask extends JobTask<CompensateResult> {
     static final String QUANTIZED_BASE = "quantized-base";
     private static final double VERIFY_RELATIVE = 1e-5;
     private static final double FLOAT32_FLOOR = Math.scalb(1.0, -22);
-    /**
-     * Why an embedding's error is measured but not compensated: a token lookup is no linear layer, so it
-     * has no input activations (no {@code input_gram}, nothing for EoRA to project on) and the adapter's
-     * {@code lora_A}/{@code lora_B} modules, which PEFT applies to linear layers, cannot hold it.
-     */
-    static final String EMBEDDING_NOT_COMPENSATED = "embedding: error measured, not compensated (a token lookup has no"
-            + " input activations for EoRA, and the adapter holds LoRA for linear layers only)";
+    /** Why a 2-D weight under an embeddings module that is not a lookup table is left alone. */
+    static final String NOT_A_TABLE = "under an embeddings module but not a lookup table (no PEFT LoRA layer for it)";
+    private static final Set<String> TABLE_NAMES = Set.of("wte", "wpe", "shared", "token_embd", "relative_attention_bias");
 
     private final CompensateParameters p;
     private final Function<Path, TensorSource> checkpoints;
@@ -96,6 +93,11 @@ final class CompensateTask extends JobTask<CompensateResult> {
     private record Target(MatrixRef base, MatrixRef quantized, MatrixName name, String skipReason) {
         boolean compensated() {
             return skipReason == null;
+        }
+
+        /** An embedding table: PEFT embedding LoRA, weight-space SVD, no statistics. */
+        boolean embedding() {
+            return name.module() == ModuleType.EMBED;
         }
     }
 
@@ -195,11 +197,12 @@ final class CompensateTask extends JobTask<CompensateResult> {
             for (TensorInfo t : base.tensors()) {
                 for (MatrixRef ref : MatrixExtractor.matrices(t)) {
                     MatrixName name = NameParser.parse(ref.id());
-                    String reason = skipReason(t, name);
-                    if (reason == null) {
+                    if (name.module() == ModuleType.EMBED) {
+                        if (isFloat(t.dtype())) {
+                            embeddings.add(ref.id());
+                        }
+                    } else if (skipReason(t, name) == null) {
                         out.add(new Target(ref, null, name, null));
-                    } else if (name.module() == ModuleType.EMBED && isFloat(t.dtype())) {
-                        embeddings.add(ref.id());
                     }
                 }
             }
@@ -259,17 +262,23 @@ final class CompensateTask extends JobTask<CompensateResult> {
         if (t.rank() != 2) {
             return "not a 2-D weight";
         }
-        if (name.module() == ModuleType.EMBED) {
-            return EMBEDDING_NOT_COMPENSATED;
+        if (name.module() == ModuleType.EMBED && !isTable(name.moduleName())) {
+            return NOT_A_TABLE;
         }
         return null;
+    }
+
+    /** An embedding module whose last name segment names a lookup table (…embeddings, embed_tokens, wte, …). */
+    private static boolean isTable(String module) {
+        String last = module.substring(module.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return last.contains("embed") || TABLE_NAMES.contains(last);
     }
 
     private void checkStatistics(TensorSource stats, List<Target> targets) {
         int found = 0;
         String firstMissing = null;
         for (Target t : targets) {
-            if (!t.compensated()) {
+            if (!t.compensated() || t.embedding()) {
                 continue;
             }
             String gram = t.name().moduleName() + ".input_gram";
@@ -344,7 +353,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
     }
 
     private EoraProjection projection(TensorSource stats, Target t, SvdBackend backend) {
-        if (stats == null || !t.compensated()) {
+        if (stats == null || !t.compensated() || t.embedding()) {
             return null;
         }
         String gram = t.name().moduleName() + ".input_gram";
@@ -408,24 +417,21 @@ final class CompensateTask extends JobTask<CompensateResult> {
             int k = ranks.get(t);
             Triple x = read(base, quant, scheme, t);
             EoraProjection proj = projection(stats, t, backend);
-            LowRankCompensation c;
-            SvdResult svd;
-            if (p.method() == CompensateParameters.Method.EORA) {
-                svd = backend.svd(proj.project(x.e()));
-                c = LowRankCompensation.fromEora(svd, k, proj);
-            } else {
-                svd = backend.svd(x.e());
-                c = LowRankCompensation.fromSvd(svd, k);
-            }
+            boolean eora = p.method() == CompensateParameters.Method.EORA && !t.embedding();
+            LowRankCompensation c = eora ? LowRankCompensation.fromEora(backend.svd(proj.project(x.e())), k, proj)
+                    : LowRankCompensation.fromSvd(backend.svd(x.e()), k);
             Matrix residual = subtract(x.e(), c.product());
-            double weightResidual = p.method() == CompensateParameters.Method.EORA
+            double weightResidual = eora
                     ? Math.sqrt(energy(residual)) : Math.sqrt(spectra.get(t).residualEnergy(k, ErrorSpace.WEIGHT));
             double act = proj == null ? Double.NaN
-                    : p.method() == CompensateParameters.Method.EORA
-                    ? spectra.get(t).residualEnergy(k, ErrorSpace.ACTIVATION) : proj.activationEnergy(residual);
+                    : eora ? spectra.get(t).residualEnergy(k, ErrorSpace.ACTIVATION) : proj.activationEnergy(residual);
             double nuclear = Math.sqrt(energy(c.loraA()) * energy(c.loraB()));
             predicted.put(t, new double[] {weightResidual, act, nuclear});
-            adapter.add(t.name().moduleName(), c);
+            if (t.embedding()) {
+                adapter.addEmbedding(t.name().moduleName(), c);
+            } else {
+                adapter.add(t.name().moduleName(), c);
+            }
         }
         return adapter;
     }
@@ -543,7 +549,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
             double[] pred = predicted.get(t);
             double wNorm = Math.sqrt(s.weightEnergy());
             double residual = pred != null ? ratio(pred[0], wNorm) : s.relativeResidual(k, ErrorSpace.WEIGHT);
-            if (pred == null && k > 0 && p.method() == CompensateParameters.Method.EORA) {
+            if (pred == null && k > 0 && p.method() == CompensateParameters.Method.EORA && !t.embedding()) {
                 residual = Double.NaN;
             }
             double act = Double.NaN;

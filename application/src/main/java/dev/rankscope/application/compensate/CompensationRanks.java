@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  *   σ(E')/‖W·Q·Λ^{1/2}‖ (activation space), minimum rank 0, no dense option, the budget counting
  *   added LoRA parameters k(m+n); global-optimal with raw energy, i.e. least Σ_l ‖E_l − C_l‖²/‖W_l‖².</li>
  * </ul>
+ * A matrix without an activation spectrum (an embedding table: no input activations) is ranked in weight
+ * space whatever the space asked for.
  */
 public final class CompensationRanks {
     private CompensationRanks() {
@@ -50,13 +52,14 @@ public final class CompensationRanks {
         Map<String, Integer> ranks = new LinkedHashMap<>();
         switch (selection) {
             case RANK -> spectra.forEach(s -> ranks.put(s.id(), Math.min(rank, Math.min(s.rows(), s.cols()))));
-            case KEEP_ERROR -> spectra.forEach(s -> ranks.put(s.id(), s.rankForTarget(keepError, space)));
+            case KEEP_ERROR -> spectra.forEach(s -> ranks.put(s.id(), s.rankForTarget(keepError, spaceOf(s, space))));
             case BUDGET -> {
                 List<AllocationInput> inputs = new ArrayList<>();
                 for (QuantErrorSpectrum s : spectra) {
-                    double ref = space == ErrorSpace.WEIGHT ? s.weightEnergy() : s.activationWeightEnergy();
+                    ErrorSpace own = spaceOf(s, space);
+                    double ref = own == ErrorSpace.WEIGHT ? s.weightEnergy() : s.activationWeightEnergy();
                     double scale = ref > 0 ? 1 / Math.sqrt(ref) : 1;
-                    double[] sigma = s.sigma(space);
+                    double[] sigma = s.sigma(own);
                     for (int j = 0; j < sigma.length; j++) {
                         sigma[j] *= scale;
                     }
@@ -77,6 +80,14 @@ public final class CompensationRanks {
             }
         }
         return ranks;
+    }
+
+    /**
+     * The space {@code s}'s rank is chosen in: {@code space}, or weight space for a matrix without an
+     * activation spectrum (an embedding table has no input activations).
+     */
+    private static ErrorSpace spaceOf(QuantErrorSpectrum s, ErrorSpace space) {
+        return s.hasActivation() ? space : ErrorSpace.WEIGHT;
     }
 
     /** The spectra of a result's compensated rows (e.g. to move the budget without recomputing them). */

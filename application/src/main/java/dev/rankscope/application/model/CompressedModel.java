@@ -197,8 +197,9 @@ public final class CompressedModel {
      * The quantized model of issue 16 for the forward pass: every linear module whose weight (same
      * name, same stored shape) is in {@code quantized} runs with that dequantized weight Ŵ, plus the
      * compensation's {@code B·A} (PEFT {@code delta}, scaling included) when {@code adapter} has the
-     * module. A GGUF file is read under Hugging Face names ({@link HuggingFaceView}). Weights are held
-     * in float32 for the run.
+     * module. Embedding tables keep their float weights (the runtime replaces linear modules only), so
+     * an adapter's embedding LoRA is not applied. A GGUF file is read under Hugging Face names
+     * ({@link HuggingFaceView}). Weights are held in float32 for the run.
      *
      * @param adapter a PEFT adapter folder, or null for the quantized model alone
      * @throws ModelInputException when the quantized file has no linear weight of the model, a weight
@@ -243,8 +244,11 @@ public final class CompressedModel {
                 reps.put(m.name(), new LinearReplacement.Dense(m.storedRows(), m.storedCols(), v));
             }
             if (lora != null) {
-                for (String module : lora.modules().keySet()) {
-                    if (modules.test(module) && !reps.containsKey(module)) {
+                for (PeftAdapter.LoraModule lm : lora.modules().values()) {
+                    // embedding tables stay float in the forward pass (linear modules only are replaced),
+                    // so their lora_embedding_A/B is not applied here
+                    String module = lm.module();
+                    if (modules.test(module) && !lm.embedding() && !reps.containsKey(module)) {
                         throw new ModelInputException(adapter + ": the adapter has " + module + ", which is not a "
                                 + "quantized linear module of " + folder.path().getFileName() + " in " + quantized.getFileName());
                     }

@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A llama.cpp Q8_0 GGUF against the float HF checkpoint it was converted from (issue 16): llama.cpp
  * names pair with HF names and q_proj/k_proj are compared in HF row order, so every matrix's error is
- * Q8_0's ~0.3 % (an unpermuted q_proj would differ by ~140 %), and the adapter verifies on reload.
+ * Q8_0's ~0.3 % (an unpermuted q_proj would differ by ~140 %), and the adapter verifies on reload,
+ * the token embedding included (as PEFT embedding LoRA).
  */
 class GgufCompensateTest {
     @TempDir
@@ -48,7 +48,11 @@ class GgufCompensateTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("rows put back")), r.notes().toString());
         CompensateResult.MatrixRow embed = r.matrices().stream()
                 .filter(m -> m.id().equals("model.embed_tokens.weight")).findFirst().orElseThrow();
-        assertFalse(embed.compensated(), "the Q8_0 embedding's error is shown, not compensated");
-        assertEquals(CompensateTask.EMBEDDING_NOT_COMPENSATED, embed.skipReason());
+        assertTrue(embed.compensated(), "the Q8_0 embedding is compensated as PEFT embedding LoRA");
+        assertEquals(CompensateResult.EMBEDDING_NOTE, embed.note());
+        assertTrue(embed.verified() && embed.measuredResidual() < embed.relativeError(), embed.toString());
+        try (dev.rankscope.engine.peft.PeftAdapter a = dev.rankscope.engine.peft.PeftAdapter.open(dir.resolve("adapter"))) {
+            assertTrue(a.module("model.embed_tokens").orElseThrow().embedding(), "written as lora_embedding_A/B");
+        }
     }
 }

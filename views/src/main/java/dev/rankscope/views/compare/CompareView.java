@@ -41,6 +41,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import static dev.rankscope.views.fx.KeptTogether.group;
+
 /**
  * The Compare tab (intruder dimensions, SPEC §3): pair a base and a tuned checkpoint — a full fine-tune or a
  * PEFT LoRA adapter folder, chosen with the buttons, File ▸ Compare with…, or dropped on the tab —
@@ -319,20 +321,6 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         Tab t = new Tab(title, content);
         t.setId("compare-tab-" + title.toLowerCase(Locale.ROOT));
         return t;
-    }
-
-    /** Controls that belong together, kept on one line at their preferred widths. */
-    private static HBox group(String id, Node... nodes) {
-        HBox box = new HBox(6, nodes);
-        box.setId(id);
-        box.setAlignment(Pos.CENTER_LEFT);
-        for (Node n : nodes) {
-            if (n instanceof Region r) {
-                r.setMinWidth(Region.USE_PREF_SIZE);
-            }
-        }
-        box.setMinWidth(Region.USE_PREF_SIZE);
-        return box;
     }
 
     private static Label bold(String text) {

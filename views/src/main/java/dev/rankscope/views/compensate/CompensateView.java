@@ -25,9 +25,8 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.jfree.chart.JFreeChart;
@@ -38,11 +37,13 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+
+import static dev.rankscope.views.fx.KeptTogether.group;
+import static dev.rankscope.views.fx.KeptTogether.wrapping;
 
 /**
  * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
@@ -66,7 +67,7 @@ public final class CompensateView implements WorkbenchTab {
         root.setId("compensate-view");
         root.setTop(form(dialogs));
         TableView<CompensateViewModel.Row> table = table();
-        ChartPane chart = new ChartPane("compensate-spectrum", "Error spectrum σ(E) of the selected matrix", chart(),
+        ChartPane chart = new ChartPane("compensate-spectrum", "Error spectrum σ(E)", chart(),
                 "error-spectrum", dialogs, executors);
         layerMap.setHgap(2);
         layerMap.setVgap(2);
@@ -139,23 +140,13 @@ public final class CompensateView implements WorkbenchTab {
         analyse.setDefaultButton(true);
         analyse.disableProperty().bind(vm.runningProperty());
         analyse.setOnAction(e -> vm.analyse());
-        HBox baseGroup = new HBox(6, new Label("Base:"), base, chooseBase);
-        HBox quantGroup = new HBox(6, new Label("Scheme:"), scheme, new Label("or"), quantized, chooseQuantized, inTool);
-        javafx.scene.layout.FlowPane models = new javafx.scene.layout.FlowPane(12, 4, baseGroup, quantGroup);
-        for (HBox g : List.of(baseGroup, quantGroup)) {
-            g.setAlignment(Pos.CENTER_LEFT);
-            g.getChildren().forEach(n -> {
-                if (n instanceof Label l) {
-                    l.setMinWidth(Label.USE_PREF_SIZE);
-                }
-            });
-        }
         scheme.setPrefWidth(150);
-        HBox run = new HBox(6, new Label("Calibration:"), stats, chooseStats, new Label("  Method:"), method, analyse);
-        run.setAlignment(Pos.CENTER_LEFT);
-        base.setMinWidth(Label.USE_PREF_SIZE);
-        quantized.setMinWidth(Label.USE_PREF_SIZE);
-        stats.setMinWidth(Label.USE_PREF_SIZE);
+        // groups wrap one by one in a narrow tab (1280×800 with the explorer and the details panel open)
+        FlowPane models = wrapping(group("compensate-base-group", new Label("Base:"), base, chooseBase),
+                group(null, new Label("Scheme:"), scheme),
+                group(null, new Label("or"), quantized, chooseQuantized, inTool));
+        FlowPane run = wrapping(group(null, new Label("Calibration:"), stats, chooseStats),
+                group(null, new Label("Method:"), method, analyse));
         Label status = new Label();
         status.setId("compensate-status");
         status.setWrapText(true);
@@ -209,7 +200,6 @@ public final class CompensateView implements WorkbenchTab {
     private Node budgetBar(DialogService dialogs) {
         Slider slider = new Slider(0, 1, 0);
         slider.setId("compensate-budget");
-        HBox.setHgrow(slider, Priority.ALWAYS);
         vm.analysisProperty().addListener((o, a, r) -> {
             slider.setMax(Math.max(1, vm.maxBudget()));
             slider.setValue(vm.budgetProperty().get());
@@ -242,23 +232,10 @@ public final class CompensateView implements WorkbenchTab {
         export.setId("compensate-export");
         export.disableProperty().bind(vm.runningProperty().or(vm.analysisProperty().isNull()));
         export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
-        summary.setMinWidth(Label.USE_PREF_SIZE);
-        slider.setMinWidth(160);
         slider.setPrefWidth(240);
-        export.setMinWidth(Button.USE_PREF_SIZE);
-        HBox budgetGroup = new HBox(8, new Label("LoRA budget:"), slider, summary);
-        HBox exportGroup = new HBox(8, new Label("target:"), target, export);
-        // two groups that wrap onto two lines when the tab is narrow, so Export never leaves the window
-        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(16, 4, budgetGroup, exportGroup);
-        for (HBox g : List.of(budgetGroup, exportGroup)) {
-            g.setAlignment(Pos.CENTER_LEFT);
-            g.getChildren().forEach(n -> {
-                if (n instanceof Label l) {
-                    l.setMinWidth(Label.USE_PREF_SIZE);
-                }
-            });
-        }
-        bar.setAlignment(Pos.CENTER_LEFT);
+        // the summary is a group of its own, so it moves to the next line rather than past the tab's side
+        FlowPane bar = wrapping(group(null, new Label("LoRA budget:"), slider), group(null, summary),
+                group(null, new Label("target:"), target, export));
         bar.setPadding(new Insets(6));
         return bar;
     }

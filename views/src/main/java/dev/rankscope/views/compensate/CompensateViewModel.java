@@ -47,7 +47,7 @@ public final class CompensateViewModel {
 
     /**
      * One table row: a matrix's error and its compensation at the current budget and target;
-     * {@code note} says why a matrix is not compensated (embeddings), else empty.
+     * {@code note} says why a matrix is not compensated, or how an embedding table is, else empty.
      */
     public record Row(String id, int layer, String module, String shape, double relativeError, double effectiveRank,
                       int rankForTarget, int rank, double residual, boolean compensated, String note) { }
@@ -261,7 +261,7 @@ public final class CompensateViewModel {
             return new Row(m.id(), m.layer(), m.moduleType(), m.shapeString(), m.relativeError(), m.errorEffectiveRank(),
                     s == null ? 0 : s.rankForTarget(targetError.get(), ErrorSpace.WEIGHT), k,
                     s == null ? m.relativeError() : s.relativeResidual(k, ErrorSpace.WEIGHT), m.compensated(),
-                    m.skipReason() == null ? "" : m.skipReason());
+                    m.note());
         }).toList());
         ranks.set(chosen);   // after the rows, so bindings on the ranks see the new rows
     }

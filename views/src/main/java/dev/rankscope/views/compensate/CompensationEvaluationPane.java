@@ -47,6 +47,7 @@ final class CompensationEvaluationPane extends VBox {
         progress.visibleProperty().bind(vm.runningProperty());
         progress.managedProperty().bind(vm.runningProperty());
         progress.setPrefWidth(160);
+        progress.setMinWidth(40);
         Label label = new Label("Evaluate on:");
         for (Region r : new Region[] {label, choose, evaluate, cancel}) {
             r.setMinWidth(Region.USE_PREF_SIZE);

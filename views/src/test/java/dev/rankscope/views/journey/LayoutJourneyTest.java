@@ -1,5 +1,6 @@
 package dev.rankscope.views.journey;
 
+import dev.rankscope.views.compensate.CompensateView;
 import dev.rankscope.views.testing.FakeDialogService;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
@@ -7,10 +8,13 @@ import javafx.scene.Parent;
 import javafx.scene.control.Cell;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.layout.Background;
 import javafx.scene.paint.Color;
 import javafx.scene.paint.Paint;
+import javafx.scene.control.TableView;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -25,25 +29,31 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
+import static dev.rankscope.views.journey.ModelLoopJourneyTest.trainedSample;
+import static dev.rankscope.views.journey.ModelLoopJourneyTest.waitLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Layout bounds a user saw broken (issue 19, item 7), checked on the whole window at 1280×800, 1600×1000 and
  * 1920×1080: the Compare tab's parameter bar keeps "λ" on the row of its spinner (and is one row from
- * 1600 px), and no chart title of any tab is cut ("Intru…"): the text a title label renders is its whole text.
+ * 1600 px), no chart title of any tab is cut ("Intru…"): the text a title label renders is its whole text, and
+ * the analysed Quantize tab keeps every button and line of text (chart header, budget summary, Export,
+ * Evaluate, Cancel, status lines) inside the tab and unshortened.
  */
 @ExtendWith(ApplicationExtension.class)
 class LayoutJourneyTest {
     private static final int[][] SIZES = {{1280, 800}, {1600, 1000}, {1920, 1080}};
 
     FullWorkbench window;
+    CompensateView quantize;
     Stage stage;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
         window = new FullWorkbench(stage, new FakeDialogService());
+        quantize = CompensateView.install(window.view, window.vm);
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -229,5 +239,49 @@ class LayoutJourneyTest {
             }
         }
         return checked.get();
+    }
+
+    @Test
+    void theAnalysedQuantizeTabKeepsEveryButtonAndTextInsideTheTab(FxRobot robot) {
+        window.selectTab(robot, "Quantize");
+        robot.interact(() -> {
+            quantize.viewModel().baseProperty().set(trainedSample().resolve("model.safetensors"));
+            quantize.viewModel().schemeProperty().set("int4");
+        });
+        robot.clickOn("#compensate-analyse");
+        waitLong(() -> quantize.viewModel().analysisProperty().get() != null);
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            robot.interact(() -> {
+                Bounds tab = window.view.tabs().localToScene(window.view.tabs().getLayoutBounds());
+                List<Labeled> checked = new ArrayList<>();
+                collectOutsideLists(quantize.content(), checked);
+                assertTrue(checked.size() >= 15, "the form, chart header, budget bar and Evaluate panel were checked: "
+                        + checked.size());
+                for (Labeled l : checked) {
+                    String what = size[0] + "×" + size[1] + ", Quantize tab, '" + l.getText() + "'";
+                    Bounds b = l.localToScene(l.getLayoutBounds());
+                    assertTrue(b.getMinX() >= tab.getMinX() - 1 && b.getMaxX() <= tab.getMaxX() + 1,
+                            what + " lies across the tab's side (" + b.getMinX() + ".." + b.getMaxX() + " in "
+                            + tab.getMinX() + ".." + tab.getMaxX() + ")");
+                    assertTrue(b.getMaxY() <= tab.getMaxY() + 1, what + " lies below the tab");
+                    Text shown = (Text) l.lookup(".text");
+                    assertEquals(l.getText(), shown == null ? "" : shown.getText(), what + " is shortened");
+                }
+            });
+        }
+    }
+
+    /** Visible buttons and labels with text, except inside the table and the scrolled layer map. */
+    private static void collectOutsideLists(Node node, List<Labeled> out) {
+        if (!node.isVisible() || node instanceof TableView || node instanceof ScrollPane) {
+            return;
+        }
+        if (node instanceof Labeled l && l.getText() != null && !l.getText().isEmpty()) {
+            out.add(l);
+        }
+        if (node instanceof Parent p) {
+            p.getChildrenUnmodifiable().forEach(c -> collectOutsideLists(c, out));
+        }
     }
 }

@@ -171,6 +171,7 @@ public final class CompensateView implements WorkbenchTab {
         res.setCellFactory(c -> percentCell());
         t.getColumns().add(res);
         t.getColumns().add(column("note", CompensateViewModel.Row::note, 420));
+        dev.rankscope.views.fx.ReadableColumns.apply(t);       // headers whole ("rank for target" at 1280×800)
         t.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
             if (r != null) {
                 vm.selectedProperty().set(r.id());

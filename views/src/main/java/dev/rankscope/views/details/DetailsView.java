@@ -3,21 +3,33 @@ package dev.rankscope.views.details;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.HPos;
 import javafx.geometry.Insets;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.Priority;
+
+import java.util.function.Supplier;
 
 /**
  * The Details panel (right): every {@link DetailItem} of the current matrix in a two-column
  * property grid, grouped under category headings, all visible at once (a ControlsFX
  * PropertySheet collapses all but one category, which hid most metrics), each line with its
- * definition as the tooltip. FX thread only.
+ * definition as the tooltip. Long names wrap at their '.', '_' and '/' (never mid-word), and every value has
+ * right-click ▸ Copy. FX thread only.
  */
 public final class DetailsView extends BorderPane {
+    /**
+     * Hair space: a line-break opportunity about one pixel wide (JavaFX breaks lines at white space only, so a
+     * zero-width space is no break for it).
+     */
+    static final char BREAK = '\u200A';
     private final GridPane grid = new GridPane();
 
     public DetailsView(DetailsViewModel vm) {
@@ -25,7 +37,8 @@ public final class DetailsView extends BorderPane {
         getStyleClass().add("details");
         Label title = new Label();
         title.getStyleClass().add("details-title");
-        title.textProperty().bind(vm.titleProperty());
+        title.textProperty().bind(vm.titleProperty().map(DetailsView::breakable));
+        title.setContextMenu(copyMenu(vm.titleProperty()::get));
         title.setWrapText(true);
         title.setMaxWidth(Double.MAX_VALUE);
         grid.setId("details-grid");
@@ -45,6 +58,34 @@ public final class DetailsView extends BorderPane {
         setCenter(scroll);
         vm.items().addListener((ListChangeListener<DetailItem>) c -> fill(vm));
         fill(vm);
+    }
+
+    /**
+     * {@code text} with a hair space ({@link #BREAK}) after each '.', '_' and '/' inside a name: a wrapped module name
+     * breaks there ("model.embed_tokens." / "weight"), not mid-word ("model.embed_tok" / "ens"); not inside a number.
+     */
+    static String breakable(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            b.append(c);
+            if ((c == '.' || c == '_' || c == '/') && i + 1 < text.length() && Character.isLetterOrDigit(text.charAt(i + 1))
+                    && i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)) && !Character.isDigit(text.charAt(i + 1))) {
+                b.append(BREAK);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Right-click ▸ Copy: the text as shown, without the break marks. */
+    private static ContextMenu copyMenu(Supplier<String> text) {
+        MenuItem copy = new MenuItem("Copy");
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(text.get());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        return new ContextMenu(copy);
     }
 
     /** The grid, for tests. */
@@ -68,8 +109,9 @@ public final class DetailsView extends BorderPane {
             Label name = new Label(item.name());
             name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             name.getStyleClass().add("details-name");
-            Label value = new Label(item.value());
+            Label value = new Label(breakable(item.value()));
             value.getStyleClass().add("details-value");
+            value.setContextMenu(copyMenu(item::value));
             value.setWrapText(true);
             value.setMinWidth(0);
             Tooltip tip = new Tooltip(item.description());

@@ -1,5 +1,6 @@
 package dev.rankscope.views.learn;
 
+import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.analysis.metrics.RankMetrics;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -11,7 +12,6 @@ import javafx.scene.control.Slider;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
@@ -83,10 +83,12 @@ public final class EffectiveRankView extends BorderPane {
         measures.setId("learn-erank-measures");
         measures.setHgap(10);
         measures.setVgap(6);
+        hint.setMinWidth(0);
         VBox left = new VBox(8, top, hint, barRow);
         left.setMinWidth(Region.USE_PREF_SIZE);
-        HBox body = new HBox(24, left, measures);
-        HBox.setHgrow(measures, Priority.ALWAYS);
+        left.setPrefWidth(barRow.prefWidth(-1));
+        // the measures beside the bars in a wide window, under them in a narrow one (the tab scrolled sideways)
+        SideOrBelow body = new SideOrBelow(left, measures, measures, 380);
         body.setPadding(new Insets(8));
         setCenter(body);
         // Bar tops follow the ViewModel (presets) without feeding back.

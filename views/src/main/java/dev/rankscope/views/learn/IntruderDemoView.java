@@ -2,16 +2,16 @@ package dev.rankscope.views.learn;
 
 import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.fx.FittedImage;
+import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
@@ -109,14 +109,16 @@ public final class IntruderDemoView extends BorderPane {
         heatCaption.setStyle("-fx-font-size: 11px;");
         heatCaption.setWrapText(true);
         heatCaption.setMaxWidth(260);
-        VBox heatBox = new VBox(4, heatCaption, heat);
+        VBox heatBox = new VBox(4, heatCaption, new FittedImage(heat, HEAT_SIZE * 7));
 
         ChartPane chart = new ChartPane("learn-cj-chart", "c_j (best cosine)", chart(),
                 "intruder-cj", exporter);
         chart.setPrefWidth(420);
-        HBox.setHgrow(chart, Priority.ALWAYS);
-        HBox body = new HBox(16, left, heatBox, chart);
-        body.setAlignment(Pos.TOP_LEFT);
+        chart.setPrefHeight(300);
+        // controls and heat map side by side or stacked, the chart beside them or under them: never wider than the tab
+        FlowPane controlsAndHeat = new FlowPane(16, 8, left, heatBox);
+        controlsAndHeat.setPrefWrapLength(left.prefWidth(-1) + 16 + heatBox.prefWidth(-1));
+        SideOrBelow body = new SideOrBelow(controlsAndHeat, chart, chart, 360);
         body.setPadding(new Insets(8));
         setCenter(body);
 

@@ -1,6 +1,7 @@
 package dev.rankscope.views.learn;
 
 import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
@@ -61,11 +62,12 @@ public final class RandomVsTrainedView extends BorderPane {
         VBox right = new VBox(4, trainedChart, trainedStats);
         VBox.setVgrow(randomChart, Priority.ALWAYS);
         VBox.setVgrow(trainedChart, Priority.ALWAYS);
-        HBox.setHgrow(left, Priority.ALWAYS);
-        HBox.setHgrow(right, Priority.ALWAYS);
         left.setPrefWidth(400);
         right.setPrefWidth(400);
-        HBox charts = new HBox(10, left, right);
+        randomChart.setPrefHeight(320);
+        trainedChart.setPrefHeight(320);
+        // side by side from 2 × 340 px, one under the other below (squeezed, their axis titles were cut)
+        SideOrBelow charts = new SideOrBelow(left, right, null, 340);
         charts.setPadding(new Insets(4, 8, 4, 8));
 
         Label status = new Label();

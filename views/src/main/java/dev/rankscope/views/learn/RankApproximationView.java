@@ -2,6 +2,8 @@ package dev.rankscope.views.learn;
 
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.fx.FittedImage;
+import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.beans.property.ObjectProperty;
@@ -12,9 +14,9 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -123,11 +125,9 @@ public final class RankApproximationView extends BorderPane {
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(4, 8, 4, 8));
 
-        GridPane images = new GridPane();
-        images.setHgap(10);
-        images.setVgap(2);
-        images.addRow(0, caption("Original A"), caption("Rank-k approximation A_k"), caption("Residual A − A_k (grey = 0)"));
-        images.addRow(1, original, reconstruction, residual);
+        // three images that shrink together in a narrow window (at 1280 px the third one ran off the side)
+        HBox images = new HBox(10, captioned("Original A", original), captioned("Rank-k A_k", reconstruction),
+                captioned("Residual A − A_k", residual));
         images.setPadding(new Insets(4, 8, 4, 8));
 
         stats.setId("learn-rank-stats");
@@ -137,10 +137,10 @@ public final class RankApproximationView extends BorderPane {
                 "rank-k-spectrum", exporter);
         chart.setPrefHeight(240);
         VBox.setVgrow(chart, Priority.ALWAYS);
-        HBox bottom = new HBox(10, chart, stats);
-        HBox.setHgrow(chart, Priority.ALWAYS);
-        stats.setMinWidth(250);
-        stats.setMaxWidth(320);
+        stats.setMinWidth(0);
+        stats.setPrefWidth(280);
+        // the numbers beside the chart in a wide window, under it in a narrow one (they were cut at the side)
+        SideOrBelow bottom = new SideOrBelow(chart, stats, chart, 300);
         VBox centre = new VBox(4, controls, status, images, bottom);
         VBox.setVgrow(bottom, Priority.ALWAYS);
         setCenter(centre);
@@ -233,10 +233,15 @@ public final class RankApproximationView extends BorderPane {
         return v;
     }
 
-    private static Node caption(String text) {
+    /** A caption over an image that shrinks with the window. */
+    private static Node captioned(String text, ImageView image) {
         Label l = new Label(text);
         l.setStyle("-fx-font-size: 11px;");
-        return l;
+        l.setTooltip(new Tooltip(text + (image.getId().equals("learn-residual") ? ": mid-grey is 0" : "")));
+        VBox box = new VBox(2, l, new FittedImage(image, IMAGE_SIZE));
+        box.setMaxWidth(IMAGE_SIZE);
+        HBox.setHgrow(box, Priority.ALWAYS);
+        return box;
     }
 
     /** The rank slider (tests drag it). */

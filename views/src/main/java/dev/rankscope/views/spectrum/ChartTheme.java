@@ -5,12 +5,15 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleInsets;
 
 import java.awt.Color;
 import java.awt.Font;
 
 /** Colours JFreeChart charts to match the workbench theme (charts are AWT-painted, not CSS-styled). */
 public final class ChartTheme {
+    private static final RectangleInsets RIGHT_ROOM = new RectangleInsets(2, 2, 2, 14);
+
     private ChartTheme() {
     }
 
@@ -22,6 +25,8 @@ public final class ChartTheme {
         Color grid = dark ? new Color(0x4a, 0x4d, 0x52) : new Color(0xdd, 0xdd, 0xe3);
         Color text = dark ? new Color(0xdf, 0xe1, 0xe5) : new Color(0x22, 0x22, 0x22);
         chart.setBackgroundPaint(bg);
+        // room right of the plot for half of the last x tick label, which is centred on the plot's edge ("10¹" was cut)
+        chart.setPadding(RIGHT_ROOM);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(plotBg);
         plot.setDomainGridlinePaint(grid);

@@ -28,7 +28,7 @@ final class RankMarkers {
     static final List<String> NAMES = List.of("r90", "r95", "r99");
     /** Pixels between two label rows (the bold 10-pt labels are about 12 px high). */
     static final int ROW_PITCH = 14;
-    private static final int GAP = 3;
+    static final int GAP = 3;
 
     private RankMarkers() {
     }
@@ -57,23 +57,36 @@ final class RankMarkers {
             @Override
             public void drawDomainMarker(Graphics2D g2, XYPlot plot, ValueAxis domainAxis, Marker marker,
                                          Rectangle2D dataArea) {
-                if (marker instanceof ValueMarker vm && vm.getLabel() != null
-                        && plot.getOrientation() == PlotOrientation.VERTICAL) {
-                    double x = domainAxis.valueToJava2D(vm.getValue(), dataArea, plot.getDomainAxisEdge());
-                    double width = g2.getFontMetrics(vm.getLabelFont()).stringWidth(vm.getLabel()) + 2 * GAP;
-                    boolean leftFits = x - width >= dataArea.getMinX();
-                    boolean rightFits = x + width <= dataArea.getMaxX();
-                    side(vm, leftFits || !rightFits && x - dataArea.getMinX() >= dataArea.getMaxX() - x);
-                }
+                fitSide(g2, plot, domainAxis, marker, dataArea);
                 super.drawDomainMarker(g2, plot, domainAxis, marker, dataArea);
             }
         };
     }
 
-    /** Puts the label left (or right) of its line; changes the marker only when the side changes (no redraw loop). */
-    private static void side(ValueMarker m, boolean left) {
-        RectangleAnchor anchor = left ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.BOTTOM_RIGHT;
-        TextAnchor text = left ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT;
+    /**
+     * Before a renderer draws {@code marker}: puts its label on the side of its line that has room inside
+     * {@code dataArea} (left by default), keeping the label's row (top or bottom).
+     */
+    static void fitSide(Graphics2D g2, XYPlot plot, ValueAxis domainAxis, Marker marker, Rectangle2D dataArea) {
+        if (marker instanceof ValueMarker vm && vm.getLabel() != null && plot.getOrientation() == PlotOrientation.VERTICAL) {
+            double x = domainAxis.valueToJava2D(vm.getValue(), dataArea, plot.getDomainAxisEdge());
+            double width = g2.getFontMetrics(vm.getLabelFont()).stringWidth(vm.getLabel()) + 2 * GAP;
+            boolean leftFits = x - width >= dataArea.getMinX();
+            boolean rightFits = x + width <= dataArea.getMaxX();
+            side(vm, leftFits || !rightFits && x - dataArea.getMinX() >= dataArea.getMaxX() - x);
+        }
+    }
+
+    /**
+     * Puts the label left (or right) of its line, in its row at the plot's top or bottom; changes the marker only
+     * when the side changes (no redraw loop).
+     */
+    static void side(ValueMarker m, boolean left) {
+        boolean top = m.getLabelAnchor() == RectangleAnchor.TOP_LEFT || m.getLabelAnchor() == RectangleAnchor.TOP_RIGHT;
+        RectangleAnchor anchor = top ? (left ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT)
+                : left ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.BOTTOM_RIGHT;
+        TextAnchor text = top ? (left ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT)
+                : left ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT;
         if (m.getLabelAnchor() != anchor) {
             m.setLabelAnchor(anchor);
         }

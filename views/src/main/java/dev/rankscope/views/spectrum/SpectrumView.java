@@ -22,7 +22,6 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -145,6 +144,12 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         ChartTheme.apply(scree.chart(), t);
         ChartTheme.apply(cumulative.chart(), t);
         ChartTheme.apply(esd.chart(), t);
+        var esdMarkers = esd.chart().getXYPlot().getDomainMarkers(Layer.FOREGROUND);
+        if (esdMarkers != null) {
+            for (Object m : esdMarkers) {
+                ((ValueMarker) m).setLabelBackgroundColor(labelBackground(t));
+            }
+        }
         Color label = t == Theme.DARK ? new Color(0xc8, 0xcb, 0xd0) : new Color(0x55, 0x55, 0x55);
         var levels = cumulative.chart().getXYPlot().getRangeMarkers(Layer.BACKGROUND);
         if (levels != null) {
@@ -175,25 +180,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         XYPlot ep = esd.chart().getXYPlot();
         ep.setDataset(0, data.esd());
         ep.setDataset(1, data.tail());
-        ep.clearDomainMarkers();
-        if (Double.isFinite(data.xmin()) && data.xmin() > 0) {
-            ValueMarker m = new ValueMarker(data.xmin(), MARKER, dashed(1.2f));
-            m.setLabel(String.format(Locale.ROOT, "xmin  (α = %.2f)", data.alpha()));
-            m.setLabelPaint(MARKER);
-            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
-            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-            ep.addDomainMarker(m);
-        }
-        if (Double.isFinite(data.mpEdge()) && data.mpEdge() > 0) {
-            ValueMarker m = new ValueMarker(data.mpEdge(), MP, dashed(1.2f));
-            m.setLabel("MP bulk edge λ₊");
-            m.setLabelPaint(MP);
-            m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 10));
-            m.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
-            ep.addDomainMarker(m);
-        }
+        EsdMarkers.apply(ep, data.xmin(), data.alpha(), data.mpEdge(), MARKER, MP, labelBackground(theme));
         for (int i = 0; i < Math.max(data.seriesCount(), PALETTE.length); i++) {
             Color c = PALETTE[i % PALETTE.length];
             sp.getRenderer(0).setSeriesPaint(i, c, false);
@@ -241,12 +228,14 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         return chart;
     }
 
-    private static JFreeChart esdChart() {
-        XYBarRenderer bars = new XYBarRenderer();
-        bars.setUseYInterval(true);
-        bars.setBarPainter(new StandardXYBarPainter());
-        bars.setShadowVisible(false);
-        bars.setDrawBarOutline(false);
+    /** Behind the ESD markers' labels: the plot's background, a little translucent. */
+    private static Color labelBackground(Theme t) {
+        return t == Theme.DARK ? new Color(0x1e, 0x1f, 0x22, 210) : new Color(0xfa, 0xfa, 0xfc, 210);
+    }
+
+    /** The ESD chart: log–log histogram bars (dataset 0) and the fitted tail line (dataset 1). */
+    static JFreeChart esdChart() {
+        XYBarRenderer bars = EsdMarkers.barRenderer();
         XYPlot plot = new XYPlot(new XYIntervalSeriesCollection(), logAxis("λ = σ²"), logAxis("density"), bars);
         XYLineAndShapeRenderer tail = new XYLineAndShapeRenderer(true, false);
         tail.setSeriesPaint(0, new Color(0xd6, 0x33, 0x6c));

@@ -171,6 +171,10 @@ public final class WorkbenchView {
         vm.themeProperty().addListener((o, a, b) -> applyTheme(scene, b));
         stage.setScene(scene);
         stage.setTitle("Rankscope");
+        // the second pair of step keys: a menu item shows one accelerator, and naming the key in the item's text
+        // ("Next Matrix (F3)") repeated what the accelerator column shows
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F3), explorerVm::selectNext);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F3, KeyCombination.SHIFT_DOWN), explorerVm::selectPrevious);
         if (Double.isFinite(layout.x()) && Double.isFinite(layout.y()) && onSomeScreen(layout)) {
             stage.setX(layout.x());
             stage.setY(layout.y());
@@ -272,10 +276,7 @@ public final class WorkbenchView {
         MenuItem previous = item("Previous Matrix", new KeyCodeCombination(KeyCode.UP, KeyCombination.ALT_DOWN),
                 explorerVm::selectPrevious);
         previous.setId("menu-previous");
-        MenuItem next3 = item("Next Matrix (F3)", new KeyCodeCombination(KeyCode.F3), explorerVm::selectNext);
-        MenuItem prev3 = item("Previous Matrix (Shift+F3)", new KeyCodeCombination(KeyCode.F3, KeyCombination.SHIFT_DOWN),
-                explorerVm::selectPrevious);
-        Menu navigate = new Menu("Navigate", null, next, previous, new SeparatorMenuItem(), next3, prev3);
+        Menu navigate = new Menu("Navigate", null, next, previous);
         for (int i = 0; i < 3; i++) {
             int index = i;
             MenuItem t = item("Go to " + new String[]{"Spectrum", "Layer map", "Metrics table"}[i],

@@ -1,6 +1,7 @@
 package dev.rankscope.views.journey;
 
 import dev.rankscope.views.compensate.CompensateView;
+import dev.rankscope.views.learn.LearnViewModel;
 import dev.rankscope.views.testing.FakeDialogService;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
@@ -8,6 +9,10 @@ import javafx.scene.Parent;
 import javafx.scene.control.Cell;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.layout.Background;
@@ -83,6 +88,89 @@ class LayoutJourneyTest {
             }
         }
         return out;
+    }
+
+    /**
+     * A menu item's accelerator is shown in its own column; Navigate ▸ "Next Matrix (F3)" repeated it in the name
+     * (and listed a second "Next Matrix"). No item names a shortcut, and no menu lists the same name twice.
+     */
+    @Test
+    void noMenuItemRepeatsAShortcutInItsName(FxRobot robot) {
+        List<String> wrong = new ArrayList<>();
+        AtomicInteger checked = new AtomicInteger();
+        robot.interact(() -> {
+            MenuBar bar = (MenuBar) window.view.root().lookup("#menu-bar");
+            for (Menu menu : bar.getMenus()) {
+                checkMenu(menu, wrong, checked);
+            }
+        });
+        assertEquals(List.of(), wrong, "menu items that name a shortcut or repeat a name");
+        assertTrue(checked.get() > 15, "menu items were found: " + checked.get());
+    }
+
+    private static void checkMenu(Menu menu, List<String> wrong, AtomicInteger checked) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (MenuItem item : menu.getItems()) {
+            if (item instanceof SeparatorMenuItem || item.getText() == null) {
+                continue;
+            }
+            checked.incrementAndGet();
+            String where = menu.getText() + " ▸ " + item.getText();
+            if (!names.add(item.getText())) {
+                wrong.add(where + " is listed twice");
+            }
+            if (item.getText().matches(".*\\((Ctrl|Shift|Alt|Meta|Cmd|F\\d).*\\).*")) {
+                wrong.add(where + " names a shortcut");
+            }
+            if (item.getAccelerator() != null && item.getText().contains(item.getAccelerator().getDisplayText())) {
+                wrong.add(where + " repeats its accelerator " + item.getAccelerator().getDisplayText());
+            }
+            if (item instanceof Menu sub) {
+                checkMenu(sub, wrong, checked);
+            }
+        }
+    }
+
+    /**
+     * Every Learn panel fits the tab's width at 1280×800 and up: at 1280 the Rank-k panel scrolled sideways (its
+     * explanation ran under the details panel and the third image was cut), and so did Effective rank and LoRA
+     * and intruders. No panel is wider than its scroll pane's viewport, and every image lies inside it.
+     */
+    @Test
+    void everyLearnPanelFitsTheTabsWidth(FxRobot robot) {
+        window.selectTab(robot, "Learn");
+        List<String> wide = new ArrayList<>();
+        AtomicInteger images = new AtomicInteger();
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            for (LearnViewModel.Panel panel : LearnViewModel.Panel.values()) {
+                robot.interact(() -> window.learn.select(panel));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> window.view.root().getScene().getRoot().layout());
+                robot.interact(() -> {
+                    ScrollPane scroll = (ScrollPane) window.learn.currentPanel();
+                    double viewport = scroll.getViewportBounds().getWidth();
+                    double content = scroll.getContent().getLayoutBounds().getWidth();
+                    String where = size[0] + "×" + size[1] + ", " + panel;
+                    if (content > viewport + 1) {
+                        wide.add(where + ": the panel is " + content + " px wide in a " + viewport + " px view");
+                    }
+                    Bounds view = scroll.localToScene(scroll.getLayoutBounds());
+                    for (Node n : scroll.getContent().lookupAll(".image-view")) {
+                        if (n.isVisible() && n instanceof javafx.scene.image.ImageView iv && iv.getImage() != null) {
+                            Bounds b = n.localToScene(n.getLayoutBounds());
+                            images.incrementAndGet();
+                            if (b.getMaxX() > view.getMaxX() + 1) {
+                                wide.add(where + ": image " + n.getId() + " ends at " + b.getMaxX() + ", the view at "
+                                        + view.getMaxX());
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), wide, "Learn panels wider than the tab");
+        assertTrue(images.get() >= 3, "the images were checked: " + images.get());
     }
 
     @Test

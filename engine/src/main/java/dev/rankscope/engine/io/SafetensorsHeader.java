@@ -12,6 +12,7 @@ import dev.rankscope.engine.tensor.DType;
 import dev.rankscope.engine.tensor.TensorInfo;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -34,6 +35,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -178,8 +180,10 @@ public record SafetensorsHeader(Path file, long headerLength, long fileSize, Lis
         reader.readFully(0, len);
         long n = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (n < 0 || n > MAX_HEADER_BYTES) {
-            throw new CheckpointFormatException(file, Category.TOO_LARGE, "header length "
-                    + Long.toUnsignedString(n) + " exceeds the 100,000,000-byte limit");
+            // both numbers grouped alike ("header length 1000000000000 exceeds the 100,000,000-byte limit" read oddly)
+            BigInteger length = new BigInteger(Long.toUnsignedString(n));
+            throw new CheckpointFormatException(file, Category.TOO_LARGE,
+                    String.format(Locale.ROOT, "header length %,d bytes exceeds the 100,000,000-byte limit", length));
         }
         if (n > size - 8) {
             throw new CheckpointFormatException(file, Category.TRUNCATED, "header length " + n

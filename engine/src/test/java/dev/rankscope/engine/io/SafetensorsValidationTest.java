@@ -65,12 +65,12 @@ class SafetensorsValidationTest {
 
     @Test
     void headerLengthOverLimitIsTooLarge() {
-        expect(Category.TOO_LARGE, bytes(100_000_001L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "100000001");
+        expect(Category.TOO_LARGE, bytes(100_000_001L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "100,000,001 bytes");
     }
 
     @Test
     void headerLengthWithTopBitSetIsTooLarge() {
-        expect(Category.TOO_LARGE, bytes(-1L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "18446744073709551615");
+        expect(Category.TOO_LARGE, bytes(-1L, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]), "18,446,744,073,709,551,615 bytes");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.layermap.ColorScale;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -158,6 +159,11 @@ public final class CompensateView implements WorkbenchTab {
 
     private TableView<CompensateViewModel.Row> table() {
         TableView<CompensateViewModel.Row> t = new TableView<>(vm.rows());
+        Label empty = new Label("Analyse lists every matrix here: its quantization error and the LoRA rank that "
+                + "compensates it.");
+        empty.setWrapText(true);
+        empty.setMaxWidth(420);
+        t.setPlaceholder(empty);
         t.setId("compensate-table");
         t.getColumns().add(column("matrix", CompensateViewModel.Row::id, 300));
         t.getColumns().add(column("shape", CompensateViewModel.Row::shape, 80));
@@ -330,6 +336,7 @@ public final class CompensateView implements WorkbenchTab {
             }
         });
         window.addTab(view);
+        ChartTheme.follow(view.content(), workbench.themeProperty());
         return view;
     }
 }

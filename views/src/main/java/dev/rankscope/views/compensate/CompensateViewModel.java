@@ -67,7 +67,8 @@ public final class CompensateViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final ReadOnlyObjectWrapper<CompensateResult> analysis = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Map<String, Integer>> ranks = new ReadOnlyObjectWrapper<>(Map.of());
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Choose a base model and a scheme, then Analyse.");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(
+            "Analyse quantizes the base with the scheme and measures each matrix's error E = W − Q(W).");
     private final ReadOnlyObjectWrapper<CompensateResult> exported = new ReadOnlyObjectWrapper<>();
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final ObjectProperty<String> selected = new SimpleObjectProperty<>();

@@ -25,11 +25,6 @@ import java.util.function.Supplier;
  * right-click ▸ Copy. FX thread only.
  */
 public final class DetailsView extends BorderPane {
-    /**
-     * Hair space: a line-break opportunity about one pixel wide (JavaFX breaks lines at white space only, so a
-     * zero-width space is no break for it).
-     */
-    static final char BREAK = '\u200A';
     private final GridPane grid = new GridPane();
 
     public DetailsView(DetailsViewModel vm) {
@@ -37,7 +32,7 @@ public final class DetailsView extends BorderPane {
         getStyleClass().add("details");
         Label title = new Label();
         title.getStyleClass().add("details-title");
-        title.textProperty().bind(vm.titleProperty().map(DetailsView::breakable));
+        NameWrap.install(title, vm.titleProperty());
         title.setContextMenu(copyMenu(vm.titleProperty()::get));
         title.setWrapText(true);
         title.setMaxWidth(Double.MAX_VALUE);
@@ -60,24 +55,7 @@ public final class DetailsView extends BorderPane {
         fill(vm);
     }
 
-    /**
-     * {@code text} with a hair space ({@link #BREAK}) after each '.', '_' and '/' inside a name: a wrapped module name
-     * breaks there ("model.embed_tokens." / "weight"), not mid-word ("model.embed_tok" / "ens"); not inside a number.
-     */
-    static String breakable(String text) {
-        StringBuilder b = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            b.append(c);
-            if ((c == '.' || c == '_' || c == '/') && i + 1 < text.length() && Character.isLetterOrDigit(text.charAt(i + 1))
-                    && i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)) && !Character.isDigit(text.charAt(i + 1))) {
-                b.append(BREAK);
-            }
-        }
-        return b.toString();
-    }
-
-    /** Right-click ▸ Copy: the text as shown, without the break marks. */
+    /** Right-click ▸ Copy: the whole text, without the line breaks it is shown with. */
     private static ContextMenu copyMenu(Supplier<String> text) {
         MenuItem copy = new MenuItem("Copy");
         copy.setOnAction(e -> {
@@ -109,11 +87,10 @@ public final class DetailsView extends BorderPane {
             Label name = new Label(item.name());
             name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             name.getStyleClass().add("details-name");
-            Label value = new Label(breakable(item.value()));
+            Label value = new Label();
+            NameWrap.install(value, new javafx.beans.property.SimpleStringProperty(item.value()));
             value.getStyleClass().add("details-value");
             value.setContextMenu(copyMenu(item::value));
-            value.setWrapText(true);
-            value.setMinWidth(0);
             Tooltip tip = new Tooltip(item.description());
             name.setTooltip(tip);
             value.setTooltip(new Tooltip(item.value() + "\n" + item.description()));

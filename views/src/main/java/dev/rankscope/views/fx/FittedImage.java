@@ -41,9 +41,10 @@ public final class FittedImage extends Region {
         return side;
     }
 
+    /** As tall as wide: a short window scrolls rather than squeezing the image. */
     @Override
     protected double computeMinHeight(double width) {
-        return MIN;
+        return computePrefHeight(width);
     }
 
     @Override

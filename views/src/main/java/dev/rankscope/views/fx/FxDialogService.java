@@ -201,6 +201,7 @@ public final class FxDialogService implements DialogService {
         table.getColumns().add(column("Size", 90, m -> dev.rankscope.views.settings.SettingsViewModel.formatBytes(m.sizeBytes())));
         table.getColumns().add(column("Format", 100, HuggingFaceCache.CachedModel::format));
         table.setPrefSize(720, 360);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);   // no empty filler column at the right
         table.getSelectionModel().selectFirst();
         table.setRowFactory(tv -> {
             TableRow<HuggingFaceCache.CachedModel> row = new TableRow<>();

@@ -3,12 +3,12 @@ package dev.rankscope.views.learn;
 import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.FittedImage;
+import dev.rankscope.views.fx.KeptTogether;
 import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -17,6 +17,7 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -118,11 +119,11 @@ public final class RankApproximationView extends BorderPane {
         status.textProperty().bind(vm.statusProperty());
         Label sourceLabel = new Label("Source");
         Label rankName = new Label("Rank");
-        for (Region fixed : List.of(sourceLabel, open, rankName)) {
-            fixed.setMinWidth(Region.USE_PREF_SIZE); // the slider gives way in a narrow window, not the words
-        }
-        HBox controls = new HBox(8, sourceLabel, source, open, rankName, slider, rankLabel);
-        controls.setAlignment(Pos.CENTER_LEFT);
+        // the source and the rank slider each stay whole; in a narrow window the rank goes on a second line
+        // (in one squeezed row the source read "Gradie…" and the slider was 40 px long)
+        slider.setPrefWidth(220);
+        HBox rankGroup = KeptTogether.group(null, rankName, slider, rankLabel);
+        FlowPane controls = KeptTogether.wrapping(KeptTogether.group(null, sourceLabel, source, open), rankGroup);
         controls.setPadding(new Insets(4, 8, 4, 8));
 
         // three images that shrink together in a narrow window (at 1280 px the third one ran off the side)
@@ -138,6 +139,7 @@ public final class RankApproximationView extends BorderPane {
         chart.setPrefHeight(240);
         VBox.setVgrow(chart, Priority.ALWAYS);
         stats.setMinWidth(0);
+        stats.setMinHeight(Region.USE_PREF_SIZE);
         stats.setPrefWidth(280);
         // the numbers beside the chart in a wide window, under it in a narrow one (they were cut at the side)
         SideOrBelow bottom = new SideOrBelow(chart, stats, chart, 300);

@@ -1,6 +1,12 @@
 package dev.rankscope.views.spectrum;
 
 import dev.rankscope.views.service.Theme;
+import javafx.beans.value.ObservableValue;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TabPane;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.plot.XYPlot;
@@ -9,6 +15,9 @@ import org.jfree.chart.ui.RectangleInsets;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** Colours JFreeChart charts to match the workbench theme (charts are AWT-painted, not CSS-styled). */
 public final class ChartTheme {
@@ -46,6 +55,38 @@ public final class ChartTheme {
             legend.setItemPaint(text);
             legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         }
+    }
+
+    /**
+     * Makes every chart pane under {@code content} follow {@code theme}, now and on each change (the Subspaces and
+     * Quantize tabs' charts kept JFreeChart's grey plot in either theme). FX thread only.
+     */
+    public static void follow(Node content, ObservableValue<Theme> theme) {
+        Consumer<Theme> apply = t -> {
+            List<ChartPane> panes = new ArrayList<>();
+            collect(content, panes);
+            panes.forEach(pane -> apply(pane.chart(), t == null ? Theme.LIGHT : t));
+        };
+        apply.accept(theme.getValue());
+        theme.addListener((o, a, b) -> apply.accept(b));
+    }
+
+    /** The chart panes under {@code node}, also in tabs, split panes and scroll panes not shown yet (no skin). */
+    private static void collect(Node node, List<ChartPane> out) {
+        if (node instanceof ChartPane pane) {
+            out.add(pane);
+        }
+        List<Node> children = new ArrayList<>();
+        if (node instanceof TabPane tabs) {
+            tabs.getTabs().forEach(t -> children.add(t.getContent()));
+        } else if (node instanceof SplitPane split) {
+            children.addAll(split.getItems());
+        } else if (node instanceof ScrollPane scroll) {
+            children.add(scroll.getContent());
+        } else if (node instanceof Parent parent) {
+            children.addAll(parent.getChildrenUnmodifiable());
+        }
+        children.stream().filter(java.util.Objects::nonNull).forEach(c -> collect(c, out));
     }
 
     private static void style(Axis axis, Color text) {

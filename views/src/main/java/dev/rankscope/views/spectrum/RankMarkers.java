@@ -44,6 +44,7 @@ final class RankMarkers {
             m.setLabelBackgroundColor(new Color(0, 0, 0, 0));
             int row = 4 + ROW_PITCH * i;
             m.setLabelOffset(new RectangleInsets(row, GAP, row, GAP));
+            m.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);   // rows above the x-axis (a new marker's anchor is TOP_LEFT)
             side(m, true);
             plot.addDomainMarker(m);
         }

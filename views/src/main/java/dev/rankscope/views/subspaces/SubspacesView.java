@@ -9,6 +9,7 @@ import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -378,6 +379,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
                 new SubspacesJob()::task, workbench::track);
         SubspacesView view = new SubspacesView(vm, workbench.dialogs(), workbench.executors());
         window.addTab(view);
+        ChartTheme.follow(view.content(), workbench.themeProperty());
         return view;
     }
 }

@@ -2,6 +2,8 @@ package dev.rankscope.views.journey;
 
 import dev.rankscope.views.compensate.CompensateView;
 import dev.rankscope.views.learn.LearnViewModel;
+import dev.rankscope.views.service.Theme;
+import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.testing.FakeDialogService;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
@@ -171,6 +173,41 @@ class LayoutJourneyTest {
         }
         assertEquals(List.of(), wide, "Learn panels wider than the tab");
         assertTrue(images.get() >= 3, "the images were checked: " + images.get());
+    }
+
+    /**
+     * Every chart of every tab has the workbench theme's plot background, light and dark, or white (the Budget
+     * quality chart and the Series charts are drawn as the report draws them): the Subspaces and Quantize tabs'
+     * charts kept JFreeChart's grey plot.
+     */
+    @Test
+    void everyChartFollowsTheTheme(FxRobot robot) {
+        for (Theme theme : Theme.values()) {
+            robot.interact(() -> window.vm.themeProperty().set(theme));
+            java.awt.Color expected = theme == Theme.DARK ? new java.awt.Color(0x1e, 0x1f, 0x22)
+                    : new java.awt.Color(0xfa, 0xfa, 0xfc);
+            List<String> grey = new ArrayList<>();
+            AtomicInteger checked = new AtomicInteger();
+            for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
+                robot.interact(() -> window.view.tabs().getSelectionModel().select(tab));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> {
+                    for (Node n : tab.getContent().lookupAll(".chart-pane")) {
+                        if (n instanceof ChartPane pane && pane.chart().getPlot() instanceof org.jfree.chart.plot.XYPlot plot) {
+                            checked.incrementAndGet();
+                            java.awt.Paint background = plot.getBackgroundPaint();
+                            if (!expected.equals(background) && !java.awt.Color.WHITE.equals(background)) {
+                                grey.add(theme + ", tab " + tab.getText() + ": '" + ((Label) pane.lookup(".chart-title")).getText()
+                                        + "' has plot background " + background);
+                            }
+                        }
+                    }
+                });
+            }
+            assertEquals(List.of(), grey, "charts that do not follow the theme");
+            assertTrue(checked.get() >= 10, "charts were checked: " + checked.get());
+        }
+        robot.interact(() -> window.vm.themeProperty().set(Theme.LIGHT));
     }
 
     @Test

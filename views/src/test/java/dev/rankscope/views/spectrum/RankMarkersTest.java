@@ -95,6 +95,9 @@ class RankMarkersTest {
         assertTrue(all.labelPixels().size() > 100, "the labels are drawn: " + all.labelPixels().size() + " pixels");
         assertEquals(0, all.outside(), crossings + " at " + width + "×" + height + ": label pixels outside the plot "
                 + all.dataArea());
+        long highest = all.labelPixels().stream().mapToLong(p -> p & 0xffffffffL).min().orElseThrow();
+        assertTrue(highest > all.dataArea().getCenterY(), crossings + ": the labels left their rows above the x-axis (y "
+                + highest + " in " + all.dataArea() + "), up where the 90/95/99 % lines run");
         for (int a = 0; a < 3; a++) {
             // the plot clips what spills over its edge: a cut label touches the edge, a whole one keeps clear of it
             Drawn alone = draw(crossings, Set.of(a), width, height);

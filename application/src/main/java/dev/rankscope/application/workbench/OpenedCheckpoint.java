@@ -1,6 +1,7 @@
 package dev.rankscope.application.workbench;
 
 import dev.rankscope.engine.config.ModelConfig;
+import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.engine.tensor.TensorInfo;
 
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ public record OpenedCheckpoint(Path path, String format, List<TensorInfo> tensor
     /** File or folder name for titles and dialogs. */
     public String displayName() {
         Path fn = path.getFileName();
-        return fn == null ? path.toString() : fn.toString();
+        // a Hugging Face cache snapshot is named by its model, not by the revision hash it is stored under
+        return HuggingFaceCache.snapshotName(path).orElse(fn == null ? path.toString() : fn.toString());
     }
 
     /** Total stored bytes of all tensors. */

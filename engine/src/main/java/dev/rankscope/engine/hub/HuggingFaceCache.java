@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -102,6 +103,36 @@ public final class HuggingFaceCache {
             return fromEnvironment().resolve(path.toString());
         }
         return path;
+    }
+
+    /**
+     * A readable name for a path inside a cache snapshot ({@code …/models--org--name/snapshots/<revision>} or a file
+     * directly in it): "org/name@<first 12 of the revision>" (plus "/file"), as the Open-from-cache dialog lists it;
+     * empty for any other path. The workbench named such a checkpoint by its revision hash alone.
+     */
+    public static Optional<String> snapshotName(Path path) {
+        Path snapshot = path;
+        String file = "";
+        if (!isSnapshot(snapshot) && path.getParent() != null && isSnapshot(path.getParent())) {
+            snapshot = path.getParent();
+            file = "/" + path.getFileName();
+        }
+        if (!isSnapshot(snapshot)) {
+            return Optional.empty();
+        }
+        String revision = snapshot.getFileName().toString();
+        String repo = repoId(snapshot.getParent().getParent());
+        return repo == null ? Optional.empty()
+                : Optional.of(repo + "@" + revision.substring(0, Math.min(12, revision.length())) + file);
+    }
+
+    /** Whether {@code p} is {@code …/models--…/snapshots/<revision>}. */
+    private static boolean isSnapshot(Path p) {
+        Path snapshots = p.getParent();
+        Path repo = snapshots == null ? null : snapshots.getParent();
+        return p.getFileName() != null && repo != null && repo.getFileName() != null
+                && "snapshots".equals(snapshots.getFileName().toString())
+                && repo.getFileName().toString().startsWith("models--");
     }
 
     /** True when {@code argument} is an {@code hf:} reference rather than a path. */

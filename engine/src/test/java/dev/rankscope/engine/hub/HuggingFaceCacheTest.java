@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,6 +87,17 @@ class HuggingFaceCacheTest {
         assertEquals(old, cache.resolve("hf:org/model@01234567"));
         assertTrue(HuggingFaceCache.isReference("hf:org/model"));
         assertFalse(HuggingFaceCache.isReference("org/model"));
+    }
+
+    /** The workbench named a checkpoint opened from the cache by its snapshot folder, the revision hash. */
+    @Test
+    void snapshotsAreNamedByTheirModel(@TempDir Path root) throws IOException {
+        Path snap = snapshot(root, "rankscope/tiny-kjv", NEW, Map.of("model.safetensors", new byte[8]), "main");
+        assertEquals(Optional.of("rankscope/tiny-kjv@" + NEW.substring(0, 12)), HuggingFaceCache.snapshotName(snap));
+        assertEquals(Optional.of("rankscope/tiny-kjv@" + NEW.substring(0, 12) + "/model.safetensors"),
+                HuggingFaceCache.snapshotName(snap.resolve("model.safetensors")));
+        assertEquals(Optional.empty(), HuggingFaceCache.snapshotName(Path.of("/data/tiny-kjv")));
+        assertEquals(Optional.empty(), HuggingFaceCache.snapshotName(Path.of("/data/snapshots/abc")));
     }
 
     @Test

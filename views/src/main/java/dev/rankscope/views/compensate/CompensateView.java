@@ -7,6 +7,7 @@ import dev.rankscope.views.layermap.ColorScale;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
+import dev.rankscope.views.spectrum.DecadeLogAxis;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -305,7 +306,7 @@ public final class CompensateView implements WorkbenchTab {
 
     private JFreeChart chart() {
         NumberAxis x = new NumberAxis("index i");
-        LogAxis y = new LogAxis("σ_i(E)");
+        LogAxis y = new DecadeLogAxis("σ_i(E)");
         XYPlot plot = new XYPlot(spectrum, x, y, new XYLineAndShapeRenderer(true, false));
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }

@@ -253,16 +253,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
     }
 
     private static LogAxis logAxis(String label) {
-        LogAxis a = new LogAxis(label);
-        a.setSmallestValue(1e-30);
-        a.setMinorTickMarksVisible(true);
-        // whole decades only: 10⁻², 10⁰… rather than 10^-0.2 steps
-        org.jfree.chart.axis.TickUnits decades = new org.jfree.chart.axis.TickUnits();
-        for (double step : new double[]{1, 2, 3, 5, 10, 20}) {
-            decades.add(new org.jfree.chart.axis.NumberTickUnit(step));
-        }
-        a.setStandardTickUnits(decades);
-        return a;
+        return new DecadeLogAxis(label);
     }
 
     static BasicStroke dashed(float width) {

@@ -361,7 +361,7 @@ public final class CompareViewModel {
             return "?";
         }
         Path f = p.getFileName();
-        return f == null ? p.toString() : f.toString();
+        return dev.rankscope.engine.hub.HuggingFaceCache.snapshotName(p).orElse(f == null ? p.toString() : f.toString());
     }
 
     /** The JSON/CSV exports and the mitigated checkpoint. */

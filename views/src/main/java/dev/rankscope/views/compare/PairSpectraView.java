@@ -4,6 +4,7 @@ import dev.rankscope.analysis.intruders.IntruderMatrixResult;
 import dev.rankscope.analysis.intruders.IntruderParameters;
 import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.DecadeLogAxis;
 import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -81,7 +82,7 @@ final class PairSpectraView extends SplitPane {
     }
 
     private static LogAxis log(String label) {
-        LogAxis a = new LogAxis(label);
+        LogAxis a = new DecadeLogAxis(label);
         a.setSmallestValue(1e-300);
         a.setAutoRangeMinimumSize(1e-300);
         return a;

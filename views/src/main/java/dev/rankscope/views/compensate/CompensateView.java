@@ -5,6 +5,7 @@ import dev.rankscope.application.compensate.CompensateResult;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.layermap.ColorScale;
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.engine.hub.HuggingFaceCache;
 import dev.rankscope.views.spectrum.ChartPane;
 import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.spectrum.DecadeLogAxis;
@@ -39,6 +40,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,8 +112,10 @@ public final class CompensateView implements WorkbenchTab {
 
     private Node form(DialogService dialogs) {
         Label base = new Label();
-        base.textProperty().bind(Bindings.createStringBinding(() -> vm.baseProperty().get() == null ? "(none)"
-                : vm.baseProperty().get().getFileName().toString(), vm.baseProperty()));
+        base.textProperty().bind(Bindings.createStringBinding(() -> {
+            Path b = vm.baseProperty().get();
+            return b == null ? "(none)" : HuggingFaceCache.snapshotName(b).orElse(b.getFileName().toString());
+        }, vm.baseProperty()));
         Button chooseBase = new Button("…");
         chooseBase.setTooltip(new Tooltip("Choose the base (float) model"));
         chooseBase.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(vm.baseProperty()::set));

@@ -66,9 +66,20 @@ public final class DetailsViewModel {
         out.add(new DetailItem(m, "module", e.name().module().label(), "Module type parsed from the name (SPEC §7)"));
         out.add(new DetailItem(m, "module name", e.name().moduleName(), "PEFT target / rank_pattern key"));
         out.add(new DetailItem(m, "shape (m × n)", e.ref().shapeString(), "Rows = out, columns = in (PyTorch Linear layout)"));
-        out.add(new DetailItem(m, "p = min(m, n)", Integer.toString(e.fullRank()), "Full rank"));
+        if (e.ref().isPooled()) {
+            // a pooled conv kernel: one out × in slice per kernel position, their singular values in one spectrum
+            int slices = e.ref().selection().poolSlices();
+            out.add(new DetailItem(m, "kernel positions", Integer.toString(slices),
+                    "kh·kw out × in slices whose singular values are pooled into one spectrum (View ▸ Pool Conv Kernels, "
+                            + "as WeightWatcher does; SPEC §7)"));
+            out.add(new DetailItem(m, "singular values", e.ref().sigmaCount() + " (" + slices + " × " + e.fullRank() + ")",
+                    "kh·kw · min(m, n): the pooled spectrum's length"));
+        } else {
+            out.add(new DetailItem(m, "p = min(m, n)", Integer.toString(e.fullRank()), "Full rank"));
+        }
         out.add(new DetailItem(m, "dtype", e.dtype().name() + (e.dtype().isQuantized() ? " (quantised)" : ""), "Stored element type; widened to float64 for the SVD"));
-        out.add(new DetailItem(m, "parameters", Long.toString(e.ref().numel()), "m·n"));
+        long parameters = e.ref().isPooled() ? e.ref().numel() * e.ref().selection().poolSlices() : e.ref().numel();
+        out.add(new DetailItem(m, "parameters", Long.toString(parameters), e.ref().isPooled() ? "kh·kw·m·n" : "m·n"));
         if (e.ref().slice() >= 0) {
             out.add(new DetailItem(m, "slice", e.ref().tensor() + " [" + e.ref().slice() + "]", "Expert slice of a 3-D tensor (SPEC §7)"));
         }
@@ -76,7 +87,7 @@ public final class DetailsViewModel {
             out.add(new DetailItem(m, "stored as", e.ref().baseCols() + " × " + e.ref().baseRows() + " (in, out)",
                     "Stored transposed (GPT-2 Conv1D); read as (out, in) — σ are unchanged (SPEC §7)"));
         }
-        if (e.ref().isPart()) {
+        if (e.ref().isPart() && !e.ref().isPooled()) {
             out.add(new DetailItem(m, "part of", e.ref().tensor() + " (" + e.ref().baseRows() + " × " + e.ref().baseCols() + ")",
                     "A row/column block of the stored matrix: a q/k/v part of a fused QKV projection or one attention head (SPEC §7)"));
             out.add(new DetailItem(m, "rows taken", describe(e.ref().selection().rows(), e.ref().baseRows()),

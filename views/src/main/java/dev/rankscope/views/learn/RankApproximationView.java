@@ -7,6 +7,7 @@ import dev.rankscope.views.fx.KeptTogether;
 import dev.rankscope.views.fx.SideOrBelow;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.DecadeLogAxis;
 import javafx.beans.property.ObjectProperty;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -201,7 +202,7 @@ public final class RankApproximationView extends BorderPane {
     }
 
     private JFreeChart sigmaChart() {
-        LogAxis y = new LogAxis("σᵢ");
+        LogAxis y = new DecadeLogAxis("σᵢ");
         y.setSmallestValue(1e-12);
         NumberAxis x = new NumberAxis("index i");
         x.setAutoRangeIncludesZero(false);

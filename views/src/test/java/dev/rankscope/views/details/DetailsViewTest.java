@@ -43,6 +43,9 @@ class DetailsViewTest {
                 WorkbenchExecutors.sameThread());
         view = new DetailsView(new DetailsViewModel(wb));
         stage.setScene(new Scene(view, 250, 700));
+        // the test stage is shared: an earlier test's window size would otherwise stretch this scene
+        stage.setWidth(250);
+        stage.setHeight(700);
         stage.show();
     }
 

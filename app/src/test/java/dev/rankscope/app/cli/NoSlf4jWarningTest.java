@@ -1,12 +1,12 @@
 package dev.rankscope.app.cli;
 
+import dev.rankscope.engine.testing.SourceTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,22 +23,9 @@ class NoSlf4jWarningTest {
     @TempDir
     Path dir;
 
-    static Path goldenGpt2() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("runtime/src/test/resources/golden/gpt2");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("runtime/src/test/resources/golden/gpt2 not found above " + Path.of("").toAbsolutePath());
-    }
-
     @Test
     void calibrateWritesNoSlf4jLineOnStderr() throws Exception {
-        Path model = Files.createDirectories(dir.resolve("gpt2"));
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
-            Files.copy(goldenGpt2().resolve(f), model.resolve(f));
-        }
+        Path model = SourceTree.copyGpt2(dir.resolve("gpt2"));
         Path text = Files.writeString(dir.resolve("text.txt"), "the people said that it was time to find the water .\n");
         Path stats = dir.resolve("stats.safetensors");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

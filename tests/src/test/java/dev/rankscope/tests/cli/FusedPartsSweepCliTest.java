@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
+import dev.rankscope.engine.testing.SourceTree;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,24 +36,11 @@ class FusedPartsSweepCliTest {
     private static Path text;
     private static Path stats;
 
-    static Path goldenGpt2() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("runtime/src/test/resources/golden/gpt2");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("runtime/src/test/resources/golden/gpt2 not found above " + Path.of("").toAbsolutePath());
-    }
-
     @BeforeAll
     static void copyModelAndCalibrate() throws Exception {
-        model = Files.createDirectories(tmp.resolve("gpt2"));
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
-            Files.copy(goldenGpt2().resolve(f), model.resolve(f));
-        }
+        model = SourceTree.copyGpt2(tmp.resolve("gpt2"));
         List<String> documents = new ArrayList<>();
-        try (TensorSource g = Checkpoints.open(goldenGpt2().resolve("golden.safetensors"))) {
+        try (TensorSource g = Checkpoints.open(SourceTree.goldenGpt2().resolve("golden.safetensors"))) {
             JSON.readTree(g.metadata().get("texts")).forEach(t -> documents.add(t.asText()));
         }
         text = Files.writeString(tmp.resolve("text.txt"), String.join("\n\n", documents) + "\n");

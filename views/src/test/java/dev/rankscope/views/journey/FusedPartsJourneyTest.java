@@ -7,6 +7,7 @@ import dev.rankscope.application.model.SweepParameters;
 import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.application.plan.PlanParameters;
 import dev.rankscope.engine.linalg.OjAlgoBackend;
+import dev.rankscope.engine.testing.SourceTree;
 import dev.rankscope.views.budget.BudgetViewModel;
 import javafx.scene.control.CheckBox;
 import javafx.stage.Stage;
@@ -43,18 +44,7 @@ class FusedPartsJourneyTest extends SampleJourney {
     }
 
     private Path gpt2() throws Exception {
-        Path golden = null;
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null && golden == null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("runtime/src/test/resources/golden/gpt2");
-            golden = Files.isDirectory(candidate) ? candidate : null;
-        }
-        if (golden == null) {
-            throw new IllegalStateException("runtime/src/test/resources/golden/gpt2 not found");
-        }
-        Path model = Files.createDirectories(tmp.resolve("gpt2"));
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
-            Files.copy(golden.resolve(f), model.resolve(f));
-        }
+        Path model = SourceTree.copyGpt2(tmp.resolve("gpt2"));
         Files.writeString(model.resolve("eval.txt"), "the people said that it was time to find the water .\n");
         return model;
     }

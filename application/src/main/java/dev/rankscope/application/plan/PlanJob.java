@@ -181,10 +181,7 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                                     if (total > 0 && (index % Math.max(1, total / 10) == 0)) {
                                         note(String.format(Locale.ROOT, "writing %d/%d (%s)", index + 1, total, tensor.name()));
                                     }
-                                }, statistics == null ? FactorisedExport.NO_TRANSFORMS
-                                        : DataAwareTransforms.rebuild(awareness, statistics,
-                                        id -> plan.matrix(id).orElseThrow().moduleName(),
-                                        id -> plan.matrix(id).orElseThrow().cols()));
+                                }, FactorisedExport.transformsFor(plan, statistics));
                     }
                 }
                 return new PlanResult(analysis, plan, null, factorised, dataAware, written);

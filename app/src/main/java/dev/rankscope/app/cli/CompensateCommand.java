@@ -127,8 +127,9 @@ public final class CompensateCommand implements Callable<Integer> {
         print(result, out);
         if (evaluate != null && !result.files().isEmpty()) {
             EmbeddingEvaluation e = EmbeddingEvaluation.ofLines(base, result, evaluate);
-            out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules replaced): quantized mean %.6f"
-                    + " (min %.6f), quantized + compensation mean %.6f (min %.6f)%n", e.sentences(), e.modules(),
+            out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules and %d embedding tables"
+                    + " replaced): quantized mean %.6f (min %.6f), quantized + compensation mean %.6f (min %.6f)%n",
+                    e.sentences(), e.modules(), e.tables(),
                     e.meanCosineQuantized(), e.minCosineQuantized(), e.meanCosineCompensated(), e.minCosineCompensated());
             out.flush();
         }

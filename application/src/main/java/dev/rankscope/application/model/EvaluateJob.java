@@ -123,7 +123,8 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
             if (p.quantized() != null) {
                 progress(0.02, "reading the quantized weights of " + p.quantized().getFileName());
                 CompressedModel cm = CompressedModel.fromQuantized(p.quantized(), p.adapter(), folder);
-                note(cm.factorisedModules() + " modules run with the quantized weights of " + p.quantized().getFileName()
+                note(cm.factorisedModules() + " modules and " + cm.embeddingTables().size() + " embedding tables run with"
+                        + " the quantized weights of " + p.quantized().getFileName()
                         + (p.adapter() == null ? "" : " + the compensation of " + p.adapter().getFileName()));
                 return cm;
             }

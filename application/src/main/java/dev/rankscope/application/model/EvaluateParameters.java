@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param dumpOutputs where to write the original model's outputs (safetensors), or null
  * @param quantized   a quantized form of the model (issue 16: int8 ONNX, GGUF, or the dequantized
  *                    {@code quantized-base/model.safetensors} of {@code rankscope compensate}) whose
- *                    weights replace the model's linear modules of the same names, or null
- * @param adapter     with {@code quantized}: the compensation adapter (PEFT folder) whose B·A is added
- *                    to those weights, or null
+ *                    weights replace the model's linear modules and embedding tables of the same
+ *                    names (SPEC §9), or null
+ * @param adapter     with {@code quantized}: the compensation adapter (PEFT folder) whose update (B·A,
+ *                    (B·A)ᵀ for an embedding LoRA) is added to those weights, or null
  */
 public record EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
                                  long maxTokens, Path dumpOutputs, Path quantized, Path adapter) implements JobParameters {

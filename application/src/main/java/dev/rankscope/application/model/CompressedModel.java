@@ -12,6 +12,7 @@ import dev.rankscope.analysis.plan.PlanSources;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
 import dev.rankscope.engine.io.gguf.HuggingFaceView;
+import dev.rankscope.engine.io.onnx.OnnxSource;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.PeftAdapter;
 import dev.rankscope.engine.tensor.Checkpoints;
@@ -232,6 +233,7 @@ public final class CompressedModel {
         ModelRuntime runtime = ModelRuntime.of(folder);
         try (TensorSource q = HuggingFaceView.pairedWith(Checkpoints.open(quantized), folder.weights());
              PeftAdapter lora = adapter == null ? null : PeftAdapter.open(adapter)) {
+            OnnxSource.requireKnownQuantization(q);
             QuantizedWeights weights = new QuantizedWeights(quantized, q, lora, folder);
             for (LinearModule m : runtime.linearModules()) {
                 if (modules.test(m.name())) {

@@ -4,6 +4,7 @@ import dev.rankscope.application.model.CompressedModel;
 import dev.rankscope.application.model.EvaluateJob;
 import dev.rankscope.application.model.EvaluateParameters;
 import dev.rankscope.application.model.EvaluateResult;
+import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.runtime.FloatMatrix;
@@ -21,6 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -125,6 +128,19 @@ class QuantizedEmbeddingEvaluationTest {
             assertEquals(mean(cc), e.meanCosineCompensated(), COSINE_TOLERANCE, "compensate --evaluate, compensated");
             assertEquals(min(cc), e.minCosineCompensated(), COSINE_TOLERANCE, "compensate --evaluate, compensated");
         }
+    }
+
+    @Test
+    void aQuantizedFileOfAnUnknownSchemeIsRefusedByEvaluateAndCompensate() throws Exception {
+        Path onnx = Path.of(getClass().getResource("/onnx/unknown_scheme.onnx").toURI());
+        RankscopeException e = assertThrows(RankscopeException.class, () -> new EvaluateJob().task(new EvaluateParameters(
+                model, root.resolve("eval.txt"), null, null, null, 128, 65536, null, onnx, null)).runHere());
+        assertTrue(e.userMessage().startsWith("unknown_scheme.onnx: weights quantized by MatMulNBits"), e.userMessage());
+        RankscopeException c = assertThrows(RankscopeException.class, () -> new CompensateJob().task(new CompensateParameters(
+                model.resolve("model.safetensors").toString(), null, onnx.toString(), null, CompensateParameters.Method.SVD,
+                CompensateParameters.Selection.RANK, RANK, 0, null, null, 1e-6, adapter.toString(), "auto", null)).runHere());
+        assertEquals(e.userMessage(), c.userMessage());
+        assertFalse(Files.exists(adapter), "nothing written");
     }
 
     private List<int[]> ids(ModelFolder folder) throws Exception {

@@ -33,7 +33,8 @@ and golden.safetensors (F32 sentences x hidden, from torch_reference.bert_forwar
                               embedding LoRA), merged into the quantized weight
   pooled.linear_only          linear modules quantized, embedding tables left float (what a forward pass that
                               replaced linear modules only would give; the Java test checks it is far off)
-  cosine.quantized / .compensated  F64 cos(original, arm) per sentence.
+  pooled.compensated_rank1    the adapter cut to its first component (the rank-1 point of the quality-vs-rank curve)
+  cosine.quantized / .compensated / .compensated_rank1  F64 cos(original, arm) per sentence.
 """
 import os
 import sys
@@ -110,7 +111,7 @@ def evaluation_golden(root):
     with open(os.path.join(d, "eval.txt"), "w") as f:
         f.write("\n".join(tr.TEXTS) + "\n")
 
-    w_hat, deltas = {}, {}
+    w_hat, deltas, rank1 = {}, {}, {}
     for name, w in W.items():
         if w.dim() != 2:
             continue
@@ -119,6 +120,7 @@ def evaluation_golden(root):
         e = w32.astype(np.float64) - w_hat[name].astype(np.float64)
         u, s, vt = truncated(e, EVAL_RANK)
         deltas[name] = (u * s[:EVAL_RANK]) @ vt     # B.A (linear) = (B.A)^T (embedding LoRA) = U_k S_k V_k^T
+        rank1[name] = (u[:, :1] * s[:1]) @ vt[:1]   # the same adapter cut to its first component
     write_safetensors(os.path.join(d, "quantized.safetensors"), w_hat, {"generator": "tools/embedding_lora_golden.py"})
 
     def arm(replace):
@@ -131,6 +133,7 @@ def evaluation_golden(root):
         "quantized": arm(w_hat),
         "compensated": arm({k: (w_hat[k].astype(np.float64) + deltas[k]).astype(np.float32) for k in w_hat}),
         "linear_only": arm({k: v for k, v in w_hat.items() if k not in tables}),
+        "compensated_rank1": arm({k: (w_hat[k].astype(np.float64) + rank1[k]).astype(np.float32) for k in w_hat}),
     }
     pooled = {}
     with torch.no_grad():
@@ -139,7 +142,7 @@ def evaluation_golden(root):
                     for t in tr.TEXTS]
             pooled[a] = np.stack(rows).astype(np.float32)
     golden = {"pooled." + a: v for a, v in pooled.items()}
-    for a in ("quantized", "compensated"):
+    for a in ("quantized", "compensated", "compensated_rank1"):
         x, y = pooled["original"].astype(np.float64), pooled[a].astype(np.float64)
         golden["cosine." + a] = (x * y).sum(1) / np.sqrt((x * x).sum(1) * (y * y).sum(1))
     write_safetensors(os.path.join(d, "golden.safetensors"), golden,

@@ -228,13 +228,23 @@ public final class CompressedModel {
      */
     public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
                                                 java.util.function.Predicate<String> modules) {
+        return fromQuantized(quantized, adapter, folder, modules, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #fromQuantized(Path, Path, ModelFolder, java.util.function.Predicate)} with each module's
+     * update cut to its first {@code maxRank} LoRA components ({@link PeftAdapter#delta(PeftAdapter.LoraModule, int)}):
+     * the rank-k compensation of a Rankscope adapter, for the quality-vs-rank curve.
+     */
+    public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
+                                                java.util.function.Predicate<String> modules, int maxRank) {
         Map<String, LinearReplacement> reps = new HashMap<>();
         Map<String, float[]> tables = new HashMap<>();
         ModelRuntime runtime = ModelRuntime.of(folder);
         try (TensorSource q = HuggingFaceView.pairedWith(Checkpoints.open(quantized), folder.weights());
              PeftAdapter lora = adapter == null ? null : PeftAdapter.open(adapter)) {
             OnnxSource.requireKnownQuantization(q);
-            QuantizedWeights weights = new QuantizedWeights(quantized, q, lora, folder);
+            QuantizedWeights weights = new QuantizedWeights(quantized, q, lora, maxRank, folder);
             for (LinearModule m : runtime.linearModules()) {
                 if (modules.test(m.name())) {
                     weights.replaced(m.name(), m.weightName(), m.storedRows(), m.storedCols())
@@ -276,7 +286,7 @@ public final class CompressedModel {
      * The one replacement rule of {@link #fromQuantized}, for linear modules and embedding tables
      * alike: Ŵ from the quantized file, plus the adapter's delta of the module when it has one.
      */
-    private record QuantizedWeights(Path file, TensorSource quantized, PeftAdapter lora, ModelFolder folder) {
+    private record QuantizedWeights(Path file, TensorSource quantized, PeftAdapter lora, int maxRank, ModelFolder folder) {
 
         /** float32(Ŵ + ΔW) in the stored layout, or empty when the quantized file lacks {@code tensor}. */
         Optional<float[]> replaced(String module, String tensor, int rows, int cols) {
@@ -293,7 +303,7 @@ public final class CompressedModel {
             double[] w = quantized.readDouble(ti.name());
             Optional<PeftAdapter.LoraModule> lm = lora == null ? Optional.empty() : lora.module(module);
             if (lm.isPresent()) {
-                double[] d = lora.delta(lm.get()).data();
+                double[] d = lora.delta(lm.get(), maxRank).data();
                 if (d.length != w.length) {
                     throw new ModelInputException(lora.path() + ": the update of " + module + " is "
                             + lm.get().shapeString() + ", not its " + rows + "×" + cols + " weight");

@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link CompensateJob} (embedding LoRA for the tables). The pooled embeddings of the quantized and the
  * compensated arm, and the cosines {@link EvaluateJob} and {@link EmbeddingEvaluation} report, equal the
  * PyTorch reference of {@code tools/embedding_lora_golden.py}, which replaces the tables by their
- * dequantized values and adds U_kΣ_kV_kᵀ of E from numpy's SVD — independently of Rankscope.
+ * dequantized values and adds U_kΣ_kV_kᵀ of E from numpy's SVD — independently of Rankscope. The
+ * quality-vs-rank curve ({@link CompensationCurveJob}) cuts the exported adapter to ranks 0, 1, 2 and
+ * meets the reference at each.
  */
 class QuantizedEmbeddingEvaluationTest {
     private static final int RANK = 2;
@@ -127,6 +129,28 @@ class QuantizedEmbeddingEvaluationTest {
             assertEquals(min(cq), e.minCosineQuantized(), COSINE_TOLERANCE, "compensate --evaluate, quantized");
             assertEquals(mean(cc), e.meanCosineCompensated(), COSINE_TOLERANCE, "compensate --evaluate, compensated");
             assertEquals(min(cc), e.minCosineCompensated(), COSINE_TOLERANCE, "compensate --evaluate, compensated");
+        }
+    }
+
+    @Test
+    void theQualityVsRankCurveCutsTheAdapterAsTheReferenceDoes() throws Exception {
+        runCompensate();
+        try (TensorSource g = Checkpoints.open(root.resolve("golden.safetensors"))) {
+            CompensationCurveResult curve = new CompensationCurveJob().task(new CompensationCurveParameters(
+                    new EvaluateParameters(model, root.resolve("eval.txt"), null, null, null, 128, 65536, null, quantized,
+                            adapter), CompensationCurveParameters.doublingRanks(RANK))).runHere();
+            assertEquals(List.of(0, 1, 2), curve.points().stream().map(CompensationCurveResult.Point::rank).toList());
+            assertTrue(!curve.causal());
+            String[] golden = {"cosine.quantized", "cosine.compensated_rank1", "cosine.compensated"};
+            for (int i = 0; i < golden.length; i++) {
+                double[] c = g.readDouble(golden[i]);
+                CompensationCurveResult.Point p = curve.points().get(i);
+                assertEquals(mean(c), p.cosineMean(), COSINE_TOLERANCE, "rank " + p.rank() + " mean, " + golden[i]);
+                assertEquals(min(c), p.cosineMin(), COSINE_TOLERANCE, "rank " + p.rank() + " min, " + golden[i]);
+            }
+            assertTrue(mean(g.readDouble("cosine.compensated_rank1")) > mean(g.readDouble("cosine.quantized"))
+                    && mean(g.readDouble("cosine.compensated")) > mean(g.readDouble("cosine.compensated_rank1")),
+                    "the reference points differ, so a rank mix-up cannot pass");
         }
     }
 

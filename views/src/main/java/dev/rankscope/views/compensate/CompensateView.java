@@ -29,6 +29,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import dev.rankscope.application.render.RankCurveChart;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -49,8 +50,8 @@ import static dev.rankscope.views.fx.KeptTogether.wrapping;
  * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
  * calibration statistics, method), a layer map of ‖E‖/‖W‖ (layers × module types), the table of
  * every matrix with the rank needed for the target error and the rank at the budget, the error
- * spectrum σ(E) of the selected matrix, the budget slider and Export, and under them the Evaluate
- * panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
+ * spectrum σ(E) of the selected matrix, the quality-vs-rank curve of the exported adapter, the budget
+ * slider and Export, and under them the Evaluate panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
  * {@link CompensationEvaluationViewModel}; FX thread only.
  */
 public final class CompensateView implements WorkbenchTab {
@@ -74,8 +75,12 @@ public final class CompensateView implements WorkbenchTab {
         layerMap.setPadding(new Insets(6));
         VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
         left.setPadding(new Insets(4));
-        SplitPane top = new SplitPane(left, chart);
-        top.setDividerPositions(0.5);
+        JFreeChart curveChart = RankCurveChart.chart();
+        ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
+                executors);
+        evaluation.curveProperty().addListener((o, a, c) -> RankCurveChart.show(curveChart, c));
+        SplitPane top = new SplitPane(left, chart, curve);
+        top.setDividerPositions(0.34, 0.67);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);

@@ -176,13 +176,7 @@ public final class CompensateCommand implements Callable<Integer> {
                 r.quantization(), r.space(), r.matrices().size(), r.matrices().stream().filter(m -> m.rank() > 0).count());
         r.matrices().stream().filter(m -> !m.note().isEmpty())
                 .forEach(m -> out.println((m.compensated() ? "note: " : "not compensated: ") + m.id() + " (" + m.note() + ")"));
-        r.shapeMismatches().forEach(m -> out.println("shape mismatch (skipped): " + m));
-        if (!r.onlyInBase().isEmpty()) {
-            out.println("only in base (skipped): " + String.join(", ", r.onlyInBase()));
-        }
-        if (!r.onlyInQuantized().isEmpty()) {
-            out.println("only in quantized (skipped): " + String.join(", ", r.onlyInQuantized()));
-        }
+        r.skippedLines().forEach(out::println);
         out.printf(Locale.ROOT, "added LoRA parameters: %d (%s at float32); verified on reload: %s%n", r.addedParams(),
                 mib(r.addedBytes()), r.verified() ? "yes" : "NO");
         out.flush();

@@ -20,7 +20,7 @@ public final class RankCurveChart {
 
     /** An empty chart; fill it with {@link #show}. */
     public static JFreeChart chart() {
-        NumberAxis x = new NumberAxis("compensation rank (0 = quantized only)");
+        NumberAxis x = new NumberAxis("rank (0 = quantized only)");
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         NumberAxis y = new NumberAxis("quality");
         y.setAutoRangeIncludesZero(false);

@@ -78,9 +78,19 @@ public final class CompensateView implements WorkbenchTab {
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
                 executors);
-        evaluation.curveProperty().addListener((o, a, c) -> RankCurveChart.show(curveChart, c));
-        SplitPane top = new SplitPane(left, chart, curve);
-        top.setDividerPositions(0.34, 0.67);
+        javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("σ(E) of the selected matrix", chart),
+                new javafx.scene.control.Tab("Quality vs rank", curve));
+        charts.setId("compensate-charts");
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        evaluation.curveProperty().addListener((o, a, c) -> {
+            RankCurveChart.show(curveChart, c);
+            if (c != null) {
+                charts.getSelectionModel().select(1);
+            }
+        });
+        SplitPane top = new SplitPane(left, charts);
+        top.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);

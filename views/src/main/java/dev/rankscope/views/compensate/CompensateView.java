@@ -247,7 +247,8 @@ public final class CompensateView implements WorkbenchTab {
         Button export = new Button("Export adapter…");
         export.setId("compensate-export");
         export.disableProperty().bind(vm.runningProperty().or(vm.analysisProperty().isNull()));
-        export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
+        export.setOnAction(e -> dialogs.chooseOutputFolder("Export the compensation adapter into a folder")
+                .ifPresent(vm::export));
         slider.setPrefWidth(240);
         // the summary is a group of its own, so it moves to the next line rather than past the tab's side
         FlowPane bar = wrapping(group(null, new Label("LoRA budget:"), slider), group(null, summary),

@@ -32,7 +32,8 @@ final class CompensationEvaluationPane extends VBox {
         text.textProperty().bindBidirectional(vm.textProperty());
         HBox.setHgrow(text, Priority.ALWAYS);
         Button choose = new Button("Text…");
-        choose.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(p -> vm.textProperty().set(p.toString())));
+        choose.setOnAction(e -> dialogs.chooseTextFile("Evaluation text: one sentence per line (encoders), documents"
+                + " separated by blank lines (causal LMs)").ifPresent(p -> vm.textProperty().set(p.toString())));
         Button evaluate = new Button("Evaluate");
         evaluate.setId("compensate-evaluate");
         evaluate.disableProperty().bind(vm.runningProperty().or(exported.isNull()));

@@ -57,6 +57,8 @@ public final class QualityChart {
         ValueMarker m = new ValueMarker(y, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[] {6f, 4f}, 0f));
         m.setLabel("original");
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);      // above the line, at the right end,
+        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);   // so it is never cut at the plot's edge
         return m;
     }
 

@@ -10,8 +10,10 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The quality-vs-rank chart of a compensation (issue 16 §5): x = compensation rank (0 = the quantized
- * model alone), y = mean and smallest embedding cosine to the original (encoders) or perplexity
- * (causal LMs), the original model as a dashed line. Headless (JFreeChart, no JavaFX): the Quantize
+ * model alone), y = mean and smallest embedding cosine to the original (encoders) or the mean
+ * KL(original ‖ model) of the next-token distributions (causal LMs: 0 is the original; the perplexities
+ * are in the summary line, since a perplexity can move either way while the model gets closer to the
+ * original), the original model as a dashed line. Headless (JFreeChart, no JavaFX): the Quantize
  * tab shows it.
  */
 public final class RankCurveChart {
@@ -37,20 +39,22 @@ public final class RankCurveChart {
             return;
         }
         boolean causal = curve.causal();
-        plot.getRangeAxis().setLabel(causal ? "perplexity (lower is better)" : "cosine to the original (higher is better)");
-        plot.addRangeMarker(QualityChart.originalMarker(causal ? curve.originalPerplexity() : 1));
+        plot.getRangeAxis().setLabel(causal ? "mean KL(original ‖ model), lower is better"
+                : "cosine to the original (higher is better)");
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(causal);
+        plot.addRangeMarker(QualityChart.originalMarker(causal ? 0 : 1));
     }
 
-    /** Encoders: "mean cosine" and "smallest cosine" series; causal LMs: one "perplexity" series. */
+    /** Encoders: "mean cosine" and "smallest cosine" series; causal LMs: one "mean KL to the original" series. */
     public static XYSeriesCollection dataset(CompensationCurveResult curve) {
         XYSeriesCollection c = new XYSeriesCollection();
         if (curve == null) {
             return c;
         }
         if (curve.causal()) {
-            XYSeries ppl = new XYSeries("perplexity");
-            curve.points().forEach(p -> add(ppl, p.rank(), p.perplexity()));
-            c.addSeries(ppl);
+            XYSeries kl = new XYSeries("mean KL to the original");
+            curve.points().forEach(p -> add(kl, p.rank(), p.evaluation().meanKl()));
+            c.addSeries(kl);
         } else {
             XYSeries mean = new XYSeries("mean cosine");
             XYSeries min = new XYSeries("smallest cosine");

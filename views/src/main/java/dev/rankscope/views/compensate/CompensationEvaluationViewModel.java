@@ -183,11 +183,11 @@ public final class CompensationEvaluationViewModel {
 
     /** The curve as one line: the quality at each rank. */
     static String summary(CompensationCurveResult c) {
-        StringBuilder sb = new StringBuilder(c.causal() ? "Perplexity by rank (original "
-                + String.format(Locale.ROOT, "%.4f", c.originalPerplexity()) + "):" : "Mean (smallest) cosine by rank:");
+        StringBuilder sb = new StringBuilder(c.causal() ? "Perplexity (KL to the original) by rank, original "
+                + String.format(Locale.ROOT, "%.4f", c.originalPerplexity()) + ":" : "Mean (smallest) cosine by rank:");
         for (CompensationCurveResult.Point p : c.points()) {
             sb.append(p.rank() == 0 ? " quantized " : " · " + p.rank() + " ");
-            sb.append(c.causal() ? String.format(Locale.ROOT, "%.4f", p.perplexity())
+            sb.append(c.causal() ? String.format(Locale.ROOT, "%.4f (%.5f)", p.perplexity(), p.evaluation().meanKl())
                     : String.format(Locale.ROOT, "%.6f (%.6f)", p.cosineMean(), p.cosineMin()));
         }
         return sb.toString();

@@ -116,7 +116,7 @@ class CompensationEvaluationViewModelTest {
                 "rank 8 of a rank-8 adapter is the whole adapter");
         double kl2 = curve.points().get(2).evaluation().meanKl();
         assertTrue(kl2 != c.quantized().meanKl() && kl2 != c.compensated().meanKl(), "rank 2 is a point of its own");
-        assertTrue(vm.statusProperty().get().startsWith("Perplexity by rank (original "), vm.statusProperty().get());
+        assertTrue(vm.statusProperty().get().startsWith("Perplexity (KL to the original) by rank, original "), vm.statusProperty().get());
         vm.exported(r);
         assertNull(vm.curveProperty().get(), "a new export forgets the old curve");
     }

@@ -101,9 +101,9 @@ class QuantizeEvaluateJourneyTest extends SampleJourney {
         assertEquals("Quality vs rank", charts.getSelectionModel().getSelectedItem().getText(), "the curve is brought forward");
         org.jfree.chart.fx.ChartViewer viewer = robot.lookup("#compensate-curve").queryAs(org.jfree.chart.fx.ChartViewer.class);
         org.jfree.data.xy.XYDataset data = viewer.getChart().getXYPlot().getDataset();
-        assertEquals(1, data.getSeriesCount(), "a causal LM: one perplexity line");
+        assertEquals(1, data.getSeriesCount(), "a causal LM: one KL line");
         assertEquals(curve.points().size(), data.getItemCount(0));
-        assertTrue(status.getText().startsWith("Perplexity by rank"), status.getText());
+        assertTrue(status.getText().startsWith("Perplexity (KL to the original) by rank"), status.getText());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 }

@@ -200,6 +200,10 @@ public abstract class FileTensorSource implements TensorSource {
         return location(name);
     }
 
+    /** One read-ahead buffer per reading thread (the prefetcher is one daemon thread): not a 4 MB allocation per matrix. */
+    private static final ThreadLocal<ByteBuffer> PREFETCH_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK_BYTES));
+
     /**
      * Reads the bytes of {@code name} as stored, in {@link #CHUNK_BYTES} pieces through one reused
      * direct buffer, and drops them: they then sit in the page cache for the real read. Views over
@@ -214,7 +218,7 @@ public abstract class FileTensorSource implements TensorSource {
             return;
         }
         long end = loc.offset() + loc.dtype().byteSize(info.numel());
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES);
+        ByteBuffer buf = PREFETCH_BUFFER.get();
         try (ChannelPool.Lease lease = channels.acquire(loc.file(), () -> openUnchanged(loc.file()))) {
             FileChannel ch = lease.channel();
             for (long at = loc.offset(); at < end; ) {

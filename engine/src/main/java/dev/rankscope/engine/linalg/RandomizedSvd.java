@@ -45,11 +45,21 @@ public final class RandomizedSvd {
      * @param powerIterations subspace iterations q (≥ 0; 2–4 typical)
      * @param seed            seed of the Gaussian test matrix
      */
-    public record Parameters(int k, int oversample, int powerIterations, long seed) {
+    public record Parameters(int k, int oversample, int powerIterations, long seed) implements TopValuesMethod {
         public Parameters {
             if (k < 1 || oversample < 0 || powerIterations < 0) {
                 throw new IllegalArgumentException("need k ≥ 1, oversample ≥ 0, powerIterations ≥ 0");
             }
+        }
+
+        @Override
+        public SvdResult topValuesSingle(FloatPointer at, int m, int n, PhaseTimes times) {
+            return RandomizedSvd.topValuesSingle(at, m, n, this, times);
+        }
+
+        @Override
+        public long offHeapBytes(int m, int n) {
+            return RandomizedSvd.offHeapBytes(m, n, this);
         }
 
         public static Parameters topK(int k) {
@@ -214,8 +224,8 @@ public final class RandomizedSvd {
         times.end(PhaseTimes.Phase.MULTIPLY, t);
     }
 
-    /** In-place thin Q of a column-major rows×l float32 matrix (sgeqrf + sorgqr). */
-    private static void orthonormalize(FloatPointer x, int rows, int l, FloatPointer tau, PhaseTimes times) {
+    /** In-place thin Q of a column-major rows×l float32 matrix (sgeqrf + sorgqr); {@link BlockKrylovSvd} uses it too. */
+    static void orthonormalize(FloatPointer x, int rows, int l, FloatPointer tau, PhaseTimes times) {
         long[] t = times.start();
         int info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, rows, l, x, rows, tau);
         if (info != 0) {

@@ -116,7 +116,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         approximate.setMouseTransparent(true);
         approximate.textProperty().bind(vm.approximateNoteProperty());
         approximate.visibleProperty().bind(vm.approximateNoteProperty().isNotEmpty());
-        approximate.setTooltip(new Tooltip("Quick preview: top singular values by randomised subspace iteration; "
+        approximate.setTooltip(new Tooltip("Quick preview: top singular values by randomised block Krylov iteration; "
                 + "exact values replace them as they arrive"));
         StackPane chartStack = new StackPane(all, approximate);
         StackPane.setAlignment(approximate, Pos.TOP_CENTER);

@@ -111,6 +111,27 @@ public final class FactorisedExport {
     public static final Function<String, Matrix> NO_TRANSFORMS = name -> null;
 
     /**
+     * The input transforms S of a data-aware {@code plan} (SPEC §4), rebuilt from the statistics
+     * file it was made with exactly as the plan records them (method, damping, factorisation per
+     * matrix), so a factorised export writes {@code (W·S)_k·S⁻¹}; {@link #NO_TRANSFORMS} for a
+     * weights-only plan. Every front end that exports a plan goes through this.
+     *
+     * @param statistics the open statistics file; may be null only for a weights-only plan
+     * @throws dev.rankscope.analysis.allocation.AllocationException for a data-aware plan without statistics
+     */
+    public static Function<String, Matrix> transformsFor(Plan plan, TensorSource statistics) {
+        if (plan.dataAware() == null) {
+            return NO_TRANSFORMS;
+        }
+        if (statistics == null) {
+            throw new dev.rankscope.analysis.allocation.AllocationException("the plan is data-aware ("
+                    + plan.dataAware().method() + "): exporting its factors needs the statistics file it was made with");
+        }
+        return dev.rankscope.analysis.allocation.DataAwareTransforms.rebuild(plan.dataAware(), statistics,
+                id -> plan.matrix(id).orElseThrow().moduleName(), id -> plan.matrix(id).orElseThrow().cols());
+    }
+
+    /**
      * Data-aware variant (SPEC §4, {@link dev.rankscope.analysis.allocation.DataAwareSpectra}): for
      * a tensor whose {@code inputTransforms} entry S is non-null, the factors come from the SVD of
      * W·S: U = U_k·√Σ_k and V = √Σ_k·V_kᵀ·S⁻¹ (S lower triangular), and verification measures

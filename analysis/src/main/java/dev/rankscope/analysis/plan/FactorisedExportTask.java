@@ -2,18 +2,20 @@ package dev.rankscope.analysis.plan;
 
 import dev.rankscope.analysis.allocation.Plan;
 import dev.rankscope.engine.io.AtomicFileWriter;
-import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.task.AbstractTask;
+import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.nio.file.Path;
-import java.util.function.Function;
 
 /**
  * Runs {@link FactorisedExport} as a cancellable task (SPEC §5): progress goes from 0 to 0.9
  * while tensors are written (one SVD at a time) and to 1 after verification. Cancellation is
  * checked before each tensor, never inside an SVD; a cancelled export leaves no output file.
+ * A data-aware plan is exported with its whitened factors {@code (W·S)_k·S⁻¹}: the task reads the
+ * statistics file the plan records ({@link FactorisedExport#transformsFor}), so the workbench's
+ * export writes what {@code rankscope plan --stats … --factorized} writes.
  * The result is available from {@link #result()} once the task has finished.
  */
 public final class FactorisedExportTask extends AbstractTask {
@@ -23,20 +25,11 @@ public final class FactorisedExportTask extends AbstractTask {
     private final SvdBackend backend;
     private final FactorisedExportParameters parameters;
     private final AtomicFileWriter files;
-    private final Function<String, Matrix> inputTransforms;
     private volatile FactorisedExportResult result;
 
     public FactorisedExportTask(Plan plan, TensorSource source, Path target, SvdBackend backend,
                                 FactorisedExportParameters parameters, AtomicFileWriter files) {
-        this(plan, source, target, backend, parameters, files, FactorisedExport.NO_TRANSFORMS);
-    }
-
-    /** Data-aware export: {@code inputTransforms} maps tensor names to S (see {@link FactorisedExport}). */
-    public FactorisedExportTask(Plan plan, TensorSource source, Path target, SvdBackend backend,
-                                FactorisedExportParameters parameters, AtomicFileWriter files,
-                                Function<String, Matrix> inputTransforms) {
         super("Export factorised " + target.getFileName());
-        this.inputTransforms = inputTransforms;
         this.plan = plan;
         this.source = source;
         this.target = target;
@@ -47,10 +40,13 @@ public final class FactorisedExportTask extends AbstractTask {
 
     @Override
     protected void work() {
-        result = FactorisedExport.export(plan, source, target, backend::svd, parameters, files, (index, total, tensor) -> {
-            checkCancelled();
-            progress(0.9 * index / Math.max(1, total), "writing " + tensor.name());
-        }, inputTransforms);
+        try (TensorSource statistics = plan.dataAware() == null ? null
+                : Checkpoints.open(Path.of(plan.dataAware().statisticsPath()))) {
+            result = FactorisedExport.export(plan, source, target, backend::svd, parameters, files, (index, total, tensor) -> {
+                checkCancelled();
+                progress(0.9 * index / Math.max(1, total), "writing " + tensor.name());
+            }, FactorisedExport.transformsFor(plan, statistics));
+        }
         progress(1.0, result.verified() ? "verified " + result.factorChecks().size() + " factorised matrices"
                 : "verification failed for some matrices");
     }

@@ -84,6 +84,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "OUT", description = "With --sweep: write the table as CSV.")
     Path csv;
 
+    @Option(names = "--fused-parts", description = {"With --sweep: plan the q/k/v parts of fused projections (GPT-2 "
+            + "c_attn, qkv_proj) each on its own, as plan --fused-parts does."})
+    boolean fusedParts;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -101,8 +105,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (sweep) {
             return sweep(out, err, outputs);
         }
-        if (strategies != null || keeps != null || csv != null) {
-            throw new CliOptions.BadOptionException("--strategies, --keep and --csv belong to --sweep");
+        if (strategies != null || keeps != null || csv != null || fusedParts) {
+            throw new CliOptions.BadOptionException("--strategies, --keep, --csv and --fused-parts belong to --sweep; "
+                    + "evaluate a --fused-parts plan with --plan");
         }
         EvaluateParameters p;
         try {
@@ -132,11 +137,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         SweepParameters p;
         try {
-            p = new SweepParameters(input.model, input.text, stats, strategies, keeps, input.seqLen, maxTokens);
+            p = new SweepParameters(input.model, input.text, stats, strategies, keeps, input.seqLen, maxTokens,
+                    fusedParts);
         } catch (IllegalArgumentException e) {
             throw new CliOptions.BadOptionException(e.getMessage());
         }
         SweepResult r = CliJobs.run(new SweepJob().task(p), err, input.quiet);
+        if (fusedParts && !r.fusedParts()) {
+            err.println("rankscope: note: " + input.model.getFileName() + " lists no fused q/k/v projection to split; "
+                    + "whole matrices are planned");
+        }
         for (String line : sweepLines(r)) {
             out.println(line);
         }
@@ -184,6 +194,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     static List<String> sweepLines(SweepResult r) {
         List<String> lines = new ArrayList<>();
+        if (r.fusedParts()) {
+            lines.add(r.partsNote());
+        }
         boolean causal = "causal-lm".equals(r.kind());
         lines.add(String.format(Locale.ROOT, "%-28s %6s %8s %12s %12s %10s %8s %10s", "strategy", "keep", "kept",
                 causal ? "perplexity" : "cosine", "mean_kl", "top1", "plan_err", "act_err"));

@@ -104,8 +104,7 @@ public final class CompressedModel {
         try {
             FactorisedExportResult r = export(plan, planFile, folder, statistics, backend, progress, tmp);
             if (!r.verified()) {
-                throw new ModelInputException(planFile + ": the compressed weights failed their verification against the "
-                        + "plan's errors; the plan does not describe this checkpoint");
+                throw new ModelInputException(planFile + ": " + VerificationFailure.describe(r, plan, statistics));
             }
             return factors(tmp, folder);
         } finally {

@@ -19,7 +19,9 @@ import java.util.List;
 
 /**
  * Quality vs size (issue "Model in the loop" §3): plans every strategy × kept fraction on the
- * model's spectra (weights only, or σ(W·S) for {@code name@method} strategies), evaluates each
+ * model's spectra (weights only, or σ(W·S) for {@code name@method} strategies; whole matrices, or
+ * the q/k/v parts of fused projections with {@link SweepParameters#fusedParts()}) exactly as
+ * {@code rankscope plan} does ({@link PlanInputs}), evaluates each
  * compressed model with {@link EvaluateJob} exactly as {@code evaluate --plan} would, plus the
  * original once. The plot every paper in this field draws, as one job.
  */
@@ -77,7 +79,7 @@ public final class SweepJob implements Job<SweepParameters, SweepResult> {
             kind = folder.config().architecture().isCausal() ? "causal-lm" : "encoder";
             inputs = PlanInputs.compute(folder.weights(), backend, method == null ? null : p.statistics(),
                     method == null ? DataAwareParameters.of(DataAwareParameters.Method.SVD_LLM_WHITENING) : method,
-                    (i, n) -> {
+                    p.fusedParts(), (i, n) -> {
                         task.checkCancelled();
                         task.progress(0.1 * i / Math.max(1, n), "spectrum " + (i + 1) + " of " + n);
                     });
@@ -109,7 +111,7 @@ public final class SweepJob implements Job<SweepParameters, SweepResult> {
             } finally {
                 deleteTree(dir);
             }
-            return new SweepResult(kind, folder.path().toString(), original, points);
+            return new SweepResult(kind, folder.path().toString(), original, points, inputs.fusedParts());
         }
     }
 

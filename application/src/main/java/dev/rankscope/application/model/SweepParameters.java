@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param keeps      kept fractions of the eligible parameters, each in (0, 1]
  * @param seqLen     window length (causal LMs)
  * @param maxTokens  token cap
+ * @param fusedParts budget the q/k/v parts of fused projections (GPT-2 {@code c_attn}, {@code qkv_proj})
+ *                   each on its own, as {@code plan --fused-parts} does (SPEC §5/§7)
  */
 public record SweepParameters(Path model, Path text, Path statistics, List<String> strategies, List<Double> keeps,
-                              int seqLen, long maxTokens) implements JobParameters {
+                              int seqLen, long maxTokens, boolean fusedParts) implements JobParameters {
     public SweepParameters {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(text, "text");

@@ -10,10 +10,22 @@ import java.util.Locale;
  * @param model    the model folder
  * @param original the original model's row (strategy "original", kept fraction 1)
  * @param points   one row per strategy × kept fraction, in the order asked
+ * @param fusedParts whether the plans budgeted the q/k/v parts of fused projections each on its own
+ *                   ({@code --fused-parts}); false when asked for but the model has no fused projection
  */
-public record SweepResult(String kind, String model, Point original, List<Point> points) {
+public record SweepResult(String kind, String model, Point original, List<Point> points, boolean fusedParts) {
     public SweepResult {
         points = List.copyOf(points);
+    }
+
+    /** A sweep of whole-matrix plans. */
+    public SweepResult(String kind, String model, Point original, List<Point> points) {
+        this(kind, model, original, points, false);
+    }
+
+    /** One line saying how fused projections were planned, or empty when they were planned whole. */
+    public String partsNote() {
+        return fusedParts ? "q/k/v parts of fused projections planned separately (--fused-parts)" : "";
     }
 
     /**
@@ -38,9 +50,9 @@ public record SweepResult(String kind, String model, Point original, List<Point>
 
     /** The CSV header. */
     public static final String CSV_HEADER = "strategy,keep,kept_fraction,params_after,perplexity,mean_nll,mean_kl,"
-            + "top1_agreement,cosine_mean,plan_rel_error,activation_rel_error";
+            + "top1_agreement,cosine_mean,plan_rel_error,activation_rel_error,fused_parts";
 
-    /** The table as CSV (original first), empty cells for NaN. */
+    /** The table as CSV (original first), empty cells for NaN; {@code fused_parts} is the same on every row. */
     public String toCsv() {
         StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
         row(b, original);
@@ -50,12 +62,12 @@ public record SweepResult(String kind, String model, Point original, List<Point>
         return b.toString();
     }
 
-    private static void row(StringBuilder b, Point p) {
+    private void row(StringBuilder b, Point p) {
         b.append(p.strategy()).append(',').append(num(p.keep())).append(',').append(num(p.keptFraction())).append(',')
                 .append(p.paramsAfter()).append(',').append(num(p.perplexity())).append(',').append(num(p.meanNll()))
                 .append(',').append(num(p.meanKl())).append(',').append(num(p.top1Agreement())).append(',')
                 .append(num(p.cosineMean())).append(',').append(num(p.planRelError())).append(',')
-                .append(num(p.activationRelError())).append('\n');
+                .append(num(p.activationRelError())).append(',').append(fusedParts).append('\n');
     }
 
     private static String num(double v) {

@@ -5,6 +5,7 @@ import dev.rankscope.analysis.allocation.AllocationInput;
 import dev.rankscope.analysis.allocation.Allocator;
 import dev.rankscope.analysis.allocation.Budget;
 import dev.rankscope.analysis.allocation.Constraints;
+import dev.rankscope.analysis.allocation.DataAwareParameters;
 import dev.rankscope.analysis.allocation.DataAwareTransforms;
 import dev.rankscope.analysis.allocation.DataAwareness;
 import dev.rankscope.analysis.allocation.Plan;
@@ -26,7 +27,9 @@ import dev.rankscope.application.job.Job;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.ProtectedInputs;
+import dev.rankscope.engine.linalg.Matrix;
 import dev.rankscope.engine.linalg.SvdBackend;
+import dev.rankscope.engine.linalg.SvdResult;
 import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.spectrum.Precision;
 import dev.rankscope.engine.tensor.Checkpoints;
@@ -88,6 +91,32 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
         return listed.stream().filter(r -> r.isPart() || !split.contains(r.tensor())).toList();
     }
 
+    /** Whether a listing has q/k/v parts of a fused projection that {@code fusedParts} planning would budget. */
+    public static boolean hasFusedParts(List<MatrixRef> listed) {
+        return listed.stream().anyMatch(MatrixRef::isPart);
+    }
+
+    /**
+     * σ(W·S) in place of σ(W) for every input whose module has statistics (SPEC §4; a q/k/v part
+     * uses its fused module's, SPEC §8), with the provenance the plan records. The weights are read
+     * as {@link MatrixListing} lists them, so a GPT-2 Conv1D weight is whitened as the (out, in)
+     * matrix and a part as its rows: the one data-aware step of {@code plan}, the quality-vs-size
+     * sweep and the Budget tab.
+     *
+     * @param singularValues e.g. {@code a -> backend.singularValues(a, Tolerance.DEFAULT)}; may check for cancel
+     */
+    public static DataAwareTransforms.Applied dataAware(List<AllocationInput> inputs, TensorSource source,
+                                                        Path statistics, DataAwareParameters method,
+                                                        java.util.function.Function<Matrix, SvdResult> singularValues) {
+        Map<String, MatrixRef> refs = new HashMap<>();
+        for (MatrixRef r : MatrixListing.of(source, false, ConvMode.RESHAPE).matrices()) {
+            refs.put(r.id(), r);
+        }
+        try (TensorSource stats = Checkpoints.open(statistics)) {
+            return DataAwareTransforms.apply(inputs, source, refs, stats, statistics, method, singularValues);
+        }
+    }
+
     /** The plan of {@code inputs} with its provenance: the one allocation call of the CLI and the Budget tab. */
     public static Plan plan(List<AllocationInput> inputs, Budget budget, Scope scope, Constraints constraints,
                             StrategyParameters strategy, PlanSource source, String engineDescription) {
@@ -129,7 +158,7 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                 for (MatrixAnalysis a : analysis.analysis().matrices()) {
                     allocation.add(AllocationInput.from(a));
                 }
-                DataAwareness awareness = p.stats() == null ? null : dataAware(allocation, source, listing, backend);
+                DataAwareness awareness = p.stats() == null ? null : dataAware(allocation, source, backend);
                 int dataAware = awareness == null ? 0 : awareness.modules().size();
                 if (p.compare()) {
                     StrategyComparison cmp = StrategyComparison.compare(allocation, p.budget(), p.scope(),
@@ -152,10 +181,7 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
                                     if (total > 0 && (index % Math.max(1, total / 10) == 0)) {
                                         note(String.format(Locale.ROOT, "writing %d/%d (%s)", index + 1, total, tensor.name()));
                                     }
-                                }, statistics == null ? FactorisedExport.NO_TRANSFORMS
-                                        : DataAwareTransforms.rebuild(awareness, statistics,
-                                        id -> plan.matrix(id).orElseThrow().moduleName(),
-                                        id -> plan.matrix(id).orElseThrow().cols()));
+                                }, FactorisedExport.transformsFor(plan, statistics));
                     }
                 }
                 return new PlanResult(analysis, plan, null, factorised, dataAware, written);
@@ -173,20 +199,11 @@ public final class PlanJob implements Job<PlanParameters, PlanResult> {
          * Replaces inputs with data-aware spectra where the statistics file has them; the
          * provenance the plan records (method, statistics sha256, damping used per matrix).
          */
-        private DataAwareness dataAware(List<AllocationInput> allocation, TensorSource source, MatrixListing listing,
-                                        SvdBackend backend) {
-            Map<String, MatrixRef> refs = new HashMap<>();
-            for (MatrixRef r : listing.matrices()) {
-                refs.put(r.id(), r);
-            }
-            DataAwareTransforms.Applied applied;
-            try (TensorSource statistics = Checkpoints.open(p.stats())) {
-                applied = DataAwareTransforms.apply(allocation, source, refs, statistics, p.stats(), p.statsMethod(),
-                        a -> {
-                            checkCancelled();
-                            return backend.singularValues(a, SvdBackend.Tolerance.DEFAULT);
-                        });
-            }
+        private DataAwareness dataAware(List<AllocationInput> allocation, TensorSource source, SvdBackend backend) {
+            DataAwareTransforms.Applied applied = PlanJob.dataAware(allocation, source, p.stats(), p.statsMethod(), a -> {
+                checkCancelled();
+                return backend.singularValues(a, SvdBackend.Tolerance.DEFAULT);
+            });
             for (int i = 0; i < allocation.size(); i++) {
                 allocation.set(i, applied.inputs().get(i));
             }

@@ -62,7 +62,12 @@ public final class QualityChart {
         return m;
     }
 
-    /** One series per strategy: (kept fraction, perplexity or cosine). */
+    /** The legend entry of a strategy: its name, marked when the sweep planned q/k/v parts separately. */
+    public static String seriesName(SweepResult sweep, String strategy) {
+        return sweep.fusedParts() ? strategy + " (q/k/v parts)" : strategy;
+    }
+
+    /** One series per strategy ({@link #seriesName}): (kept fraction, perplexity or cosine). */
     public static XYSeriesCollection dataset(SweepResult sweep) {
         XYSeriesCollection c = new XYSeriesCollection();
         if (sweep == null) {
@@ -70,7 +75,7 @@ public final class QualityChart {
         }
         boolean causal = "causal-lm".equals(sweep.kind());
         for (String s : sweep.strategies()) {
-            XYSeries series = new XYSeries(s, true, true);
+            XYSeries series = new XYSeries(seriesName(sweep, s), true, true);
             for (SweepResult.Point p : sweep.points()) {
                 if (p.strategy().equals(s)) {
                     double y = causal ? p.perplexity() : p.cosineMean();

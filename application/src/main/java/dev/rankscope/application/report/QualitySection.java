@@ -34,7 +34,9 @@ final class QualitySection {
                 + "of the parameters; y: ").append(causal
                 ? "perplexity over windows of the text (SPEC §8; lower is better)"
                 : "mean cosine of each sentence's compressed to its original embedding (higher is better)")
-                .append(". The dashed line is the original model.</p>\n");
+                .append(". The dashed line is the original model.")
+                .append(sweep.fusedParts() ? " Plans gave the q, k and v parts of each fused projection their own rank "
+                        + "(--fused-parts); the legend marks them \"(q/k/v parts)\"." : "").append("</p>\n");
         if (!sameModel(sweep.model(), checkpointPath)) {
             html.append("<div class=\"warn\">This sweep was run on another model (").append(Html.escape(sweep.model()))
                     .append(") than the checkpoint of this report.</div>\n");
@@ -44,10 +46,12 @@ final class QualitySection {
                 .append(causal ? "original perplexity" : "original cosine").append("</th><td>")
                 .append(Html.escape(causal ? fixed(sweep.original().perplexity(), 4) : fixed(sweep.original().cosineMean(), 6)))
                 .append("</td></tr>\n<tr><th>points</th><td>").append(sweep.points().size()).append(" (")
-                .append(Html.escape(String.join(", ", sweep.strategies()))).append(")</td></tr>\n</table>\n");
+                .append(Html.escape(String.join(", ", sweep.strategies()))).append(")</td></tr>\n<tr><th>fused q/k/v</th><td>")
+                .append(sweep.fusedParts() ? "parts planned separately (--fused-parts)" : "whole matrices")
+                .append("</td></tr>\n</table>\n");
         html.figure(QualityChart.chart(sweep), size,
                 (causal ? "Perplexity" : "Mean cosine to the original embeddings") + " against the kept fraction of the "
-                        + "parameters, one line per strategy");
+                        + "parameters, one line per strategy" + (sweep.fusedParts() ? "; " + sweep.partsNote() : ""));
         table(html, sweep, causal);
         html.append("</section>\n");
     }

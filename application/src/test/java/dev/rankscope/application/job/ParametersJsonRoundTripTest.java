@@ -73,7 +73,7 @@ class ParametersJsonRoundTripTest {
                 Map.entry(dev.rankscope.application.model.SweepParameters.class,
                         new dev.rankscope.application.model.SweepParameters(DIR.resolve("model"), DIR.resolve("e.txt"),
                                 DIR.resolve("stats.safetensors"), List.of(names.get(0), names.get(1) + "@svd-llm"),
-                                List.of(0.5, 0.75), 64, 1000)),
+                                List.of(0.5, 0.75), 64, 1000, true)),
                 Map.entry(PlanParameters.class, new PlanParameters(DIR.resolve("model"),
                         List.of(registry.defaults(names.get(0)), registry.defaults(names.get(names.size() - 1))), true,
                         Budget.bytes(1_000_000, DType.F16), Scope.defaults(), Constraints.defaults(),

@@ -70,6 +70,30 @@ class QualitySectionTest {
         assertEquals(causal(), read);
     }
 
+    /** A sweep made with {@code --fused-parts} says so in the legend, the facts table and the caption (and survives its JSON). */
+    @Test
+    void aSweepOfFusedPartsSaysSoInTheLegendAndTheCaption() throws Exception {
+        SweepResult whole = causal();
+        SweepResult parts = roundTrip(new SweepResult(whole.kind(), whole.model(), whole.original(), whole.points(), true));
+        assertTrue(parts.fusedParts(), "the JSON keeps fusedParts");
+        var legend = QualityChart.dataset(parts);
+        assertEquals("global-optimal (q/k/v parts)", legend.getSeriesKey(0));
+        assertEquals("global-optimal@svd-llm (q/k/v parts)", legend.getSeriesKey(1));
+        assertEquals("global-optimal", QualityChart.dataset(whole).getSeriesKey(0));
+
+        Element section = section(parse(render(parts)), HtmlReport.QUALITY_ID);
+        String text = section.getTextContent();
+        assertTrue(text.contains("fused q/k/vparts planned separately (--fused-parts)"), text);
+        assertTrue(text.contains("Plans gave the q, k and v parts of each fused projection their own rank (--fused-parts); "
+                + "the legend marks them \"(q/k/v parts)\"."), text);
+        Element img = (Element) section.getElementsByTagName("img").item(0);
+        assertTrue(img.getAttribute("alt").endsWith("one line per strategy; q/k/v parts of fused projections planned "
+                + "separately (--fused-parts)"), img.getAttribute("alt"));
+        String wholeText = section(parse(render(whole)), HtmlReport.QUALITY_ID).getTextContent();
+        assertTrue(wholeText.contains("fused q/k/vwhole matrices"), wholeText);
+        assertFalse(wholeText.contains("planned separately"), wholeText);
+    }
+
     @Test
     void chartAndTableComeFromTheSweepJson() throws Exception {
         SweepResult sweep = roundTrip(causal());

@@ -119,7 +119,15 @@ final class BudgetControls {
         g.addRow(0, new Label("layers from"), first);
         g.addRow(1, new Label("to"), last);
         g.addRow(2, new Label("name"), regex);
-        return titled("Scope", new VBox(4, types, hint("-1 = no limit; embeddings and lm_head are off by default"), g));
+        CheckBox parts = new CheckBox("Plan fused parts separately");
+        parts.setId("budget-fused-parts");
+        parts.setMnemonicParsing(false);
+        parts.selectedProperty().bindBidirectional(vm.settings().fusedPartsProperty());
+        parts.disableProperty().bind(vm.hasFusedPartsProperty().not());
+        parts.setTooltip(new Tooltip("Give the q, k and v parts of a fused projection (GPT-2 c_attn, qkv_proj) "
+                + "each its own rank, as plan --fused-parts does; only for checkpoints with fused projections"));
+        return titled("Scope", new VBox(4, types, hint("-1 = no limit; embeddings and lm_head are off by default"), g,
+                parts));
     }
 
     private TitledPane constraintsPane() {

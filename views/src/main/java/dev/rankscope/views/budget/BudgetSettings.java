@@ -56,6 +56,7 @@ public final class BudgetSettings {
     private final IntegerProperty maxRank = new SimpleIntegerProperty(0);
     private final IntegerProperty rankMultiple = new SimpleIntegerProperty(1);
     private final BooleanProperty allowDense = new SimpleBooleanProperty(true);
+    private final BooleanProperty fusedParts = new SimpleBooleanProperty(false);
     private final ObservableList<String> compareStrategies = FXCollections.observableArrayList();
 
     private boolean applying;
@@ -84,7 +85,8 @@ public final class BudgetSettings {
     /** Calls {@code changed} after any control changes (each property separately). */
     public void addListener(Runnable changed) {
         for (ObservableValue<?> v : List.<ObservableValue<?>>of(strategy, budgetKind, keptFraction, paramsAmount,
-                bytesAmount, byteDType, firstLayer, lastLayer, nameRegex, minRank, maxRank, rankMultiple, allowDense)) {
+                bytesAmount, byteDType, firstLayer, lastLayer, nameRegex, minRank, maxRank, rankMultiple, allowDense,
+                fusedParts)) {
             v.addListener((o, a, b) -> changed.run());
         }
         moduleTypes.values().forEach(p -> p.addListener((o, a, b) -> changed.run()));
@@ -120,6 +122,7 @@ public final class BudgetSettings {
             maxRank.set(c.maxRank() == Integer.MAX_VALUE ? 0 : c.maxRank());
             rankMultiple.set(c.rankMultiple());
             allowDense.set(c.allowDense());
+            fusedParts.set(p.matrices().stream().anyMatch(dev.rankscope.analysis.plan.FusedPartFactors::isPart));
         } finally {
             applying = false;
         }
@@ -246,6 +249,15 @@ public final class BudgetSettings {
 
     public BooleanProperty allowDenseProperty() {
         return allowDense;
+    }
+
+    /**
+     * Plan the q/k/v parts of fused projections (GPT-2 {@code c_attn}, {@code qkv_proj}) each on its
+     * own in place of the fused matrix, as {@code plan --fused-parts} does (SPEC §5/§7); ignored for
+     * a checkpoint without fused projections.
+     */
+    public BooleanProperty fusedPartsProperty() {
+        return fusedParts;
     }
 
     /** Strategies compared at the current budget (at most {@link StrategyComparison#MAX_STRATEGIES}). */

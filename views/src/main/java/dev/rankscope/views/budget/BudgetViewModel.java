@@ -14,6 +14,7 @@ import dev.rankscope.analysis.allocation.StrategyComparison;
 import dev.rankscope.analysis.allocation.StrategyParameters;
 import dev.rankscope.analysis.allocation.StrategyRegistry;
 import dev.rankscope.engine.RankscopeException;
+import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.views.fx.LatestResultScheduler;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
@@ -89,6 +90,7 @@ public final class BudgetViewModel {
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper inputSummary = new ReadOnlyStringWrapper("No checkpoint open");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper hasFusedParts = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<Path> importedFrom = new ReadOnlyObjectWrapper<>();
     private final BudgetSettings settings;
     private final BudgetPreviewViewModel preview;
@@ -127,7 +129,7 @@ public final class BudgetViewModel {
         this.exports = new BudgetExportViewModel(services, dialogs, executors, plan.getReadOnlyProperty(),
                 checkpoint.getReadOnlyProperty(), this::applyImport, strategies);
         this.modelLoop = new ModelLoopViewModel(workbench.runner(), executors.ui(), checkpoint.getReadOnlyProperty(),
-                plan.getReadOnlyProperty(), settings.strategyProperty(), dataAware);
+                plan.getReadOnlyProperty(), settings.strategyProperty(), fusedPartsInUse(), dataAware);
         dataAware.addListener((o, a, b) -> inputsChanged());
         preview.statisticsProperty().bind(modelLoop.statisticsProperty());
         settings.addListener(this::inputsChanged);
@@ -149,6 +151,11 @@ public final class BudgetViewModel {
     }
 
     // ---- inputs -----------------------------------------------------------------------------
+
+    /** True while the plan budgets q/k/v parts: the control is on and the checkpoint has fused projections. */
+    private javafx.beans.binding.BooleanBinding fusedPartsInUse() {
+        return settings.fusedPartsProperty().and(hasFusedParts);
+    }
 
     private void followCheckpoint() {
         CheckpointModel next = workbench.checkpointOf(workbench.getCurrent())
@@ -181,16 +188,21 @@ public final class BudgetViewModel {
         CheckpointModel cp = checkpoint.get();
         if (cp == null) {
             planScheduler.invalidate();
+            hasFusedParts.set(false);
             inputSummary.set("No checkpoint open");
             setPlan(null, null);
             return;
         }
         List<AllocationInput> inputs = new ArrayList<>();
         int approximate = 0;
+        List<MatrixRef> listed = cp.matrices().stream().map(MatrixEntry::ref).toList();
+        hasFusedParts.set(PlanJob.hasFusedParts(listed));
+        // whole matrices, or the q/k/v parts in place of their fused matrix: what `plan [--fused-parts]` budgets
+        java.util.Set<MatrixRef> budgeted = new java.util.HashSet<>(PlanJob.budgeted(listed, settings.fusedPartsProperty().get()));
         for (MatrixEntry e : cp.matrices()) {
             MatrixAnalysis a = workbench.analysis(e);
-            if (a == null || !PlanJob.budgeted(e.ref())) {
-                continue;   // parts (#q/#k/#v) are views of a matrix already budgeted
+            if (a == null || !budgeted.contains(e.ref())) {
+                continue;
             }
             if (a.spectrum().approximate()) {
                 approximate++;
@@ -362,6 +374,14 @@ public final class BudgetViewModel {
 
 
 
+
+    /**
+     * Whether the checkpoint has fused q/k/v projections whose parts can be planned separately
+     * ({@link BudgetSettings#fusedPartsProperty()}); the control is enabled only then.
+     */
+    public ReadOnlyBooleanProperty hasFusedPartsProperty() {
+        return hasFusedParts.getReadOnlyProperty();
+    }
 
     /** True while a re-plan is running. */
     public ReadOnlyBooleanProperty busyProperty() {

@@ -16,10 +16,9 @@ import dev.rankscope.application.model.SweepJob;
 import dev.rankscope.application.model.SweepParameters;
 import dev.rankscope.application.model.SweepResult;
 import dev.rankscope.application.model.TextDocuments;
+import dev.rankscope.application.plan.PlanJob;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.linalg.Backends;
-import dev.rankscope.engine.spectrum.MatrixExtractor;
-import dev.rankscope.engine.spectrum.MatrixRef;
 import dev.rankscope.engine.tensor.Checkpoints;
 import dev.rankscope.engine.tensor.TensorSource;
 import dev.rankscope.runtime.ModelFolder;
@@ -45,10 +44,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -70,6 +67,7 @@ public final class ModelLoopViewModel {
     private final ReadOnlyObjectProperty<CheckpointModel> checkpoint;
     private final ReadOnlyObjectProperty<Plan> plan;
     private final ObjectProperty<StrategyParameters> strategy;
+    private final javafx.beans.value.ObservableBooleanValue fusedParts;
     private final ObjectProperty<DataAwareInputs> dataAwareHook;
     private Path cacheFolder = StatisticsCache.defaultFolder();
 
@@ -86,11 +84,12 @@ public final class ModelLoopViewModel {
 
     ModelLoopViewModel(BackgroundRunner runner, Executor ui, ReadOnlyObjectProperty<CheckpointModel> checkpoint,
                        ReadOnlyObjectProperty<Plan> plan, ObjectProperty<StrategyParameters> strategy,
-                       ObjectProperty<DataAwareInputs> dataAwareHook) {
+                       javafx.beans.value.ObservableBooleanValue fusedParts, ObjectProperty<DataAwareInputs> dataAwareHook) {
         this.job = new JobRun(runner, ui);
         this.checkpoint = checkpoint;
         this.plan = plan;
         this.strategy = strategy;
+        this.fusedParts = fusedParts;
         this.dataAwareHook = dataAwareHook;
         checkpoint.addListener((o, a, b) -> checkpointChanged());
         dataAware.addListener((o, a, b) -> updateHook());
@@ -137,14 +136,9 @@ public final class ModelLoopViewModel {
 
     private static DataAwareTransforms.Applied dataAwareInputs(Path stats, dev.rankscope.application.workbench.OpenedCheckpoint opened,
                                                               List<dev.rankscope.analysis.allocation.AllocationInput> inputs) {
-        try (TensorSource source = Checkpoints.open(opened.path()); TensorSource s = Checkpoints.open(stats)) {
-            Map<String, MatrixRef> refs = new HashMap<>();
-            for (MatrixRef r : MatrixExtractor.matrices(source.tensors())) {
-                refs.put(r.id(), r);
-            }
+        try (TensorSource source = Checkpoints.open(opened.path())) {
             var backend = Backends.select(Backends.Preference.AUTO);
-            return DataAwareTransforms.apply(inputs, source, refs, s, stats,
-                    DataAwareParameters.of(DataAwareParameters.Method.SVD_LLM_WHITENING),
+            return PlanJob.dataAware(inputs, source, stats, DataAwareParameters.of(DataAwareParameters.Method.SVD_LLM_WHITENING),
                     a -> backend.singularValues(a, dev.rankscope.engine.linalg.SvdBackend.Tolerance.DEFAULT));
         }
     }
@@ -222,9 +216,28 @@ public final class ModelLoopViewModel {
 
     /** Quality vs size: the current strategy (and its data-aware variant when statistics are loaded) × {@link #SWEEP_KEEPS}. */
     public void runSweep() {
-        Path model = modelFolder();
-        if (model == null || job.isRunning() || evaluationText.get().isBlank()) {
+        SweepParameters sp = sweepParameters();
+        if (sp == null || job.isRunning()) {
             return;
+        }
+        status.set("Quality vs size: " + sp.strategies().size() * sp.keeps().size() + " compressed models"
+                + (sp.fusedParts() ? " (q/k/v parts planned separately)" : "") + "…");
+        start(new SweepJob().task(sp), (SweepResult r) -> {
+            sweep.set(r);
+            status.set("Quality vs size: " + r.points().size() + " models evaluated"
+                    + (r.fusedParts() ? " (q/k/v parts planned separately)." : "."));
+        });
+    }
+
+    /**
+     * What {@link #runSweep()} would run now: the current strategy (and its {@code @svd-llm} variant
+     * once statistics are loaded) × {@link #SWEEP_KEEPS}, the q/k/v parts planned separately when the
+     * Budget's plans do; null without a model or an evaluation text.
+     */
+    public SweepParameters sweepParameters() {
+        Path model = modelFolder();
+        if (model == null || evaluationText.get().isBlank()) {
+            return null;
         }
         List<String> strategies = new ArrayList<>();
         String name = strategy.get().strategyName();
@@ -232,13 +245,8 @@ public final class ModelLoopViewModel {
         if (statistics.get() != null) {
             strategies.add(name + "@svd-llm");
         }
-        SweepParameters sp = new SweepParameters(model, Path.of(evaluationText.get()), statistics.get(), strategies,
-                SWEEP_KEEPS, seqLen.get(), maxTokens.get());
-        status.set("Quality vs size: " + strategies.size() * SWEEP_KEEPS.size() + " compressed models…");
-        start(new SweepJob().task(sp), (SweepResult r) -> {
-            sweep.set(r);
-            status.set("Quality vs size: " + r.points().size() + " models evaluated.");
-        });
+        return new SweepParameters(model, Path.of(evaluationText.get()), statistics.get(), strategies, SWEEP_KEEPS,
+                seqLen.get(), maxTokens.get(), fusedParts.get());
     }
 
     /** Cancels the running calibration, evaluation or sweep (it stops at its next check). */

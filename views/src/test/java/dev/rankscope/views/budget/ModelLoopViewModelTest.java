@@ -70,6 +70,15 @@ class ModelLoopViewModelTest {
         String message = budget.preview().previewMessageProperty().get();
         assertTrue(message.contains("activation-space ‖(W−W')X‖/‖WX‖: weights-only "), message);
 
+        // the tab's factorised export of a data-aware plan writes the whitened factors (W·S)_k·S⁻¹ and
+        // verifies them against the plan's errors, as `rankscope plan --stats … --factorized` does
+        Path factorised = cache.resolve("aware-factorised.safetensors");
+        budget.exports().export(BudgetExportViewModel.ExportFormat.FACTORISED, factorised);
+        String report = budget.exports().exportReportProperty().get();
+        assertTrue(report.contains("re-read: verified"), report);
+        assertTrue(Files.isRegularFile(factorised));
+        assertTrue(dialogs.errors.isEmpty(), "no verification failure: " + dialogs.errors);
+
         vm.dataAwareProperty().set(false);
         assertFalse(budget.getPlan().isDataAware(), "the switch goes back to weights only");
         vm.dataAwareProperty().set(true);

@@ -4,7 +4,10 @@ and its expected dequantized weights computed with numpy (the ONNX DequantizeLin
 y = (x - zero_point) * scale, float32).
 
 Run with Debian's python3-onnx and numpy:  /usr/bin/python3 tools/onnx_quant_fixture.py
-Writes engine/src/test/resources/onnx/quantized.onnx and quantized_expected.safetensors (both small).
+Writes engine/src/test/resources/onnx/quantized.onnx and quantized_expected.safetensors (both small), and
+unknown_scheme.onnx: ONNX Runtime's 4-bit MatMulNBits (com.microsoft; packed uint8 blocks) and a
+QLinearMatMul beside one MatMulInteger weight Rankscope reads -- a quantized file of a scheme it cannot
+dequantize, which compensate and evaluate must refuse in one line naming the operators (issue 16 item 7).
 """
 import os
 import sys
@@ -88,7 +91,40 @@ def main():
         "tok.weight": deq(tq, ts, tz, None),
     }
     write_safetensors(os.path.join(res, "quantized_expected.safetensors"), expected, {"tool": "tools/onnx_quant_fixture.py"})
+    unknown_scheme(rng, res)
     print("wrote", os.path.normpath(res))
+
+
+def unknown_scheme(rng, res):
+    """MatMulNBits (K=4 inputs, N=3 outputs, 4 bits, block 16: B is N x 1 block x 8 bytes) and QLinearMatMul."""
+    inits = [
+        numpy_helper.from_array(rng.integers(0, 256, (3, 1, 8), dtype=np.uint8), "enc.layer.0.up.weight_Q4"),
+        numpy_helper.from_array(rng.uniform(0.01, 0.1, 3).astype(np.float32), "enc.layer.0.up.weight_scales"),
+        numpy_helper.from_array(rng.integers(-127, 128, (3, 2), dtype=np.int8), "enc.layer.0.down.weight_quantized"),
+        numpy_helper.from_array(np.float32(0.02), "down_b_scale"),
+        numpy_helper.from_array(np.int8(0), "down_b_zero"),
+        numpy_helper.from_array(np.float32(0.05), "act_scale"),
+        numpy_helper.from_array(np.uint8(128), "act_zero"),
+        numpy_helper.from_array(rng.integers(-127, 128, (4, 4), dtype=np.int8), "onnx::MatMul_3_quantized"),
+        numpy_helper.from_array(rng.uniform(0.001, 0.02, 4).astype(np.float32), "onnx::MatMul_3_scale"),
+    ]
+    nodes = [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"], name="/enc/quant"),
+        helper.make_node("MatMulInteger", ["xq", "onnx::MatMul_3_quantized", "xz"], ["m0"], name="/enc/layer.0/in/MatMul_quant"),
+        helper.make_node("Cast", ["m0"], ["m0f"], to=TensorProto.FLOAT, name="/enc/layer.0/in/cast"),
+        helper.make_node("MatMulNBits", ["m0f", "enc.layer.0.up.weight_Q4", "enc.layer.0.up.weight_scales"], ["u"],
+                         domain="com.microsoft", K=4, N=3, bits=4, block_size=16, name="/enc/layer.0/up/MatMulNBits"),
+        helper.make_node("QuantizeLinear", ["u", "act_scale", "act_zero"], ["uq"], name="/enc/layer.0/down/q"),
+        helper.make_node("QLinearMatMul", ["uq", "act_scale", "act_zero", "enc.layer.0.down.weight_quantized",
+                                           "down_b_scale", "down_b_zero", "act_scale", "act_zero"], ["yq"],
+                         name="/enc/layer.0/down/QLinearMatMul"),
+        helper.make_node("DequantizeLinear", ["yq", "act_scale", "act_zero"], ["y"], name="/enc/layer.0/down/dq"),
+    ]
+    graph = helper.make_graph(nodes, "unknown_scheme", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1)],
+                              producer_name="rankscope-fixture")
+    onnx.save(model, os.path.join(res, "unknown_scheme.onnx"))
 
 
 if __name__ == "__main__":

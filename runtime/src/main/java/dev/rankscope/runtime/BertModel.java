@@ -40,6 +40,15 @@ final class BertModel extends LearnedPositionsModel {
     }
 
     @Override
+    List<String> embeddingTables() {
+        String e = prefix + "embeddings.";
+        String types = e + "token_type_embeddings.weight";
+        return source.find(types).isPresent()
+                ? List.of(e + "word_embeddings.weight", e + "position_embeddings.weight", types)
+                : List.of(e + "word_embeddings.weight", e + "position_embeddings.weight");
+    }
+
+    @Override
     FloatMatrix block(int l, FloatMatrix x, Pass pass) {
         String p = layer(l);
         Weights w = pass.weights;

@@ -2,6 +2,8 @@ package dev.rankscope.runtime;
 
 import dev.rankscope.engine.tensor.TensorSource;
 
+import java.util.List;
+
 /**
  * GPT-2 (SPEC §8): token + learned position embeddings, pre-LN blocks, fused {@code c_attn}
  * split q|k|v, causal attention, gelu_new MLP, final {@code ln_f}, LM head tied to {@code wte}.
@@ -30,6 +32,11 @@ final class Gpt2Model extends LearnedPositionsModel {
         FloatMatrix x = embedRows(prefix + "wte.weight", pass);
         addRows(x, prefix + "wpe.weight", pass.positions, pass);
         return x;
+    }
+
+    @Override
+    List<String> embeddingTables() {
+        return List.of(prefix + "wte.weight", prefix + "wpe.weight");
     }
 
     @Override

@@ -45,6 +45,11 @@ final class LlamaModel extends Transformer {
     }
 
     @Override
+    List<String> embeddingTables() {
+        return List.of(prefix + "embed_tokens.weight");
+    }
+
+    @Override
     FloatMatrix block(int l, FloatMatrix x, Pass pass) {
         String p = layer(l);
         Weights w = pass.weights;

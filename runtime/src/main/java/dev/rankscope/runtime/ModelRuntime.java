@@ -57,6 +57,15 @@ public final class ModelRuntime {
         return model.modules();
     }
 
+    /**
+     * The full tensor names of the embedding tables the forward pass looks rows up in (the token
+     * embedding first, then learned positions and token types where the architecture has them);
+     * {@link WeightOverride#table} may replace any of them.
+     */
+    public List<String> embeddingTables() {
+        return model.embeddingTables();
+    }
+
     /** The module named {@code name}, if the model has it. */
     public Optional<LinearModule> linearModule(String name) {
         return model.modules().stream().filter(m -> m.name().equals(name)).findFirst();

@@ -98,6 +98,9 @@ abstract class Transformer {
 
     abstract FloatMatrix embed(Pass pass);
 
+    /** The full tensor names of the tables {@link #embed} looks rows up in (token, positions, token types). */
+    abstract List<String> embeddingTables();
+
     abstract FloatMatrix block(int layer, FloatMatrix x, Pass pass);
 
     /** Decoders: the final norm; encoders: {@code x} unchanged. */

@@ -5,7 +5,9 @@ import dev.rankscope.engine.tensor.TensorInfo;
 import dev.rankscope.engine.tensor.TensorSource;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,8 @@ final class Weights {
 
     private final TensorSource source;
     private final ForwardOptions options;
+    /** The override's embedding tables asked so far this pass, by tensor name (checked once). */
+    private final Map<String, Optional<float[]>> tables = new HashMap<>();
 
     Weights(TensorSource source, ForwardOptions options) {
         this.source = source;
@@ -45,6 +49,10 @@ final class Weights {
 
     /** The first {@code count} elements of {@code name} as float32, read in bounded chunks. */
     float[] readLeading(String name, int count) {
+        Optional<float[]> table = table(name);
+        if (table.isPresent()) {
+            return Arrays.copyOf(table.get(), count);
+        }
         float[] out = new float[count];
         for (int off = 0; off < out.length; off += CHUNK) {
             int n = Math.min(CHUNK, out.length - off);
@@ -53,9 +61,33 @@ final class Weights {
         return out;
     }
 
-    /** {@code count} consecutive elements of {@code name} starting at element {@code first}. */
+    /**
+     * {@code count} consecutive elements of {@code name} starting at element {@code first}: from the
+     * override's replacement when {@code name} is a replaced embedding table, else the checkpoint's.
+     */
     void readRange(String name, long first, int count, float[] dst, int dstOff) {
-        source.readElements(name, first, count, dst, dstOff);
+        Optional<float[]> table = table(name);
+        if (table.isPresent()) {
+            System.arraycopy(table.get(), Math.toIntExact(first), dst, dstOff, count);
+        } else {
+            source.readElements(name, first, count, dst, dstOff);
+        }
+    }
+
+    /** The override's replacement of table {@code name}, checked against the tensor's size once per pass. */
+    private Optional<float[]> table(String name) {
+        return tables.computeIfAbsent(name, n -> {
+            Optional<float[]> t = options.weights().table(n);
+            if (t.isPresent()) {
+                TensorInfo info = source.find(n).orElseThrow(() -> new ModelRuntimeException(
+                        "Weights " + source.path() + " have no tensor " + n + " to replace."));
+                if (info.numel() != t.get().length) {
+                    throw new ModelRuntimeException("Replacement for embedding " + n + " has " + t.get().length
+                            + " values, but the table is " + info.shapeString() + ".");
+                }
+            }
+            return t;
+        });
     }
 
     /** The observer sees {@code x} as the shared input of {@code group}. */

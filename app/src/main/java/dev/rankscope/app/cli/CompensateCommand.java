@@ -127,8 +127,9 @@ public final class CompensateCommand implements Callable<Integer> {
         print(result, out);
         if (evaluate != null && !result.files().isEmpty()) {
             EmbeddingEvaluation e = EmbeddingEvaluation.ofLines(base, result, evaluate);
-            out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules replaced): quantized mean %.6f"
-                    + " (min %.6f), quantized + compensation mean %.6f (min %.6f)%n", e.sentences(), e.modules(),
+            out.printf(Locale.ROOT, "embedding cosine to the original (%d sentences, %d modules and %d embedding tables"
+                    + " replaced): quantized mean %.6f (min %.6f), quantized + compensation mean %.6f (min %.6f)%n",
+                    e.sentences(), e.modules(), e.tables(),
                     e.meanCosineQuantized(), e.minCosineQuantized(), e.meanCosineCompensated(), e.minCosineCompensated());
             out.flush();
         }
@@ -175,13 +176,7 @@ public final class CompensateCommand implements Callable<Integer> {
                 r.quantization(), r.space(), r.matrices().size(), r.matrices().stream().filter(m -> m.rank() > 0).count());
         r.matrices().stream().filter(m -> !m.note().isEmpty())
                 .forEach(m -> out.println((m.compensated() ? "note: " : "not compensated: ") + m.id() + " (" + m.note() + ")"));
-        r.shapeMismatches().forEach(m -> out.println("shape mismatch (skipped): " + m));
-        if (!r.onlyInBase().isEmpty()) {
-            out.println("only in base (skipped): " + String.join(", ", r.onlyInBase()));
-        }
-        if (!r.onlyInQuantized().isEmpty()) {
-            out.println("only in quantized (skipped): " + String.join(", ", r.onlyInQuantized()));
-        }
+        r.skippedLines().forEach(out::println);
         out.printf(Locale.ROOT, "added LoRA parameters: %d (%s at float32); verified on reload: %s%n", r.addedParams(),
                 mib(r.addedBytes()), r.verified() ? "yes" : "NO");
         out.flush();

@@ -47,11 +47,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--quantized", paramLabel = "FILE",
             description = {"Evaluate the model with the weights of its quantized form (int8 ONNX, GGUF, or the",
-                "quantized-base/model.safetensors of rankscope compensate) in its linear modules."})
+                "quantized-base/model.safetensors of rankscope compensate) in its linear modules and embedding tables."})
     Path quantized;
 
     @Option(names = "--adapter", paramLabel = "DIR",
-            description = "With --quantized: add this compensation adapter's B·A (rankscope compensate --out).")
+            description = "With --quantized: add this compensation adapter's update, B·A or (B·A)ᵀ for an embedding LoRA"
+                    + " (rankscope compensate --out).")
     Path adapter;
 
     @Option(names = "--stats", paramLabel = "STATS",

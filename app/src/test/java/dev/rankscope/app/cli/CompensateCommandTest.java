@@ -69,6 +69,19 @@ class CompensateCommandTest {
     }
 
     @Test
+    void aQuantizedFileOfAnUnknownSchemeIsOneLineNamingIt() throws Exception {
+        Path onnx = Path.of(getClass().getResource("/onnx/unknown_scheme.onnx").toURI());
+        int code = run("--base", model(32).toString(), "--quantized", onnx.toString(), "--rank", "2",
+                "--out", dir.resolve("a").toString());
+        assertEquals(2, code);
+        String e = err.toString().trim();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains("unknown_scheme.onnx: weights quantized by MatMulNBits (enc.layer.0.up.weight_Q4)")
+                && e.contains("a scheme Rankscope cannot dequantise"), e);
+        assertFalse(Files.exists(dir.resolve("a")));
+    }
+
+    @Test
     void statisticsOfAnotherModelNameTheModule() {
         Path base = model(32);
         Path stats = dir.resolve("stats.safetensors");

@@ -36,6 +36,23 @@ public record CompensateResult(CompensateParameters parameters, String quantizat
     }
 
     /**
+     * What the pairing left out, as the CLI prints it and the Quantize tab lists it: one line per shape
+     * mismatch ({@code shape mismatch (skipped): NAME: base m×n, quantized a×b}), then
+     * {@code only in base (skipped): …} and {@code only in quantized (skipped): …} when not empty.
+     */
+    public List<String> skippedLines() {
+        List<String> lines = new java.util.ArrayList<>();
+        shapeMismatches.forEach(m -> lines.add("shape mismatch (skipped): " + m));
+        if (!onlyInBase.isEmpty()) {
+            lines.add("only in base (skipped): " + String.join(", ", onlyInBase));
+        }
+        if (!onlyInQuantized.isEmpty()) {
+            lines.add("only in quantized (skipped): " + String.join(", ", onlyInQuantized));
+        }
+        return lines;
+    }
+
+    /**
      * The quantized model this run compared with: the given quantized file, or the dequantized base it
      * wrote with an in-tool scheme ({@code <out>/quantized-base/model.safetensors}); null when an in-tool
      * run wrote nothing.

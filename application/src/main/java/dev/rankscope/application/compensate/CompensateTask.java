@@ -212,6 +212,7 @@ final class CompensateTask extends JobTask<CompensateResult> {
             }
             return out;
         }
+        dev.rankscope.engine.io.onnx.OnnxSource.requireKnownQuantization(quant);
         Pairing pairing = Pairing.of(base, quant);
         Set<String> parts = new HashSet<>();
         String listed = quant.metadata().get("onnx.quantized_parts");

@@ -16,18 +16,20 @@ import java.util.Set;
 /**
  * Embedding quality of a quantized encoder with and without its compensation (issue 16 §5, SPEC
  * §8): the pooled sentence embeddings of the original model, of the model whose compensated
- * matrices are replaced by Ŵ, and of the model with Ŵ + B·A, compared by cosine to the original's.
- * Runs the {@code runtime} module's forward pass three times over the same token ids. Pure apart
- * from reading the files; call off the FX thread.
+ * matrices — linear modules and embedding tables — are replaced by Ŵ, and of the model with Ŵ + ΔW
+ * (the adapter's B·A, or (B·A)ᵀ for an embedding LoRA; {@link CompressedModel#fromQuantized}),
+ * compared by cosine to the original's. Runs the {@code runtime} module's forward pass three times
+ * over the same token ids. Pure apart from reading the files; call off the FX thread.
  *
  * @param sentences           sentences embedded
- * @param modules             modules replaced
+ * @param modules             linear modules replaced
+ * @param tables              embedding tables replaced
  * @param meanCosineQuantized mean cos(original, quantized)
  * @param minCosineQuantized  smallest cos(original, quantized)
  * @param meanCosineCompensated mean cos(original, quantized + compensation)
  * @param minCosineCompensated  smallest cos(original, quantized + compensation)
  */
-public record EmbeddingEvaluation(int sentences, int modules, double meanCosineQuantized, double minCosineQuantized,
+public record EmbeddingEvaluation(int sentences, int modules, int tables, double meanCosineQuantized, double minCosineQuantized,
                                   double meanCosineCompensated, double minCosineCompensated) {
 
     /**
@@ -79,7 +81,8 @@ public record EmbeddingEvaluation(int sentences, int modules, double meanCosineQ
             FloatMatrix c = runtime.forward(ids, ForwardOptions.defaults().withWeights(compensated.override())).pooled();
             double[] cq = cosines(original, q);
             double[] cc = cosines(original, c);
-            return new EmbeddingEvaluation(texts.size(), quantized.factorisedModules(), mean(cq), min(cq), mean(cc), min(cc));
+            return new EmbeddingEvaluation(texts.size(), quantized.factorisedModules(),
+                    quantized.embeddingTables().size(), mean(cq), min(cq), mean(cc), min(cc));
         }
     }
 

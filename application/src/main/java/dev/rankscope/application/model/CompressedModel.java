@@ -12,6 +12,7 @@ import dev.rankscope.analysis.plan.PlanSources;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
 import dev.rankscope.engine.io.gguf.HuggingFaceView;
+import dev.rankscope.engine.io.onnx.OnnxSource;
 import dev.rankscope.engine.linalg.SvdBackend;
 import dev.rankscope.engine.peft.PeftAdapter;
 import dev.rankscope.engine.tensor.Checkpoints;
@@ -48,21 +49,30 @@ import java.util.Optional;
  */
 public final class CompressedModel {
     private final Map<String, LinearReplacement> replacements;
-    private final int factorised;
+    private final Map<String, float[]> tables;
 
     private CompressedModel(Map<String, LinearReplacement> replacements) {
+        this(replacements, Map.of());
+    }
+
+    private CompressedModel(Map<String, LinearReplacement> replacements, Map<String, float[]> tables) {
         this.replacements = Map.copyOf(replacements);
-        this.factorised = replacements.size();
+        this.tables = Map.copyOf(tables);
     }
 
-    /** The overrides for the runtime. */
+    /** The overrides for the runtime: linear modules and embedding tables. */
     public WeightOverride override() {
-        return WeightOverride.of(replacements);
+        return WeightOverride.of(replacements, tables);
     }
 
-    /** Modules that run replaced (as factors, or with quantized weights). */
+    /** Linear modules that run replaced (as factors, or with quantized weights). */
     public int factorisedModules() {
-        return factorised;
+        return replacements.size();
+    }
+
+    /** Embedding tables (full tensor names) that run with quantized values, sorted; none for plans. */
+    public List<String> embeddingTables() {
+        return tables.keySet().stream().sorted().toList();
     }
 
     /**
@@ -193,72 +203,120 @@ public final class CompressedModel {
     }
 
     /**
-     * The quantized model of issue 16 for the forward pass: every linear module whose weight (same
-     * name, same stored shape) is in {@code quantized} runs with that dequantized weight Ŵ, plus the
-     * compensation's {@code B·A} (PEFT {@code delta}, scaling included) when {@code adapter} has the
-     * module. Embedding tables keep their float weights (the runtime replaces linear modules only), so
-     * an adapter's embedding LoRA is not applied. A GGUF file is read under Hugging Face names
-     * ({@link HuggingFaceView}). Weights are held in float32 for the run.
+     * The quantized model of issue 16 for the forward pass, as the quantized file holds it: every
+     * linear module and every embedding table ({@link ModelRuntime#embeddingTables()}: token,
+     * positions, token types) whose weight (same name, same stored shape) is in {@code quantized}
+     * runs with that dequantized weight Ŵ, plus the compensation's update when {@code adapter} has the
+     * module: PEFT's {@code delta} ({@code s·B·A}, for an embedding LoRA {@code s·(B·A)ᵀ}, scaling
+     * included), added to Ŵ in float64 — the adapter merged into the quantized base. A table tied to
+     * the LM head is replaced in the head too (as in a merged model). A GGUF file is read under
+     * Hugging Face names ({@link HuggingFaceView}). Weights are held in float32 for the run.
      *
      * @param adapter a PEFT adapter folder, or null for the quantized model alone
-     * @throws ModelInputException when the quantized file has no linear weight of the model, a weight
-     *                             of another shape, or the adapter a module the quantized model lacks
+     * @throws ModelInputException when the quantized file has no weight of the model, a weight of
+     *                             another shape, or the adapter a module the quantized model lacks
      */
     public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder) {
         return fromQuantized(quantized, adapter, folder, module -> true);
     }
 
     /**
-     * {@link #fromQuantized(Path, Path, ModelFolder)} replacing only the modules {@code modules} accepts
-     * (a compensate run restricted by {@code --include}); the adapter's other modules are ignored.
+     * {@link #fromQuantized(Path, Path, ModelFolder)} replacing only the modules and tables (by module
+     * name, the tensor name without {@code .weight}) that {@code modules} accepts (a compensate run
+     * restricted by {@code --include}); the adapter's other modules are ignored.
      */
     public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
                                                 java.util.function.Predicate<String> modules) {
+        return fromQuantized(quantized, adapter, folder, modules, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #fromQuantized(Path, Path, ModelFolder, java.util.function.Predicate)} with each module's
+     * update cut to its first {@code maxRank} LoRA components ({@link PeftAdapter#delta(PeftAdapter.LoraModule, int)}):
+     * the rank-k compensation of a Rankscope adapter, for the quality-vs-rank curve.
+     */
+    public static CompressedModel fromQuantized(Path quantized, Path adapter, ModelFolder folder,
+                                                java.util.function.Predicate<String> modules, int maxRank) {
         Map<String, LinearReplacement> reps = new HashMap<>();
+        Map<String, float[]> tables = new HashMap<>();
+        ModelRuntime runtime = ModelRuntime.of(folder);
         try (TensorSource q = HuggingFaceView.pairedWith(Checkpoints.open(quantized), folder.weights());
              PeftAdapter lora = adapter == null ? null : PeftAdapter.open(adapter)) {
-            for (LinearModule m : ModelRuntime.of(folder).linearModules()) {
-                Optional<TensorInfo> t = modules.test(m.name()) ? q.find(m.weightName()) : Optional.empty();
-                if (t.isEmpty()) {
-                    continue;
+            OnnxSource.requireKnownQuantization(q);
+            QuantizedWeights weights = new QuantizedWeights(quantized, q, lora, maxRank, folder);
+            for (LinearModule m : runtime.linearModules()) {
+                if (modules.test(m.name())) {
+                    weights.replaced(m.name(), m.weightName(), m.storedRows(), m.storedCols())
+                            .ifPresent(v -> reps.put(m.name(), new LinearReplacement.Dense(m.storedRows(), m.storedCols(), v)));
                 }
-                TensorInfo ti = t.get();
-                if (ti.rank() != 2 || ti.dim(0) != m.storedRows() || ti.dim(1) != m.storedCols()) {
-                    throw new ModelInputException(quantized + ": " + ti.name() + " is " + ti.shapeString() + " but "
-                            + m.name() + " of " + folder.path().getFileName() + " stores " + m.storedRows() + "×"
-                            + m.storedCols() + " (a quantized form of another model?)");
+            }
+            for (String table : runtime.embeddingTables()) {
+                String module = moduleOf(table);
+                TensorInfo base = folder.weights().require(table);
+                if (modules.test(module) && base.rank() == 2) {
+                    weights.replaced(module, table, (int) base.dim(0), (int) base.dim(1))
+                            .ifPresent(v -> tables.put(table, v));
                 }
-                double[] w = q.readDouble(ti.name());
-                Optional<PeftAdapter.LoraModule> lm = lora == null ? Optional.empty() : lora.module(m.name());
-                if (lm.isPresent()) {
-                    double[] d = lora.delta(lm.get()).data();
-                    for (int i = 0; i < w.length; i++) {
-                        w[i] += d[i];
-                    }
-                }
-                float[] v = new float[w.length];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) w[i];
-                }
-                reps.put(m.name(), new LinearReplacement.Dense(m.storedRows(), m.storedCols(), v));
             }
             if (lora != null) {
                 for (PeftAdapter.LoraModule lm : lora.modules().values()) {
-                    // embedding tables stay float in the forward pass (linear modules only are replaced),
-                    // so their lora_embedding_A/B is not applied here
                     String module = lm.module();
-                    if (modules.test(module) && !lm.embedding() && !reps.containsKey(module)) {
+                    if (modules.test(module) && !reps.containsKey(module) && !tables.containsKey(lm.weightName())) {
                         throw new ModelInputException(adapter + ": the adapter has " + module + ", which is not a "
-                                + "quantized linear module of " + folder.path().getFileName() + " in " + quantized.getFileName());
+                                + "quantized " + (lm.embedding() ? "embedding table" : "linear module") + " of "
+                                + folder.path().getFileName() + " in " + quantized.getFileName());
                     }
                 }
             }
         }
-        if (reps.isEmpty()) {
-            throw new ModelInputException(quantized + ": has no weight of any linear module of "
+        if (reps.isEmpty() && tables.isEmpty()) {
+            throw new ModelInputException(quantized + ": has no weight of any linear module or embedding table of "
                     + folder.path().getFileName() + " (a quantized form of another model?)");
         }
-        return new CompressedModel(reps);
+        return new CompressedModel(reps, tables);
+    }
+
+    /** The module name of a weight tensor: its name without {@code .weight}. */
+    private static String moduleOf(String tensor) {
+        return tensor.endsWith(".weight") ? tensor.substring(0, tensor.length() - ".weight".length()) : tensor;
+    }
+
+    /**
+     * The one replacement rule of {@link #fromQuantized}, for linear modules and embedding tables
+     * alike: Ŵ from the quantized file, plus the adapter's delta of the module when it has one.
+     */
+    private record QuantizedWeights(Path file, TensorSource quantized, PeftAdapter lora, int maxRank, ModelFolder folder) {
+
+        /** float32(Ŵ + ΔW) in the stored layout, or empty when the quantized file lacks {@code tensor}. */
+        Optional<float[]> replaced(String module, String tensor, int rows, int cols) {
+            Optional<TensorInfo> t = quantized.find(tensor);
+            if (t.isEmpty()) {
+                return Optional.empty();
+            }
+            TensorInfo ti = t.get();
+            if (ti.rank() != 2 || ti.dim(0) != rows || ti.dim(1) != cols) {
+                throw new ModelInputException(file + ": " + ti.name() + " is " + ti.shapeString() + " but " + module
+                        + " of " + folder.path().getFileName() + " stores " + rows + "×" + cols
+                        + " (a quantized form of another model?)");
+            }
+            double[] w = quantized.readDouble(ti.name());
+            Optional<PeftAdapter.LoraModule> lm = lora == null ? Optional.empty() : lora.module(module);
+            if (lm.isPresent()) {
+                double[] d = lora.delta(lm.get(), maxRank).data();
+                if (d.length != w.length) {
+                    throw new ModelInputException(lora.path() + ": the update of " + module + " is "
+                            + lm.get().shapeString() + ", not its " + rows + "×" + cols + " weight");
+                }
+                for (int i = 0; i < w.length; i++) {
+                    w[i] += d[i];
+                }
+            }
+            float[] v = new float[w.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) w[i];
+            }
+            return Optional.of(v);
+        }
     }
 
     /** Refuses a plan made for another checkpoint (header SHA-256 and tensor count, SPEC §5). */

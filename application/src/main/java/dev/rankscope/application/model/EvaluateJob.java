@@ -122,9 +122,12 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
             }
             if (p.quantized() != null) {
                 progress(0.02, "reading the quantized weights of " + p.quantized().getFileName());
-                CompressedModel cm = CompressedModel.fromQuantized(p.quantized(), p.adapter(), folder);
-                note(cm.factorisedModules() + " modules run with the quantized weights of " + p.quantized().getFileName()
-                        + (p.adapter() == null ? "" : " + the compensation of " + p.adapter().getFileName()));
+                CompressedModel cm = CompressedModel.fromQuantized(p.quantized(), p.adapter(), folder, module -> true,
+                        p.adapterRank() == 0 ? Integer.MAX_VALUE : p.adapterRank());
+                note(cm.factorisedModules() + " modules and " + cm.embeddingTables().size() + " embedding tables run with"
+                        + " the quantized weights of " + p.quantized().getFileName()
+                        + (p.adapter() == null ? "" : " + the compensation of " + p.adapter().getFileName())
+                        + (p.adapterRank() == 0 ? "" : " cut to rank " + p.adapterRank()));
                 return cm;
             }
             if (p.factorized() != null) {
@@ -137,7 +140,8 @@ public final class EvaluateJob implements Job<EvaluateParameters, EvaluateResult
 
         private String compression() {
             if (p.quantized() != null) {
-                return p.quantized() + (p.adapter() == null ? "" : " + " + p.adapter());
+                return p.quantized() + (p.adapter() == null ? "" : " + " + p.adapter())
+                        + (p.adapterRank() == 0 ? "" : " (rank " + p.adapterRank() + ")");
             }
             return p.plan() != null ? p.plan().toString() : p.factorized() != null ? p.factorized().toString() : "";
         }

@@ -21,12 +21,18 @@ import java.util.Objects;
  * @param dumpOutputs where to write the original model's outputs (safetensors), or null
  * @param quantized   a quantized form of the model (issue 16: int8 ONNX, GGUF, or the dequantized
  *                    {@code quantized-base/model.safetensors} of {@code rankscope compensate}) whose
- *                    weights replace the model's linear modules of the same names, or null
- * @param adapter     with {@code quantized}: the compensation adapter (PEFT folder) whose B·A is added
- *                    to those weights, or null
+ *                    weights replace the model's linear modules and embedding tables of the same
+ *                    names (SPEC §9), or null
+ * @param adapter     with {@code quantized}: the compensation adapter (PEFT folder) whose update (B·A,
+ *                    (B·A)ᵀ for an embedding LoRA) is added to those weights, or null
+ * @param adapterRank with {@code adapter}: use only the first k components of each module's LoRA
+ *                    ({@link dev.rankscope.engine.peft.PeftAdapter#delta(dev.rankscope.engine.peft.PeftAdapter.LoraModule, int)};
+ *                    the rank-k compensation for Rankscope's adapters, issue 16 §5's quality-vs-rank
+ *                    curve), or 0 for all of them
  */
 public record EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
-                                 long maxTokens, Path dumpOutputs, Path quantized, Path adapter) implements JobParameters {
+                                 long maxTokens, Path dumpOutputs, Path quantized, Path adapter, int adapterRank)
+        implements JobParameters {
     public static final int DEFAULT_SEQ_LEN = CalibrateParameters.DEFAULT_SEQ_LEN;
     public static final long DEFAULT_MAX_TOKENS = 65536;
 
@@ -39,6 +45,12 @@ public record EvaluateParameters(Path model, Path text, Path plan, Path factoriz
         if (adapter != null && quantized == null) {
             throw new IllegalArgumentException("a compensation adapter is evaluated on top of its quantized model (--quantized)");
         }
+        if (adapterRank < 0) {
+            throw new IllegalArgumentException("the adapter rank must be at least 0 (0 = all), got " + adapterRank);
+        }
+        if (adapterRank > 0 && adapter == null) {
+            throw new IllegalArgumentException("an adapter rank needs a compensation adapter (--adapter)");
+        }
         if (seqLen < 2) {
             throw new IllegalArgumentException("--seq-len must be at least 2, got " + seqLen);
         }
@@ -47,6 +59,12 @@ public record EvaluateParameters(Path model, Path text, Path plan, Path factoriz
         }
     }
 
+
+    /** A run with every component of the adapter (if any). */
+    public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,
+                              long maxTokens, Path dumpOutputs, Path quantized, Path adapter) {
+        this(model, text, plan, factorized, statistics, seqLen, maxTokens, dumpOutputs, quantized, adapter, 0);
+    }
 
     /** A run without a quantized model (plans and factorised files). */
     public EvaluateParameters(Path model, Path text, Path plan, Path factorized, Path statistics, int seqLen,

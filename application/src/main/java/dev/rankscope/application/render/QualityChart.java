@@ -49,11 +49,17 @@ public final class QualityChart {
         }
         boolean causal = "causal-lm".equals(sweep.kind());
         plot.getRangeAxis().setLabel(causal ? "perplexity (lower is better)" : "mean cosine to the original (higher is better)");
-        double y = causal ? sweep.original().perplexity() : 1;
+        plot.addRangeMarker(originalMarker(causal ? sweep.original().perplexity() : 1));
+    }
+
+    /** The original model's quality as a dashed grey line labelled "original" (shared with {@link RankCurveChart}). */
+    static ValueMarker originalMarker(double y) {
         ValueMarker m = new ValueMarker(y, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                 10f, new float[] {6f, 4f}, 0f));
         m.setLabel("original");
-        plot.addRangeMarker(m);
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);      // above the line, at the right end,
+        m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);   // so it is never cut at the plot's edge
+        return m;
     }
 
     /** The legend entry of a strategy: its name, marked when the sweep planned q/k/v parts separately. */

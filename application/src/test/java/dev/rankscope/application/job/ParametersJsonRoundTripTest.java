@@ -59,6 +59,10 @@ class ParametersJsonRoundTripTest {
                 Map.entry(CompensateParameters.class, new CompensateParameters("/m", "int4-g128", null, "/s",
                         CompensateParameters.Method.EORA, CompensateParameters.Selection.BUDGET, 0, 0, "2M", "energy",
                         1e-4, "/out", "java", "q_proj")),
+                Map.entry(dev.rankscope.application.compensate.CompensationCurveParameters.class,
+                        new dev.rankscope.application.compensate.CompensationCurveParameters(new EvaluateParameters(
+                                DIR.resolve("model"), DIR.resolve("e.txt"), null, null, null, 64, 1000, null,
+                                DIR.resolve("q.onnx"), DIR.resolve("adapter"), 4), List.of(0, 1, 2, 4))),
                 Map.entry(IntrudersParameters.class, new IntrudersParameters(DIR.resolve("base"), DIR.resolve("lora"), true,
                         true, "self_attn", new IntruderParameters(12, 0.4), Backends.Preference.NATIVE,
                         DIR.resolve("i.json"), DIR.resolve("i.csv"), DIR.resolve("mitigated.safetensors"), 0.5)),

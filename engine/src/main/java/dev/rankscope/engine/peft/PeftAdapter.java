@@ -254,9 +254,25 @@ public final class PeftAdapter implements AutoCloseable {
      * {@code fan_in_fan_out}; {@code s·(B·A)ᵀ} for embeddings. Freshly allocated float64 matrix.
      */
     public Matrix delta(LoraModule module) {
+        return delta(module, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #delta(LoraModule)} of the first {@code min(maxRank, r)} components only:
+     * {@code s·B[:, :k]·A[:k, :]} (transposed like the full delta). For an adapter whose components are
+     * in descending singular-value order (Rankscope's compensation exports, SPEC §9) this is the
+     * rank-k compensation; 0 gives a zero update. Freshly allocated float64 matrix.
+     *
+     * @throws IllegalArgumentException when {@code maxRank < 0}
+     */
+    public Matrix delta(LoraModule module, int maxRank) {
+        if (maxRank < 0) {
+            throw new IllegalArgumentException("maxRank must be at least 0, got " + maxRank);
+        }
         TensorInfo a = weights.require(module.loraA());
         TensorInfo b = weights.require(module.loraB());
         int r = module.rank();
+        int used = Math.min(r, maxRank);
         int n = (int) (a.numel() / r);
         int m = (int) b.dim(0);
         double[] av = weights.readDouble(module.loraA());
@@ -265,7 +281,7 @@ public final class PeftAdapter implements AutoCloseable {
         double[] out = new double[Math.multiplyExact(m, n)];
         for (int i = 0; i < m; i++) {
             int row = i * n;
-            for (int k = 0; k < r; k++) {
+            for (int k = 0; k < used; k++) {
                 double coef = s * bv[i * r + k];
                 if (coef == 0) {
                     continue;

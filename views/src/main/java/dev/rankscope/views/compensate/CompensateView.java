@@ -32,6 +32,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import dev.rankscope.application.render.RankCurveChart;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -53,8 +54,8 @@ import static dev.rankscope.views.fx.KeptTogether.wrapping;
  * The Quantize/Compensate tab (issue 16): a form (base model, in-tool scheme or quantized file,
  * calibration statistics, method), a layer map of ‖E‖/‖W‖ (layers × module types), the table of
  * every matrix with the rank needed for the target error and the rank at the budget, the error
- * spectrum σ(E) of the selected matrix, the budget slider and Export, and under them the Evaluate
- * panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
+ * spectrum σ(E) of the selected matrix, the quality-vs-rank curve of the exported adapter, the budget
+ * slider and Export, and under them the Evaluate panel ({@link CompensationEvaluationPane}). Binds to a {@link CompensateViewModel} and a
  * {@link CompensationEvaluationViewModel}; FX thread only.
  */
 public final class CompensateView implements WorkbenchTab {
@@ -78,7 +79,21 @@ public final class CompensateView implements WorkbenchTab {
         layerMap.setPadding(new Insets(6));
         VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
         left.setPadding(new Insets(4));
-        SplitPane top = new SplitPane(left, chart);
+        JFreeChart curveChart = RankCurveChart.chart();
+        ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
+                executors);
+        javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("σ(E) of the selected matrix", chart),
+                new javafx.scene.control.Tab("Quality vs rank", curve));
+        charts.setId("compensate-charts");
+        charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        evaluation.curveProperty().addListener((o, a, c) -> {
+            RankCurveChart.show(curveChart, c);
+            if (c != null) {
+                charts.getSelectionModel().select(1);
+            }
+        });
+        SplitPane top = new SplitPane(left, charts);
         top.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
@@ -243,7 +258,8 @@ public final class CompensateView implements WorkbenchTab {
         Button export = new Button("Export adapter…");
         export.setId("compensate-export");
         export.disableProperty().bind(vm.runningProperty().or(vm.analysisProperty().isNull()));
-        export.setOnAction(e -> dialogs.chooseCheckpointFolder().ifPresent(vm::export));
+        export.setOnAction(e -> dialogs.chooseOutputFolder("Export the compensation adapter into a folder")
+                .ifPresent(vm::export));
         slider.setPrefWidth(240);
         // the summary is a group of its own, so it moves to the next line rather than past the tab's side
         FlowPane bar = wrapping(group(null, new Label("LoRA budget:"), slider), group(null, summary),

@@ -202,11 +202,13 @@ public final class CompensateViewModel {
             }
             analysis.set(r);
             long skipped = r.matrices().stream().filter(m -> !m.compensated()).count();
-            status.set(String.format(Locale.ROOT, "%d matrices, quantization %s; mean ‖E‖/‖W‖ %.3f%%%s%s",
+            List<String> lines = new java.util.ArrayList<>(r.notes());
+            lines.addAll(r.skippedLines());
+            status.set(String.format(Locale.ROOT, "%d matrices paired, quantization %s; mean ‖E‖/‖W‖ %.3f%%%s%s",
                     r.matrices().size(), r.quantization(),
                     100 * r.matrices().stream().mapToDouble(CompensateResult.MatrixRow::relativeError).average().orElse(0),
                     skipped == 0 ? "" : "; " + skipped + " not compensated (see the note column)",
-                    r.notes().isEmpty() ? "" : "\n" + String.join("\n", r.notes())));
+                    lines.isEmpty() ? "" : "\n" + String.join("\n", lines)));
             rechoose();
             if (selected.get() == null && !r.matrices().isEmpty()) {
                 selected.set(r.matrices().get(0).id());

@@ -16,7 +16,7 @@ import javafx.scene.layout.VBox;
 
 /**
  * The Evaluate panel under the Quantize tab's budget bar (issue 16 §5): the evaluation text, Evaluate
- * (enabled once an adapter was exported), Cancel, a progress bar while it runs, and the comparison
+ * and Quality vs rank (enabled once an adapter was exported; the curve is drawn in the tab's chart), Cancel, a progress bar while it runs, and the comparison
  * (embedding cosine or perplexity of quantized vs quantized + compensation) as one line. State lives
  * in {@link CompensationEvaluationViewModel}. FX thread only.
  */
@@ -32,11 +32,18 @@ final class CompensationEvaluationPane extends VBox {
         text.textProperty().bindBidirectional(vm.textProperty());
         HBox.setHgrow(text, Priority.ALWAYS);
         Button choose = new Button("Text…");
-        choose.setOnAction(e -> dialogs.chooseCheckpointFile().ifPresent(p -> vm.textProperty().set(p.toString())));
+        choose.setOnAction(e -> dialogs.chooseTextFile("Evaluation text: one sentence per line (encoders), documents"
+                + " separated by blank lines (causal LMs)").ifPresent(p -> vm.textProperty().set(p.toString())));
         Button evaluate = new Button("Evaluate");
         evaluate.setId("compensate-evaluate");
         evaluate.disableProperty().bind(vm.runningProperty().or(exported.isNull()));
         evaluate.setOnAction(e -> vm.evaluate(exported.get()));
+        Button curve = new Button("Quality vs rank");
+        curve.setId("compensate-curve-run");
+        curve.setTooltip(new javafx.scene.control.Tooltip("Evaluate the adapter cut to ranks 0, 1, 2, 4, … up to its"
+                + " largest rank (0 = the quantized model alone) and plot the quality against the rank"));
+        curve.disableProperty().bind(vm.runningProperty().or(exported.isNull()));
+        curve.setOnAction(e -> vm.curve(exported.get()));
         Button cancel = new Button("Cancel");
         cancel.setId("compensate-eval-cancel");
         cancel.disableProperty().bind(vm.runningProperty().not());
@@ -49,10 +56,10 @@ final class CompensationEvaluationPane extends VBox {
         progress.setPrefWidth(160);
         progress.setMinWidth(40);
         Label label = new Label("Evaluate on:");
-        for (Region r : new Region[] {label, choose, evaluate, cancel}) {
+        for (Region r : new Region[] {label, choose, evaluate, curve, cancel}) {
             r.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox row = new HBox(6, label, text, choose, evaluate, cancel, progress);
+        HBox row = new HBox(6, label, text, choose, evaluate, curve, cancel, progress);
         row.setAlignment(Pos.CENTER_LEFT);
         Label status = new Label();
         status.setId("compensate-eval-status");

@@ -1,6 +1,9 @@
 package dev.rankscope.views.compensate;
 
 import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.application.compensate.CompensationCurveJob;
+import dev.rankscope.application.compensate.CompensationCurveParameters;
+import dev.rankscope.application.compensate.CompensationCurveResult;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.model.EvaluateJob;
 import dev.rankscope.application.model.EvaluateParameters;
@@ -28,7 +31,8 @@ import java.util.function.Function;
  * the original for encoders, perplexity (with KL and top-1 agreement) for causal LMs. One run is two
  * {@link EvaluateJob} tasks, {@code --quantized Q} and {@code --quantized Q --adapter A}, inside one
  * cancellable {@link JobTask} on the {@link BackgroundRunner} ({@link JobRun}): progress 0–½ then ½–1, cancel stops the
- * running inner task at its next check, the UI never waits. FX thread only.
+ * running inner task at its next check, the UI never waits. The quality-vs-rank curve
+ * ({@link #curve}) runs the {@link CompensationCurveJob} the same way. FX thread only.
  */
 public final class CompensationEvaluationViewModel {
     /** Both evaluations of one run: the quantized model and the quantized model + compensation. */
@@ -57,6 +61,7 @@ public final class CompensationEvaluationViewModel {
     private final StringProperty text = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Export an adapter, then evaluate it here.");
     private final ReadOnlyObjectWrapper<Comparison> comparison = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<CompensationCurveResult> curve = new ReadOnlyObjectWrapper<>();
 
     /** A panel running the production evaluate job. */
     public CompensationEvaluationViewModel(BackgroundRunner runner, Executor ui) {
@@ -77,6 +82,7 @@ public final class CompensationEvaluationViewModel {
     public void exported(CompensateResult r) {
         cancel();
         comparison.set(null);
+        curve.set(null);
         if (r == null || r.files().isEmpty()) {
             status.set("Export an adapter, then evaluate it here.");
             return;
@@ -99,15 +105,7 @@ public final class CompensationEvaluationViewModel {
      * one): quantized, then quantized + compensation, each against the original.
      */
     public void evaluate(CompensateResult r) {
-        if (job.isRunning()) {
-            return;
-        }
-        if (r == null || r.files().isEmpty() || r.quantizedModel() == null) {
-            status.set("Export an adapter first: the evaluation runs the quantized model with and without it.");
-            return;
-        }
-        if (text.get().isBlank()) {
-            status.set("Pick an evaluation text first (one sentence per line for encoders).");
+        if (!ready(r)) {
             return;
         }
         Path model = Path.of(r.parameters().base());
@@ -136,6 +134,65 @@ public final class CompensationEvaluationViewModel {
                 .start();
     }
 
+    /** Whether a run of {@code r} can start now; if not, the status says why (nothing when one is running). */
+    private boolean ready(CompensateResult r) {
+        if (job.isRunning()) {
+            return false;
+        }
+        if (r == null || r.files().isEmpty() || r.quantizedModel() == null) {
+            status.set("Export an adapter first: the evaluation runs the quantized model with and without it.");
+            return false;
+        }
+        if (text.get().isBlank()) {
+            status.set("Pick an evaluation text first (one sentence per line for encoders).");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The quality-vs-rank curve of the exported run {@code r} ({@link CompensationCurveJob}): the adapter
+     * cut to ranks 0, 1, 2, 4, … up to its largest module rank, each evaluated against the original.
+     */
+    public void curve(CompensateResult r) {
+        if (!ready(r)) {
+            return;
+        }
+        int maxRank = r.matrices().stream().mapToInt(CompensateResult.MatrixRow::rank).max().orElse(0);
+        if (maxRank == 0) {
+            status.set("The exported adapter compensates nothing (every rank is 0): there is no curve to draw.");
+            return;
+        }
+        Path model = Path.of(r.parameters().base());
+        Path textFile = Path.of(text.get().strip());
+        CompensationCurveParameters p = new CompensationCurveParameters(
+                evaluation(model, textFile, r.quantizedModel(), Path.of(r.parameters().out())),
+                CompensationCurveParameters.doublingRanks(maxRank));
+        curve.set(null);
+        status.set("Quality vs rank on " + textFile.getFileName() + ", ranks " + p.ranks() + " …");
+        job.of(new CompensationCurveJob(jobs).task(p)).about(model)
+                .onMessage(m -> status.set("Quality vs rank: " + m))
+                .onSuccess(c -> {
+                    curve.set(c);
+                    status.set(summary(c));
+                })
+                .onCancel(() -> status.set("Quality vs rank cancelled."))
+                .onFailure(status::set)
+                .start();
+    }
+
+    /** The curve as one line: the quality at each rank. */
+    static String summary(CompensationCurveResult c) {
+        StringBuilder sb = new StringBuilder(c.causal() ? "Perplexity (KL to the original) by rank, original "
+                + String.format(Locale.ROOT, "%.4f", c.originalPerplexity()) + ":" : "Mean (smallest) cosine by rank:");
+        for (CompensationCurveResult.Point p : c.points()) {
+            sb.append(p.rank() == 0 ? " quantized " : " · " + p.rank() + " ");
+            sb.append(c.causal() ? String.format(Locale.ROOT, "%.4f (%.5f)", p.perplexity(), p.evaluation().meanKl())
+                    : String.format(Locale.ROOT, "%.6f (%.6f)", p.cosineMean(), p.cosineMin()));
+        }
+        return sb.toString();
+    }
+
     private static EvaluateParameters evaluation(Path model, Path text, Path quantized, Path adapter) {
         return new EvaluateParameters(model, text, null, null, null, EvaluateParameters.DEFAULT_SEQ_LEN,
                 EvaluateParameters.DEFAULT_MAX_TOKENS, null, quantized, adapter);
@@ -162,6 +219,11 @@ public final class CompensationEvaluationViewModel {
 
     public ReadOnlyStringProperty statusProperty() {
         return status.getReadOnlyProperty();
+    }
+
+    /** The last finished quality-vs-rank curve, or null. */
+    public ReadOnlyObjectProperty<CompensationCurveResult> curveProperty() {
+        return curve.getReadOnlyProperty();
     }
 
     /** The last finished comparison, or null. */

@@ -88,6 +88,28 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public Optional<Path> chooseOutputFolder(String title) {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle(title);
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            dc.setInitialDirectory(lastFolder);
+        }
+        return remember(dc.showDialog(owner.get()));
+    }
+
+    @Override
+    public Optional<Path> chooseTextFile(String title) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Text", "*.txt", "*.text", "*.md"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            fc.setInitialDirectory(lastFolder);
+        }
+        return remember(fc.showOpenDialog(owner.get()));
+    }
+
+    @Override
     public Optional<Path> chooseSeriesFolder() {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Open series: a folder of checkpoints or a rankscope sweep output folder");

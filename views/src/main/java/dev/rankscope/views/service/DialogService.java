@@ -22,6 +22,22 @@ public interface DialogService {
     Optional<Path> chooseCheckpointFolder();
 
     /**
+     * Lets the user pick a folder to write into (an adapter export), under {@code title}; empty when
+     * cancelled. The default asks as {@link #chooseCheckpointFolder()} does.
+     */
+    default Optional<Path> chooseOutputFolder(String title) {
+        return chooseCheckpointFolder();
+    }
+
+    /**
+     * Lets the user pick a UTF-8 text file (calibration or evaluation text), under {@code title}; empty
+     * when cancelled. The default asks as {@link #chooseCheckpointFile()} does.
+     */
+    default Optional<Path> chooseTextFile(String title) {
+        return chooseCheckpointFile();
+    }
+
+    /**
      * Lets the user pick the folder of a series (File ▸ Open Series…): a folder of checkpoints or
      * the output folder of {@code rankscope sweep}; empty when cancelled. The default, for
      * headless use, picks nothing.

@@ -85,6 +85,34 @@ class CompensateViewModelTest {
     }
 
     @Test
+    void aQuantizedFileListsWhatCouldNotBePairedAndAnalysesTheRest() {
+        FakeDialogService dialogs = new FakeDialogService();
+        CompensateViewModel vm = new CompensateViewModel(dialogs, SAME_THREAD, SAME_THREAD);
+        vm.baseProperty().set(model());
+        Random r = new Random(5);
+        SafetensorsWriter w = new SafetensorsWriter();
+        double[] q = new double[24 * 32];
+        for (int j = 0; j < q.length; j++) {
+            q[j] = (float) (0.05 * r.nextGaussian());
+        }
+        w.add("model.layers.0.self_attn.q_proj.weight", DType.F32, new long[] {24, 32}, sink -> sink.put(q));
+        w.add("model.layers.0.mlp.up_proj.weight", DType.F32, new long[] {32, 40}, sink -> sink.put(new double[32 * 40]));
+        w.add("lm_head.weight", DType.F32, new long[] {5, 32}, sink -> sink.put(new double[5 * 32]));
+        Path quant = dir.resolve("quantized.safetensors");
+        w.write(quant, AtomicFileWriter.unprotected());
+        vm.quantizedFileProperty().set(quant);
+        vm.analyse();
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertEquals(1, vm.rows().size(), "the one pair is analysed");
+        String status = vm.statusProperty().get();
+        assertTrue(status.startsWith("1 matrices paired"), status);
+        assertTrue(status.contains("\nshape mismatch (skipped): model.layers.0.mlp.up_proj.weight: base 40×32, quantized 32×40"),
+                status);
+        assertTrue(status.contains("\nonly in base (skipped): model.layers.1.mlp.down_proj.weight"), status);
+        assertTrue(status.contains("\nonly in quantized (skipped): lm_head.weight"), status);
+    }
+
+    @Test
     void problemsBecomeOneDialogSentence() {
         FakeDialogService dialogs = new FakeDialogService();
         CompensateViewModel vm = new CompensateViewModel(dialogs, SAME_THREAD, SAME_THREAD);

@@ -3,6 +3,7 @@ package dev.rankscope.views.compensate;
 import dev.rankscope.application.compensate.CompensateJob;
 import dev.rankscope.application.compensate.CompensateParameters;
 import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.application.compensate.CompensationCurveResult;
 import dev.rankscope.application.job.JobTask;
 import dev.rankscope.application.model.EvaluateParameters;
 import dev.rankscope.application.model.EvaluateResult;
@@ -86,6 +87,38 @@ class CompensationEvaluationViewModelTest {
         assertTrue(vm.statusProperty().get().startsWith("Perplexity ("), vm.statusProperty().get());
         assertFalse(vm.runningProperty().get());
         assertEquals(0, vm.progressProperty().get(), 0.0);
+    }
+
+    @Test
+    void theQualityVsRankCurveEndsWhereTheEvaluationIsAndIsDrawnFromTheSameJob() {
+        FakeDialogService dialogs = new FakeDialogService();
+        List<EvaluateParameters> runs = new ArrayList<>();
+        CompensationEvaluationViewModel vm = vm(dialogs, p -> {
+            runs.add(p);
+            return new dev.rankscope.application.model.EvaluateJob().task(new EvaluateParameters(p.model(), p.text(),
+                    null, null, null, 64, 512, null, p.quantized(), p.adapter(), p.adapterRank()));
+        });
+        CompensateResult r = exported();
+        vm.exported(r);
+        vm.evaluate(r);
+        CompensationEvaluationViewModel.Comparison c = vm.comparisonProperty().get();
+        assertNotNull(c, vm.statusProperty().get());
+        runs.clear();
+        vm.curve(r);
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        CompensationCurveResult curve = vm.curveProperty().get();
+        assertNotNull(curve, vm.statusProperty().get());
+        assertEquals(List.of(0, 1, 2, 4, 8), curve.points().stream().map(CompensationCurveResult.Point::rank).toList());
+        assertEquals(List.of(0, 1, 2, 4, 8), runs.stream().map(EvaluateParameters::adapterRank).toList());
+        assertNull(runs.get(0).adapter(), "rank 0 is the quantized model alone");
+        assertEquals(c.quantized().meanKl(), curve.points().get(0).evaluation().meanKl(), 0.0);
+        assertEquals(c.compensated().meanKl(), curve.points().get(4).evaluation().meanKl(), 0.0,
+                "rank 8 of a rank-8 adapter is the whole adapter");
+        double kl2 = curve.points().get(2).evaluation().meanKl();
+        assertTrue(kl2 != c.quantized().meanKl() && kl2 != c.compensated().meanKl(), "rank 2 is a point of its own");
+        assertTrue(vm.statusProperty().get().startsWith("Perplexity (KL to the original) by rank, original "), vm.statusProperty().get());
+        vm.exported(r);
+        assertNull(vm.curveProperty().get(), "a new export forgets the old curve");
     }
 
     @Test

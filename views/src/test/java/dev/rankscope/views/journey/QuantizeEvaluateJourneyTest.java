@@ -1,9 +1,13 @@
 package dev.rankscope.views.journey;
 
+import dev.rankscope.application.compensate.CompensateResult;
+import dev.rankscope.application.compensate.CompensationCurveParameters;
+import dev.rankscope.application.compensate.CompensationCurveResult;
 import dev.rankscope.views.compensate.CompensateView;
 import dev.rankscope.views.compensate.CompensationEvaluationViewModel;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.ProgressBar;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -13,6 +17,7 @@ import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static dev.rankscope.views.journey.ModelLoopJourneyTest.trainedSample;
 import static dev.rankscope.views.journey.ModelLoopJourneyTest.waitLong;
@@ -40,7 +45,7 @@ class QuantizeEvaluateJourneyTest extends SampleJourney {
     }
 
     @Test
-    void exportThenEvaluateCancelAndEvaluateAgain(FxRobot robot) throws Exception {
+    void exportThenEvaluateCancelAndEvaluateAgainThenTheQualityVsRankCurve(FxRobot robot) throws Exception {
         window.selectTab(robot, "Quantize");
         robot.interact(() -> {
             quantize.viewModel().baseProperty().set(trainedSample().resolve("model.safetensors"));
@@ -53,6 +58,8 @@ class QuantizeEvaluateJourneyTest extends SampleJourney {
         dialogs.answers.add(out.resolve("adapter"));
         robot.clickOn("#compensate-export");
         waitLong(() -> quantize.viewModel().exportedProperty().get() != null);
+        assertEquals(List.of("Export the compensation adapter into a folder"), dialogs.titledDialogs,
+                "an export asks for an output folder, not to open a checkpoint");
         waitUntil(() -> !evaluate.isDisabled());
         CompensationEvaluationViewModel eval = quantize.evaluationViewModel();
         assertEquals(trainedSample().resolve("eval.txt").toString(), eval.textProperty().get());
@@ -76,6 +83,27 @@ class QuantizeEvaluateJourneyTest extends SampleJourney {
         CompensationEvaluationViewModel.Comparison c = eval.comparisonProperty().get();
         assertTrue(c.compensated().meanKl() < c.quantized().meanKl(), c.summary());
         assertFalse(evaluate.isDisabled());
+
+        robot.clickOn("#compensate-curve-run");
+        org.testfx.util.WaitForAsyncUtils.waitFor(300, java.util.concurrent.TimeUnit.SECONDS,
+                () -> eval.curveProperty().get() != null || !eval.runningProperty().get());
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(eval.curveProperty().get() != null, status.getText());
+        CompensationCurveResult curve = eval.curveProperty().get();
+        int maxRank = quantize.viewModel().exportedProperty().get().matrices().stream()
+                .mapToInt(CompensateResult.MatrixRow::rank).max().orElseThrow();
+        assertEquals(CompensationCurveParameters.doublingRanks(maxRank),
+                curve.points().stream().map(CompensationCurveResult.Point::rank).toList());
+        assertEquals(c.quantized().meanKl(), curve.points().get(0).evaluation().meanKl(), 0.0, "rank 0 is the quantized model");
+        assertEquals(c.compensated().meanKl(), curve.points().get(curve.points().size() - 1).evaluation().meanKl(), 0.0,
+                "the largest rank is the whole adapter");
+        TabPane charts = robot.lookup("#compensate-charts").queryAs(TabPane.class);
+        assertEquals("Quality vs rank", charts.getSelectionModel().getSelectedItem().getText(), "the curve is brought forward");
+        org.jfree.chart.fx.ChartViewer viewer = robot.lookup("#compensate-curve").queryAs(org.jfree.chart.fx.ChartViewer.class);
+        org.jfree.data.xy.XYDataset data = viewer.getChart().getXYPlot().getDataset();
+        assertEquals(1, data.getSeriesCount(), "a causal LM: one KL line");
+        assertEquals(curve.points().size(), data.getItemCount(0));
+        assertTrue(status.getText().startsWith("Perplexity (KL to the original) by rank"), status.getText());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
     }
 }

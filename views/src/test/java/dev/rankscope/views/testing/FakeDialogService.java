@@ -70,6 +70,21 @@ public final class FakeDialogService implements DialogService {
         return Optional.ofNullable(answers.poll());
     }
 
+    /** Titles of the output-folder and text-file dialogs shown, in order. */
+    public final List<String> titledDialogs = new ArrayList<>();
+
+    @Override
+    public Optional<Path> chooseOutputFolder(String title) {
+        titledDialogs.add(title);
+        return Optional.ofNullable(answers.poll());
+    }
+
+    @Override
+    public Optional<Path> chooseTextFile(String title) {
+        titledDialogs.add(title);
+        return Optional.ofNullable(answers.poll());
+    }
+
     @Override
     public Optional<Path> chooseSaveFile(String title, String suggestedName, String extension) {
         saveDialogs.add(title + ": " + suggestedName);

@@ -36,6 +36,9 @@ import java.util.Set;
  */
 final class OnnxDequantization {
     private static final String SUFFIX = "_quantized";
+    /** Operator names of quantized kernels: …Quant…, …Integer…, …NBits…, …Bnb4…, or Q + capital (QLinearMatMul, QGemm). */
+    private static final java.util.regex.Pattern QUANTIZED_OP =
+            java.util.regex.Pattern.compile("(?i:quant|integer|nbits|bnb4)|^Q[A-Z]");
 
     /** A graph node as {@link OnnxSource} parsed it. */
     record Node(String name, String opType, List<String> inputs, List<String> outputs, Map<String, Long> ints) { }
@@ -110,6 +113,10 @@ final class OnnxDequantization {
             }
         }
         Map<String, String> facts = new LinkedHashMap<>();
+        String unknown = unknownSchemes(nodes, known, new HashSet<>(parts));
+        if (!unknown.isEmpty()) {
+            facts.put(OnnxSource.UNKNOWN_QUANTIZATION_KEY, unknown);
+        }
         if (!parts.isEmpty()) {
             facts.put("onnx.quantized_parts", String.join(", ", new java.util.LinkedHashSet<>(parts)));
         }
@@ -119,6 +126,33 @@ final class OnnxDequantization {
         if (!facts.isEmpty()) {
             src.addDequantized(null, null, null, facts);
         }
+    }
+
+    /**
+     * Quantized operators whose integer weights are not dequantized here (ONNX Runtime's
+     * {@code MatMulNBits}, {@code QLinearMatMul}, {@code QGemm}, {@code DynamicQuantizeMatMul},
+     * {@code MatMulIntegerToFloat}, {@code ConvInteger}, {@code GatherBlockQuantized}, …): each node of such
+     * an operator that reads an int8/uint8 initializer of two or more dimensions (a weight, not a zero
+     * point) this class did not consume, as
+     * {@code "op (initializer, …)"}, grouped by operator; empty when there is none.
+     */
+    private static String unknownSchemes(List<Node> nodes, Map<String, TensorInfo> known, Set<String> consumed) {
+        Map<String, List<String>> byOp = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            if (!QUANTIZED_OP.matcher(n.opType()).find() || n.opType().endsWith("QuantizeLinear")) {
+                continue; // (De)QuantizeLinear of activations: their zero points are int8 initializers, no weights
+            }
+            for (String in : n.inputs()) {
+                TensorInfo t = known.get(in);
+                if (isCode(t) && t.rank() >= 2 && !consumed.contains(in)) {
+                    byOp.computeIfAbsent(n.opType(), k -> new ArrayList<>()).add(in);
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        byOp.forEach((op, inits) -> out.add(op + " (" + (inits.size() <= 3 ? String.join(", ", inits)
+                : String.join(", ", inits.subList(0, 3)) + " and " + (inits.size() - 3) + " more") + ")"));
+        return String.join("; ", out);
     }
 
     private static String add(OnnxSource src, Candidate c, Map<String, TensorInfo> known, Set<String> taken) {

@@ -43,6 +43,27 @@ import java.util.Set;
  */
 public final class OnnxSource extends StridedTensorSource {
     private static final int MAX_NAME = 1 << 16;
+    /**
+     * Metadata key naming the quantized operators whose weights this reader cannot dequantize (e.g.
+     * {@code MatMulNBits (model.layers.0.mlp.up_proj.weight_Q4)}); absent when every quantized weight is read.
+     */
+    public static final String UNKNOWN_QUANTIZATION_KEY = "onnx.unknown_quantization";
+
+    /**
+     * Refuses a quantized model whose ONNX graph holds weights of quantized operators this reader
+     * cannot dequantize ({@link #UNKNOWN_QUANTIZATION_KEY}): compared or evaluated without them, the
+     * quantized side would silently be part float (issue 16 §7). No-op for any other source.
+     *
+     * @throws CheckpointFormatException one line naming the file, the operators and their weights
+     */
+    public static void requireKnownQuantization(dev.rankscope.engine.tensor.TensorSource source) {
+        String unknown = source.metadata().get(UNKNOWN_QUANTIZATION_KEY);
+        if (unknown != null) {
+            throw new CheckpointFormatException(source.path(), Category.UNSUPPORTED, "weights quantized by " + unknown
+                    + ", a scheme Rankscope cannot dequantise (it reads DequantizeLinear, MatMulInteger and quantized"
+                    + " Gather tables)");
+        }
+    }
 
     private final Map<String, String> metadata = new LinkedHashMap<>();
 

@@ -37,7 +37,9 @@ public record Scope(Set<ModuleType> moduleTypes, List<LayerRange> layers, String
 
     public Scope {
         Objects.requireNonNull(moduleTypes, "moduleTypes");
-        moduleTypes = Set.copyOf(moduleTypes);
+        // enum order, so a scope written to JSON reads the same on every run (Set.copyOf's order varies)
+        moduleTypes = moduleTypes.isEmpty() ? Set.of()
+                : java.util.Collections.unmodifiableSet(EnumSet.copyOf(moduleTypes));
         layers = List.copyOf(layers);
         nameRegex = nameRegex == null ? "" : nameRegex;
         try {

@@ -70,7 +70,7 @@ class CompensateCommandTest {
 
     @Test
     void aQuantizedFileOfAnUnknownSchemeIsOneLineNamingIt() throws Exception {
-        Path onnx = Path.of(getClass().getResource("/onnx/unknown_scheme.onnx").toURI());
+        Path onnx = dev.rankscope.engine.testing.SourceTree.find("engine/src/test/resources/onnx/unknown_scheme.onnx");
         int code = run("--base", model(32).toString(), "--quantized", onnx.toString(), "--rank", "2",
                 "--out", dir.resolve("a").toString());
         assertEquals(2, code);

@@ -156,7 +156,7 @@ class QuantizedEmbeddingEvaluationTest {
 
     @Test
     void aQuantizedFileOfAnUnknownSchemeIsRefusedByEvaluateAndCompensate() throws Exception {
-        Path onnx = Path.of(getClass().getResource("/onnx/unknown_scheme.onnx").toURI());
+        Path onnx = dev.rankscope.engine.testing.SourceTree.find("engine/src/test/resources/onnx/unknown_scheme.onnx");
         RankscopeException e = assertThrows(RankscopeException.class, () -> new EvaluateJob().task(new EvaluateParameters(
                 model, root.resolve("eval.txt"), null, null, null, 128, 65536, null, onnx, null)).runHere());
         assertTrue(e.userMessage().startsWith("unknown_scheme.onnx: weights quantized by MatMulNBits"), e.userMessage());

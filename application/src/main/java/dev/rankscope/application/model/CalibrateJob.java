@@ -93,6 +93,7 @@ public final class CalibrateJob implements Job<CalibrateParameters, CalibrateRes
             } catch (java.io.IOException e) {
                 throw new ModelInputException(p.out() + ": its folder cannot be created (" + e.getClass().getSimpleName() + ")");
             }
+            checkDiskRoom(p.out(), runtime.linearModules(), usableBytes(spill));
             try (InputStatistics stats = new InputStatistics(spill)) {
                 LinearInputObserver observer = new LinearInputObserver() {
                     @Override
@@ -133,6 +134,50 @@ public final class CalibrateJob implements Job<CalibrateParameters, CalibrateRes
                 return new CalibrateResult(p.out(), modules, tokens, windows.size(), text.sha256(), seqLen,
                         (System.nanoTime() - start) / 1e9);
             }
+        }
+    }
+
+    /**
+     * Bytes the statistics of {@code modules} need on disk at the peak of a run: the file's tensors
+     * (per module an n×n and an n float64 array and a count; the header aside) plus the largest
+     * Gram, whose spill file can still exist while the file is being written (see
+     * {@link InputStatistics#write}). Modules sharing an input are counted per module, as written.
+     */
+    static long statisticsDiskBytes(List<LinearModule> modules) {
+        long file = 0;
+        long largestGram = 0;
+        for (LinearModule m : modules) {
+            long n = m.inFeatures();
+            file = Math.addExact(file, (n * n + n + 1) * Double.BYTES);
+            largestGram = Math.max(largestGram, n * n * Double.BYTES);
+        }
+        return file + largestGram;
+    }
+
+    /**
+     * Refuses, before any forward pass, a run whose statistics cannot fit in {@code usable} bytes:
+     * a Llama-2-7B-shaped model's statistics take 57 GB, and finding out after an hour is no help.
+     */
+    static void checkDiskRoom(Path out, List<LinearModule> modules, long usable) {
+        long need = statisticsDiskBytes(modules);
+        if (usable >= 0 && usable < need) {
+            Path folder = out.toAbsolutePath().getParent();
+            throw new ModelInputException(out + ": the statistics of " + modules.size() + " modules need "
+                    + gigabytes(need) + " of free disk in " + folder + ", and only " + gigabytes(usable)
+                    + " are free there; write --out to a disk with more room");
+        }
+    }
+
+    private static String gigabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f GB", bytes / 1e9);
+    }
+
+    /** Usable bytes of {@code folder}'s file store, or -1 when the system cannot tell. */
+    private static long usableBytes(Path folder) {
+        try {
+            return java.nio.file.Files.getFileStore(folder).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

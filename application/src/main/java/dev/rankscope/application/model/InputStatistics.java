@@ -56,6 +56,18 @@ public final class InputStatistics implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+
+        /** Frees the Gram (its native buffer or its spill file): no module will read it again. */
+        void release() {
+            if (gram != null) {
+                gram.close();
+                gram = null;
+            }
+            if (spilled != null) {
+                dev.rankscope.engine.io.TempFiles.discard(spilled);
+                spilled = null;
+            }
+        }
     }
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
@@ -181,16 +193,29 @@ public final class InputStatistics implements AutoCloseable {
     /**
      * Writes the SPEC §4 file atomically: per module {@code <module>.input_gram} (F64 n×n),
      * {@code <module>.input_absmean} (F64 n), {@code <module>.tokens} (I64 scalar as shape [1]),
-     * and {@code metadata} as {@code __metadata__}. Grams are produced one at a time while writing.
+     * and {@code metadata} as {@code __metadata__}. Grams are produced one at a time while writing,
+     * and a group's Gram (its spill file, or its native buffer) is freed as soon as its last module
+     * is written, so the disk holds the output plus the Grams not yet written, never both in full
+     * (a Llama-2-7B-shaped model's statistics are 57 GB, its spill files 44 GB). The statistics
+     * cannot be read after this call.
      */
     public void write(Path target, AtomicFileWriter files, Map<String, String> metadata,
                       SafetensorsWriter.Progress progress) {
         SafetensorsWriter w = new SafetensorsWriter();
         metadata.forEach(w::metadata);
+        Map<String, String> lastModuleOfGroup = new LinkedHashMap<>();
+        moduleGroup.forEach((module, group) -> lastModuleOfGroup.put(group, module));
         for (String module : modules()) {
             Group g = groups.get(moduleGroup.get(module));
+            boolean last = module.equals(lastModuleOfGroup.get(moduleGroup.get(module)));
             int n = g.n;
-            w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> sink.put(g.gramArray()));
+            w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> {
+                double[] gram = g.gramArray();
+                if (last) {
+                    g.release();
+                }
+                sink.put(gram);
+            });
             w.add(module + ".input_absmean", DType.F64, new long[] {n}, sink -> sink.put(absMean(module)));
             w.add(module + ".tokens", DType.I64, new long[] {1}, sink -> sink.put(g.tokens));
         }
@@ -200,9 +225,7 @@ public final class InputStatistics implements AutoCloseable {
     @Override
     public void close() {
         for (Group g : groups.values()) {
-            if (g.gram != null) {
-                g.gram.close();
-            }
+            g.release();
         }
         for (Path f : spillFiles) {
             dev.rankscope.engine.io.TempFiles.discard(f);

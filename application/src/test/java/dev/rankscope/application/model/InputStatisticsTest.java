@@ -74,6 +74,42 @@ class InputStatisticsTest {
     }
 
     @Test
+    void aGroupsSpillFileIsDeletedOnceItsLastModuleIsWritten(@TempDir Path dir) throws Exception {
+        int n = 5;
+        float[] x = new float[20 * n];
+        java.util.Arrays.fill(x, 0.5f);
+        Path out = dir.resolve("stats.safetensors");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        try (InputStatistics s = new InputStatistics(dir)) {
+            s.observe("l0.q", "l0.in", 0, x, 0, 20, n);
+            s.share("l0.k", "l0.in");
+            s.finishLayer(0);
+            s.observe("l1.down", "l1.down", 1, x, 0, 20, n);
+            s.finishLayer(1);
+            assertEquals(2, spillFiles(dir), "one spill file per group");
+            s.write(out, AtomicFileWriter.unprotected(), Map.of(), (index, count, tensor) -> {
+                if (tensor.name().endsWith(".input_gram")) {
+                    seen.add(tensor.name() + " " + spillFiles(dir));
+                }
+            });
+        }
+        // before l0.k (the group's last module) both spills exist; after it only l1's; after l1 none
+        assertEquals(java.util.List.of("l0.q.input_gram 2", "l0.k.input_gram 2", "l1.down.input_gram 1"), seen);
+        try (TensorSource src = Checkpoints.open(out)) {
+            assertEquals(20 * 0.25, ModuleStatistics.read(src, "l0.k").inputGram().data()[0], 1e-12);
+            assertEquals(20 * 0.25, ModuleStatistics.read(src, "l1.down").inputGram().data()[n * n - 1], 1e-12);
+        }
+    }
+
+    private static long spillFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(".rankscope-gram-")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void nonFiniteActivationsNameTheModule() {
         try (InputStatistics s = new InputStatistics()) {
             float[] x = {1, Float.NaN};

@@ -26,6 +26,7 @@ import java.util.Map;
  */
 public final class InputStatistics implements AutoCloseable {
     private static final int BLOCK_ROWS = 256;
+    private static final int CHUNK_BYTES = 1 << 23;
 
     private static final class Group {
         final int n;
@@ -54,6 +55,28 @@ public final class InputStatistics implements AutoCloseable {
                 return out;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Streams the Gram (from its native buffer or its spill file) into {@code sink}, no heap copy. */
+        void writeGram(SafetensorsWriter.ElementSink sink) throws java.io.IOException {
+            if (gram != null) {
+                gram.writeTo(sink::putEncoded);
+                return;
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(spilled)) {
+                java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(CHUNK_BYTES);
+                boolean end = false;
+                while (!end) {
+                    chunk.clear();
+                    while (chunk.hasRemaining() && !end) {
+                        end = ch.read(chunk) < 0;
+                    }
+                    chunk.flip();
+                    if (chunk.hasRemaining()) {
+                        sink.putEncoded(chunk);
+                    }
+                }
             }
         }
 
@@ -105,14 +128,13 @@ public final class InputStatistics implements AutoCloseable {
                 Path f = dev.rankscope.engine.io.TempFiles.create(spillDir, ".rankscope-gram-", ".f64");
                 spillFiles.add(f);
                 f.toFile().deleteOnExit();
-                double[] a = g.gram.toArray();
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(a.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                b.asDoubleBuffer().put(a);
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
                         java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
+                    g.gram.writeTo(b -> {
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
+                    });
                 }
                 g.spilled = f;
                 g.gram.close();
@@ -210,11 +232,10 @@ public final class InputStatistics implements AutoCloseable {
             boolean last = module.equals(lastModuleOfGroup.get(moduleGroup.get(module)));
             int n = g.n;
             w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> {
-                double[] gram = g.gramArray();
+                g.writeGram(sink);
                 if (last) {
                     g.release();
                 }
-                sink.put(gram);
             });
             w.add(module + ".input_absmean", DType.F64, new long[] {n}, sink -> sink.put(absMean(module)));
             w.add(module + ".tokens", DType.I64, new long[] {1}, sink -> sink.put(g.tokens));

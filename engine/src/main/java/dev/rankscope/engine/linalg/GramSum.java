@@ -2,6 +2,9 @@ package dev.rankscope.engine.linalg;
 
 import org.bytedeco.javacpp.DoublePointer;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 
 import static org.bytedeco.openblas.global.openblas.CblasColMajor;
@@ -24,8 +27,11 @@ public final class GramSum implements AutoCloseable {
     private final DoublePointer block;
     private final double[] javaGram;
     private final double[] staging;
+    private static final int CHUNK_BYTES = 1 << 23;
     private long rows;
     private boolean closed;
+    /** The native Gram holds both triangles ({@link #writeTo} ran); no more rows may be added. */
+    private boolean symmetric;
 
     /**
      * @param n         the row length (the module's input size)
@@ -81,8 +87,8 @@ public final class GramSum implements AutoCloseable {
      * @throws LinalgException when a value is NaN or infinite
      */
     public void add(float[] x, int offset, int count) {
-        if (closed) {
-            throw new IllegalStateException("closed");
+        if (closed || symmetric) {
+            throw new IllegalStateException(closed ? "closed" : "written: no more rows can be added");
         }
         for (int start = 0; start < count; start += blockRows) {
             int r = Math.min(blockRows, count - start);
@@ -143,6 +149,65 @@ public final class GramSum implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Receives the Gram's bytes in order, one chunk at a time (a view valid only during the call). */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void accept(ByteBuffer littleEndianBytes) throws IOException;
+    }
+
+    /**
+     * Streams the accumulated Σ x·xᵀ, the full symmetric n×n matrix row-major as little-endian
+     * float64 (the safetensors F64 layout), to {@code sink} in chunks of at most
+     * {@value #CHUNK_BYTES} bytes, without a heap copy of the matrix: a 11008² Gram is 969 MB, and
+     * {@link #toArray} plus a byte copy would take twice that on the heap. Mirrors the stored
+     * triangle into the other in place first, so {@link #add} may not be called afterwards.
+     */
+    public void writeTo(ChunkSink sink) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        DoubleBuffer view = chunk.asDoubleBuffer();
+        long total = (long) n * n;
+        if (nativeBlas) {
+            mirrorUpperTriangle();
+            DoubleBuffer all = gram.position(0).asBuffer();
+            for (long done = 0; done < total; ) {
+                int len = (int) Math.min(view.capacity(), total - done);
+                view.clear();
+                view.put(all.slice((int) done, len));
+                chunk.clear().limit(len * Double.BYTES);
+                sink.accept(chunk);
+                done += len;
+            }
+            symmetric = true;
+            return;
+        }
+        double[] full = toArray();
+        for (int done = 0; done < full.length; ) {
+            int len = Math.min(view.capacity(), full.length - done);
+            view.clear();
+            view.put(full, done, len);
+            chunk.clear().limit(len * Double.BYTES);
+            sink.accept(chunk);
+            done += len;
+        }
+    }
+
+    /** Copies the column-major upper triangle (i ≤ j at i + j·n) into the lower one, in place. */
+    private void mirrorUpperTriangle() {
+        if (symmetric) {
+            return;
+        }
+        DoubleBuffer b = gram.position(0).asBuffer();
+        for (int j = 0; j < n; j++) {
+            for (int i = j + 1; i < n; i++) {
+                b.put(i + j * n, b.get(j + i * n));
+            }
+        }
+        symmetric = true;
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -50,13 +51,33 @@ public final class QualityChart {
         XYPlot plot = chart.getXYPlot();
         plot.clearRangeMarkers();
         plot.setDataset(dataset(sweep));
+        plot.setDataset(1, null);
         if (sweep == null) {
             return;
         }
         boolean causal = "causal-lm".equals(sweep.kind());
         // short: the label is cut at the plot's height, and the Budget tab's chart is ~120 px high at 1280×800
         plot.getRangeAxis().setLabel(causal ? Y_PERPLEXITY : Y_COSINE);
-        plot.addRangeMarker(originalMarker(causal ? sweep.original().perplexity() : 1));
+        double original = causal ? sweep.original().perplexity() : 1;
+        plot.addRangeMarker(originalMarker(original));
+        includeInRange(plot, original);
+    }
+
+    /**
+     * Makes the y auto-range reach {@code y} (the original model's line, below every compressed model's perplexity,
+     * fell outside the plot): an invisible point at the first swept x in dataset 1.
+     */
+    private static void includeInRange(XYPlot plot, double y) {
+        XYDataset data = plot.getDataset(0);
+        if (!Double.isFinite(y) || data.getSeriesCount() == 0 || data.getItemCount(0) == 0) {
+            return;
+        }
+        XYSeries anchor = new XYSeries("original");
+        anchor.add(data.getXValue(0, 0), y);
+        XYLineAndShapeRenderer invisible = new XYLineAndShapeRenderer(false, false);
+        invisible.setSeriesVisibleInLegend(0, false);
+        plot.setDataset(1, new XYSeriesCollection(anchor));
+        plot.setRenderer(1, invisible);
     }
 
     /**
@@ -70,6 +91,8 @@ public final class QualityChart {
         m.setLabel("original");
         m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
         m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
+        m.setLabelPaint(Color.GRAY);
+        m.setLabelBackgroundColor(new Color(0, 0, 0, 0));   // JFreeChart's grey box hid the line under the label
         return m;
     }
 

@@ -12,12 +12,14 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The quality-vs-size chart at the size the Budget tab's Model panel gives it at 1280×800 (about 340×170): the y-axis
  * label is whole ("perplexity (lower is" was cut at the plot's height) and the x axis spans the swept fractions, not
- * 0 … 1 (the points sat in the right quarter of the plot).
+ * 0 … 1 (the points sat in the right quarter of the plot), and the y axis reaches the original model's dashed line,
+ * which lay below the plot.
  */
 class QualityChartTest {
     private static SweepResult sweep(String kind) {
@@ -46,6 +48,10 @@ class QualityChartTest {
                     + " px) is longer than the plot is high (" + area.getHeight() + " px), so it is cut");
             assertTrue(plot.getDomainAxis().getLowerBound() > 0.5, kind + ": the x axis starts at "
                     + plot.getDomainAxis().getLowerBound() + " for a sweep over 0.7 … 0.95");
+            double original = kind.equals("causal-lm") ? 75.49 : 1;
+            assertTrue(y.getRange().contains(original), kind + ": the original model's line at " + original
+                    + " lies outside the y axis " + y.getRange());
+            assertEquals(1, plot.getLegendItems().getItemCount(), kind + ": one legend entry, the strategy");
         }
     }
 }

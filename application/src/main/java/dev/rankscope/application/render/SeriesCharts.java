@@ -50,9 +50,8 @@ public final class SeriesCharts {
             data.addSeries(s);
         }
         NumberAxis xAxis = new NumberAxis(t.axis().label());
-        if (!t.axis().bySteps()) {
-            xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        }
+        // steps and series positions are whole numbers: no "1.2" between step 1 and step 2
+        xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         xAxis.setAutoRangeIncludesZero(false);
         NumberAxis yAxis = new NumberAxis(t.quantity().name());
         yAxis.setAutoRangeIncludesZero(false);

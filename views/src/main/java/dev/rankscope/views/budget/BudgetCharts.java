@@ -35,6 +35,9 @@ public final class BudgetCharts {
     public static JFreeChart ranksChart() {
         NumberAxis x = new NumberAxis("matrix (checkpoint order: layer, module)");
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        // bars end 0.4 past the first and the last matrix: 5 % margins labelled matrices -1 and n that do not exist
+        x.setLowerMargin(0.01);
+        x.setUpperMargin(0.01);
         NumberAxis y = new NumberAxis("rank");
         XYBarRenderer r = new XYBarRenderer(0.1);
         r.setBarPainter(new StandardXYBarPainter());

@@ -108,12 +108,8 @@ public final class BudgetView implements WorkbenchTab {
             compareTable.getItems().setAll(c == null ? List.of() : c.entries());
         });
         vm.preview().previewProperty().addListener((o, a, p) -> showPreview(p));
-        ChartTheme.apply(ranksChart, theme.getValue());
-        ChartTheme.apply(comparisonChart, theme.getValue());
-        theme.addListener((o, a, b) -> {
-            ChartTheme.apply(ranksChart, b);
-            ChartTheme.apply(comparisonChart, b);
-        });
+        // every chart of the tab, also the Model panel's quality vs size (it stayed white in the dark theme)
+        ChartTheme.follow(root, theme);
         PictureExporter exporter = vm.pictureExporter();
         original.enableExport(exporter, "heatmap-original");
         approximation.enableExport(exporter, "heatmap-rank-k");

@@ -104,7 +104,7 @@ public final class RandomVsTrainedView extends BorderPane {
         plot.setDataset(0, bars);
         plot.setDataset(1, new XYSeriesCollection(mp));
         plot.clearDomainMarkers();
-        plot.addDomainMarker(marker(Math.log10(side.mp().bulkMax()), MP, "λ₊", true));
+        plot.addDomainMarker(marker(Math.log10(side.mp().bulkMax()), MP, "λ+", true));
         if (side.powerLaw() != null && side.powerLaw().xmin() > 0) {
             plot.addDomainMarker(marker(Math.log10(side.xminRescaled()), TAIL, "xmin", false));
         }

@@ -12,6 +12,7 @@ import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.service.DialogService;
 import dev.rankscope.views.spectrum.ChartPane;
+import dev.rankscope.views.spectrum.ChartTheme;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -68,9 +69,9 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         });
         trajectories = new ChartPane("series-trajectories", "Trajectories", empty(), "series-trajectories", exporter);
         heatmap = new ChartPane("series-heatmap", "Heatmap", empty(), "series-heatmap", exporter);
-        charts.trajectoriesProperty().addListener((o, a, t) -> trajectories.viewer().setChart(
+        charts.trajectoriesProperty().addListener((o, a, t) -> trajectories.setChart(
                 t == null ? empty() : SeriesCharts.trajectories(t)));
-        charts.heatmapProperty().addListener((o, a, h) -> heatmap.viewer().setChart(
+        charts.heatmapProperty().addListener((o, a, h) -> heatmap.setChart(
                 h == null ? empty() : SeriesCharts.heatmap(h)));
         ComboBox<String> module = new ComboBox<>(charts.modules());
         module.setId("series-heatmap-module");
@@ -104,6 +105,7 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         SplitPane.setResizableWithParent(main.getItems().get(0), false);
         setCenter(main);
         setBottom(messages());
+        ChartTheme.follow(this, workbench.themeProperty());
     }
 
     private FlowPane choices(SeriesChartsModel charts) {

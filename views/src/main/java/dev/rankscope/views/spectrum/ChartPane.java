@@ -5,6 +5,7 @@ import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.service.Theme;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -39,6 +40,8 @@ public final class ChartPane extends BorderPane {
     private final PictureExporter exporter;
     private DoubleFunction<String> xFormat = v -> String.format(Locale.ROOT, "%.4g", v);
     private DoubleFunction<String> yFormat = v -> String.format(Locale.ROOT, "%.4g", v);
+    /** The theme the chart follows ({@link ChartTheme#follow}), null until one is set. */
+    private Theme theme;
 
     public ChartPane(String id, String title, JFreeChart chart, String fileStem, DialogService dialogs,
                      WorkbenchExecutors executors) {
@@ -112,6 +115,23 @@ public final class ChartPane extends BorderPane {
 
     public JFreeChart chart() {
         return viewer.getChart();
+    }
+
+    /**
+     * Shows {@code chart} instead of the current one, coloured for the pane's theme: a tab that builds a new chart for
+     * new data (Series) keeps following the theme. FX thread only.
+     */
+    public void setChart(JFreeChart chart) {
+        if (theme != null) {
+            ChartTheme.apply(chart, theme);
+        }
+        viewer.setChart(chart);
+    }
+
+    /** Colours the chart for {@code theme}, now and each time {@link #setChart} replaces it. FX thread only. */
+    public void setTheme(Theme theme) {
+        this.theme = theme;
+        ChartTheme.apply(viewer.getChart(), theme);
     }
 
     /** Auto-ranges every axis (undoes zoom and pan). */

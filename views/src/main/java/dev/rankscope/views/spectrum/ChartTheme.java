@@ -11,6 +11,9 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.Axis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.title.Title;
 import org.jfree.chart.ui.RectangleInsets;
 
 import java.awt.Color;
@@ -26,7 +29,11 @@ public final class ChartTheme {
     private ChartTheme() {
     }
 
-    /** Applies {@code theme}'s background, grid and text colours to {@code chart}. FX thread only. */
+    /**
+     * Applies {@code theme}'s background, grid and text colours to {@code chart}: its plot, axes, title, legend and
+     * colour bars (the Series heatmap's and Compare's {@link PaintScaleLegend} kept a white box in the dark theme).
+     * FX thread only.
+     */
     public static void apply(JFreeChart chart, Theme theme) {
         boolean dark = theme == Theme.DARK;
         Color bg = dark ? new Color(0x2b, 0x2d, 0x30) : Color.WHITE;
@@ -36,36 +43,48 @@ public final class ChartTheme {
         chart.setBackgroundPaint(bg);
         // room right of the plot for half of the last x tick label, which is centred on the plot's edge ("10¹" was cut)
         chart.setPadding(RIGHT_ROOM);
-        XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(plotBg);
-        plot.setDomainGridlinePaint(grid);
-        plot.setRangeGridlinePaint(grid);
-        plot.setOutlinePaint(grid);
-        plot.setDomainCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
-        plot.setRangeCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
-        for (int i = 0; i < plot.getDomainAxisCount(); i++) {
-            style(plot.getDomainAxis(i), text);
+        if (chart.getTitle() != null) {
+            chart.getTitle().setPaint(text);
         }
-        for (int i = 0; i < plot.getRangeAxisCount(); i++) {
-            style(plot.getRangeAxis(i), text);
+        if (chart.getPlot() instanceof XYPlot plot) {
+            plot.setBackgroundPaint(plotBg);
+            plot.setDomainGridlinePaint(grid);
+            plot.setRangeGridlinePaint(grid);
+            plot.setOutlinePaint(grid);
+            plot.setDomainCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
+            plot.setRangeCrosshairPaint(dark ? Color.LIGHT_GRAY : Color.DARK_GRAY);
+            for (int i = 0; i < plot.getDomainAxisCount(); i++) {
+                style(plot.getDomainAxis(i), text);
+            }
+            for (int i = 0; i < plot.getRangeAxisCount(); i++) {
+                style(plot.getRangeAxis(i), text);
+            }
         }
-        LegendTitle legend = chart.getLegend();
-        if (legend != null) {
-            legend.setBackgroundPaint(bg);
-            legend.setItemPaint(text);
-            legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            Title sub = chart.getSubtitle(i);
+            if (sub instanceof LegendTitle legend) {
+                legend.setBackgroundPaint(bg);
+                legend.setItemPaint(text);
+                legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            } else if (sub instanceof PaintScaleLegend bar) {
+                bar.setBackgroundPaint(bg);
+                style(bar.getAxis(), text);
+            } else if (sub instanceof TextTitle line) {
+                line.setPaint(text);
+            }
         }
     }
 
     /**
-     * Makes every chart pane under {@code content} follow {@code theme}, now and on each change (the Subspaces and
-     * Quantize tabs' charts kept JFreeChart's grey plot in either theme). FX thread only.
+     * Makes every chart pane under {@code content} follow {@code theme}, now, on each change and when a pane is given a
+     * new chart ({@link ChartPane#setChart}): the Subspaces and Quantize tabs' charts kept JFreeChart's grey plot in
+     * either theme, the Series and Budget quality charts stayed white in the dark one. FX thread only.
      */
     public static void follow(Node content, ObservableValue<Theme> theme) {
         Consumer<Theme> apply = t -> {
             List<ChartPane> panes = new ArrayList<>();
             collect(content, panes);
-            panes.forEach(pane -> apply(pane.chart(), t == null ? Theme.LIGHT : t));
+            panes.forEach(pane -> pane.setTheme(t == null ? Theme.LIGHT : t));
         };
         apply.accept(theme.getValue());
         theme.addListener((o, a, b) -> apply.accept(b));

@@ -17,9 +17,10 @@ import java.util.Locale;
 
 /**
  * The ESD chart's two dashed lines (SPEC §2): the power-law tail's xmin, labelled with α, and the
- * Marchenko–Pastur bulk edge λ₊. Both labels sit inside the plot at its top, one row each (xmin first,
- * λ₊ under it), on the side of their line that has room ({@link RankMarkers#fitSide}): the λ₊ label once
- * sat on the x-axis among the tick labels, and the two overprint when xmin and λ₊ are close.
+ * Marchenko–Pastur bulk edge λ+. Both labels sit inside the plot at its top, one row each (xmin first,
+ * λ+ under it), on the side of their line that has room ({@link RankMarkers#fitSide}): the λ+ label once
+ * sat on the x-axis among the tick labels, and the two overprint when xmin and λ+ are close. The labels are
+ * written at one size, without subscript glyphs (a "λ₊" drew its plus sign a few pixels high).
  * No JavaFX: also used headless.
  */
 final class EsdMarkers {
@@ -29,7 +30,7 @@ final class EsdMarkers {
     }
 
     /**
-     * Replaces the domain markers of {@code plot}: xmin (with α) when {@code xmin} is a positive number, λ₊ when
+     * Replaces the domain markers of {@code plot}: xmin (with α) when {@code xmin} is a positive number, λ+ when
      * {@code mpEdge} is; {@code labelBackground} behind each label (the bars run under it).
      */
     static void apply(XYPlot plot, double xmin, double alpha, double mpEdge, Color tailPaint, Color mpPaint,
@@ -41,7 +42,7 @@ final class EsdMarkers {
                     labelBackground, row++));
         }
         if (Double.isFinite(mpEdge) && mpEdge > 0) {
-            plot.addDomainMarker(marker(mpEdge, "MP bulk edge λ₊", mpPaint, labelBackground, row));
+            plot.addDomainMarker(marker(mpEdge, "MP bulk edge λ+", mpPaint, labelBackground, row));
         }
     }
 

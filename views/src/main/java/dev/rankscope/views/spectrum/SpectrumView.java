@@ -65,10 +65,10 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         this.vm = vm;
         setId("spectrum-view");
         var exporter = workbench.pictureExporter();
-        scree = new ChartPane("scree-chart", "Scree plot  σᵢ", xyChart(new NumberAxis("index i"), logAxis("σᵢ")),
+        scree = new ChartPane("scree-chart", "Scree plot  σᵢ", xyChart(new NumberAxis("index i"), logAxis("singular value σ")),
                 "scree", exporter);
         scree.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
-        NumberAxis energyAxis = new NumberAxis("retained energy  Σᵢ≤ₖσᵢ² / Σσ²");
+        NumberAxis energyAxis = new NumberAxis("retained energy (share of Σσ²)");
         energyAxis.setRange(0, 1.02);
         energyAxis.setAutoRange(false);
         cumulative = new ChartPane("cumulative-chart", "Cumulative energy",

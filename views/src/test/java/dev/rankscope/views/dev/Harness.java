@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,6 +43,21 @@ final class Harness {
                 waitThen(cond, then);
             }
         });
+        p.play();
+    }
+
+    /** Runs {@code steps} one after the other on the FX thread, {@code pauseMillis} apart (time to lay out and draw). */
+    static void runSteps(List<Runnable> steps, double pauseMillis) {
+        runSteps(steps, 0, pauseMillis);
+    }
+
+    private static void runSteps(List<Runnable> steps, int i, double pauseMillis) {
+        if (i >= steps.size()) {
+            return;
+        }
+        steps.get(i).run();
+        PauseTransition p = new PauseTransition(Duration.millis(pauseMillis));
+        p.setOnFinished(e -> runSteps(steps, i + 1, pauseMillis));
         p.play();
     }
 

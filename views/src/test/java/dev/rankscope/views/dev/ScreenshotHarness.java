@@ -5,11 +5,9 @@ import dev.rankscope.views.service.Theme;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
-import javafx.animation.PauseTransition;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
-import javafx.util.Duration;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,18 +75,9 @@ public final class ScreenshotHarness {
         steps.add(() -> view.tabs().getSelectionModel().select(1));
         steps.add(() -> snap("layermap-dark"));
         steps.add(Platform::exit);
-        run(steps, 0);
+        Harness.runSteps(steps, 700);
     }
 
-    private void run(List<Runnable> steps, int i) {
-        if (i >= steps.size()) {
-            return;
-        }
-        steps.get(i).run();
-        PauseTransition p = new PauseTransition(Duration.millis(700));
-        p.setOnFinished(e -> run(steps, i + 1));
-        p.play();
-    }
 
     private void snap(String name) {
         Harness.snap(stage, out.resolve("screenshot-" + name + ".png"));

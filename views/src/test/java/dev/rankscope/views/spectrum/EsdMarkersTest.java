@@ -3,7 +3,9 @@ package dev.rankscope.views.spectrum;
 import dev.rankscope.views.service.Theme;
 import org.jfree.chart.ChartRenderingInfo;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.ui.Layer;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import java.awt.Color;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -23,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * has at 1280×800 and 1920×1080, with λ up to 7.4 as tiny-llama's embedding gives (the axis ends just past 10¹): the
  * right-most x tick label is whole (it was cut at the chart's edge), the "MP bulk edge λ₊" label lies inside
  * the plot and clear of the x-axis (it sat on the axis among the tick labels), and the xmin and λ₊ labels never
- * overlap, also when the two lines are close (xmin = 0.08, λ₊ = 0.12 on tiny-llama).
+ * overlap, also when the two lines are close (xmin = 0.08, λ₊ = 0.12 on tiny-llama). The labels use no subscript or
+ * superscript glyphs, which the chart font draws a few pixels high ("λ₊" read as "λ").
  */
 class EsdMarkersTest {
     private static final Color TAIL = new Color(0xc0, 0x39, 0x2b);
@@ -97,6 +103,29 @@ class EsdMarkersTest {
                 what + " is cut by the plot's edge: " + b + " in " + a);
         assertTrue(b.getMaxY() < a.getMaxY() - 12, what + " sits on the x-axis: its lowest pixel is at y " + b.getMaxY()
                 + ", the axis at " + a.getMaxY());
+    }
+
+    /** Subscript and superscript code points: U+2070–U+209F, and the modifier letters U+1D62–U+1D6A (ᵢ ᵣ ᵤ ᵥ ᵦ ᵧ ᵨ ᵩ ᵪ). */
+    private static boolean isSmallGlyph(int codePoint) {
+        return codePoint >= 0x2070 && codePoint <= 0x209F || codePoint >= 0x1D62 && codePoint <= 0x1D6A;
+    }
+
+    @Test
+    void theMarkerLabelsAreWrittenAtTheirFontsFullSize() {
+        XYPlot plot = SpectrumView.esdChart().getXYPlot();
+        EsdMarkers.apply(plot, 0.08, 1.90, 0.12, TAIL, MP, Color.WHITE);
+        Collection<?> markers = plot.getDomainMarkers(Layer.FOREGROUND);
+        assertEquals(2, markers.size(), "the xmin and λ+ markers");
+        List<String> labels = new ArrayList<>();
+        for (Object o : markers) {
+            ValueMarker m = (ValueMarker) o;
+            String label = m.getLabel();
+            labels.add(label);
+            assertEquals(-1, m.getLabelFont().canDisplayUpTo(label), "a glyph the label font lacks in '" + label + "'");
+            assertTrue(label.codePoints().noneMatch(EsdMarkersTest::isSmallGlyph),
+                    "a subscript or superscript glyph in '" + label + "'");
+        }
+        assertTrue(labels.contains("MP bulk edge λ+"), "the bulk edge is named: " + labels);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.rankscope.views.compensate;
 
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.application.compensate.CompensateParameters;
 import dev.rankscope.application.compensate.CompensateResult;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -30,6 +31,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import dev.rankscope.application.render.RankCurveChart;
@@ -77,7 +79,11 @@ public final class CompensateView implements WorkbenchTab {
         layerMap.setHgap(2);
         layerMap.setVgap(2);
         layerMap.setPadding(new Insets(6));
-        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
+        ScrollPane mapScroll = new ScrollPane(layerMap);
+        mapScroll.setId("compensate-layermap");
+        mapScroll.setFitToWidth(true);      // the hint wraps in the box; a wide map still scrolls sideways
+        VBox.setVgrow(mapScroll, Priority.ALWAYS);
+        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), mapScroll);
         left.setPadding(new Insets(4));
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
@@ -101,6 +107,7 @@ public final class CompensateView implements WorkbenchTab {
         root.setCenter(centre);
         root.setBottom(new VBox(budgetBar(dialogs), new CompensationEvaluationPane(evaluation, vm.exportedProperty(), dialogs)));
         vm.analysisProperty().addListener((o, a, r) -> drawLayerMap(r));
+        drawLayerMap(vm.analysisProperty().get());
         vm.selectedProperty().addListener((o, a, id) -> drawSpectrum(id));
         vm.analysisProperty().addListener((o, a, r) -> drawSpectrum(vm.selectedProperty().get()));
     }
@@ -286,6 +293,8 @@ public final class CompensateView implements WorkbenchTab {
     private void drawLayerMap(CompensateResult r) {
         layerMap.getChildren().clear();
         if (r == null) {
+            layerMap.add(EmptyHint.line("compensate-layermap-empty",
+                    "Analyse to map each matrix's quantization error here; click a cell for its error spectrum."), 0, 0);
             return;
         }
         TreeSet<Integer> layers = new TreeSet<>();

@@ -1,5 +1,6 @@
 package dev.rankscope.views.layermap;
 
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.application.workbench.MatrixEntry;
@@ -122,9 +123,7 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         legendMin.setText(Metric.formatValue(g.min()));
         legendMax.setText(Metric.formatValue(g.max()));
         if (g.rows().isEmpty()) {
-            Label empty = new Label("Open a checkpoint to see its layer map.");
-            empty.getStyleClass().add("placeholder");
-            grid.add(empty, 0, 0);
+            grid.add(EmptyHint.line("layermap-empty", "Open a checkpoint to see its layer map."), 0, 0);
             return;
         }
         ColumnConstraints first = new ColumnConstraints();

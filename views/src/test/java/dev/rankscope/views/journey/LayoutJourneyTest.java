@@ -365,6 +365,53 @@ class LayoutJourneyTest {
         return checked.get();
     }
 
+    /**
+     * The empty Series tab said how to open a series three times: in the list, in the card over the charts
+     * and in the status line. The card says it, once.
+     */
+    @Test
+    void theSeriesTabSaysHowToOpenASeriesOnce(FxRobot robot) {
+        window.selectTab(robot, "Series");
+        robot.interact(() -> {
+            List<Labeled> shown = new ArrayList<>();
+            collectLabeled(window.view.tabs().getSelectionModel().getSelectedItem().getContent(), shown);
+            List<String> saying = shown.stream().map(Labeled::getText).filter(t -> t.contains("Open Series")).toList();
+            assertEquals(1, saying.size(), "texts that say how to open a series: " + saying);
+            assertTrue(window.view.tabs().getSelectionModel().getSelectedItem().getContent().lookup("#series-empty").isVisible(),
+                    "the card over the empty charts says it");
+        });
+    }
+
+    /**
+     * Before anything is analysed the Quantize tab's layer map was an empty box; like the other tabs' empty
+     * views it now holds one hint line (the shared placeholder look), wrapped inside the box at every size.
+     */
+    @Test
+    void theEmptyQuantizeLayerMapSaysWhatToDo(FxRobot robot) {
+        window.selectTab(robot, "Quantize");
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            robot.interact(() -> {
+                ScrollPane box = quantize.content().lookupAll(".scroll-pane").stream()
+                        .filter(n -> n instanceof ScrollPane sp && sp.getContent() instanceof javafx.scene.layout.GridPane)
+                        .map(ScrollPane.class::cast).findFirst().orElseThrow();
+                List<Labeled> inside = new ArrayList<>();
+                collectLabeled(box.getContent(), inside);
+                String where = size[0] + "×" + size[1] + ": ";
+                assertEquals(1, inside.size(), where + "one hint in the empty layer map: " + inside);
+                Labeled hint = inside.get(0);
+                assertTrue(hint.getText().startsWith("Analyse"), where + hint.getText());
+                assertTrue(hint.getStyleClass().contains("placeholder"), where + "the hint looks like the other tabs' hints");
+                Text shown = ownText(hint);
+                assertEquals(hint.getText(), shown == null ? "" : shown.getText(), where + "the hint is shown whole");
+                Bounds b = hint.localToScene(hint.getLayoutBounds());
+                Bounds view = box.localToScene(box.getLayoutBounds());
+                assertTrue(b.getMinX() >= view.getMinX() && b.getMaxX() <= view.getMaxX() + 1
+                        && b.getMaxY() <= view.getMaxY() + 1, where + "the hint lies inside the box: " + b + " in " + view);
+            });
+        }
+    }
+
     @Test
     void theAnalysedQuantizeTabKeepsEveryButtonAndTextInsideTheTab(FxRobot robot) {
         window.selectTab(robot, "Quantize");

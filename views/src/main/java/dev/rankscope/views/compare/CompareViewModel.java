@@ -58,7 +58,8 @@ public final class CompareViewModel {
     private final ObjectProperty<Path> tunedPath = new SimpleObjectProperty<>();
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("Choose a base and a tuned checkpoint or LoRA adapter");
+    /** Outcomes only: what to do first is the tab's hint card over the empty charts. */
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper pairingSummary = new ReadOnlyStringWrapper("");
     private final ObservableList<String> pairingNotes = FXCollections.observableArrayList();
 

@@ -155,14 +155,19 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         }
     }
 
-    /**
-     * A module column: {@value #CELL_W} px wide when the view has room, narrower down to its widest text
-     * (header or value) when it has not, every column giving up width alike.
-     */
     private static ColumnConstraints cellColumn() {
+        return narrowingColumn(CELL_W);
+    }
+
+    /**
+     * A heatmap's module column (this tab's, the Quantize tab's): {@code width} px wide when the view has
+     * room, narrower down to its widest text (header or value; give the labels a minimum width of their
+     * preferred width) when it has not, every column giving up width alike.
+     */
+    public static ColumnConstraints narrowingColumn(double width) {
         ColumnConstraints column = new ColumnConstraints();
-        column.setPrefWidth(CELL_W);
-        column.setMaxWidth(CELL_W);
+        column.setPrefWidth(width);
+        column.setMaxWidth(width);
         column.setHgrow(Priority.ALWAYS);
         column.setHalignment(HPos.CENTER);
         column.setFillWidth(true);

@@ -367,19 +367,23 @@ class LayoutJourneyTest {
 
     /**
      * The empty Series tab said how to open a series three times: in the list, in the card over the charts
-     * and in the status line. The card says it, once.
+     * and in the status line; the empty Compare tab said "Choose a base and a tuned checkpoint" in the card and
+     * in the status line. The card says it, once.
      */
     @Test
-    void theSeriesTabSaysHowToOpenASeriesOnce(FxRobot robot) {
-        window.selectTab(robot, "Series");
-        robot.interact(() -> {
-            List<Labeled> shown = new ArrayList<>();
-            collectLabeled(window.view.tabs().getSelectionModel().getSelectedItem().getContent(), shown);
-            List<String> saying = shown.stream().map(Labeled::getText).filter(t -> t.contains("Open Series")).toList();
-            assertEquals(1, saying.size(), "texts that say how to open a series: " + saying);
-            assertTrue(window.view.tabs().getSelectionModel().getSelectedItem().getContent().lookup("#series-empty").isVisible(),
-                    "the card over the empty charts says it");
-        });
+    void theSeriesAndCompareTabsSayHowToStartOnce(FxRobot robot) {
+        for (String[] tabCardWords : new String[][] {{"Series", "#series-empty", "Open Series"},
+                {"Compare", "#compare-empty", "Choose a base"}}) {
+            window.selectTab(robot, tabCardWords[0]);
+            robot.interact(() -> {
+                Node content = window.view.tabs().getSelectionModel().getSelectedItem().getContent();
+                List<Labeled> shown = new ArrayList<>();
+                collectLabeled(content, shown);
+                List<String> saying = shown.stream().map(Labeled::getText).filter(t -> t.contains(tabCardWords[2])).toList();
+                assertEquals(1, saying.size(), tabCardWords[0] + ": texts that say how to start: " + saying);
+                assertTrue(content.lookup(tabCardWords[1]).isVisible(), tabCardWords[0] + ": the card says it");
+            });
+        }
     }
 
     /**
@@ -421,6 +425,17 @@ class LayoutJourneyTest {
         });
         robot.clickOn("#compensate-analyse");
         waitLong(() -> quantize.viewModel().analysisProperty().get() != null);
+        robot.interact(() -> {
+            // the layer map's columns come in the Layer map tab's order (they were alphabetical: down, k, o, q, …)
+            javafx.scene.layout.GridPane map = (javafx.scene.layout.GridPane) ((ScrollPane) quantize.content()
+                    .lookup("#compensate-layermap")).getContent();
+            List<dev.rankscope.analysis.naming.ModuleType> columns = map.getChildren().stream()
+                    .filter(n -> javafx.scene.layout.GridPane.getRowIndex(n) == 0)
+                    .sorted(java.util.Comparator.comparing(javafx.scene.layout.GridPane::getColumnIndex))
+                    .map(n -> dev.rankscope.analysis.naming.ModuleType.fromLabel(((Label) n).getText())).toList();
+            assertTrue(columns.size() >= 4, columns.toString());
+            assertEquals(columns.stream().sorted().toList(), columns, "the Quantize layer map's column order");
+        });
         for (int[] size : SIZES) {
             resize(robot, size[0], size[1]);
             robot.interact(() -> {

@@ -1,5 +1,6 @@
 package dev.rankscope.views.compare;
 
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.views.workbench.WorkbenchTab;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
@@ -86,12 +87,9 @@ public final class CompareView extends BorderPane implements WorkbenchTab {
         SplitPane centre = new SplitPane(upper, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.62);
-        Label empty = new Label("Choose a base and a tuned checkpoint (or drop a LoRA adapter folder here), then Compare.\n"
-                + "Intruder dimensions: top singular vectors of the fine-tuned matrix that match no base vector (max |cos| < ε).");
-        empty.setId("compare-empty");
-        empty.getStyleClass().addAll("placeholder", "overlay-hint");
-        empty.setWrapText(true);
-        empty.setMaxWidth(560);
+        Label empty = EmptyHint.card("compare-empty", "Choose a base and a tuned checkpoint (or drop a LoRA adapter "
+                + "folder here), then Compare.\nIntruder dimensions: top singular vectors of the fine-tuned matrix that match "
+                + "no base vector (max |cos| < ε).", 560);
         StackPane emptyPane = new StackPane(empty);
         emptyPane.getStyleClass().add("compare-empty");
         emptyPane.visibleProperty().bind(Bindings.isEmpty(vm.results().rows()).and(vm.runningProperty().not()));

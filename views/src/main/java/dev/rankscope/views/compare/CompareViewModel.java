@@ -14,7 +14,6 @@ import dev.rankscope.engine.RankscopeException;
 import dev.rankscope.views.fx.UiBatcher;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.DialogService;
-import dev.rankscope.views.workbench.CheckpointModel;
 import dev.rankscope.views.workbench.WorkbenchSelection;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -23,7 +22,6 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
-import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
 import java.nio.file.Path;
@@ -55,18 +53,18 @@ public final class CompareViewModel {
     private final WorkbenchExecutors executors;
     private final DialogService dialogs;
 
-    private final ObjectProperty<Path> basePath = new SimpleObjectProperty<>();
+    private final BaseChoice baseChoice;
+    private final ObjectProperty<Path> basePath;
     private final ObjectProperty<Path> tunedPath = new SimpleObjectProperty<>();
-    private final ObservableList<Path> baseChoices = FXCollections.observableArrayList();
 
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("Choose a base and a tuned checkpoint or LoRA adapter");
+    /** Outcomes only: what to do first is the tab's hint card over the empty charts. */
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper pairingSummary = new ReadOnlyStringWrapper("");
     private final ObservableList<String> pairingNotes = FXCollections.observableArrayList();
 
     private final List<IntruderMatrixResult> results = new ArrayList<>();
     private final List<IntruderReport.MatrixFailure> failures = new ArrayList<>();
-    private final ObservableList<CheckpointModel> openCheckpoints;
     private ComparisonInputs session;
     private IntruderTask task;
     private final BackgroundRunner runner;
@@ -80,14 +78,11 @@ public final class CompareViewModel {
         this.executors = workbench.executors();
         this.dialogs = workbench.dialogs();
         this.runner = workbench.runner();
+        this.baseChoice = new BaseChoice(workbench.checkpoints());
+        this.basePath = baseChoice.baseProperty();
         this.exports = new CompareExportViewModel(services, runner, live.reportProperty(),
                 live.parametersProperty(), basePath, tunedPath, () -> session, running.getReadOnlyProperty(),
                 message::set, workbench::track);
-        // keep the wrapper: an unmodifiable view listens weakly to its source and may be collected
-        openCheckpoints = workbench.checkpoints();
-        openCheckpoints.addListener((ListChangeListener<CheckpointModel>) c -> refreshBaseChoices());
-        basePath.addListener((o, a, b) -> refreshBaseChoices());
-        refreshBaseChoices();
     }
 
     /**
@@ -105,7 +100,7 @@ public final class CompareViewModel {
 
     // ---- inputs --------------------------------------------------------------------------
 
-    /** The base checkpoint (W₀). */
+    /** The base checkpoint (W₀); never empty while a checkpoint is open ({@link BaseChoice}). */
     public ObjectProperty<Path> basePathProperty() {
         return basePath;
     }
@@ -117,23 +112,7 @@ public final class CompareViewModel {
 
     /** Bases offered in the picker: the workbench's open checkpoints, plus the chosen base. */
     public ObservableList<Path> baseChoices() {
-        return FXCollections.unmodifiableObservableList(baseChoices);
-    }
-
-    private void refreshBaseChoices() {
-        List<Path> choices = new ArrayList<>();
-        for (CheckpointModel c : openCheckpoints) {
-            choices.add(c.opened().path());
-        }
-        if (basePath.get() != null && !choices.contains(basePath.get())) {
-            choices.add(basePath.get());
-        }
-        if (!choices.equals(baseChoices)) {
-            baseChoices.setAll(choices);
-        }
-        if (basePath.get() == null && !choices.isEmpty()) {
-            basePath.set(choices.get(0));
-        }
+        return FXCollections.unmodifiableObservableList(baseChoice.choices());
     }
 
     /**

@@ -1,5 +1,10 @@
 package dev.rankscope.views.compensate;
 
+import dev.rankscope.analysis.naming.ModuleType;
+import dev.rankscope.views.layermap.LayerMapView;
+import javafx.scene.layout.Region;
+import java.util.Comparator;
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.application.compensate.CompensateParameters;
 import dev.rankscope.application.compensate.CompensateResult;
 import dev.rankscope.views.fx.WorkbenchExecutors;
@@ -30,6 +35,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import dev.rankscope.application.render.RankCurveChart;
@@ -62,6 +68,8 @@ public final class CompensateView implements WorkbenchTab {
     private final CompensateViewModel vm;
     private final CompensationEvaluationViewModel evaluation;
     private final BorderPane root = new BorderPane();
+    /** Preferred width of a layer map column; columns narrow to their text in a narrow pane. */
+    private static final double CELL_W = 64;
     private final GridPane layerMap = new GridPane();
     private final XYSeriesCollection spectrum = new XYSeriesCollection();
 
@@ -77,7 +85,11 @@ public final class CompensateView implements WorkbenchTab {
         layerMap.setHgap(2);
         layerMap.setVgap(2);
         layerMap.setPadding(new Insets(6));
-        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), new ScrollPane(layerMap));
+        ScrollPane mapScroll = new ScrollPane(layerMap);
+        mapScroll.setId("compensate-layermap");
+        mapScroll.setFitToWidth(true);      // the hint wraps in the box; a wide map still scrolls sideways
+        VBox.setVgrow(mapScroll, Priority.ALWAYS);
+        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), mapScroll);
         left.setPadding(new Insets(4));
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
@@ -101,6 +113,7 @@ public final class CompensateView implements WorkbenchTab {
         root.setCenter(centre);
         root.setBottom(new VBox(budgetBar(dialogs), new CompensationEvaluationPane(evaluation, vm.exportedProperty(), dialogs)));
         vm.analysisProperty().addListener((o, a, r) -> drawLayerMap(r));
+        drawLayerMap(vm.analysisProperty().get());
         vm.selectedProperty().addListener((o, a, id) -> drawSpectrum(id));
         vm.analysisProperty().addListener((o, a, r) -> drawSpectrum(vm.selectedProperty().get()));
     }
@@ -285,11 +298,16 @@ public final class CompensateView implements WorkbenchTab {
 
     private void drawLayerMap(CompensateResult r) {
         layerMap.getChildren().clear();
+        layerMap.getColumnConstraints().clear();
         if (r == null) {
+            layerMap.add(EmptyHint.line("compensate-layermap-empty",
+                    "Analyse to map each matrix's quantization error here; click a cell for its error spectrum."), 0, 0);
             return;
         }
         TreeSet<Integer> layers = new TreeSet<>();
-        TreeSet<String> modules = new TreeSet<>();
+        // columns in the Layer map tab's order (q k v o … embed lm_head), not alphabetical
+        TreeSet<String> modules = new TreeSet<>(Comparator.comparing((String l) -> ModuleType.fromLabel(l).ordinal())
+                .thenComparing(Comparator.naturalOrder()));
         Map<String, CompensateResult.MatrixRow> cell = new TreeMap<>();
         double max = 0;
         for (CompensateResult.MatrixRow m : r.matrices()) {
@@ -300,16 +318,24 @@ public final class CompensateView implements WorkbenchTab {
         }
         int c = 1;
         for (String mod : modules) {
-            layerMap.add(new Label(mod), c++, 0);
+            Label header = new Label(mod);
+            header.setMinWidth(Region.USE_PREF_SIZE);
+            layerMap.add(header, c++, 0);
+            layerMap.getColumnConstraints().add(LayerMapView.narrowingColumn(CELL_W));
         }
         int rowIndex = 1;
         for (int layer : layers) {
-            layerMap.add(new Label(layer < 0 ? "-" : Integer.toString(layer)), 0, rowIndex);
+            Label rowLabel = new Label(layer < 0 ? "model" : Integer.toString(layer));
+            rowLabel.setMinWidth(Region.USE_PREF_SIZE);
+            layerMap.add(rowLabel, 0, rowIndex);
             int col = 1;
             for (String mod : modules) {
                 CompensateResult.MatrixRow m = cell.get(layer + "/" + mod);
                 Label box = new Label(m == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * m.relativeError()));
-                box.setMinSize(64, 22);
+                box.setMinSize(Region.USE_PREF_SIZE, 22);
+                box.setPrefWidth(CELL_W);
+                box.setMaxWidth(Double.MAX_VALUE);
+                box.setPadding(new Insets(0, 3, 0, 3));
                 box.setAlignment(Pos.CENTER);
                 if (m != null) {
                     Color colour = ColorScale.at(max == 0 ? 0 : m.relativeError() / max);

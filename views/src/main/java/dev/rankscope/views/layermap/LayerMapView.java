@@ -1,5 +1,6 @@
 package dev.rankscope.views.layermap;
 
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.analysis.naming.ModuleType;
 import dev.rankscope.views.model.Metric;
 import dev.rankscope.application.workbench.MatrixEntry;
@@ -76,7 +77,9 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         grid.setPadding(new Insets(10));
         grid.getStyleClass().add("layermap-grid");
         ScrollPane scroll = new ScrollPane(grid);
-        scroll.setFitToWidth(false);
+        // the grid takes the view's width and its columns narrow down to their widest text (1280×800 with the
+        // explorer and details open showed only part of the embed column); scrolls sideways only below that
+        scroll.setFitToWidth(true);
         scroll.getStyleClass().add("layermap-scroll");
         exporter.install(grid, "layer-map", () -> new LayerGridPicture(vm.getGrid()));
 
@@ -120,9 +123,7 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         legendMin.setText(Metric.formatValue(g.min()));
         legendMax.setText(Metric.formatValue(g.max()));
         if (g.rows().isEmpty()) {
-            Label empty = new Label("Open a checkpoint to see its layer map.");
-            empty.getStyleClass().add("placeholder");
-            grid.add(empty, 0, 0);
+            grid.add(EmptyHint.line("layermap-empty", "Open a checkpoint to see its layer map."), 0, 0);
             return;
         }
         ColumnConstraints first = new ColumnConstraints();
@@ -131,15 +132,18 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         for (int c = 0; c < g.columns().size(); c++) {
             Label h = new Label(g.columns().get(c).label());
             h.getStyleClass().add("layermap-header");
-            h.setMinWidth(CELL_W);
+            h.setMinWidth(Region.USE_PREF_SIZE);
+            h.setMaxWidth(Double.MAX_VALUE);
             h.setAlignment(Pos.CENTER);
             grid.add(h, c + 1, 0);
+            grid.getColumnConstraints().add(cellColumn());
         }
         Set<MatrixEntry> selected = new HashSet<>(vm.workbench().selection());
         for (int r = 0; r < g.rows().size(); r++) {
             int layer = g.rows().get(r);
             Label rowLabel = new Label(layer >= 0 ? "layer " + layer : "model");
             rowLabel.getStyleClass().add("layermap-row-label");
+            rowLabel.setMinWidth(Region.USE_PREF_SIZE);
             grid.add(rowLabel, 0, r + 1);
             for (int c = 0; c < g.columns().size(); c++) {
                 ModuleType module = g.columns().get(c);
@@ -149,6 +153,25 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
                 }
             }
         }
+    }
+
+    private static ColumnConstraints cellColumn() {
+        return narrowingColumn(CELL_W);
+    }
+
+    /**
+     * A heatmap's module column (this tab's, the Quantize tab's): {@code width} px wide when the view has
+     * room, narrower down to its widest text (header or value; give the labels a minimum width of their
+     * preferred width) when it has not, every column giving up width alike.
+     */
+    public static ColumnConstraints narrowingColumn(double width) {
+        ColumnConstraints column = new ColumnConstraints();
+        column.setPrefWidth(width);
+        column.setMaxWidth(width);
+        column.setHgrow(Priority.ALWAYS);
+        column.setHalignment(HPos.CENTER);
+        column.setFillWidth(true);
+        return column;
     }
 
     private Node cellNode(LayerGrid g, int layer, ModuleType module, LayerGrid.Cell cell, Set<MatrixEntry> selected) {
@@ -161,9 +184,12 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         // inline style: stylesheet text colours (themes) must not override the contrast choice
         value.setStyle(ColorScale.prefersDarkText(fill) ? "-fx-text-fill: #111111;" : "-fx-text-fill: white;");
         value.getStyleClass().add("layermap-value");
+        value.setMinWidth(Region.USE_PREF_SIZE);
+        value.setPadding(new Insets(0, 3, 0, 3));
         StackPane node = new StackPane(bg, value);
-        node.setMinSize(CELL_W, CELL_H);
+        node.setMinHeight(CELL_H);
         node.setPrefSize(CELL_W, CELL_H);
+        node.setMaxWidth(Double.MAX_VALUE);
         node.getStyleClass().add("layermap-cell");
         node.setId("cell-" + (layer >= 0 ? layer : "model") + "-" + module.label());
         boolean isSelected = cell.entries().stream().anyMatch(selected::contains);

@@ -50,7 +50,7 @@ final class SeriesListPane extends VBox {
                 setTooltip(empty || m == null ? null : new Tooltip(m.path()));
             }
         });
-        list.setPlaceholder(new Label("File ▸ Open Series…"));
+        list.setPlaceholder(new Label(""));   // "No series open" above and the hint over the charts say it
         VBox.setVgrow(list, Priority.ALWAYS);
         Button up = button("series-up", "Up", "Move the selected checkpoint one place earlier", () -> {
             int i = list.getSelectionModel().getSelectedIndex();

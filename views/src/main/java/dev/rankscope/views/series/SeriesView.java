@@ -1,5 +1,6 @@
 package dev.rankscope.views.series;
 
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.application.analyze.AnalyzeJob;
 import dev.rankscope.application.render.SeriesCharts;
 import dev.rankscope.application.sweep.SeriesPlots;
@@ -85,14 +86,11 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         SplitPane chartsSplit = new SplitPane(trajectories, heatmapBox);
         chartsSplit.setOrientation(Orientation.VERTICAL);
         chartsSplit.setDividerPositions(0.55);
-        Label emptyNote = new Label("Open a series: File ▸ Open Series… (a folder of checkpoints or a rankscope sweep "
-                + "output folder) or File ▸ Open Series from Files… (several checkpoints or a list file).");
-        emptyNote.setWrapText(true);
-        emptyNote.setMaxWidth(520);
-        emptyNote.setId("series-empty");
-        emptyNote.getStyleClass().addAll("placeholder", "overlay-hint");
+        // the tab's one "how to start" hint (the list and the status line do not repeat it)
+        Label emptyNote = EmptyHint.card("series-empty", "Open a series: File ▸ Open Series… (a folder of checkpoints "
+                + "or a rankscope sweep output folder) or File ▸ Open Series from Files… (several checkpoints or a list "
+                + "file).", 520);
         emptyNote.visibleProperty().bind(vm.resultProperty().isNull().and(vm.runningProperty().not()));
-        emptyNote.setMouseTransparent(true);
         StackPane centre = new StackPane(chartsSplit, emptyNote);
         StackPane.setAlignment(emptyNote, Pos.CENTER);
         BorderPane right = new BorderPane(centre);

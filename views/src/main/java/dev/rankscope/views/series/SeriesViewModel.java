@@ -70,8 +70,8 @@ public final class SeriesViewModel {
     private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper();
     /** 0..1 while running ({@link JobRun}), 1 once a result is shown. */
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper();
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("File ▸ Open Series… opens a folder of checkpoints, "
-            + "several checkpoints, a list file or the output folder of rankscope sweep.");
+    /** Outcomes only: how to open a series is the tab's hint over the empty charts. */
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final SeriesChartsModel charts = new SeriesChartsModel(result.getReadOnlyProperty());
     private final JobRun job;
 

@@ -9,6 +9,10 @@ import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.Scene;
+import dev.rankscope.analysis.layout.ConvMode;
+import dev.rankscope.application.workbench.MatrixViews;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
@@ -108,5 +112,47 @@ class CompareJourneyTest {
         assertTrue(atOne > atDefault, "ε = 1 flags more vectors: " + atOne + " vs " + atDefault);
         assertEquals(compare.viewModel().results().totalIntrudersProperty().get(), atOne);
         assertEquals(atDefault, sum(before), "the old dataset was left untouched");
+    }
+
+    /**
+     * The Base picker shows the base after the workbench's list of checkpoints changes: opening a second
+     * checkpoint emptied the combo (its items were replaced) while the ViewModel still had a base, and so
+     * did View ▸ Per-head views, which reopens every checkpoint.
+     */
+    @Test
+    void theBasePickerShowsTheBaseAfterCheckpointsAreOpenedAndReopened(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            window.tabs().getSelectionModel().select(window.tabs().getTabs().size() - 1);
+            workbench.open(samples.base());
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 1);
+        robot.interact(() -> workbench.open(samples.finetuned()));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        @SuppressWarnings("unchecked")
+        ComboBox<Path> base = robot.lookup("#compare-base").queryAs(ComboBox.class);
+        robot.interact(() -> {
+            assertEquals(samples.base(), base.getValue(), "after a second checkpoint opened");
+            assertEquals("tiny-llama", shownText(base));
+            base.setValue(samples.finetuned());
+        });
+        assertEquals(samples.finetuned(), compare.viewModel().basePathProperty().get(), "the user's choice is the base");
+
+        robot.interact(() -> workbench.matrixViewsProperty().set(new MatrixViews(true, ConvMode.RESHAPE)));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 2);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            assertEquals(samples.finetuned(), compare.viewModel().basePathProperty().get(), "the base after reopening");
+            assertEquals(samples.finetuned(), base.getValue(), "the picker after reopening");
+            assertEquals("tiny-llama-finetuned", shownText(base));
+        });
+    }
+
+    /** The text the closed combo box shows: its button cell, a child of the combo (the popup's cells are not). */
+    private static String shownText(ComboBox<Path> combo) {
+        combo.applyCss();
+        combo.layout();
+        return combo.getChildrenUnmodifiable().stream().filter(n -> n instanceof ListCell<?>)
+                .map(n -> ((ListCell<?>) n).getText()).findFirst().orElse(null);
     }
 }

@@ -301,4 +301,47 @@ class CompareViewModelTest {
         assertEquals(samples.lora(), vm.tunedPathProperty().get());
         assertEquals(samples.adapter().modules().size(), vm.results().rows().size());
     }
+
+    /**
+     * The base stays chosen when the workbench opens, closes and reopens checkpoints: opening another
+     * keeps it, View ▸ Per-head views (every checkpoint closed and opened again) gives it back, closing
+     * its checkpoint lets the first open one stand in until it is open again, and a relative spelling of an
+     * open checkpoint is listed once, as that checkpoint.
+     */
+    @Test
+    void theBaseSurvivesReopeningCheckpoints() {
+        WorkbenchViewModel workbench = workbench(WorkbenchExecutors.sameThread());
+        CompareViewModel vm = new CompareViewModel(workbench, new EngineCompareServices(() -> backend));
+        Path a = out.resolve("a").toAbsolutePath().normalize();
+        Path b = out.resolve("b").toAbsolutePath().normalize();
+        workbench.open(a);
+        assertEquals(a, vm.basePathProperty().get(), "the first open checkpoint is the default base");
+        workbench.open(b);
+        vm.basePathProperty().set(b);
+        workbench.open(out.resolve("c"));
+        assertEquals(b, vm.basePathProperty().get(), "opening another checkpoint keeps the base");
+
+        workbench.matrixViewsProperty().set(new dev.rankscope.application.workbench.MatrixViews(true,
+                dev.rankscope.analysis.layout.ConvMode.RESHAPE));
+        assertEquals(3, workbench.checkpoints().size(), "every checkpoint was reopened");
+        assertEquals(b, vm.basePathProperty().get(), "the base is back after the reopening");
+        assertEquals(java.util.List.of(a, b, out.resolve("c").toAbsolutePath().normalize()), vm.baseChoices());
+
+        workbench.close(workbench.checkpoints().get(1));
+        assertEquals(a, vm.basePathProperty().get(), "the first open checkpoint stands in for the closed base");
+        assertFalse(vm.baseChoices().contains(b), vm.baseChoices().toString());
+        workbench.open(b);
+        assertEquals(b, vm.basePathProperty().get(), "the base is back when its checkpoint is");
+
+        Path relative = Path.of("").toAbsolutePath().relativize(a);
+        vm.basePathProperty().set(relative);
+        assertEquals(a, vm.basePathProperty().get(), "another spelling of an open checkpoint is that checkpoint");
+        assertEquals(1, vm.baseChoices().stream().filter(a::equals).count(), vm.baseChoices().toString());
+
+        for (var open : java.util.List.copyOf(workbench.checkpoints())) {
+            workbench.close(open);
+        }
+        assertEquals(null, vm.basePathProperty().get(), "no base while nothing is open");
+        assertTrue(vm.baseChoices().isEmpty(), vm.baseChoices().toString());
+    }
 }

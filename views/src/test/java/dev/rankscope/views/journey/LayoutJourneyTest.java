@@ -365,6 +365,57 @@ class LayoutJourneyTest {
         return checked.get();
     }
 
+    /**
+     * The empty Series tab said how to open a series three times: in the list, in the card over the charts
+     * and in the status line; the empty Compare tab said "Choose a base and a tuned checkpoint" in the card and
+     * in the status line. The card says it, once.
+     */
+    @Test
+    void theSeriesAndCompareTabsSayHowToStartOnce(FxRobot robot) {
+        for (String[] tabCardWords : new String[][] {{"Series", "#series-empty", "Open Series"},
+                {"Compare", "#compare-empty", "Choose a base"}}) {
+            window.selectTab(robot, tabCardWords[0]);
+            robot.interact(() -> {
+                Node content = window.view.tabs().getSelectionModel().getSelectedItem().getContent();
+                List<Labeled> shown = new ArrayList<>();
+                collectLabeled(content, shown);
+                List<String> saying = shown.stream().map(Labeled::getText).filter(t -> t.contains(tabCardWords[2])).toList();
+                assertEquals(1, saying.size(), tabCardWords[0] + ": texts that say how to start: " + saying);
+                assertTrue(content.lookup(tabCardWords[1]).isVisible(), tabCardWords[0] + ": the card says it");
+            });
+        }
+    }
+
+    /**
+     * Before anything is analysed the Quantize tab's layer map was an empty box; like the other tabs' empty
+     * views it now holds one hint line (the shared placeholder look), wrapped inside the box at every size.
+     */
+    @Test
+    void theEmptyQuantizeLayerMapSaysWhatToDo(FxRobot robot) {
+        window.selectTab(robot, "Quantize");
+        for (int[] size : SIZES) {
+            resize(robot, size[0], size[1]);
+            robot.interact(() -> {
+                ScrollPane box = quantize.content().lookupAll(".scroll-pane").stream()
+                        .filter(n -> n instanceof ScrollPane sp && sp.getContent() instanceof javafx.scene.layout.GridPane)
+                        .map(ScrollPane.class::cast).findFirst().orElseThrow();
+                List<Labeled> inside = new ArrayList<>();
+                collectLabeled(box.getContent(), inside);
+                String where = size[0] + "×" + size[1] + ": ";
+                assertEquals(1, inside.size(), where + "one hint in the empty layer map: " + inside);
+                Labeled hint = inside.get(0);
+                assertTrue(hint.getText().startsWith("Analyse"), where + hint.getText());
+                assertTrue(hint.getStyleClass().contains("placeholder"), where + "the hint looks like the other tabs' hints");
+                Text shown = ownText(hint);
+                assertEquals(hint.getText(), shown == null ? "" : shown.getText(), where + "the hint is shown whole");
+                Bounds b = hint.localToScene(hint.getLayoutBounds());
+                Bounds view = box.localToScene(box.getLayoutBounds());
+                assertTrue(b.getMinX() >= view.getMinX() && b.getMaxX() <= view.getMaxX() + 1
+                        && b.getMaxY() <= view.getMaxY() + 1, where + "the hint lies inside the box: " + b + " in " + view);
+            });
+        }
+    }
+
     @Test
     void theAnalysedQuantizeTabKeepsEveryButtonAndTextInsideTheTab(FxRobot robot) {
         window.selectTab(robot, "Quantize");
@@ -374,6 +425,17 @@ class LayoutJourneyTest {
         });
         robot.clickOn("#compensate-analyse");
         waitLong(() -> quantize.viewModel().analysisProperty().get() != null);
+        robot.interact(() -> {
+            // the layer map's columns come in the Layer map tab's order (they were alphabetical: down, k, o, q, …)
+            javafx.scene.layout.GridPane map = (javafx.scene.layout.GridPane) ((ScrollPane) quantize.content()
+                    .lookup("#compensate-layermap")).getContent();
+            List<dev.rankscope.analysis.naming.ModuleType> columns = map.getChildren().stream()
+                    .filter(n -> javafx.scene.layout.GridPane.getRowIndex(n) == 0)
+                    .sorted(java.util.Comparator.comparing(javafx.scene.layout.GridPane::getColumnIndex))
+                    .map(n -> dev.rankscope.analysis.naming.ModuleType.fromLabel(((Label) n).getText())).toList();
+            assertTrue(columns.size() >= 4, columns.toString());
+            assertEquals(columns.stream().sorted().toList(), columns, "the Quantize layer map's column order");
+        });
         for (int[] size : SIZES) {
             resize(robot, size[0], size[1]);
             robot.interact(() -> {

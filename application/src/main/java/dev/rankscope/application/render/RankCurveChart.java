@@ -39,8 +39,8 @@ public final class RankCurveChart {
             return;
         }
         boolean causal = curve.causal();
-        plot.getRangeAxis().setLabel(causal ? "mean KL(original ‖ model), lower is better"
-                : "cosine to the original (higher is better)");
+        // short: a longer label ("mean KL(original ‖ model), lower is better") was cut at the plot's height
+        plot.getRangeAxis().setLabel(causal ? "mean KL" : "cosine");
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(causal);
         plot.addRangeMarker(QualityChart.originalMarker(causal ? 0 : 1));
     }

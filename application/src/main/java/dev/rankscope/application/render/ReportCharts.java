@@ -350,14 +350,29 @@ public final class ReportCharts {
         private final double lower;
         private final double upper;
         private final Color missing;
+        private final double from;
+        private final double to;
 
         ViridisScale(double lower, double upper, Color missing) {
+            this(lower, upper, missing, 0, 1);
+        }
+
+        /**
+         * Uses only the part [from, to] of the scale (0 = dark purple, 1 = yellow): lines drawn with
+         * it stay visible on a dark plot (the purple end is not) and on a white one (the yellow end is not).
+         */
+        ViridisScale(double lower, double upper, Color missing, double from, double to) {
             if (!(upper > lower)) {
                 throw new IllegalArgumentException("upper must exceed lower");
+            }
+            if (!(0 <= from && from < to && to <= 1)) {
+                throw new IllegalArgumentException("window must lie in [0, 1], got " + from + ".." + to);
             }
             this.lower = lower;
             this.upper = upper;
             this.missing = missing;
+            this.from = from;
+            this.to = to;
         }
 
         @Override
@@ -375,7 +390,7 @@ public final class ReportCharts {
             if (Double.isNaN(value)) {
                 return missing;
             }
-            double t = Math.max(0, Math.min(1, (value - lower) / (upper - lower)));
+            double t = from + (to - from) * Math.max(0, Math.min(1, (value - lower) / (upper - lower)));
             double pos = t * (STOPS.length - 1);
             int i = Math.min((int) pos, STOPS.length - 2);
             double f = pos - i;

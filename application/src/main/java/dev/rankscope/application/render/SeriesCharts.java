@@ -57,7 +57,8 @@ public final class SeriesCharts {
         yAxis.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         int maxLayer = t.lines().stream().filter(l -> l.layer() != null).mapToInt(SeriesPlots.Line::layer).max().orElse(-1);
-        ReportCharts.ViridisScale depth = new ReportCharts.ViridisScale(0, Math.max(1, maxLayer), NO_LAYER);
+        // blue to green: the scale's ends vanish on the dark theme's plot (purple) and on white (yellow)
+        ReportCharts.ViridisScale depth = new ReportCharts.ViridisScale(0, Math.max(1, maxLayer), NO_LAYER, 0.25, 0.85);
         for (int i = 0; i < t.lines().size(); i++) {
             SeriesPlots.Line line = t.lines().get(i);
             boolean byDepth = t.scope().kind() == SeriesPlots.ScopeKind.MODULE;

@@ -21,19 +21,22 @@ import javafx.scene.layout.VBox;
  * in {@link CompensationEvaluationViewModel}. FX thread only.
  */
 final class CompensationEvaluationPane extends VBox {
+    private static final String TEXT_FORMAT = "Evaluation text: one sentence per line (encoders), documents separated "
+            + "by blank lines (causal LMs)";
 
     CompensationEvaluationPane(CompensationEvaluationViewModel vm, ReadOnlyObjectProperty<CompensateResult> exported,
                                DialogService dialogs) {
         setId("compensate-evaluation");
         TextField text = new TextField();
         text.setId("compensate-eval-text");
-        text.setPromptText("text file: one sentence per line (encoders)");
+        // a short prompt: the long one was cut in a 1280-px window ("text file: one sentence per line (")
+        text.setPromptText("evaluation text file");
+        text.setTooltip(new javafx.scene.control.Tooltip(TEXT_FORMAT));
         text.setMinWidth(120);
         text.textProperty().bindBidirectional(vm.textProperty());
         HBox.setHgrow(text, Priority.ALWAYS);
         Button choose = new Button("Text…");
-        choose.setOnAction(e -> dialogs.chooseTextFile("Evaluation text: one sentence per line (encoders), documents"
-                + " separated by blank lines (causal LMs)").ifPresent(p -> vm.textProperty().set(p.toString())));
+        choose.setOnAction(e -> dialogs.chooseTextFile(TEXT_FORMAT).ifPresent(p -> vm.textProperty().set(p.toString())));
         Button evaluate = new Button("Evaluate");
         evaluate.setId("compensate-evaluate");
         evaluate.disableProperty().bind(vm.runningProperty().or(exported.isNull()));

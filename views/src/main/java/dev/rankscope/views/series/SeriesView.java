@@ -83,16 +83,16 @@ public final class SeriesView extends BorderPane implements WorkbenchTab {
         heatmapBar.setPadding(new Insets(4, 6, 2, 6));
         VBox heatmapBox = new VBox(heatmapBar, heatmap);
         VBox.setVgrow(heatmap, Priority.ALWAYS);
-        SplitPane chartsSplit = new SplitPane(trajectories, heatmapBox);
-        chartsSplit.setOrientation(Orientation.VERTICAL);
-        chartsSplit.setDividerPositions(0.55);
-        // the tab's one "how to start" hint (the list and the status line do not repeat it)
+        // the tab's one "how to start" hint (the list and the status line do not repeat it), over the empty
+        // trajectory chart: centred over both charts it sat across their divider
         Label emptyNote = EmptyHint.card("series-empty", "Open a series: File ▸ Open Series… (a folder of checkpoints "
                 + "or a rankscope sweep output folder) or File ▸ Open Series from Files… (several checkpoints or a list "
                 + "file).", 520);
         emptyNote.visibleProperty().bind(vm.resultProperty().isNull().and(vm.runningProperty().not()));
-        StackPane centre = new StackPane(chartsSplit, emptyNote);
-        StackPane.setAlignment(emptyNote, Pos.CENTER);
+        StackPane trajectoriesBox = new StackPane(trajectories, emptyNote);
+        SplitPane centre = new SplitPane(trajectoriesBox, heatmapBox);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.55);
         BorderPane right = new BorderPane(centre);
         right.setTop(choices(charts));
         HBox exports = new HBox(6, tableButton("series-export-csv", "Table CSV…", SeriesTableExport.Format.CSV, "csv",

@@ -94,8 +94,12 @@ public final class CompensateView implements WorkbenchTab {
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
                 executors);
+        Label noSpectrum = EmptyHint.card("compensate-spectrum-empty",
+                "Analyse, then click a cell of the layer map or a row of the table for that matrix's error spectrum.", 300);
+        noSpectrum.visibleProperty().bind(spectrumShown.not());
         javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
-                new javafx.scene.control.Tab("σ(E) of the selected matrix", chart),
+                new javafx.scene.control.Tab("σ(E) of the selected matrix", new javafx.scene.layout.StackPane(chart,
+                        noSpectrum)),
                 new javafx.scene.control.Tab("Quality vs rank", curve));
         charts.setId("compensate-charts");
         charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -357,6 +361,9 @@ public final class CompensateView implements WorkbenchTab {
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }
 
+    /** Whether the error-spectrum chart shows a matrix (else a hint card lies over it). */
+    private final javafx.beans.property.BooleanProperty spectrumShown = new javafx.beans.property.SimpleBooleanProperty();
+
     private void drawSpectrum(String id) {
         double[] s = vm.errorSigma(id);
         XYSeries series = new XYSeries(id == null ? "σ(E)" : id);
@@ -367,6 +374,7 @@ public final class CompensateView implements WorkbenchTab {
         }
         spectrum.removeAllSeries();
         spectrum.addSeries(series);
+        spectrumShown.set(series.getItemCount() > 0);
     }
 
     /**

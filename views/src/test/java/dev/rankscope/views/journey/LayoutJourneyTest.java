@@ -412,6 +412,10 @@ class LayoutJourneyTest {
                 Bounds view = box.localToScene(box.getLayoutBounds());
                 assertTrue(b.getMinX() >= view.getMinX() && b.getMaxX() <= view.getMaxX() + 1
                         && b.getMaxY() <= view.getMaxY() + 1, where + "the hint lies inside the box: " + b + " in " + view);
+                // the empty error-spectrum chart beside it says what to do too (it showed bare axes)
+                Node card = quantize.content().lookup("#compensate-spectrum-empty");
+                assertTrue(card != null && card.isVisible(), where + "a hint card over the empty error spectrum");
+                assertTrue(((Labeled) card).getStyleClass().contains("overlay-hint"), where + "the card look");
             });
         }
     }

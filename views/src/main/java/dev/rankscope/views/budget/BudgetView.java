@@ -146,13 +146,13 @@ public final class BudgetView implements WorkbenchTab {
     private TableView<PlannedMatrix> table() {
         table.setId("budget-table");
         table.getColumns().add(col("matrix", 260, PlannedMatrix::id));
-        table.getColumns().add(col("shape", 90, PlannedMatrix::shapeString));
+        table.getColumns().add(col("shape", 72, PlannedMatrix::shapeString));
         table.getColumns().add(col("rank", 60, m -> m.rank() + "/" + m.fullRank()));
         table.getColumns().add(col("dense", 55, m -> !m.eligible() ? "out" : m.dense() ? "yes" : "no"));
-        table.getColumns().add(col("params before", 100, m -> String.format(Locale.ROOT, "%,d", m.paramsBefore())));
-        table.getColumns().add(col("params after", 100, m -> String.format(Locale.ROOT, "%,d", m.paramsAfter())));
-        table.getColumns().add(col("bytes after", 90, m -> bytes(m.bytesAfter())));
-        table.getColumns().add(col("retained energy", 100, m -> String.format(Locale.ROOT, "%.5f", m.retainedEnergy())));
+        table.getColumns().add(col("params", 90, m -> String.format(Locale.ROOT, "%,d", m.paramsBefore())));
+        table.getColumns().add(col("kept params", 100, m -> String.format(Locale.ROOT, "%,d", m.paramsAfter())));
+        table.getColumns().add(col("kept bytes", 90, m -> bytes(m.bytesAfter())));
+        table.getColumns().add(col("energy kept", 100, m -> String.format(Locale.ROOT, "%.5f", m.retainedEnergy())));
         table.getColumns().add(col("rel. error", 90, m -> String.format(Locale.ROOT, "%.5f", m.relativeError())));
         table.setItems(vm.rows());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
@@ -160,7 +160,13 @@ public final class BudgetView implements WorkbenchTab {
                 vm.preview().previewMatrixProperty().set(b);
             }
         });
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // the numbers need no more than their preferred width, so a wider window widens the matrix names: with
+        // "flex last column" a table laid out narrow first gave every later pixel to "rel. error" and kept the
+        // names cut at 1920 px
+        for (TableColumn<PlannedMatrix, ?> c : table.getColumns().subList(1, table.getColumns().size())) {
+            c.setMaxWidth(c.getPrefWidth());
+        }
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         ReadableColumns.apply(table);
         return table;
     }

@@ -96,6 +96,29 @@ class LayoutJourneyTest {
      * A menu item's accelerator is shown in its own column; Navigate ▸ "Next Matrix (F3)" repeated it in the name
      * (and listed a second "Next Matrix"). No item names a shortcut, and no menu lists the same name twice.
      */
+    /**
+     * The Budget tab's matrix column gets its room back in a wide window: laid out at 1280 first, it stayed at its
+     * 1280 minimum at 1920 (the other columns' extra went to "rel. error") and cut every matrix name.
+     */
+    @Test
+    void theBudgetMatrixColumnWidensWithTheWindow(FxRobot robot) {
+        window.selectTab(robot, "Budget");
+        resize(robot, 1280, 800);
+        resize(robot, 1920, 1080);
+        robot.interact(() -> {
+            TableView<?> table = (TableView<?>) window.view.root().lookup("#budget-table");
+            var matrix = table.getColumns().get(0);
+            assertEquals("matrix", matrix.getText());
+            // a Llama matrix name as the table draws it, plus the cell's padding
+            double name = new javafx.scene.text.Text("model.layers.0.self_attn.q_proj.weight").getLayoutBounds().getWidth()
+                    + 12;
+            assertTrue(matrix.getWidth() >= name,
+                    "matrix column " + matrix.getWidth() + " px at 1920, a name needs " + name + "; table "
+                            + table.getWidth() + " px, columns " + table.getColumns().stream()
+                            .map(c -> c.getText() + " " + c.getWidth()).toList());
+        });
+    }
+
     @Test
     void noMenuItemRepeatsAShortcutInItsName(FxRobot robot) {
         List<String> wrong = new ArrayList<>();

@@ -88,6 +88,7 @@ final class OverlapView extends SplitPane {
         epsilonLine.setLabelPaint(CompareCharts.EPSILON);
         epsilonLine.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         epsilonLine.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        epsilonLine.setLabelBackgroundColor(new java.awt.Color(0, 0, 0, 0));   // JFreeChart's grey box hid the curve
         curvePlot.addRangeMarker(epsilonLine);
         curve = new ChartPane("compare-cj-chart", "c_j and ε", CompareCharts.chart(curvePlot, true), "max-cosine",
                 exporter);

@@ -112,6 +112,17 @@ class CompareJourneyTest {
         assertTrue(atOne > atDefault, "ε = 1 flags more vectors: " + atOne + " vs " + atDefault);
         assertEquals(compare.viewModel().results().totalIntrudersProperty().get(), atOne);
         assertEquals(atDefault, sum(before), "the old dataset was left untouched");
+
+        // the "ε = …" line's label has no box (JFreeChart's default grey box covered the c_j curve under it)
+        robot.interact(() -> {
+            var cj = (org.jfree.chart.fx.ChartViewer) window.root().getScene().lookup("#compare-cj-chart");
+            var markers = cj.getChart().getXYPlot().getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND);
+            assertTrue(markers != null && !markers.isEmpty(), "the ε line is drawn");
+            for (Object m : markers) {
+                java.awt.Color bg = ((org.jfree.chart.plot.Marker) m).getLabelBackgroundColor();
+                assertEquals(0, bg.getAlpha(), "the ε label's background " + bg);
+            }
+        });
     }
 
     /**

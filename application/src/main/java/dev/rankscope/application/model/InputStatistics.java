@@ -47,21 +47,23 @@ public final class InputStatistics implements AutoCloseable {
             if (gram != null) {
                 return gram.toArray();
             }
+            double[] out = new double[n * n];
+            java.nio.DoubleBuffer into = java.nio.DoubleBuffer.wrap(out);
             try {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(spilled))
-                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                double[] out = new double[n * n];
-                b.asDoubleBuffer().get(out);
-                return out;
+                writeGram(bytes -> into.put(bytes.order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            return out;
         }
 
-        /** Streams the Gram (from its native buffer or its spill file) into {@code sink}, no heap copy. */
-        void writeGram(SafetensorsWriter.ElementSink sink) throws java.io.IOException {
+        /**
+         * Streams the Gram, row-major little-endian float64, from its native buffer or its spill file in chunks
+         * (no heap copy of the matrix).
+         */
+        void writeGram(GramSum.ChunkSink sink) throws java.io.IOException {
             if (gram != null) {
-                gram.writeTo(sink::putEncoded);
+                gram.writeTo(sink);
                 return;
             }
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(spilled)) {
@@ -74,7 +76,7 @@ public final class InputStatistics implements AutoCloseable {
                     }
                     chunk.flip();
                     if (chunk.hasRemaining()) {
-                        sink.putEncoded(chunk);
+                        sink.accept(chunk);
                     }
                 }
             }
@@ -232,7 +234,7 @@ public final class InputStatistics implements AutoCloseable {
             boolean last = module.equals(lastModuleOfGroup.get(moduleGroup.get(module)));
             int n = g.n;
             w.add(module + ".input_gram", DType.F64, new long[] {n, n}, sink -> {
-                g.writeGram(sink);
+                g.writeGram(sink::putEncoded);
                 if (last) {
                     g.release();
                 }

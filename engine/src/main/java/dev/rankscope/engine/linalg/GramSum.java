@@ -168,28 +168,20 @@ public final class GramSum implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        DoubleBuffer view = chunk.asDoubleBuffer();
-        long total = (long) n * n;
+        DoubleBuffer all;
         if (nativeBlas) {
             mirrorUpperTriangle();
-            DoubleBuffer all = gram.position(0).asBuffer();
-            for (long done = 0; done < total; ) {
-                int len = (int) Math.min(view.capacity(), total - done);
-                view.clear();
-                view.put(all.slice((int) done, len));
-                chunk.clear().limit(len * Double.BYTES);
-                sink.accept(chunk);
-                done += len;
-            }
-            symmetric = true;
-            return;
+            all = gram.position(0).asBuffer();
+        } else {
+            all = DoubleBuffer.wrap(toArray());   // the pure-Java fallback: small matrices only
         }
-        double[] full = toArray();
-        for (int done = 0; done < full.length; ) {
-            int len = Math.min(view.capacity(), full.length - done);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        DoubleBuffer view = chunk.asDoubleBuffer();
+        int total = Math.multiplyExact(n, n);
+        for (int done = 0; done < total; ) {
+            int len = Math.min(view.capacity(), total - done);
             view.clear();
-            view.put(full, done, len);
+            view.put(all.slice(done, len));
             chunk.clear().limit(len * Double.BYTES);
             sink.accept(chunk);
             done += len;

@@ -65,8 +65,9 @@ final class LogTicks {
         if (!(lo > 0 && hi > lo * (1 + 1e-9) && Double.isFinite(hi))) {
             return Layout.NONE;
         }
+        List<List<Layout>> families = families(lo, hi, g);
         Layout fallback = null;
-        for (List<Layout> family : families(lo, hi, g)) {
+        for (List<Layout> family : families) {
             Layout finest = finestFitting(family, g, LABEL_GAP);
             if (finest != null && finest.major().size() >= ENOUGH) {
                 return finest;
@@ -80,7 +81,7 @@ final class LogTicks {
         }
         // an axis too short for the gap: two labels that do not touch, else the one label that fits
         Layout one = null;
-        for (List<Layout> family : families(lo, hi, g)) {
+        for (List<Layout> family : families) {
             Layout finest = finestFitting(family, g, LAST_RESORT_GAP);
             if (finest != null && finest.major().size() >= 2) {
                 return finest;

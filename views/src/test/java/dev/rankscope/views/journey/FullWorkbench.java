@@ -17,6 +17,7 @@ import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,6 +30,7 @@ import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
  * analysis thread, shown at 1280×800. For journeys; FX thread for construction.
  */
 final class FullWorkbench {
+    final Stage stage;
     final WorkbenchViewModel vm;
     final WorkbenchView view;
     final BudgetView budget;
@@ -37,6 +39,7 @@ final class FullWorkbench {
     final LearnViewModel learnVm;
 
     FullWorkbench(Stage stage, DialogService dialogs) {
+        this.stage = stage;
         vm = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1), dialogs,
                 new InMemorySettingsStore(), WorkbenchExecutors.standard());
         view = new WorkbenchView(vm);
@@ -65,6 +68,17 @@ final class FullWorkbench {
         robot.interact(() -> vm.open(checkpoint));
         waitUntil(() -> !vm.checkpoints().isEmpty()
                 && vm.matricesDoneProperty().get() == vm.checkpoints().get(0).matrices().size());
+    }
+
+    /** Sets the window to {@code width}×{@code height} and lays it out. */
+    void resize(FxRobot robot, int width, int height) {
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> view.root().getScene().getRoot().layout());
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Clicks a centre tab's header (by id: "Compare" is also one of the Budget tab's inner tabs). */

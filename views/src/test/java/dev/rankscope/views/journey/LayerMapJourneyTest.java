@@ -14,7 +14,6 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LayerMapJourneyTest extends SampleJourney {
     private static final int[][] SIZES = {{1280, 800}, {1600, 1000}, {1920, 1080}};
 
-    Stage stage;
-
     @Start
     void start(Stage stage) {
-        this.stage = stage;
         show(stage);
     }
 
@@ -56,7 +52,7 @@ class LayerMapJourneyTest extends SampleJourney {
         for (CheckpointModel checkpoint : List.copyOf(window.vm.checkpoints())) {
             robot.interact(() -> robot.lookup("#layermap-checkpoint").queryAs(ComboBox.class).setValue(checkpoint));
             for (int[] size : SIZES) {
-                resize(robot, size[0], size[1]);
+                window.resize(robot, size[0], size[1]);
                 checked += checkCells(robot, checkpoint.displayName() + " at " + size[0] + "×" + size[1], hidden);
             }
         }
@@ -93,15 +89,6 @@ class LayerMapJourneyTest extends SampleJourney {
         return count[0];
     }
 
-    private void resize(FxRobot robot, int width, int height) {
-        robot.interact(() -> {
-            stage.setWidth(width);
-            stage.setHeight(height);
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> window.view.root().getScene().getRoot().layout());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     /**
      * A two-layer BERT-like encoder with sentence-transformers names (word, position and token-type embeddings,

@@ -68,12 +68,7 @@ class LayoutJourneyTest {
     }
 
     private void resize(FxRobot robot, int width, int height) {
-        robot.interact(() -> {
-            stage.setWidth(width);
-            stage.setHeight(height);
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> window.view.root().getScene().getRoot().layout());
+        window.resize(robot, width, height);
         assertEquals(width, stage.getScene().getWidth(), 2, "the window is " + width + " px wide");
     }
 

@@ -166,9 +166,13 @@ class ReportExportViewModelTest {
             WorkbenchViewModel wb = fx.submit(() -> workbench(new WorkbenchExecutors(fx, pool, fx))).get();
             ReportExportViewModel vm = fx.submit(() -> new ReportExportViewModel(wb, CLOCK)).get();
             Path file = checkpointFile();
+            long deadline = System.nanoTime() + 60_000_000_000L; // a guard against a hang, not a timing
             fx.submit(() -> wb.open(file)).get();
+            // The header is read on the work pool; the checkpoint is listed (on the FX thread) a moment later.
+            while (fx.submit(() -> wb.checkpoints().isEmpty()).get() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             ReportExportTask waiting = fx.submit(() -> vm.exportTo(dir.resolve("a.html")).orElseThrow()).get();
-            long deadline = System.nanoTime() + 5_000_000_000L;
             while (!waiting.message().startsWith("Waiting") && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -178,6 +182,11 @@ class ReportExportViewModelTest {
                 Thread.sleep(10);
             }
             assertEquals(AbstractTask.Status.CANCELLED, waiting.status());
+            // The task turns CANCELLED on its worker; the view model hears of it on the FX thread a moment later.
+            while (fx.submit(() -> vm.runningProperty().get()).get() != null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertNull(fx.submit(() -> vm.runningProperty().get()).get(), "the cancelled export let go of the Export action");
             services.gate.release(1000);
             while (fx.submit(() -> wb.matricesDoneProperty().get()).get() < matrices(services) && System.nanoTime() < deadline) {
                 Thread.sleep(10);

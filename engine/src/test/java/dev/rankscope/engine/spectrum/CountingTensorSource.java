@@ -20,10 +20,13 @@ final class CountingTensorSource implements TensorSource {
     private InMemoryTensorSource built;
     final AtomicLong elementsRead = new AtomicLong();
     final AtomicLong largestRead = new AtomicLong();
-    /** Milliseconds each read sleeps (a slow disk); 0 by default. */
-    volatile long readDelayMillis;
     /** Tensors named in {@link #prefetch} calls, in call order. */
     final List<String> prefetched = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /**
+     * Tensors whose reads wait until they were named in a {@link #prefetch} call (a disk slower than
+     * any scheduling delay of the read-ahead thread); none by default.
+     */
+    volatile java.util.Set<String> readsAwaitPrefetch = java.util.Set.of();
 
     CountingTensorSource add(String name, double[] values, long... shape) {
         builder.tensor(name, DType.F64, shape, values);
@@ -53,12 +56,8 @@ final class CountingTensorSource implements TensorSource {
 
     @Override
     public void readElements(String name, long first, int count, double[] dst, int dstOffset) {
-        if (readDelayMillis > 0) {
-            try {
-                Thread.sleep(readDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (readsAwaitPrefetch.contains(name)) {
+            awaitPrefetch(name);
         }
         built.readElements(name, first, count, dst, dstOffset);
         elementsRead.addAndGet(count);
@@ -67,7 +66,25 @@ final class CountingTensorSource implements TensorSource {
 
     @Override
     public void prefetch(String name) {
-        prefetched.add(name);
+        synchronized (prefetched) {
+            prefetched.add(name);
+            prefetched.notifyAll();
+        }
+    }
+
+    /** Waits until {@code name} was prefetched; the 60 s deadline only guards against a hang. */
+    private void awaitPrefetch(String name) {
+        long until = System.nanoTime() + 60_000_000_000L;
+        synchronized (prefetched) {
+            while (!prefetched.contains(name) && System.nanoTime() < until) {
+                try {
+                    prefetched.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override

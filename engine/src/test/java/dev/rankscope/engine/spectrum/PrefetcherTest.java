@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Reading ahead stays just beyond the matrices in flight and covers the whole schedule once. */
 class PrefetcherTest {
 
+    /** Waits until {@code list} holds {@code size} names; the 60 s deadline only guards against a hang. */
     private static void awaitSize(List<String> list, int size) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
+        long until = System.nanoTime() + 60_000_000_000L;
         while (list.size() < size && System.nanoTime() < until) {
             Thread.sleep(5);
         }
@@ -52,7 +53,9 @@ class PrefetcherTest {
     @Test
     void aWholeRunReadsEveryLaterMatrixAheadOnce() {
         CountingTensorSource src = SpectrumTaskTest.source(5);
-        src.readDelayMillis = 100;     // reading is slow, so the walk keeps ahead of the worker
+        // reading is slow: each later matrix's read waits for the walk, which therefore keeps ahead of the
+        // worker however late the walk's thread is scheduled (a fixed read delay raced it on a loaded machine)
+        src.readsAwaitPrefetch = java.util.Set.of("w1", "w2", "w3", "w4");
         SpectrumTaskTest.Collector c = new SpectrumTaskTest.Collector();
         new SpectrumTask(src, MatrixExtractor.matrices(src.tensors()), new NativeBackend(), dev.rankscope.engine.spectrum.Precision.F64, 1, c).run();
         assertEquals(5, c.spectra.size());

@@ -41,9 +41,9 @@ class TailThreadsTest {
         @Override
         public SvdResult singularValues(Matrix a, Tolerance tolerance) {
             if (a.rows() == 60) {
-                // the largest matrix, taken first: holds its worker until the tail widened (or 10 s)
+                // the largest matrix, taken first: holds its worker until the tail widened (or 60 s, a hang guard)
                 try {
-                    widened.await(10, TimeUnit.SECONDS);
+                    widened.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

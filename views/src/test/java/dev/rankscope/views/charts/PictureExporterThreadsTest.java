@@ -5,6 +5,7 @@ import dev.rankscope.application.render.ChartSize;
 import dev.rankscope.application.render.Picture;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.Journeys;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.layout.StackPane;
@@ -58,7 +59,7 @@ class PictureExporterThreadsTest {
         return new PictureExporter(dialogs, executors, image -> {
             encodedOnFx.add(Platform.isFxApplicationThread());
             try {
-                assertTrue(encoderMayFinish.await(10, TimeUnit.SECONDS), "the test releases the encoder");
+                assertTrue(encoderMayFinish.await(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS), "the test releases the encoder");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -80,12 +81,12 @@ class PictureExporterThreadsTest {
         Path png = dir.resolve("scree.png");
         // returns while the encoder is still held: encoding does not run on (nor block) the FX thread
         WaitForAsyncUtils.asyncFx(() -> exporter.exportTo(png, PictureExporter.Format.PNG, new ChartSize(900, 500),
-                recordingPicture())).get(10, TimeUnit.SECONDS);
+                recordingPicture())).get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
         assertEquals(List.of(true), drawnOnFx, "drawn once, on the FX thread");
         assertFalse(Files.exists(png), "nothing written before the encoder finishes");
 
         encoderMayFinish.countDown();
-        work.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        work.submit(() -> { }).get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
         assertEquals(List.of(false), encodedOnFx, "encoded once, off the FX thread");
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(900, image.getWidth());
@@ -102,8 +103,8 @@ class PictureExporterThreadsTest {
         Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
         Path target = blocker.resolve("chart.png");
         WaitForAsyncUtils.asyncFx(() -> exporter.exportTo(target, PictureExporter.Format.PNG, new ChartSize(100, 100),
-                recordingPicture())).get(10, TimeUnit.SECONDS);
-        work.submit(() -> { }).get(10, TimeUnit.SECONDS);
+                recordingPicture())).get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+        work.submit(() -> { }).get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(1, dialogs.errors.size());
         assertTrue(dialogs.errors.get(0).message().contains("chart.png"), dialogs.errors.get(0).message());

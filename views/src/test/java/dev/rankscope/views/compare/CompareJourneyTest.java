@@ -6,6 +6,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.application.workbench.EngineWorkbenchServices;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.views.workbench.WorkbenchView;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.scene.Scene;
@@ -29,7 +30,6 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,15 +81,14 @@ class CompareJourneyTest {
             window.tabs().getSelectionModel().select(window.tabs().getTabs().size() - 1);
             workbench.open(samples.base());
         });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !workbench.checkpoints().isEmpty());
+        Journeys.waitUntil(() -> !workbench.checkpoints().isEmpty());
         robot.interact(() -> {
             compare.viewModel().tunedPathProperty().set(samples.lora());
         });
         assertEquals(samples.base(), compare.viewModel().basePathProperty().get(), "the open checkpoint is the default base");
         robot.clickOn("#compare-run");
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !compare.viewModel().runningProperty().get()
+        Journeys.waitUntil(() -> !compare.viewModel().runningProperty().get()
                 && compare.viewModel().results().rows().size() == samples.adapter().modules().size());
-        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
 
         XYDataset before = compare.barChart().getXYPlot().getDataset();
@@ -136,10 +135,9 @@ class CompareJourneyTest {
             window.tabs().getSelectionModel().select(window.tabs().getTabs().size() - 1);
             workbench.open(samples.base());
         });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 1);
+        Journeys.waitUntil(() -> workbench.checkpoints().size() == 1);
         robot.interact(() -> workbench.open(samples.finetuned()));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 2);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> workbench.checkpoints().size() == 2);
         @SuppressWarnings("unchecked")
         ComboBox<Path> base = robot.lookup("#compare-base").queryAs(ComboBox.class);
         robot.interact(() -> {
@@ -150,8 +148,7 @@ class CompareJourneyTest {
         assertEquals(samples.finetuned(), compare.viewModel().basePathProperty().get(), "the user's choice is the base");
 
         robot.interact(() -> workbench.matrixViewsProperty().set(new MatrixViews(true, ConvMode.RESHAPE)));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> workbench.checkpoints().size() == 2);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> workbench.checkpoints().size() == 2);
         robot.interact(() -> {
             assertEquals(samples.finetuned(), compare.viewModel().basePathProperty().get(), "the base after reopening");
             assertEquals(samples.finetuned(), base.getValue(), "the picker after reopening");

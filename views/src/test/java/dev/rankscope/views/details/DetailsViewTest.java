@@ -4,6 +4,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.views.workbench.WorkbenchViewModel;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
@@ -79,7 +80,7 @@ class DetailsViewTest {
         // the grid settles over a few pulses (scroll pane viewport, then the wrapped labels' heights)
         WaitForAsyncUtils.waitForFxEvents();
         try {
-            WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitFor(Journeys.HANG_GUARD_SECONDS, java.util.concurrent.TimeUnit.SECONDS, () -> {
                 robot.interact(() -> view.getScene().getRoot().layout());
                 return robot.lookup(".details-value").queryAll().stream().allMatch(n -> n.getLayoutBounds().getMaxX()
                         + n.localToScene(0, 0).getX() <= view.getScene().getWidth());

@@ -1,6 +1,7 @@
 package dev.rankscope.views.fx;
 
 import dev.rankscope.application.render.ChartSize;
+import dev.rankscope.views.testing.Journeys;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -69,7 +70,7 @@ class ChartSizeDialogTest {
         assertFalse(export.isDisabled());
         replace(robot, "#chart-size-height", "900");
         robot.clickOn((Button) export);
-        assertEquals(Optional.of(new ChartSize(1600, 900)), result.get(5, TimeUnit.SECONDS));
+        assertEquals(Optional.of(new ChartSize(1600, 900)), result.get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS));
     }
 
     @Test
@@ -77,6 +78,6 @@ class ChartSizeDialogTest {
         Future<Optional<ChartSize>> result = open();
         DialogPane pane = robot.lookup("#chart-size-dialog").queryAs(DialogPane.class);
         robot.clickOn((Button) pane.lookupButton(ButtonType.CANCEL));
-        assertEquals(Optional.empty(), result.get(5, TimeUnit.SECONDS));
+        assertEquals(Optional.empty(), result.get(Journeys.HANG_GUARD_SECONDS, TimeUnit.SECONDS));
     }
 }

@@ -10,7 +10,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.Start;
 
 
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

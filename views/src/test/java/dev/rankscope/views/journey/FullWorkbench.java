@@ -22,7 +22,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 
 /**
  * The main window wired as the app wires it (Budget, Compare, Learn, Subspaces and Series tabs, the report's plan and

@@ -1,5 +1,6 @@
 package dev.rankscope.views.journey;
 
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
 import dev.rankscope.engine.tensor.DType;
@@ -44,7 +45,7 @@ class LayerMapJourneyTest extends SampleJourney {
         Path bert = writeBertLike(samplesDir.resolve("tiny-bert"));
         window.openAndWait(robot, samples.base());
         robot.interact(() -> window.vm.open(bert));
-        WorkbenchJourneyTest.waitUntil(() -> window.vm.checkpoints().size() == 2
+        Journeys.waitUntil(() -> window.vm.checkpoints().size() == 2
                 && window.vm.matricesDoneProperty().get() == window.vm.matricesTotalProperty().get());
         window.selectTab(robot, "Layer map");
         List<String> hidden = new ArrayList<>();

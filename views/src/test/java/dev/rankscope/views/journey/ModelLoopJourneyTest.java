@@ -13,7 +13,7 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,14 +31,9 @@ class ModelLoopJourneyTest extends SampleJourney {
         show(stage);
     }
 
-    /** A calibration on a shared CI machine may take longer than the journeys' usual 15 s. */
+    /** A calibration on a shared CI machine may take longer than the journeys' usual hang guard. */
     static void waitLong(java.util.function.BooleanSupplier condition) {
-        try {
-            org.testfx.util.WaitForAsyncUtils.waitFor(120, java.util.concurrent.TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("condition not met within 120 s", e);
-        }
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        waitUntil(120, condition);
     }
 
     static Path trainedSample() {

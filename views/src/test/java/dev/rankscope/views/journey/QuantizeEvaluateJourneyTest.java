@@ -21,7 +21,7 @@ import java.util.List;
 
 import static dev.rankscope.views.journey.ModelLoopJourneyTest.trainedSample;
 import static dev.rankscope.views.journey.ModelLoopJourneyTest.waitLong;
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

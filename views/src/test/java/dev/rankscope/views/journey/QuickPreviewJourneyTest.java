@@ -18,7 +18,7 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

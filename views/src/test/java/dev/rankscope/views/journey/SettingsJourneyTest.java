@@ -35,7 +35,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static dev.rankscope.views.journey.WorkbenchJourneyTest.waitUntil;
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

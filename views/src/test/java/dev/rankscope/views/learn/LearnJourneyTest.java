@@ -3,6 +3,7 @@ package dev.rankscope.views.learn;
 import dev.rankscope.engine.linalg.Backends;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.testing.FakeDialogService;
+import dev.rankscope.views.testing.Journeys;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,8 +51,7 @@ class LearnJourneyTest {
     @Test
     void walksTheFourPanelsAndDragsTheRankSlider(FxRobot robot) throws Exception {
         RankApproximationViewModel rank = vm.rankApproximation();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> rank.frameProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> rank.frameProperty().get() != null);
         assertNotNull(robot.lookup("#learn-reconstruction").queryAs(ImageView.class).getImage());
         Slider slider = robot.lookup("#learn-rank-slider").queryAs(Slider.class);
         assertEquals(256, (int) slider.getMax());
@@ -61,8 +60,7 @@ class LearnJourneyTest {
         WaitForAsyncUtils.waitForFxEvents();
         int dragged = rank.rankProperty().get();
         assertTrue(dragged > before, "dragging right raises the rank: " + before + " → " + dragged);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> rank.frameProperty().get().rank() == dragged);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> rank.frameProperty().get().rank() == dragged);
         String stats = robot.lookup("#learn-rank-stats").queryAs(Label.class).getText();
         assertTrue(stats.contains("rank k            " + dragged + " of 256"), stats);
         robot.clickOn("#learn-rank-k-link");
@@ -71,8 +69,7 @@ class LearnJourneyTest {
 
         robot.clickOn("Random vs trained");
         RandomVsTrainedViewModel rvt = vm.randomVsTrained();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> rvt.comparisonProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> rvt.comparisonProperty().get() != null);
         String trained = robot.lookup("#learn-trained-stats").queryAs(Label.class).getText();
         assertTrue(trained.contains(String.format(java.util.Locale.ROOT, "α = %.2f",
                 rvt.comparisonProperty().get().trained().powerLaw().alpha())), trained);
@@ -95,8 +92,7 @@ class LearnJourneyTest {
 
         robot.clickOn("LoRA and intruders");
         IntruderDemoViewModel intr = vm.intruders();
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> intr.resultProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        Journeys.waitUntil(() -> intr.resultProperty().get() != null);
         assertTrue(intr.intruderCountProperty().get() >= 1, "the default strength plants an intruder");
         String count = robot.lookup("#learn-intruder-count").queryAs(Label.class).getText();
         assertTrue(count.startsWith(intr.intruderCountProperty().get() + " intruder"), count);

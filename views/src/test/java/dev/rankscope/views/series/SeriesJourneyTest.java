@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,10 +48,6 @@ class SeriesJourneyTest {
         series = SeriesView.install(view, vm);
         view.install(stage);
         stage.show();
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition) {
-        Journeys.waitUntil(60, condition);
     }
 
     @Test

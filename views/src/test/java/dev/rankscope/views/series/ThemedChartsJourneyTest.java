@@ -110,7 +110,7 @@ class ThemedChartsJourneyTest {
         SeriesViewModelTest.series(folder, SeriesViewModelTest.MINI, "step1", "step2", "step3");
         SeriesViewModel model = series.viewModel();
         robot.interact(() -> model.open(List.of(folder)));
-        Journeys.waitUntil(60, () -> model.resultProperty().get() != null && !model.runningProperty().get()
+        Journeys.waitUntil(() -> model.resultProperty().get() != null && !model.runningProperty().get()
                 && series.heatmapPane().chart().getSubtitleCount() > 0);
         checkColours("Series: trajectories", series.trajectoriesPane().chart(), true);
         checkColours("Series: heatmap", series.heatmapPane().chart(), true);

@@ -17,6 +17,7 @@ import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
 
+import static dev.rankscope.views.testing.Journeys.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,10 +36,6 @@ class SubspacesJourneyTest {
         subspaces = SubspacesView.install(view, vm);
         view.install(stage);
         stage.show();
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition) {
-        Journeys.waitUntil(30, condition);
     }
 
     @Test

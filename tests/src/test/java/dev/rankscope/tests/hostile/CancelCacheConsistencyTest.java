@@ -101,7 +101,7 @@ class CancelCacheConsistencyTest {
                 if (random.nextBoolean()) {
                     worker.interrupt(); // the harshest stop: an interrupted channel write inside the cache
                 }
-                worker.join(10_000);
+                worker.join(60_000); // a hang guard: a cancelled task stops within one decomposition
                 assertTrue(!worker.isAlive(), "trial " + trial + ": task did not stop");
                 ended.set(true);
                 assertTrue(task.status().isTerminal(), "trial " + trial + ": " + task.status());

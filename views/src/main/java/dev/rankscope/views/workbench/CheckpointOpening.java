@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * How the workbench opens checkpoints: {@code hf:} references resolved in the local Hugging Face
  * cache, a path already open selected instead of opened twice, the header read through the
  * {@link BackgroundRunner} (a failure is one dialog naming the file), File ▸ Open from Hugging Face
- * cache, and reopening under other {@link MatrixViews} with the selected matrix selected again. What
+ * cache, and reopening under other {@link MatrixViews} with the selected matrix selected again (a
+ * checkpoint whose header was still being read when the views changed is read again under the new
+ * ones, not listed under the old). What
  * an opened checkpoint becomes is the workbench's business ({@link WorkbenchViewModel}).
  *
  * <p>FX thread only.
@@ -99,6 +101,13 @@ final class CheckpointOpening {
         runner.work(() -> services.open(key, listed))
                 .onSuccess(opened -> {
                     opening.remove(key);
+                    if (!listed.equals(views.get())) {
+                        // View ▸ Per-head views / Pooled conv kernels changed while the header was read:
+                        // reopening skipped this checkpoint (it was not listed yet), so list it again now
+                        opened.close();
+                        open(key);
+                        return;
+                    }
                     this.opened.opened(key, opened, reselect.remove(key));
                 })
                 .about(key)

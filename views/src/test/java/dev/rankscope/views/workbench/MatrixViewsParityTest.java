@@ -19,6 +19,7 @@ import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.service.InMemorySettingsStore;
 import dev.rankscope.views.testing.FakeDialogService;
 import dev.rankscope.views.testing.FakeWorkbenchServices;
+import dev.rankscope.views.testing.ManualExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,32 @@ class MatrixViewsParityTest {
         vm.matrixViewsProperty().set(MatrixViews.DEFAULT);
         assertTrue(vm.checkpoints().stream().flatMap(c -> c.matrices().stream())
                 .noneMatch(e -> e.id().contains("#head") || e.ref().isPooled()), "back to analyze's defaults");
+    }
+
+    /**
+     * A quick user: View ▸ Per-head views while a checkpoint's header is still being read, and back
+     * again while that checkpoint is being reopened. Reopening only reopens listed checkpoints, so
+     * the read in flight listed the checkpoint under the views of its start, not the chosen ones.
+     */
+    @Test
+    void viewsChangedWhileACheckpointOpensListItUnderTheChosenViews(@TempDir Path dir) {
+        Path base = SampleCheckpoints.writeAll(dir.resolve("samples")).base();
+        ManualExecutor work = new ManualExecutor();
+        WorkbenchViewModel vm = new WorkbenchViewModel(new EngineWorkbenchServices(OjAlgoBackend::new, 1),
+                new FakeDialogService(), new InMemorySettingsStore(), new WorkbenchExecutors(work, Runnable::run, Runnable::run));
+        vm.open(base);                                                 // the header is read on the work executor
+        vm.matrixViewsProperty().set(MatrixViews.DEFAULT.withPerHead(true));
+        work.runAll();
+        assertEquals(1, vm.checkpoints().size());
+        assertTrue(vm.checkpoints().get(0).matrices().stream().anyMatch(e -> e.id().endsWith("q_proj.weight#head0")),
+                "listed per head, as the View menu says");
+
+        vm.matrixViewsProperty().set(MatrixViews.DEFAULT);           // reopened: its header is read again
+        vm.matrixViewsProperty().set(MatrixViews.DEFAULT.withPerHead(true));
+        work.runAll();
+        assertEquals(1, vm.checkpoints().size());
+        assertTrue(vm.checkpoints().get(0).matrices().stream().anyMatch(e -> e.id().endsWith("q_proj.weight#head0")),
+                "listed per head again, as the View menu says");
     }
 
     @Test

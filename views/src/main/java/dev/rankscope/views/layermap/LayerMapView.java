@@ -99,6 +99,11 @@ public final class LayerMapView extends BorderPane implements WorkbenchTab {
         render(vm.getGrid());
     }
 
+    /** The map's ViewModel (its grid is built on the work executor and replaced whole). */
+    public LayerMapViewModel viewModel() {
+        return vm;
+    }
+
     @Override
     public String title() {
         return "Layer map";

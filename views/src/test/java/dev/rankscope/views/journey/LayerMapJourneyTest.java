@@ -1,9 +1,10 @@
 package dev.rankscope.views.journey;
 
-import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.engine.io.AtomicFileWriter;
 import dev.rankscope.engine.io.SafetensorsWriter;
 import dev.rankscope.engine.tensor.DType;
+import dev.rankscope.views.layermap.LayerGrid;
+import dev.rankscope.views.testing.Journeys;
 import dev.rankscope.views.workbench.CheckpointModel;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
@@ -52,6 +53,8 @@ class LayerMapJourneyTest extends SampleJourney {
         int checked = 0;
         for (CheckpointModel checkpoint : List.copyOf(window.vm.checkpoints())) {
             robot.interact(() -> robot.lookup("#layermap-checkpoint").queryAs(ComboBox.class).setValue(checkpoint));
+            // the grid is built on the work executor: until it arrives, the map shows the other checkpoint's cells
+            Journeys.waitUntil(() -> isGridOf(window.view.layerMap().viewModel().getGrid(), checkpoint));
             for (int[] size : SIZES) {
                 window.resize(robot, size[0], size[1]);
                 checked += checkCells(robot, checkpoint.displayName() + " at " + size[0] + "×" + size[1], hidden);
@@ -60,6 +63,12 @@ class LayerMapJourneyTest extends SampleJourney {
         assertEquals(List.of(), hidden, "layer map cells not wholly visible");
         // tiny-llama: 4 layers × 7 + embed + lm_head; the BERT-like model: 2 layers × 6 + embed + other; 3 sizes
         assertEquals(3 * (30 + 14), checked, "cells checked");
+    }
+
+    private static boolean isGridOf(LayerGrid grid, CheckpointModel checkpoint) {
+        Path path = checkpoint.opened().path();
+        return !grid.cells().isEmpty() && grid.cells().values().stream()
+                .allMatch(c -> c.entries().stream().allMatch(e -> e.checkpoint().equals(path)));
     }
 
     private int checkCells(FxRobot robot, String where, List<String> hidden) {

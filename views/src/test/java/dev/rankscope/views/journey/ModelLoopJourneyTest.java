@@ -76,5 +76,13 @@ class ModelLoopJourneyTest extends SampleJourney {
         waitLong(() -> window.budget.viewModel().getPlan() != null && window.budget.viewModel().getPlan().isDataAware());
         assertFalse(vm.runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        // at 1280×800 the statistics' status lines squeezed the quality chart to a 30 px strip ("perplexi"): it keeps
+        // its height, and the Model panel scrolls instead
+        window.resize(robot, 1280, 800);
+        robot.interact(() -> {
+            javafx.scene.Node chart = robot.lookup("#model-quality-chart").query();
+            assertTrue(chart.getLayoutBounds().getHeight() >= 180, "the quality chart is "
+                    + chart.getLayoutBounds().getHeight() + " px tall at 1280×800; status: " + status.getText());
+        });
     }
 }

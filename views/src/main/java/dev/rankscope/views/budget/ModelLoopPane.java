@@ -4,6 +4,7 @@ import dev.rankscope.application.model.EvaluateResult;
 import dev.rankscope.application.render.QualityChart;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.fx.EmptyHint;
+import dev.rankscope.views.fx.PathFields;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -39,15 +40,18 @@ public final class ModelLoopPane extends BorderPane {
         calibration.setId("model-calibration-text");
         calibration.textProperty().bindBidirectional(vm.calibrationTextProperty());
         calibration.setPromptText("calibration text (UTF-8)");
+        PathFields.showFileName(calibration);
         TextField evaluation = new TextField();
         evaluation.setId("model-evaluation-text");
         evaluation.textProperty().bindBidirectional(vm.evaluationTextProperty());
         evaluation.setPromptText("evaluation text (UTF-8)");
+        PathFields.showFileName(evaluation);
         Spinner<Integer> seqLen = new Spinner<>(2, 8192, vm.seqLenProperty().get(), 64);
         seqLen.setId("model-seq-len");
         seqLen.setEditable(true);
         seqLen.valueProperty().addListener((o, a, b) -> vm.seqLenProperty().set(b));
         seqLen.setPrefWidth(90);
+        seqLen.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);  // "256" stays whole beside a scroll bar
 
         Button calibrate = new Button("Calibrate");
         calibrate.setId("model-calibrate");

@@ -377,6 +377,83 @@ class LayoutJourneyTest {
         return text.matches(".*σ_[a-z].*") ? "writes a subscript as σ_x" : null;
     }
 
+    /**
+     * Every enabled button of every tab has readable text in both themes (WCAG contrast ≥ 3 between its text and
+     * the middle of its face): in the dark theme the default buttons (Quantize's Analyse, Subspaces' Compare) kept
+     * Modena's light blue face under the theme's light text, contrast ~1.5.
+     */
+    @Test
+    void everyButtonIsReadableInBothThemes(FxRobot robot) {
+        List<String> faint = new ArrayList<>();
+        AtomicInteger checked = new AtomicInteger();
+        AtomicInteger defaults = new AtomicInteger();
+        for (Theme theme : Theme.values()) {
+            robot.interact(() -> window.vm.themeProperty().set(theme));
+            for (Tab tab : List.copyOf(window.view.tabs().getTabs())) {
+                robot.interact(() -> window.view.tabs().getSelectionModel().select(tab));
+                WaitForAsyncUtils.waitForFxEvents();
+                robot.interact(() -> {
+                    for (Node n : tab.getContent().lookupAll(".button")) {
+                        if (!(n instanceof javafx.scene.control.Button b) || b.isDisabled() || !shown(b)
+                                || b.getBackground() == null || b.getBackground().getFills().isEmpty()) {
+                            continue;
+                        }
+                        Text text = ownText(b);
+                        if (text == null || !(text.getFill() instanceof Color fg)) {
+                            continue;
+                        }
+                        Color face = middle(b.getBackground().getFills().get(b.getBackground().getFills().size() - 1).getFill());
+                        double ratio = contrast(fg, face);
+                        checked.incrementAndGet();
+                        if (b.isDefaultButton()) {
+                            defaults.incrementAndGet();
+                        }
+                        if (ratio < 3) {
+                            faint.add(theme + ", tab " + tab.getText() + ": '" + b.getText() + "' " + fg + " on " + face
+                                    + ", contrast " + String.format(java.util.Locale.ROOT, "%.2f", ratio));
+                        }
+                    }
+                });
+            }
+        }
+        robot.interact(() -> window.vm.themeProperty().set(Theme.LIGHT));
+        assertEquals(List.of(), faint, "buttons with faint text");
+        assertTrue(checked.get() >= 20 && defaults.get() >= 2, "buttons were checked: " + checked + ", default " + defaults);
+    }
+
+    /** A fill's colour at its middle (a gradient's stops averaged). */
+    private static Color middle(Paint paint) {
+        if (paint instanceof Color c) {
+            return c;
+        }
+        List<javafx.scene.paint.Stop> stops = paint instanceof javafx.scene.paint.LinearGradient g ? g.getStops()
+                : ((javafx.scene.paint.RadialGradient) paint).getStops();
+        double r = 0;
+        double gr = 0;
+        double bl = 0;
+        for (javafx.scene.paint.Stop stop : stops) {
+            r += stop.getColor().getRed();
+            gr += stop.getColor().getGreen();
+            bl += stop.getColor().getBlue();
+        }
+        return Color.color(r / stops.size(), gr / stops.size(), bl / stops.size());
+    }
+
+    /** WCAG contrast ratio of two colours. */
+    private static double contrast(Color a, Color b) {
+        double la = luminance(a);
+        double lb = luminance(b);
+        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+    }
+
+    private static double luminance(Color c) {
+        return 0.2126 * linear(c.getRed()) + 0.7152 * linear(c.getGreen()) + 0.0722 * linear(c.getBlue());
+    }
+
+    private static double linear(double v) {
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    }
+
     @Test
     void compareParametersKeepLambdaWithItsSpinnerAndAreOneRowFrom1600Pixels(FxRobot robot) {
         window.selectTab(robot, "Compare");

@@ -383,10 +383,12 @@ public final class CompensateView implements WorkbenchTab {
      */
     private static void keepEveryMapColumnInView(SplitPane split, ScrollPane mapScroll) {
         javafx.beans.InvalidationListener fit = o -> {
-            Node map = mapScroll.getContent();
-            double missing = map.getLayoutBounds().getWidth() - mapScroll.getViewportBounds().getWidth();
+            // the map's narrowest width (every column at its text), not its current one: a first layout pass with a
+            // still empty viewport must not push the divider over
+            double view = mapScroll.getViewportBounds().getWidth();
+            double missing = mapScroll.getContent().minWidth(-1) - view;
             double width = split.getWidth();
-            if (missing <= 0.01 || width <= 0) {
+            if (missing <= 0.01 || view <= 0 || width <= 0) {
                 return;
             }
             double position = split.getDividerPositions()[0];

@@ -725,6 +725,14 @@ class LayoutJourneyTest {
                 Node card = quantize.content().lookup("#compensate-spectrum-empty");
                 assertTrue(card != null && card.isVisible(), where + "a hint card over the empty error spectrum");
                 assertTrue(((Labeled) card).getStyleClass().contains("overlay-hint"), where + "the card look");
+                // the map and the charts share the width until a map needs more (a first layout pass once gave the
+                // empty map most of it)
+                Parent split = box.getParent();
+                while (!(split instanceof javafx.scene.control.SplitPane)) {
+                    split = split.getParent();
+                }
+                assertEquals(0.5, ((javafx.scene.control.SplitPane) split).getDividerPositions()[0], 0.01,
+                        where + "the divider of the empty map");
             });
         }
     }

@@ -102,7 +102,8 @@ public final class WorkbenchApp extends Application {
         if (pair != null && pair.contains(",")) {
             // dev switch: -Drankscope.compare=BASE,TUNED opens the Compare tab on that pair
             String[] sides = pair.split(",", 2);
-            view.tabs().getSelectionModel().select(view.tabs().getTabs().size() - 1);
+            view.tabs().getTabs().stream().filter(t -> t.getText().equals(compare.title())).findFirst()
+                    .ifPresent(t -> view.tabs().getSelectionModel().select(t));   // not the last tab: Quantize is added after it
             compare.viewModel().compare(java.nio.file.Path.of(sides[0].trim()), java.nio.file.Path.of(sides[1].trim()));
         }
     }

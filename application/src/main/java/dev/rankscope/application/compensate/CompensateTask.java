@@ -208,7 +208,8 @@ final class CompensateTask extends JobTask<CompensateResult> {
             }
             if (!embeddings.isEmpty()) {
                 note("embeddings stay in float: the in-tool schemes quantize linear weights only (as QLoRA does), so "
-                        + abbreviate(embeddings) + " have no quantization error to compensate");
+                        + abbreviate(embeddings) + (embeddings.size() == 1 ? " has" : " have")
+                        + " no quantization error to compensate");
             }
             return out;
         }

@@ -74,7 +74,7 @@ public final class BudgetView implements WorkbenchTab {
                 "budget-compare", vm.pictureExporter());
         TabPane lower = new TabPane(new Tab("Matrices", table()), new Tab("Compare", compare(comparePane)),
                 new Tab("Reconstruction", reconstruction()),
-                new Tab("Model", new ModelLoopPane(vm.modelLoop(), vm.pictureExporter())));
+                new Tab("Model", scrolledDown(new ModelLoopPane(vm.modelLoop(), vm.pictureExporter()))));
         lower.setId("budget-lower-tabs");
         lower.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane results = new SplitPane(ranksPane, lower);
@@ -124,6 +124,15 @@ public final class BudgetView implements WorkbenchTab {
     public static BudgetView create(dev.rankscope.views.workbench.WorkbenchViewModel workbench, BudgetServices services) {
         BudgetViewModel vm = new BudgetViewModel(workbench, services, new FxDebouncer(FxDebouncer.DEFAULT_DELAY));
         return new BudgetView(vm, workbench.executors(), workbench.themeProperty());
+    }
+
+    /** {@code pane} filling the tab, scrolled up and down when its content needs more height than the tab has. */
+    private static ScrollPane scrolledDown(javafx.scene.Node pane) {
+        ScrollPane scroll = new ScrollPane(pane);
+        scroll.setFitToWidth(true);
+        scroll.setFitToHeight(true);
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        return scroll;
     }
 
     /** The tab's ViewModel. */

@@ -3,6 +3,8 @@ package dev.rankscope.views.budget;
 import dev.rankscope.application.model.EvaluateResult;
 import dev.rankscope.application.render.QualityChart;
 import dev.rankscope.views.charts.PictureExporter;
+import dev.rankscope.views.fx.EmptyHint;
+import dev.rankscope.views.fx.PathFields;
 import dev.rankscope.views.spectrum.ChartPane;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -14,6 +16,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 
@@ -24,6 +27,11 @@ import org.jfree.chart.JFreeChart;
  * Binds to a {@link ModelLoopViewModel}; no state of its own. FX thread only.
  */
 public final class ModelLoopPane extends BorderPane {
+    /**
+     * The quality chart never gets shorter than this: at 1280×800, once statistics were loaded, the status lines
+     * squeezed it to a 30 px strip ("perplexi"); the Budget tab scrolls this panel instead.
+     */
+    public static final double MIN_CHART_HEIGHT = 220;
     private final JFreeChart chart = QualityChart.chart();
 
     public ModelLoopPane(ModelLoopViewModel vm, PictureExporter exporter) {
@@ -32,15 +40,18 @@ public final class ModelLoopPane extends BorderPane {
         calibration.setId("model-calibration-text");
         calibration.textProperty().bindBidirectional(vm.calibrationTextProperty());
         calibration.setPromptText("calibration text (UTF-8)");
+        PathFields.showFileName(calibration);
         TextField evaluation = new TextField();
         evaluation.setId("model-evaluation-text");
         evaluation.textProperty().bindBidirectional(vm.evaluationTextProperty());
         evaluation.setPromptText("evaluation text (UTF-8)");
+        PathFields.showFileName(evaluation);
         Spinner<Integer> seqLen = new Spinner<>(2, 8192, vm.seqLenProperty().get(), 64);
         seqLen.setId("model-seq-len");
         seqLen.setEditable(true);
         seqLen.valueProperty().addListener((o, a, b) -> vm.seqLenProperty().set(b));
         seqLen.setPrefWidth(90);
+        seqLen.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);  // "256" stays whole beside a scroll bar
 
         Button calibrate = new Button("Calibrate");
         calibrate.setId("model-calibrate");
@@ -92,10 +103,17 @@ public final class ModelLoopPane extends BorderPane {
         javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 4, calibrate, evaluate, sweep, cancel);
         VBox top = new VBox(4, form, buttons, aware, progress, status);
         top.setPadding(new Insets(6));
+        top.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);    // wrapped status lines push the chart down, not over it
         setTop(top);
 
         ChartPane chartPane = new ChartPane("model-quality-chart", "Quality vs size", chart, "quality-vs-size", exporter);
-        setCenter(chartPane);
+        // the chart showed bare 0..1 axes until a sweep ran; the card says what fills it
+        Label empty = EmptyHint.card("model-quality-empty", "Quality vs size evaluates the plan at several kept "
+                + "fractions on the evaluation text and plots its perplexity here (calibrate first for data-aware plans).", 320);
+        empty.visibleProperty().bind(vm.sweepProperty().isNull());
+        StackPane centre = new StackPane(chartPane, empty);
+        centre.setMinHeight(MIN_CHART_HEIGHT);
+        setCenter(centre);
         vm.sweepProperty().addListener((o, a, s) -> QualityChart.show(chart, s));
         vm.evaluationProperty().addListener((o, a, r) -> showEvaluation(status, r));
     }

@@ -37,7 +37,7 @@ final class DistanceView extends BorderPane {
         bars.setShadowVisible(false);
         bars.setSeriesPaint(0, CompareCharts.TUNED);
         plot = new XYPlot(new XYSeriesCollection(), new SymbolAxis("layer", new String[0]),
-                new NumberAxis("‖σ_t − σ₀‖ / ‖σ₀‖"), bars);
+                new NumberAxis("‖σ tuned − σ base‖ / ‖σ base‖"), bars);
         pane = new ChartPane("compare-distance-chart", "Normalised spectral distance per layer",
                 CompareCharts.chart(plot, false), "spectral-distance", vm.pictureExporter());
         pane.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));

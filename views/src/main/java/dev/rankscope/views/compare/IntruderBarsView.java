@@ -36,7 +36,8 @@ final class IntruderBarsView extends BorderPane {
         renderer.setDrawBarOutline(false);
         plot = new XYPlot(new CategoryTableXYDataset(), new SymbolAxis("layer", new String[0]), counts, renderer);
         var chart = CompareCharts.chart(plot, true);
-        chart.getLegend().setPosition(RectangleEdge.RIGHT);
+        // under the bars: beside them the nine module names left the plot a third of a narrow chart (1280×800)
+        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
         pane = new ChartPane("compare-bars-chart", "Intruders per layer, by module", chart, "intruders-per-layer",
                 vm.pictureExporter());
         pane.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.1f", v));

@@ -68,13 +68,13 @@ final class OverlapView extends SplitPane {
         legend.setStripWidth(10);
         legend.setMargin(4, 4, 4, 4);
         heatChart.addSubtitle(legend);
-        heatmap = new ChartPane("compare-heatmap-chart", "|U_tᵀU₀|  top-k tuned × top-N base", heatChart,
+        heatmap = new ChartPane("compare-heatmap-chart", "Overlap |cos|  top-k tuned × top-N base", heatChart,
                 "overlap-heatmap", exporter);
         heatmap.setReadoutFormats(v -> String.format(Locale.ROOT, "i = %.0f", v), v -> String.format(Locale.ROOT, "j = %.0f", v));
 
         NumberAxis j = new NumberAxis("tuned vector j");
         j.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis c = new NumberAxis("c_j = maxᵢ |cos|");
+        NumberAxis c = new NumberAxis("c_j = max |cos| over the base");
         CompareCharts.fixRange(c, 0, 1.05);
         XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
         lines.setSeriesPaint(0, CompareCharts.BASE);

@@ -51,14 +51,14 @@ final class PairSpectraView extends SplitPane {
         pair.setSeriesLinesVisible(2, false);
         pair.setSeriesShapesVisible(2, true);
         pair.setSeriesShape(2, new Ellipse2D.Double(-4, -4, 8, 8));
-        XYPlot pairPlot = new XYPlot(new XYSeriesCollection(), index(), log("σᵢ"), pair);
+        XYPlot pairPlot = new XYPlot(new XYSeriesCollection(), index(), log("singular value σ"), pair);
         spectra = new ChartPane("compare-spectra-chart", "Spectra: base vs tuned", CompareCharts.chart(pairPlot, true),
                 "base-vs-tuned-spectra", exporter);
         XYLineAndShapeRenderer d = new XYLineAndShapeRenderer(true, true);
         d.setSeriesPaint(0, CompareCharts.DELTA);
         d.setSeriesStroke(0, CompareCharts.THIN);
         d.setSeriesShape(0, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
-        XYPlot deltaPlot = new XYPlot(new XYSeriesCollection(), index(), log("σᵢ(ΔW)"), d);
+        XYPlot deltaPlot = new XYPlot(new XYSeriesCollection(), index(), log("σ(ΔW)"), d);
         delta = new ChartPane("compare-delta-chart", "Update ΔW = W_t − W₀", CompareCharts.chart(deltaPlot, false),
                 "delta-spectrum", exporter);
         for (ChartPane c : new ChartPane[] {spectra, delta}) {

@@ -70,6 +70,10 @@ public final class CompensateView implements WorkbenchTab {
     private final BorderPane root = new BorderPane();
     /** Preferred width of a layer map column; columns narrow to their text in a narrow pane. */
     private static final double CELL_W = 64;
+    /** The narrowest the charts beside the layer map get when the map takes room to show every column. */
+    private static final double CHARTS_MIN_WIDTH = 240;
+    /** Room for the split's divider (its position is the divider's centre). */
+    private static final double DIVIDER_ALLOWANCE = 8;
     private final GridPane layerMap = new GridPane();
     private final XYSeriesCollection spectrum = new XYSeriesCollection();
 
@@ -89,7 +93,7 @@ public final class CompensateView implements WorkbenchTab {
         mapScroll.setId("compensate-layermap");
         mapScroll.setFitToWidth(true);      // the hint wraps in the box; a wide map still scrolls sideways
         VBox.setVgrow(mapScroll, Priority.ALWAYS);
-        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ per layer and module"), mapScroll);
+        VBox left = new VBox(4, new Label("Layer map: ‖E‖/‖W‖ in % per layer and module"), mapScroll);
         left.setPadding(new Insets(4));
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
@@ -98,7 +102,7 @@ public final class CompensateView implements WorkbenchTab {
                 "Analyse, then click a cell of the layer map or a row of the table for that matrix's error spectrum.", 300);
         noSpectrum.visibleProperty().bind(spectrumShown.not());
         javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
-                new javafx.scene.control.Tab("σ(E) of the selected matrix", new javafx.scene.layout.StackPane(chart,
+                new javafx.scene.control.Tab("Error spectrum", new javafx.scene.layout.StackPane(chart,
                         noSpectrum)),
                 new javafx.scene.control.Tab("Quality vs rank", curve));
         charts.setId("compensate-charts");
@@ -111,6 +115,7 @@ public final class CompensateView implements WorkbenchTab {
         });
         SplitPane top = new SplitPane(left, charts);
         top.setDividerPositions(0.5);
+        keepEveryMapColumnInView(top, mapScroll);
         SplitPane centre = new SplitPane(top, table);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.5);
@@ -320,9 +325,13 @@ public final class CompensateView implements WorkbenchTab {
             cell.putIfAbsent(m.layer() + "/" + m.moduleType(), m);
             max = Math.max(max, m.relativeError());
         }
+        // the row labels' column keeps its text's width; the module columns narrow alike (the Layer map tab's look)
+        layerMap.getColumnConstraints().add(new javafx.scene.layout.ColumnConstraints());
         int c = 1;
         for (String mod : modules) {
             Label header = new Label(mod);
+            header.getStyleClass().add("layermap-header");
+            header.setPadding(new Insets(0, 2, 0, 2));      // neighbours' names apart when the columns narrow
             header.setMinWidth(Region.USE_PREF_SIZE);
             layerMap.add(header, c++, 0);
             layerMap.getColumnConstraints().add(LayerMapView.narrowingColumn(CELL_W));
@@ -330,22 +339,25 @@ public final class CompensateView implements WorkbenchTab {
         int rowIndex = 1;
         for (int layer : layers) {
             Label rowLabel = new Label(layer < 0 ? "model" : Integer.toString(layer));
+            rowLabel.getStyleClass().add("layermap-row-label");
             rowLabel.setMinWidth(Region.USE_PREF_SIZE);
             layerMap.add(rowLabel, 0, rowIndex);
             int col = 1;
             for (String mod : modules) {
                 CompensateResult.MatrixRow m = cell.get(layer + "/" + mod);
-                Label box = new Label(m == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * m.relativeError()));
+                Label box = new Label(m == null ? "" : percent(m.relativeError()));
+                box.getStyleClass().add("layermap-value");
                 box.setMinSize(Region.USE_PREF_SIZE, 22);
-                box.setPrefWidth(CELL_W);
                 box.setMaxWidth(Double.MAX_VALUE);
                 box.setPadding(new Insets(0, 3, 0, 3));
                 box.setAlignment(Pos.CENTER);
                 if (m != null) {
                     Color colour = ColorScale.at(max == 0 ? 0 : m.relativeError() / max);
                     box.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(colour, null, null)));
-                    box.setTextFill(ColorScale.prefersDarkText(colour) ? Color.BLACK : Color.WHITE);
-                    box.setTooltip(new Tooltip(m.id()));
+                    // inline style: the themes' label colours must not override the contrast choice (as in the Layer map tab)
+                    box.setStyle(ColorScale.prefersDarkText(colour) ? "-fx-text-fill: #111111;" : "-fx-text-fill: white;");
+                    box.setTooltip(new Tooltip(m.id() + String.format(Locale.ROOT, "\n‖E‖/‖W‖ = %.3f %%",
+                            100 * m.relativeError())));
                     box.setOnMouseClicked(e -> vm.selectedProperty().set(m.id()));
                 }
                 layerMap.add(box, col++, rowIndex);
@@ -354,9 +366,44 @@ public final class CompensateView implements WorkbenchTab {
         }
     }
 
+    /**
+     * A relative error as a percentage with three significant digits and no unit ("11.9", "0.47"; the map's
+     * title says "in %"): four characters, so that eight module columns fit the map's pane at 1280×800.
+     */
+    static String percent(double relativeError) {
+        double p = 100 * relativeError;
+        String format = p >= 99.95 ? "%.0f" : p >= 9.995 ? "%.1f" : "%.2f";
+        return String.format(Locale.ROOT, format, p);
+    }
+
+    /**
+     * Moves the divider between the layer map and the charts right just far enough that the map needs no sideways
+     * scroll bar (its columns already narrowed to their text), as long as the charts keep {@link #CHARTS_MIN_WIDTH};
+     * it never moves the divider left. At 1280×800 the map's pane was ~290 px and scrolled sideways.
+     */
+    private static void keepEveryMapColumnInView(SplitPane split, ScrollPane mapScroll) {
+        javafx.beans.InvalidationListener fit = o -> {
+            // the map's narrowest width (every column at its text), not its current one: a first layout pass with a
+            // still empty viewport must not push the divider over
+            double view = mapScroll.getViewportBounds().getWidth();
+            double missing = mapScroll.getContent().minWidth(-1) - view;
+            double width = split.getWidth();
+            if (missing <= 0.01 || view <= 0 || width <= 0) {
+                return;
+            }
+            double position = split.getDividerPositions()[0];
+            double wanted = Math.min(1 - (CHARTS_MIN_WIDTH + DIVIDER_ALLOWANCE) / width, position + (Math.ceil(missing) + 2) / width);
+            if (wanted > position + 1e-4) {
+                split.setDividerPosition(0, wanted);
+            }
+        };
+        mapScroll.viewportBoundsProperty().addListener(fit);
+        mapScroll.getContent().layoutBoundsProperty().addListener(fit);
+    }
+
     private JFreeChart chart() {
         NumberAxis x = new NumberAxis("index i");
-        LogAxis y = new DecadeLogAxis("σ_i(E)");
+        LogAxis y = new DecadeLogAxis("σ(E)");
         XYPlot plot = new XYPlot(spectrum, x, y, new XYLineAndShapeRenderer(true, false));
         return new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     }

@@ -34,6 +34,7 @@ final class CompensationEvaluationPane extends VBox {
         text.setTooltip(new javafx.scene.control.Tooltip(TEXT_FORMAT));
         text.setMinWidth(120);
         text.textProperty().bindBidirectional(vm.textProperty());
+        dev.rankscope.views.fx.PathFields.showFileName(text);
         HBox.setHgrow(text, Priority.ALWAYS);
         Button choose = new Button("Text…");
         choose.setOnAction(e -> dialogs.chooseTextFile(TEXT_FORMAT).ifPresent(p -> vm.textProperty().set(p.toString())));

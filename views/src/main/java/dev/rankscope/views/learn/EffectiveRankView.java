@@ -54,7 +54,7 @@ public final class EffectiveRankView extends BorderPane {
         preset.setMinWidth(130);
         HBox top = new HBox(8, start, preset);
         top.setAlignment(Pos.CENTER_LEFT);
-        Label hint = new Label("then drag the bars (σᵢ from 0 to " + (int) SIGMA_MAX
+        Label hint = new Label("then drag the bars (each σ from 0 to " + (int) SIGMA_MAX
                 + "); the measures use the values sorted descending, as an SVD returns them.");
         hint.setWrapText(true);
         hint.setMaxWidth(560);

@@ -202,7 +202,7 @@ public final class RankApproximationView extends BorderPane {
     }
 
     private JFreeChart sigmaChart() {
-        LogAxis y = new DecadeLogAxis("σᵢ");
+        LogAxis y = new DecadeLogAxis("singular value σ");
         y.setSmallestValue(1e-12);
         NumberAxis x = new NumberAxis("index i");
         x.setAutoRangeIncludesZero(false);

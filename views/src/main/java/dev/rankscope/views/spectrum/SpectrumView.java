@@ -39,7 +39,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Spectrum tab: for the selected matrices, overlaid, a scree plot (σᵢ vs i, log y, optional
+ * The Spectrum tab: for the selected matrices, overlaid, a scree plot (σ by index i, log y, optional
  * log x), the cumulative energy with the 90/95/99 % lines and the primary matrix's crossing
  * ranks, and the ESD histogram of λ = σ² on log axes with the fitted power-law tail (α, xmin)
  * and the Marchenko–Pastur bulk edge (SPEC §1–2). Datasets arrive whole from
@@ -65,7 +65,7 @@ public final class SpectrumView extends BorderPane implements WorkbenchTab {
         this.vm = vm;
         setId("spectrum-view");
         var exporter = workbench.pictureExporter();
-        scree = new ChartPane("scree-chart", "Scree plot  σᵢ", xyChart(new NumberAxis("index i"), logAxis("singular value σ")),
+        scree = new ChartPane("scree-chart", "Scree plot  σ by index", xyChart(new NumberAxis("index i"), logAxis("singular value σ")),
                 "scree", exporter);
         scree.setReadoutFormats(v -> String.format(Locale.ROOT, "%.0f", v), v -> String.format(Locale.ROOT, "%.4g", v));
         NumberAxis energyAxis = new NumberAxis("retained energy (share of Σσ²)");

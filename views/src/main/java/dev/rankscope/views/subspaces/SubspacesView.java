@@ -6,6 +6,7 @@ import dev.rankscope.application.subspaces.SubspacesJob;
 import dev.rankscope.application.subspaces.SubspacesResult;
 import dev.rankscope.views.charts.PictureExporter;
 import dev.rankscope.views.service.DialogService;
+import dev.rankscope.views.fx.EmptyHint;
 import dev.rankscope.views.fx.ReadableColumns;
 import dev.rankscope.views.fx.WorkbenchExecutors;
 import dev.rankscope.views.spectrum.ChartPane;
@@ -67,6 +68,9 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
     private final TableView<SubspacesResult.Group> groupTable = new TableView<>();
     private final XYSeries groupError = new XYSeries("stacked");
     private JFreeChart groupCurve;
+    /** Whether the principal-angles chart shows a pair, and the group chart a group (else a hint card lies over it). */
+    private final javafx.beans.property.BooleanProperty pairShown = new javafx.beans.property.SimpleBooleanProperty();
+    private final javafx.beans.property.BooleanProperty groupShown = new javafx.beans.property.SimpleBooleanProperty();
 
     public SubspacesView(SubspacesViewModel vm, DialogService dialogs, WorkbenchExecutors executors) {
         this.vm = vm;
@@ -111,7 +115,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         VBox left = new VBox(6, new HBox(6, new Label("Side"), side), heatmapCaption, new StackPane(heatmap));
         left.setPadding(new Insets(4));
 
-        curve = ChartFactory.createXYLineChart(null, "i", "cos θᵢ", new XYSeriesCollection(cosines),
+        curve = ChartFactory.createXYLineChart(null, "index i", "cos θ", new XYSeriesCollection(cosines),
                 PlotOrientation.VERTICAL, false, true, false);
         curve.getXYPlot().getRangeAxis().setRange(0, 1.02);
         ChartPane curvePane = new ChartPane("subspaces-angles", "Principal angles", curve,
@@ -123,8 +127,12 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         ChartPane groupPane = new ChartPane("subspaces-group-spectrum", "Group spectrum", groupCurve,
                 "group-spectrum", dialogs, executors);
         javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
-                new javafx.scene.control.Tab("Principal angles", curvePane),
-                new javafx.scene.control.Tab("Group spectrum", groupPane));
+                new javafx.scene.control.Tab("Angles", withHint(curvePane, "subspaces-angles-empty",
+                        "Compare, then click a cell of the overlap map for the principal angles between those two "
+                                + "matrices' subspaces.", pairShown)),
+                new javafx.scene.control.Tab("Group spectrum", withHint(groupPane, "subspaces-group-empty",
+                        "Compare with groups (adjacent:N, experts or kv), then click a group in the table for its "
+                                + "stacked spectrum.", groupShown)));
         charts.setId("subspaces-charts");
         charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
         groupTable.getSelectionModel().selectedItemProperty().addListener((o, a, g) -> {
@@ -304,8 +312,16 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         return Color.color(1 - 0.45 * t, 1 - 0.95 * t, 1 - 0.95 * t);
     }
 
+    /** {@code chart} under a hint card that shows while {@code shown} is false (the charts were bare axes). */
+    private static Node withHint(Node chart, String id, String text, javafx.beans.value.ObservableBooleanValue shown) {
+        Label hint = EmptyHint.card(id, text, 220);
+        hint.visibleProperty().bind(javafx.beans.binding.Bindings.not(shown));
+        return new StackPane(chart, hint);
+    }
+
     private void showPair(SubspacesResult.Pair p) {
         cosines.clear();
+        pairShown.set(p != null && p.cosines().length > 0);
         if (p == null) {
             curve.setTitle((String) null);
             return;
@@ -325,6 +341,7 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
      */
     private void showGroup(SubspacesResult.Group g) {
         groupError.clear();
+        groupShown.set(g != null);
         if (g == null) {
             groupCurve.setTitle((String) null);
             return;

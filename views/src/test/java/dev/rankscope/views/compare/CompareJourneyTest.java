@@ -121,6 +121,12 @@ class CompareJourneyTest {
                 java.awt.Color bg = ((org.jfree.chart.plot.Marker) m).getLabelBackgroundColor();
                 assertEquals(0, bg.getAlpha(), "the ε label's background " + bg);
             }
+            // the module legend lies under the bars: beside them (nine modules) it left the plot a third of a narrow
+            // chart at 1280×800
+            var bars = (org.jfree.chart.fx.ChartViewer) window.root().getScene().lookup("#compare-bars-chart");
+            java.awt.geom.Rectangle2D plotArea = bars.getCanvas().getRenderingInfo().getPlotInfo().getDataArea();
+            assertTrue(plotArea.getWidth() >= 0.6 * bars.getCanvas().getWidth(), "the bars' plot is " + plotArea.getWidth()
+                    + " px of a " + bars.getCanvas().getWidth() + " px chart");
         });
     }
 

@@ -71,5 +71,27 @@ class ModelLoopJourneyTest extends SampleJourney {
         waitLong(() -> window.budget.viewModel().getPlan() != null && window.budget.viewModel().getPlan().isDataAware());
         assertFalse(vm.runningProperty().get());
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        // at 1280×800 the statistics' status lines squeezed the quality chart to a 30 px strip ("perplexi"): it keeps
+        // its height, and the Model panel scrolls instead
+        window.resize(robot, 1280, 800);
+        robot.interact(() -> {
+            javafx.scene.Node chart = robot.lookup("#model-quality-chart").query();
+            assertTrue(chart.getLayoutBounds().getHeight() >= 180, "the quality chart is "
+                    + chart.getLayoutBounds().getHeight() + " px tall at 1280×800; status: " + status.getText());
+            // beside the panel's scroll bar the window spinner kept its width ("25" was cut)
+            javafx.scene.layout.Region spinner = robot.lookup("#model-seq-len").query();
+            assertTrue(spinner.getWidth() >= spinner.prefWidth(-1) - 0.5, "the window spinner is " + spinner.getWidth() + " px");
+            // the narrow text fields show the files' names, the end of their paths ("/work/wt/ui/sampl" before)
+            for (String id : new String[] {"#model-calibration-text", "#model-evaluation-text"}) {
+                javafx.scene.control.TextField field = robot.lookup(id).query();
+                javafx.scene.text.Text shown = field.lookupAll(".text").stream()
+                        .filter(n -> n instanceof javafx.scene.text.Text t && field.getText().equals(t.getText()))
+                        .map(javafx.scene.text.Text.class::cast).findFirst().orElseThrow();
+                javafx.geometry.Bounds end = field.sceneToLocal(shown.localToScene(shown.getLayoutBounds()));
+                assertTrue(end.getWidth() > field.getWidth(), id + ": the path is longer than the field");
+                assertTrue(end.getMaxX() <= field.getWidth(), id + ": the path's end is at " + end.getMaxX()
+                        + " in a " + field.getWidth() + " px field; " + field.getAlignment() + " focused " + field.isFocused() + " caret " + field.getCaretPosition() + "/" + field.getLength());
+            }
+        });
     }
 }

@@ -108,10 +108,9 @@ public final class ModelLoopPane extends BorderPane {
 
         ChartPane chartPane = new ChartPane("model-quality-chart", "Quality vs size", chart, "quality-vs-size", exporter);
         // the chart showed bare 0..1 axes until a sweep ran; the card says what fills it
-        Label empty = EmptyHint.card("model-quality-empty", "Quality vs size evaluates the plan at several kept "
-                + "fractions on the evaluation text and plots its perplexity here (calibrate first for data-aware plans).", 320);
-        empty.visibleProperty().bind(vm.sweepProperty().isNull());
-        StackPane centre = new StackPane(chartPane, empty);
+        StackPane centre = EmptyHint.over(chartPane, "model-quality-empty", "Quality vs size evaluates the plan at "
+                + "several kept fractions on the evaluation text and plots its perplexity here (calibrate first for "
+                + "data-aware plans).", 320, vm.sweepProperty().isNull());
         centre.setMinHeight(MIN_CHART_HEIGHT);
         setCenter(centre);
         vm.sweepProperty().addListener((o, a, s) -> QualityChart.show(chart, s));

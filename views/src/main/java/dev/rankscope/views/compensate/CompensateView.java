@@ -98,12 +98,10 @@ public final class CompensateView implements WorkbenchTab {
         JFreeChart curveChart = RankCurveChart.chart();
         ChartPane curve = new ChartPane("compensate-curve", "Quality vs rank", curveChart, "quality-vs-rank", dialogs,
                 executors);
-        Label noSpectrum = EmptyHint.card("compensate-spectrum-empty",
-                "Analyse, then click a cell of the layer map or a row of the table for that matrix's error spectrum.", 300);
-        noSpectrum.visibleProperty().bind(spectrumShown.not());
         javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
-                new javafx.scene.control.Tab("Error spectrum", new javafx.scene.layout.StackPane(chart,
-                        noSpectrum)),
+                new javafx.scene.control.Tab("Error spectrum", EmptyHint.over(chart, "compensate-spectrum-empty",
+                        "Analyse, then click a cell of the layer map or a row of the table for that matrix's error spectrum.",
+                        300, spectrumShown.not())),
                 new javafx.scene.control.Tab("Quality vs rank", curve));
         charts.setId("compensate-charts");
         charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);

@@ -1,6 +1,9 @@
 package dev.rankscope.views.fx;
 
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
 
 /**
  * The one look of "nothing here yet — do this" in every tab: an italic line ({@code .placeholder} in the
@@ -31,5 +34,12 @@ public final class EmptyHint {
         hint.setMaxWidth(maxWidth);
         hint.setMouseTransparent(true);
         return hint;
+    }
+
+    /** {@code content} (an empty chart) under a {@link #card} that shows while {@code empty} holds. */
+    public static StackPane over(Node content, String id, String text, double maxWidth, ObservableBooleanValue empty) {
+        Label hint = card(id, text, maxWidth);
+        hint.visibleProperty().bind(empty);
+        return new StackPane(content, hint);
     }
 }

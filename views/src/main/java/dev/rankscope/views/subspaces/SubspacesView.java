@@ -127,12 +127,12 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         ChartPane groupPane = new ChartPane("subspaces-group-spectrum", "Group spectrum", groupCurve,
                 "group-spectrum", dialogs, executors);
         javafx.scene.control.TabPane charts = new javafx.scene.control.TabPane(
-                new javafx.scene.control.Tab("Angles", withHint(curvePane, "subspaces-angles-empty",
+                new javafx.scene.control.Tab("Angles", EmptyHint.over(curvePane, "subspaces-angles-empty",
                         "Compare, then click a cell of the overlap map for the principal angles between those two "
-                                + "matrices' subspaces.", pairShown)),
-                new javafx.scene.control.Tab("Group spectrum", withHint(groupPane, "subspaces-group-empty",
+                                + "matrices' subspaces.", 220, pairShown.not())),
+                new javafx.scene.control.Tab("Group spectrum", EmptyHint.over(groupPane, "subspaces-group-empty",
                         "Compare with groups (adjacent:N, experts or kv), then click a group in the table for its "
-                                + "stacked spectrum.", groupShown)));
+                                + "stacked spectrum.", 220, groupShown.not())));
         charts.setId("subspaces-charts");
         charts.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
         groupTable.getSelectionModel().selectedItemProperty().addListener((o, a, g) -> {
@@ -310,13 +310,6 @@ public final class SubspacesView extends BorderPane implements WorkbenchTab {
         }
         double t = Math.max(0, Math.min(1, v));
         return Color.color(1 - 0.45 * t, 1 - 0.95 * t, 1 - 0.95 * t);
-    }
-
-    /** {@code chart} under a hint card that shows while {@code shown} is false (the charts were bare axes). */
-    private static Node withHint(Node chart, String id, String text, javafx.beans.value.ObservableBooleanValue shown) {
-        Label hint = EmptyHint.card(id, text, 220);
-        hint.visibleProperty().bind(javafx.beans.binding.Bindings.not(shown));
-        return new StackPane(chart, hint);
     }
 
     private void showPair(SubspacesResult.Pair p) {
